@@ -1,0 +1,58 @@
+/**
+ * The `casebook` CLI: one program, one file per command group in `cli/commands/`.
+ *
+ * Each command module exports `register(program)`; modules are discovered from the folder so
+ * that the people building separate command groups never edit the same file. Exit codes are a
+ * contract: 0 success, 1 the input or the round is invalid, 2 usage or I/O errors.
+ */
+import { Command, CommanderError } from 'commander';
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { CliError, EXIT } from './support/errors';
+
+export interface CommandModule {
+  register(program: Command): void;
+}
+
+const commandsDir = join(dirname(fileURLToPath(import.meta.url)), 'commands');
+
+export async function buildProgram(): Promise<Command> {
+  const program = new Command('casebook')
+    .description('Selection rounds of innovation cases, end to end (local cloud by default).')
+    .option('--json', 'machine-readable output (one JSON document, or JSON lines for many)')
+    .option('--api <url>', 'API base URL of a deployed stack (default: the local cloud)')
+    .option('--token <jwt>', 'bearer token for --api (default: minted by the local issuer)')
+    .option('--data-dir <dir>', 'data directory of the local cloud', '.casebook')
+    .showHelpAfterError()
+    .exitOverride();
+  const files = readdirSync(commandsDir)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .sort();
+  for (const file of files) {
+    const mod = (await import(pathToFileURL(join(commandsDir, file)).href)) as Partial<CommandModule>;
+    if (typeof mod.register !== 'function') throw new Error(`cli/commands/${file} exports no register()`);
+    mod.register(program);
+  }
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = await buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version exit with code 0; anything else from the parser is a usage error
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (err instanceof CliError) {
+      process.stderr.write(`casebook: ${err.message}\n${err.hint ? `  → ${err.hint}\n` : ''}`);
+      return err.exitCode;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`casebook: unexpected error: ${message}\n  → please report this with the command you ran\n`);
+    return EXIT.usage;
+  }
+}
