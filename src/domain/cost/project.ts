@@ -1,0 +1,108 @@
+/**
+ * Projects the AWS bill of a round from what a local run counted. Plain arithmetic over a dated
+ * price file (data/prices/), so the projection is reproducible and its assumptions are visible.
+ * People's time is excluded by design: only what AWS bills.
+ */
+export interface Prices {
+  date: string;
+  currency: string;
+  region: string;
+  stepFunctionsStandardPerStateTransition: number;
+  lambdaArmPerGbSecond: number;
+  lambdaPerRequest: number;
+  dynamodbOnDemandPerWriteRequestUnit: number;
+  dynamodbOnDemandPerReadRequestUnit: number;
+  dynamodbStoragePerGbMonth: number;
+  s3PerPutRequest: number;
+  s3PerGetRequest: number;
+  s3StoragePerGbMonth: number;
+  cloudfrontPerGbTransferOut: number;
+  cloudfrontPerHttpsRequest: number;
+  cloudfrontPerInvalidationPathAfterFree: number;
+  cloudfrontFreeInvalidationPathsPerMonth: number;
+  httpApiPerRequest: number;
+  sesPerEmail: number;
+  eventBridgeAwsServiceEventsPerEvent: number;
+  cloudwatchLogsPerGbIngested: number;
+}
+
+/** What one local round counted. Lambda durations are billed at the memory the stack configures. */
+export interface RoundCounts {
+  dossiers: number;
+  stateTransitions: number;
+  lambda: { name: string; invocations: number; totalDurationMs: number; memoryMb: number }[];
+  dynamodb: { readUnits: number; writeUnits: number; storedBytes: number };
+  s3: { putRequests: number; getRequests: number; storedBytes: number };
+  site: { bytes: number; objects: number; invalidationPaths: number };
+  apiRequests: number;
+  emails: number;
+  s3Events: number;
+  /** Log bytes the functions would write (estimated from invocations when not measured). */
+  logBytes: number;
+}
+
+export interface CostLine {
+  service: string;
+  quantity: number;
+  unit: string;
+  usd: number;
+}
+
+export interface CostProjection {
+  prices: { date: string; region: string; currency: string };
+  lines: CostLine[];
+  totalUsd: number;
+  perThousandDossiersUsd: number;
+  /** Monthly storage and one month of public reads of the site, billed apart from the round itself. */
+  assumptions: string[];
+}
+
+const GB = 1024 ** 3;
+
+/** Billed Lambda duration rounds each invocation up to 1 ms; we only have totals, so we add 1 ms per call. */
+function lambdaGbSeconds(l: RoundCounts['lambda'][number]): number {
+  return ((l.totalDurationMs + l.invocations) / 1000) * (l.memoryMb / 1024);
+}
+
+export function projectCost(counts: RoundCounts, prices: Prices, opts: { siteViewsPerCasePage?: number } = {}): CostProjection {
+  const views = opts.siteViewsPerCasePage ?? 100;
+  const lines: CostLine[] = [];
+  const add = (service: string, quantity: number, unit: string, usd: number) => lines.push({ service, quantity, unit, usd });
+
+  add('Step Functions (Standard)', counts.stateTransitions, 'state transitions', counts.stateTransitions * prices.stepFunctionsStandardPerStateTransition);
+  const invocations = counts.lambda.reduce((s, l) => s + l.invocations, 0);
+  const gbs = counts.lambda.reduce((s, l) => s + lambdaGbSeconds(l), 0);
+  add('Lambda requests', invocations, 'requests', invocations * prices.lambdaPerRequest);
+  add('Lambda compute (arm64)', gbs, 'GB-seconds', gbs * prices.lambdaArmPerGbSecond);
+  add('DynamoDB writes (on-demand)', counts.dynamodb.writeUnits, 'write request units', counts.dynamodb.writeUnits * prices.dynamodbOnDemandPerWriteRequestUnit);
+  add('DynamoDB reads (on-demand)', counts.dynamodb.readUnits, 'read request units', counts.dynamodb.readUnits * prices.dynamodbOnDemandPerReadRequestUnit);
+  add('DynamoDB storage (1 month)', counts.dynamodb.storedBytes / GB, 'GB-months', (counts.dynamodb.storedBytes / GB) * prices.dynamodbStoragePerGbMonth);
+  add('S3 PUT/LIST requests', counts.s3.putRequests, 'requests', counts.s3.putRequests * prices.s3PerPutRequest);
+  add('S3 GET requests', counts.s3.getRequests, 'requests', counts.s3.getRequests * prices.s3PerGetRequest);
+  add('S3 storage (1 month)', (counts.s3.storedBytes + counts.site.bytes) / GB, 'GB-months', ((counts.s3.storedBytes + counts.site.bytes) / GB) * prices.s3StoragePerGbMonth);
+  const billedInvalidations = Math.max(0, counts.site.invalidationPaths - prices.cloudfrontFreeInvalidationPathsPerMonth);
+  add('CloudFront invalidations', counts.site.invalidationPaths, 'paths', billedInvalidations * prices.cloudfrontPerInvalidationPathAfterFree);
+  const pageViews = counts.site.objects * views;
+  const avgObject = counts.site.objects ? counts.site.bytes / counts.site.objects : 0;
+  add('CloudFront requests (public reads)', pageViews, 'HTTPS requests', pageViews * prices.cloudfrontPerHttpsRequest);
+  add('CloudFront transfer (public reads)', (pageViews * avgObject) / GB, 'GB', ((pageViews * avgObject) / GB) * prices.cloudfrontPerGbTransferOut);
+  add('API Gateway (HTTP API)', counts.apiRequests, 'requests', counts.apiRequests * prices.httpApiPerRequest);
+  add('SES email', counts.emails, 'emails', counts.emails * prices.sesPerEmail);
+  add('EventBridge (S3 events)', counts.s3Events, 'events', counts.s3Events * prices.eventBridgeAwsServiceEventsPerEvent);
+  add('CloudWatch Logs', counts.logBytes / GB, 'GB ingested', (counts.logBytes / GB) * prices.cloudwatchLogsPerGbIngested);
+
+  const totalUsd = lines.reduce((s, l) => s + l.usd, 0);
+  return {
+    prices: { date: prices.date, region: prices.region, currency: prices.currency },
+    lines,
+    totalUsd,
+    perThousandDossiersUsd: counts.dossiers ? (totalUsd / counts.dossiers) * 1000 : Number.NaN,
+    assumptions: [
+      `prices of ${prices.date} for ${prices.region} (${prices.currency})`,
+      'free tiers are not deducted, except CloudFront invalidation paths (first 1,000 a month are free)',
+      `public reads: ${views} views of every published object; storage: one month`,
+      'Lambda billed at the configured memory, arm64, 1 ms granularity',
+      "people's time excluded",
+    ],
+  };
+}

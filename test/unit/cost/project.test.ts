@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { projectCost, type Prices, type RoundCounts } from '../../../src/domain/cost/project';
+
+const prices = JSON.parse(readFileSync('data/prices/aws-2026-11-30.json', 'utf8')) as Prices;
+
+const zero: RoundCounts = {
+  dossiers: 0,
+  stateTransitions: 0,
+  lambda: [],
+  dynamodb: { readUnits: 0, writeUnits: 0, storedBytes: 0 },
+  s3: { putRequests: 0, getRequests: 0, storedBytes: 0 },
+  site: { bytes: 0, objects: 0, invalidationPaths: 0 },
+  apiRequests: 0,
+  emails: 0,
+  s3Events: 0,
+  logBytes: 0,
+};
+
+describe('projectCost', () => {
+  it('costs nothing when nothing happened', () => {
+    const p = projectCost(zero, prices);
+    expect(p.totalUsd).toBe(0);
+    expect(Number.isNaN(p.perThousandDossiersUsd)).toBe(true);
+  });
+
+  it('bills state transitions at the Standard workflow price', () => {
+    const p = projectCost({ ...zero, dossiers: 1000, stateTransitions: 40_000 }, prices);
+    expect(p.lines.find((l) => l.service.startsWith('Step Functions'))!.usd).toBeCloseTo(1.0, 6);
+    expect(p.perThousandDossiersUsd).toBeCloseTo(1.0, 6);
+  });
+
+  it('bills Lambda by GB-second at the configured memory, rounding each call up by 1 ms', () => {
+    const p = projectCost({ ...zero, dossiers: 1, lambda: [{ name: 'parse-dossier', invocations: 1000, totalDurationMs: 99_000, memoryMb: 1024 }] }, prices);
+    const compute = p.lines.find((l) => l.service === 'Lambda compute (arm64)')!;
+    expect(compute.quantity).toBeCloseTo(100, 6); // (99 000 ms + 1 000 ms) at 1 GiB
+    expect(compute.usd).toBeCloseTo(100 * prices.lambdaArmPerGbSecond, 9);
+  });
+
+  it('deducts the free CloudFront invalidation paths', () => {
+    const under = projectCost({ ...zero, site: { bytes: 0, objects: 0, invalidationPaths: 999 } }, prices);
+    const over = projectCost({ ...zero, site: { bytes: 0, objects: 0, invalidationPaths: 1010 } }, prices);
+    expect(under.lines.find((l) => l.service === 'CloudFront invalidations')!.usd).toBe(0);
+    expect(over.lines.find((l) => l.service === 'CloudFront invalidations')!.usd).toBeCloseTo(10 * prices.cloudfrontPerInvalidationPathAfterFree, 9);
+  });
+
+  it('names its price date and region', () => {
+    expect(projectCost(zero, prices).prices).toEqual({ date: '2026-11-30', region: 'us-east-1', currency: 'USD' });
+  });
+});
