@@ -1,0 +1,117 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Architecture, CfnFunction, Runtime, RuntimeFamily, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+
+/** The repository root: entries, the lock file and esbuild's working directory hang off it. */
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The metadata key under which each function records its casebook name (the local cloud reads it). */
+export const FUNCTION_NAME_METADATA = 'casebook:function';
+
+/**
+ * Node.js 24 on Lambda. Older aws-cdk-lib releases lack the constant, so fall back to naming the
+ * runtime; the string is what CloudFormation receives either way.
+ */
+export const NODE_RUNTIME: Runtime =
+  (Runtime as unknown as Record<string, Runtime | undefined>)['NODEJS_24_X'] ??
+  new Runtime('nodejs24.x', RuntimeFamily.NODEJS, { supportsInlineCode: true });
+
+/**
+ * ESM bundles still meet CommonJS dependencies (mammoth, yauzl, iconv-lite) that call `require`;
+ * esbuild leaves those calls in place, so the bundle must provide a real `require`.
+ */
+const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+export interface CasebookFunctionProps {
+  /** The folder name under `lambdas/` — also the name other parts use for this function. */
+  readonly name: string;
+  readonly description: string;
+  /** Explicit on purpose: every function states what it needs (no Lambda default of 128 MB). */
+  readonly memorySize: number;
+  /** Explicit on purpose: the Lambda default of 3 s is wrong for every function here. */
+  readonly timeout: Duration;
+  /** Async invocations that still fail after Lambda's retries land here (and in the DLQ slot). */
+  readonly failureQueue: IQueue;
+  readonly environment?: Record<string, string>;
+  readonly logRetention?: RetentionDays;
+  readonly reservedConcurrentExecutions?: number;
+}
+
+/**
+ * The house Lambda function: one place for the defaults every casebook function shares.
+ *
+ * - runtime `nodejs24.x` on arm64 (Graviton: cheaper per ms, and our code has no native modules);
+ * - bundled by the locally installed esbuild (never Docker) from `lambdas/<name>/handler.ts` into
+ *   one minified ESM file `index.mjs` with a source map, targeting node24;
+ * - the AWS SDK v3 is BUNDLED, not taken from the runtime: the deployed code then runs exactly the
+ *   SDK versions pinned in package-lock.json that the tests and the local cloud run, and a runtime
+ *   SDK upgrade cannot change behaviour under us. The cost (a larger zip) is small after
+ *   minification and tree-shaking of the modular v3 clients;
+ * - its own log group with a retention period, X-Ray active tracing;
+ * - async invocations: two retries, then the failure queue (also set as the dead-letter queue);
+ * - metadata `casebook:function` = `name`, so tools reading the template (the local cloud) can map
+ *   a logical id back to the bundle and handler folder. Asset metadata (`aws:asset:path`) must stay
+ *   enabled for the same reason.
+ */
+export class CasebookFunction extends NodejsFunction {
+  readonly casebookName: string;
+
+  constructor(scope: Construct, id: string, props: CasebookFunctionProps) {
+    const entry = join(PROJECT_ROOT, 'lambdas', props.name, 'handler.ts');
+    if (!existsSync(entry)) {
+      throw new Error(`CasebookFunction ${props.name}: missing entry ${entry}`);
+    }
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    super(scope, id, {
+      entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: NODE_RUNTIME,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      retryAttempts: 2,
+      onFailure: new SqsDestination(props.failureQueue),
+      deadLetterQueue: props.failureQueue,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: 'casebook',
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node24',
+        minify: true,
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.DEFAULT,
+        sourcesContent: false,
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        externalModules: [],
+        forceDockerBundling: false,
+      },
+    });
+    this.casebookName = props.name;
+    (this.node.defaultChild as CfnFunction).addMetadata(FUNCTION_NAME_METADATA, props.name);
+  }
+}
+
+/** Turns a function name into the state-machine substitution key: `parse-dossier` → `ParseDossierFunctionArn`. */
+export function substitutionKey(name: string): string {
+  return `${name.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('')}FunctionArn`;
+}
