@@ -1,0 +1,64 @@
+/**
+ * Configuration, read from the environment once per process and failing fast with the name of
+ * the missing variable, so a wiring mistake in the stack or the local cloud shows up at the first
+ * invocation instead of as an undefined table name deep in a query.
+ *
+ * Each getter reads lazily (a handler that never touches the bucket does not need DOSSIER_BUCKET)
+ * and caches the value.
+ */
+
+const cache = new Map<string, string>();
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string) {
+    super(`environment variable ${variable} is required but not set`);
+    this.name = 'ConfigError';
+  }
+}
+
+function required(name: string): string {
+  const cached = cache.get(name);
+  if (cached !== undefined) return cached;
+  const value = process.env[name];
+  if (value === undefined || value === '') throw new ConfigError(name);
+  cache.set(name, value);
+  return value;
+}
+
+function optional(name: string, fallback: string): string {
+  const value = process.env[name];
+  return value === undefined || value === '' ? fallback : value;
+}
+
+export type NotifierKind = 'outbox' | 'ses';
+
+export const config = {
+  get tableName(): string {
+    return required('TABLE_NAME');
+  },
+  get dossierBucket(): string {
+    return required('DOSSIER_BUCKET');
+  },
+  get dossierReviewArn(): string {
+    return required('DOSSIER_REVIEW_ARN');
+  },
+  get roundFinalizationArn(): string {
+    return required('ROUND_FINALIZATION_ARN');
+  },
+  get notifier(): NotifierKind {
+    const value = optional('NOTIFIER', 'outbox');
+    if (value !== 'outbox' && value !== 'ses') throw new ConfigError('NOTIFIER (must be "outbox" or "ses")');
+    return value;
+  },
+  get senderEmail(): string {
+    return required('SENDER_EMAIL');
+  },
+  get siteBaseUrl(): string {
+    return optional('SITE_BASE_URL', '');
+  },
+};
+
+/** Tests change the environment between cases; they call this to drop cached values. */
+export function resetConfigCache(): void {
+  cache.clear();
+}

@@ -1,0 +1,66 @@
+/**
+ * Errors the store raises for conditions a person can cause (a second decision, a stale version,
+ * a missing item). Each has a stable code, an HTTP status the API maps it to, and a bilingual
+ * message; anything else is a bug or an outage and propagates as is.
+ */
+import type { Bilingual } from '../domain/model';
+
+export class StoreError extends Error {
+  constructor(
+    readonly code: string,
+    readonly httpStatus: number,
+    readonly bilingual: Bilingual,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(`${code}: ${bilingual.en}`);
+    this.name = 'StoreError';
+  }
+}
+
+export const notFound = (what: string, id: string) =>
+  new StoreError('NOT_FOUND', 404, { zh: `找不到${whatZh(what)}：${id}`, en: `${what} not found: ${id}` }, { what, id });
+
+export const alreadyExists = (what: string, id: string) =>
+  new StoreError('ALREADY_EXISTS', 409, { zh: `${whatZh(what)}已存在：${id}`, en: `${what} already exists: ${id}` }, { what, id });
+
+export const conflict = (what: string, id: string, detail: string) =>
+  new StoreError(
+    'CONFLICT',
+    409,
+    { zh: `${whatZh(what)}的狀態已改變，請重新載入：${id}`, en: `${what} ${id} changed meanwhile (${detail}); reload and retry` },
+    { what, id, detail },
+  );
+
+export const taskAlreadyDecided = (taskId: string) =>
+  new StoreError('TASK_ALREADY_DECIDED', 409, { zh: `此審批步驟已有決定：${taskId}`, en: `This approval step was already decided: ${taskId}` }, { taskId });
+
+export const taskExpired = (taskId: string) =>
+  new StoreError('TASK_EXPIRED', 410, { zh: `此審批步驟已逾期，不能再作決定：${taskId}`, en: `This approval step has expired and can no longer be decided: ${taskId}` }, { taskId });
+
+export const reviewAlreadyScored = (caseId: string, reviewerId: string) =>
+  new StoreError(
+    'REVIEW_ALREADY_SCORED',
+    409,
+    { zh: `評審已就此案例評分：${caseId}`, en: `Reviewer ${reviewerId} already scored case ${caseId}` },
+    { caseId, reviewerId },
+  );
+
+function whatZh(what: string): string {
+  const names: Record<string, string> = {
+    round: '評選輪次',
+    submission: '提交',
+    case: '案例',
+    'case version': '案例版本',
+    review: '評審',
+    task: '審批步驟',
+    objection: '異議',
+    notification: '通知',
+    'audit entry': '審計記錄',
+  };
+  return names[what] ?? what;
+}
+
+export function isConditionalFailure(error: unknown): boolean {
+  const name = (error as { name?: string } | null)?.name;
+  return name === 'ConditionalCheckFailedException' || name === 'TransactionCanceledException';
+}

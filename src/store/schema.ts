@@ -1,0 +1,75 @@
+/**
+ * The single table's physical schema and key shapes (docs/architecture.md, "Table").
+ *
+ * The stack (lib/) and the local cloud create the table from the synthesized template; this
+ * definition exists for tests that start DynamoDB Local themselves, and must stay identical to
+ * the documented design.
+ */
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+export function tableDefinition(tableName: string): CreateTableCommandInput {
+  const index = (name: 'GSI1' | 'GSI2') => ({
+    IndexName: name,
+    KeySchema: [
+      { AttributeName: `${name}PK`, KeyType: 'HASH' as const },
+      { AttributeName: `${name}SK`, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: 'ALL' as const },
+  });
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK'].map((AttributeName) => ({
+      AttributeName,
+      AttributeType: 'S' as const,
+    })),
+    KeySchema: [
+      { AttributeName: 'PK', KeyType: 'HASH' },
+      { AttributeName: 'SK', KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [index('GSI1'), index('GSI2')],
+    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+  };
+}
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+/** Key builders: the only place item keys are spelled. */
+export const keys = {
+  round: (roundId: string) => ({ PK: `ROUND#${roundId}`, SK: 'ROUND' }),
+  roundIndex: (year: number, number: number) => ({ GSI1PK: 'ROUNDS', GSI1SK: `${year}#${pad(number, 3)}` }),
+  amendment: (roundId: string, at: string, id: string) => ({ PK: `ROUND#${roundId}`, SK: `AMEND#${at}#${id}` }),
+  submission: (roundId: string, submissionId: string) => ({ PK: `ROUND#${roundId}`, SK: `SUBMISSION#${submissionId}` }),
+  submissionIndex: (unitCode: string, roundId: string, createdAt: string) => ({
+    GSI1PK: `UNIT#${unitCode}#${roundId}`,
+    GSI1SK: `SUBMISSION#${createdAt}`,
+  }),
+  case: (caseId: string) => ({ PK: `CASE#${caseId}`, SK: 'CASE' }),
+  caseIndex: (roundId: string, status: string, caseId: string, unitCode: string) => ({
+    GSI1PK: `ROUND#${roundId}#CASES`,
+    GSI1SK: `${status}#${caseId}`,
+    GSI2PK: `UNIT#${unitCode}#${roundId}`,
+    GSI2SK: 'CASE',
+  }),
+  caseVersion: (caseId: string, version: number) => ({ PK: `CASE#${caseId}`, SK: `VERSION#${pad(version, 4)}` }),
+  review: (caseId: string, reviewerId: string) => ({ PK: `CASE#${caseId}`, SK: `REVIEW#${reviewerId}` }),
+  reviewIndex: (reviewerId: string, roundId: string, status: string, caseId: string) => ({
+    GSI2PK: `REVIEWER#${reviewerId}#${roundId}`,
+    GSI2SK: `${status}#${caseId}`,
+  }),
+  task: (taskId: string) => ({ PK: `TASK#${taskId}`, SK: 'TASK' }),
+  taskIndex: (role: string, status: string, createdAt: string, roundId: string, kind: string, taskId: string) => ({
+    GSI1PK: `TASKS#${role}`,
+    GSI1SK: `${status}#${createdAt}`,
+    GSI2PK: `ROUND#${roundId}#TASKS`,
+    GSI2SK: `${kind}#${status}#${taskId}`,
+  }),
+  objection: (roundId: string, objectionId: string) => ({ PK: `ROUND#${roundId}`, SK: `OBJECTION#${objectionId}` }),
+  audit: (roundId: string, seq: number) => ({ PK: `AUDIT#${roundId}`, SK: pad(seq, 10) }),
+  notification: (roundId: string, createdAt: string, id: string) => ({ PK: `OUTBOX#${roundId}`, SK: `${createdAt}#${id}` }),
+  notificationIndex: (status: string, createdAt: string) => ({ GSI1PK: 'OUTBOX', GSI1SK: `${status}#${createdAt}` }),
+  siteManifest: () => ({ PK: 'SITE', SK: 'MANIFEST' }),
+};
+
+/** Attributes that belong to the table layout, not to the entity; removed on every read. */
+export const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'type'] as const;

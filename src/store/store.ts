@@ -1,0 +1,965 @@
+/**
+ * The case table as a domain-shaped repository: every read and write of the single table goes
+ * through here, so key shapes, index maintenance and conditions live in one place.
+ *
+ * Reads use GetItem or Query only (no Scan on any path). Status changes are conditional on the
+ * status the caller expects, so two people acting at once get a clear conflict instead of a lost
+ * update. Task tokens are written on Task items and returned only by `getTaskToken`.
+ */
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type {
+  Actor,
+  ApprovedEntry,
+  AuditEntry,
+  CaseRecord,
+  CaseStatus,
+  Charter,
+  Notification,
+  Objection,
+  Review,
+  Round,
+  RoundStatus,
+  ScoreSheet,
+  Submission,
+  SubmissionStatus,
+  Task,
+  TaskKind,
+  TaskStatus,
+} from '../domain/model';
+import { TASK_ROLE } from '../domain/model';
+import { linkAuditEntry, type AuditDraft } from './audit-link';
+import {
+  alreadyExists,
+  conflict,
+  isConditionalFailure,
+  notFound,
+  reviewAlreadyScored,
+  taskAlreadyDecided,
+  taskExpired,
+} from './errors';
+import { KEY_ATTRIBUTES, keys } from './schema';
+
+/** A charter change after the round opened: who, when, why and what. */
+export interface Amendment {
+  amendmentId: string;
+  roundId: string;
+  at: string;
+  by: { id: string; name: string };
+  reason: string;
+  /** The changed charter fields, before and after. */
+  change: { before: Partial<Charter>; after: Partial<Charter> };
+  charterSha256After?: string;
+}
+
+/** One stored version of a case: the canonical dossier that a submission produced. */
+export interface CaseVersion {
+  caseId: string;
+  roundId: string;
+  version: number;
+  submissionId: string;
+  /** The canonical dossier (the parser's output) of this version. */
+  dossier: unknown;
+  /** S3 keys of the parsed dossier and its validation report. */
+  parsedKey?: string;
+  reportKey?: string;
+  createdAt: string;
+  supersededAt?: string;
+}
+
+/** A task as stored: the model's Task plus who may decide it and where in the workflow it waits. */
+export interface StoredTask extends Task {
+  role: string;
+  stateName: string;
+  /** Reviewer ids for a panel task; empty for role-wide steps. */
+  assignees?: string[];
+  /** How many times this step was (re)opened after a timeout. */
+  attempt?: number;
+  remindedAt?: string;
+}
+
+export interface NewTask {
+  taskId: string;
+  kind: TaskKind;
+  roundId: string;
+  caseId?: string;
+  executionArn: string;
+  stateName: string;
+  createdAt: string;
+  expiresAt: string;
+  assignees?: string[];
+  attempt?: number;
+}
+
+export interface StoreOptions {
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+}
+
+type Item = Record<string, unknown>;
+
+/** Internal: a task's condition failed; the caller reads the task to say why. */
+class TaskConditionFailed extends Error {}
+
+function strip<T>(item: Item | undefined, extra: readonly string[] = []): T | undefined {
+  if (!item) return undefined;
+  const copy: Item = { ...item };
+  for (const key of KEY_ATTRIBUTES) delete copy[key];
+  for (const key of extra) delete copy[key];
+  return copy as T;
+}
+
+/** Builds `SET #a = :a, …` from the defined entries of a patch; undefined entries are skipped. */
+function setExpression(patch: Record<string, unknown>, prefix = 'p') {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const parts: string[] = [];
+  let i = 0;
+  for (const [field, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    const n = `#${prefix}${i}`;
+    const v = `:${prefix}${i}`;
+    names[n] = field;
+    values[v] = value;
+    parts.push(`${n} = ${v}`);
+    i += 1;
+  }
+  return { parts, names, values };
+}
+
+export class Store {
+  readonly doc: DynamoDBDocumentClient;
+  readonly tableName: string;
+
+  constructor(options: StoreOptions) {
+    this.doc = options.doc;
+    this.tableName = options.tableName;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // plumbing
+
+  private async get(key: { PK: string; SK: string }): Promise<Item | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    return out.Item;
+  }
+
+  /** Every page of a query; the lists we read are bounded by a round's size. */
+  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
+    const items: Item[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey }));
+      items.push(...((out.Items ?? []) as Item[]));
+      ExclusiveStartKey = out.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+
+  private async conditionalUpdate(
+    key: { PK: string; SK: string },
+    patch: Record<string, unknown>,
+    condition: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> },
+    onFailure: () => Error,
+    extraSet: string[] = [],
+  ): Promise<Item> {
+    const { parts, names, values } = setExpression(patch);
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: `SET ${[...parts, ...extraSet].join(', ')}`,
+          ConditionExpression: condition.expression,
+          ExpressionAttributeNames: { ...names, ...condition.names },
+          ExpressionAttributeValues: { ...values, ...condition.values },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return out.Attributes as Item;
+    } catch (error) {
+      if (isConditionalFailure(error)) throw onFailure();
+      throw error;
+    }
+  }
+
+  private statusCondition(expected: readonly string[] | undefined): {
+    expression: string;
+    names: Record<string, string>;
+    values: Record<string, unknown>;
+  } {
+    if (!expected || expected.length === 0) return { expression: 'attribute_exists(PK)', values: {}, names: {} };
+    const values: Record<string, unknown> = {};
+    const placeholders = expected.map((status, i) => {
+      values[`:expected${i}`] = status;
+      return `:expected${i}`;
+    });
+    return {
+      expression: `attribute_exists(PK) AND #status IN (${placeholders.join(', ')})`,
+      names: { '#status': 'status' },
+      values,
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // rounds
+
+  async createRound(round: Round): Promise<Round> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.round(round.roundId), ...keys.roundIndex(round.charter.year, round.charter.number), type: 'Round', ...round },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return round;
+    } catch (error) {
+      if (isConditionalFailure(error)) throw alreadyExists('round', round.roundId);
+      throw error;
+    }
+  }
+
+  async getRound(roundId: string): Promise<Round | undefined> {
+    return strip<Round>(await this.get(keys.round(roundId)));
+  }
+
+  async requireRound(roundId: string): Promise<Round> {
+    const round = await this.getRound(roundId);
+    if (!round) throw notFound('round', roundId);
+    return round;
+  }
+
+  /** All rounds, newest first. */
+  async listRounds(): Promise<Round[]> {
+    const items = await this.queryAll({
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': 'ROUNDS' },
+      ScanIndexForward: false,
+    });
+    return items.map((item) => strip<Round>(item)!);
+  }
+
+  /**
+   * Moves a round to `to` (and sets the other fields of `patch`) only if its status is one of
+   * `expected`; otherwise a CONFLICT naming the round.
+   */
+  async updateRoundStatus(
+    roundId: string,
+    to: RoundStatus,
+    expected: readonly RoundStatus[],
+    patch: Partial<Omit<Round, 'roundId' | 'status'>> = {},
+  ): Promise<Round> {
+    const condition = this.statusCondition(expected);
+    const item = await this.conditionalUpdate(keys.round(roundId), { ...patch, status: to }, condition, () =>
+      conflict('round', roundId, `expected status ${expected.join('|')}`),
+    );
+    return strip<Round>(item)!;
+  }
+
+  /** Sets fields of a round without changing its status, optionally only in the given statuses. */
+  async updateRound(
+    roundId: string,
+    patch: Partial<Omit<Round, 'roundId' | 'status'>>,
+    expected?: readonly RoundStatus[],
+  ): Promise<Round> {
+    const condition = this.statusCondition(expected);
+    const item = await this.conditionalUpdate(keys.round(roundId), patch, condition, () =>
+      expected ? conflict('round', roundId, `expected status ${expected.join('|')}`) : notFound('round', roundId),
+    );
+    return strip<Round>(item)!;
+  }
+
+  /** Records an amendment and replaces the charter in one transaction, while the round is in `expected`. */
+  async amendRound(
+    amendment: Amendment,
+    newCharter: Charter,
+    expected: readonly RoundStatus[],
+    charterSha256?: string,
+  ): Promise<void> {
+    const condition = this.statusCondition(expected);
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.round(amendment.roundId),
+                UpdateExpression: charterSha256 ? 'SET #charter = :charter, #sha = :sha' : 'SET #charter = :charter',
+                ConditionExpression: condition.expression,
+                ExpressionAttributeNames: {
+                  ...condition.names,
+                  '#charter': 'charter',
+                  ...(charterSha256 ? { '#sha': 'charterSha256' } : {}),
+                },
+                ExpressionAttributeValues: {
+                  ...condition.values,
+                  ':charter': newCharter,
+                  ...(charterSha256 ? { ':sha': charterSha256 } : {}),
+                },
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...keys.amendment(amendment.roundId, amendment.at, amendment.amendmentId), type: 'Amendment', ...amendment },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (isConditionalFailure(error)) throw conflict('round', amendment.roundId, `expected status ${expected.join('|')}`);
+      throw error;
+    }
+  }
+
+  async listAmendments(roundId: string): Promise<Amendment[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': `ROUND#${roundId}`, ':sk': 'AMEND#' },
+    });
+    return items.map((item) => strip<Amendment>(item)!);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // submissions
+
+  /**
+   * Records a submission once. A retried parse step finds the item already there and gets it
+   * back with `created: false` instead of an error.
+   */
+  async recordSubmission(submission: Submission): Promise<{ created: boolean; submission: Submission }> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.submission(submission.roundId, submission.submissionId),
+            ...keys.submissionIndex(submission.unitCode, submission.roundId, submission.createdAt),
+            type: 'Submission',
+            ...submission,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return { created: true, submission };
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+      const existing = await this.getSubmission(submission.roundId, submission.submissionId);
+      return { created: false, submission: existing! };
+    }
+  }
+
+  async getSubmission(roundId: string, submissionId: string): Promise<Submission | undefined> {
+    return strip<Submission>(await this.get(keys.submission(roundId, submissionId)));
+  }
+
+  async updateSubmissionStatus(
+    roundId: string,
+    submissionId: string,
+    to: SubmissionStatus,
+    patch: Partial<Pick<Submission, 'errors' | 'warnings' | 'caseId'>> = {},
+    expected?: readonly SubmissionStatus[],
+  ): Promise<Submission> {
+    const item = await this.conditionalUpdate(keys.submission(roundId, submissionId), { ...patch, status: to }, this.statusCondition(expected), () =>
+      expected ? conflict('submission', submissionId, `expected status ${expected.join('|')}`) : notFound('submission', submissionId),
+    );
+    return strip<Submission>(item)!;
+  }
+
+  async listSubmissionsByRound(roundId: string): Promise<Submission[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': `ROUND#${roundId}`, ':sk': 'SUBMISSION#' },
+    });
+    return items.map((item) => strip<Submission>(item)!);
+  }
+
+  /** A unit's submissions to a round, oldest first. */
+  async listSubmissionsByUnit(unitCode: string, roundId: string): Promise<Submission[]> {
+    const items = await this.queryAll({
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :sk)',
+      ExpressionAttributeValues: { ':pk': `UNIT#${unitCode}#${roundId}`, ':sk': 'SUBMISSION#' },
+    });
+    return items.map((item) => strip<Submission>(item)!);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // cases
+
+  private caseItem(record: CaseRecord): Item {
+    return {
+      ...keys.case(record.caseId),
+      ...keys.caseIndex(record.roundId, record.status, record.caseId, record.unitCode),
+      type: 'Case',
+      ...record,
+    };
+  }
+
+  private versionItem(version: CaseVersion): Item {
+    return { ...keys.caseVersion(version.caseId, version.version), type: 'CaseVersion', ...version };
+  }
+
+  /** Creates a case with its first version, only if no case with that id exists. */
+  async createCase(record: CaseRecord, version: CaseVersion): Promise<void> {
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: this.tableName, Item: this.caseItem(record), ConditionExpression: 'attribute_not_exists(PK)' } },
+            { Put: { TableName: this.tableName, Item: this.versionItem(version), ConditionExpression: 'attribute_not_exists(PK)' } },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (isConditionalFailure(error)) throw alreadyExists('case', record.caseId);
+      throw error;
+    }
+  }
+
+  /**
+   * Adds version `version.version` to a case whose current version is `version.version - 1` and
+   * whose status is one of `expected`; the previous version stays, marked superseded. The case
+   * takes the fields of `patch` (its new status, title, current submission).
+   */
+  async addCaseVersion(
+    version: CaseVersion,
+    patch: Partial<Omit<CaseRecord, 'caseId' | 'roundId' | 'unitCode' | 'currentVersion'>> & { status: CaseStatus },
+    expected: readonly CaseStatus[],
+  ): Promise<void> {
+    const previous = version.version - 1;
+    const { parts, names, values } = setExpression({
+      ...patch,
+      currentVersion: version.version,
+      currentSubmissionId: version.submissionId,
+      GSI1SK: `${patch.status}#${version.caseId}`,
+    });
+    const condition = this.statusCondition(expected);
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.case(version.caseId),
+                UpdateExpression: `SET ${parts.join(', ')}`,
+                ConditionExpression: `${condition.expression} AND currentVersion = :previous`,
+                ExpressionAttributeNames: { ...names, ...condition.names },
+                ExpressionAttributeValues: { ...values, ...condition.values, ':previous': previous },
+              },
+            },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.caseVersion(version.caseId, previous),
+                UpdateExpression: 'SET supersededAt = :at',
+                ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(supersededAt)',
+                ExpressionAttributeValues: { ':at': version.createdAt },
+              },
+            },
+            { Put: { TableName: this.tableName, Item: this.versionItem(version), ConditionExpression: 'attribute_not_exists(PK)' } },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (isConditionalFailure(error)) {
+        throw conflict('case', version.caseId, `expected version ${previous} in status ${expected.join('|')}`);
+      }
+      throw error;
+    }
+  }
+
+  async getCase(caseId: string): Promise<CaseRecord | undefined> {
+    return strip<CaseRecord>(await this.get(keys.case(caseId)));
+  }
+
+  async requireCase(caseId: string): Promise<CaseRecord> {
+    const record = await this.getCase(caseId);
+    if (!record) throw notFound('case', caseId);
+    return record;
+  }
+
+  async getCaseVersion(caseId: string, version: number): Promise<CaseVersion | undefined> {
+    return strip<CaseVersion>(await this.get(keys.caseVersion(caseId, version)));
+  }
+
+  async listCaseVersions(caseId: string): Promise<CaseVersion[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':sk': 'VERSION#' },
+    });
+    return items.map((item) => strip<CaseVersion>(item)!);
+  }
+
+  /** Cases of a round, optionally only those in one status. */
+  async listCasesByRound(roundId: string, status?: CaseStatus): Promise<CaseRecord[]> {
+    const items = await this.queryAll({
+      IndexName: 'GSI1',
+      KeyConditionExpression: status ? 'GSI1PK = :pk AND begins_with(GSI1SK, :sk)' : 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': `ROUND#${roundId}#CASES`, ...(status ? { ':sk': `${status}#` } : {}) },
+    });
+    return items.map((item) => strip<CaseRecord>(item)!);
+  }
+
+  /** The case of a unit in a round (one per unit; later uploads are its versions). */
+  async getCaseByUnit(unitCode: string, roundId: string): Promise<CaseRecord | undefined> {
+    const items = await this.queryAll({
+      IndexName: 'GSI2',
+      KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK = :sk',
+      ExpressionAttributeValues: { ':pk': `UNIT#${unitCode}#${roundId}`, ':sk': 'CASE' },
+    });
+    return strip<CaseRecord>(items[0]);
+  }
+
+  async updateCaseStatus(
+    caseId: string,
+    to: CaseStatus,
+    expected: readonly CaseStatus[],
+    patch: Partial<Pick<CaseRecord, 'score' | 'reason' | 'corrections' | 'updatedAt'>> = {},
+  ): Promise<CaseRecord> {
+    const item = await this.conditionalUpdate(
+      keys.case(caseId),
+      { ...patch, status: to, GSI1SK: `${to}#${caseId}` },
+      this.statusCondition(expected),
+      () => conflict('case', caseId, `expected status ${expected.join('|')}`),
+    );
+    return strip<CaseRecord>(item)!;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // reviews
+
+  /** Assigns reviewers to a case; assigning someone already assigned changes nothing. */
+  async assignReviewers(roundId: string, caseId: string, reviewerIds: readonly string[], at: string): Promise<void> {
+    for (const reviewerId of reviewerIds) {
+      const review: Review = { caseId, roundId, reviewerId, status: 'ASSIGNED', assignedAt: at };
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              ...keys.review(caseId, reviewerId),
+              ...keys.reviewIndex(reviewerId, roundId, 'ASSIGNED', caseId),
+              type: 'Review',
+              ...review,
+            },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          }),
+        );
+      } catch (error) {
+        if (!isConditionalFailure(error)) throw error;
+      }
+    }
+  }
+
+  /** Records a reviewer's score sheet once; a second sheet for the same case is a 409. */
+  async recordScore(caseId: string, reviewerId: string, sheet: ScoreSheet, total: number, at: string): Promise<Review> {
+    const existing = await this.get(keys.review(caseId, reviewerId));
+    if (!existing) throw notFound('review', `${caseId}/${reviewerId}`);
+    const item = await this.conditionalUpdate(
+      keys.review(caseId, reviewerId),
+      { sheet, total, scoredAt: at, status: 'SCORED', GSI2SK: `SCORED#${caseId}` },
+      { expression: 'attribute_exists(PK) AND #status = :assigned', names: { '#status': 'status' }, values: { ':assigned': 'ASSIGNED' } },
+      () => reviewAlreadyScored(caseId, reviewerId),
+    );
+    return strip<Review>(item)!;
+  }
+
+  async getReview(caseId: string, reviewerId: string): Promise<Review | undefined> {
+    return strip<Review>(await this.get(keys.review(caseId, reviewerId)));
+  }
+
+  async updateReviewStatus(
+    caseId: string,
+    reviewerId: string,
+    to: Review['status'],
+    expected: readonly Review['status'][],
+  ): Promise<Review> {
+    const item = await this.conditionalUpdate(
+      keys.review(caseId, reviewerId),
+      { status: to, GSI2SK: `${to}#${caseId}` },
+      this.statusCondition(expected),
+      () => conflict('review', `${caseId}/${reviewerId}`, `expected status ${expected.join('|')}`),
+    );
+    return strip<Review>(item)!;
+  }
+
+  async listReviewsByCase(caseId: string): Promise<Review[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':sk': 'REVIEW#' },
+    });
+    return items.map((item) => strip<Review>(item)!);
+  }
+
+  async listReviewsByReviewer(reviewerId: string, roundId: string, status?: Review['status']): Promise<Review[]> {
+    const items = await this.queryAll({
+      IndexName: 'GSI2',
+      KeyConditionExpression: status ? 'GSI2PK = :pk AND begins_with(GSI2SK, :sk)' : 'GSI2PK = :pk',
+      ExpressionAttributeValues: { ':pk': `REVIEWER#${reviewerId}#${roundId}`, ...(status ? { ':sk': `${status}#` } : {}) },
+    });
+    return items.map((item) => strip<Review>(item)!);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // tasks (approval steps)
+
+  /**
+   * Creates the task holding the workflow's token. The id is deterministic, so a retried
+   * open-task finds its task already there and gets `created: false`.
+   */
+  async createTask(task: NewTask, taskToken: string): Promise<{ created: boolean; task: StoredTask }> {
+    const role = TASK_ROLE[task.kind];
+    const stored: StoredTask = { ...task, role, status: 'OPEN' };
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.task(task.taskId),
+            ...keys.taskIndex(role, 'OPEN', task.createdAt, task.roundId, task.kind, task.taskId),
+            type: 'Task',
+            ...stored,
+            taskToken,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return { created: true, task: stored };
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+      return { created: false, task: (await this.getTask(task.taskId))! };
+    }
+  }
+
+  /** A task without its token (the only shape any caller outside the decision path sees). */
+  async getTask(taskId: string): Promise<StoredTask | undefined> {
+    return strip<StoredTask>(await this.get(keys.task(taskId)), ['taskToken']);
+  }
+
+  async requireTask(taskId: string): Promise<StoredTask> {
+    const task = await this.getTask(taskId);
+    if (!task) throw notFound('task', taskId);
+    return task;
+  }
+
+  /** The workflow token of a task: the one read path that returns it, for the decision function. */
+  async getTaskToken(taskId: string): Promise<string | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.task(taskId), ProjectionExpression: 'taskToken', ConsistentRead: true }),
+    );
+    return out.Item?.taskToken as string | undefined;
+  }
+
+  private async moveTask(
+    taskId: string,
+    to: TaskStatus,
+    patch: Record<string, unknown>,
+    now: string,
+    requireUnexpired: boolean,
+  ): Promise<StoredTask> {
+    const task = await this.requireTask(taskId);
+    const index = keys.taskIndex(task.role, to, task.createdAt, task.roundId, task.kind, taskId);
+    const condition = requireUnexpired
+      ? {
+          expression: 'attribute_exists(PK) AND #status = :open AND expiresAt > :now',
+          names: { '#status': 'status' },
+          values: { ':open': 'OPEN', ':now': now },
+        }
+      : { expression: 'attribute_exists(PK) AND #status = :open', names: { '#status': 'status' }, values: { ':open': 'OPEN' } };
+    try {
+      const item = await this.conditionalUpdate(
+        keys.task(taskId),
+        { ...patch, status: to, GSI1SK: index.GSI1SK, GSI2SK: index.GSI2SK },
+        condition,
+        () => new TaskConditionFailed(),
+      );
+      return strip<StoredTask>(item, ['taskToken'])!;
+    } catch (error) {
+      if (!(error instanceof TaskConditionFailed)) throw error;
+      const current = await this.requireTask(taskId);
+      if (current.status === 'EXPIRED' || current.status === 'CANCELLED') throw taskExpired(taskId);
+      if (current.status === 'OPEN') throw taskExpired(taskId); // open but past expiresAt
+      throw taskAlreadyDecided(taskId);
+    }
+  }
+
+  /**
+   * Records the decision on an OPEN, unexpired task. A task already decided answers
+   * TASK_ALREADY_DECIDED (409); an expired or cancelled one TASK_EXPIRED (410).
+   */
+  async decideTask(taskId: string, decision: unknown, by: Actor, at: string): Promise<StoredTask> {
+    return this.moveTask(taskId, 'DECIDED', { decision, decidedBy: by.id, decidedAt: at }, at, true);
+  }
+
+  /** Marks an OPEN task EXPIRED (the workflow's timeout fired); errors as `decideTask` otherwise. */
+  async expireTask(taskId: string, at: string): Promise<StoredTask> {
+    return this.moveTask(taskId, 'EXPIRED', { expiredAt: at }, at, false);
+  }
+
+  async cancelTask(taskId: string, at: string): Promise<StoredTask> {
+    return this.moveTask(taskId, 'CANCELLED', { cancelledAt: at }, at, false);
+  }
+
+  /** Adds reviewer ids to a panel task's assignees (a replacement reviewer). */
+  async addTaskAssignees(taskId: string, reviewerIds: readonly string[]): Promise<StoredTask> {
+    const task = await this.requireTask(taskId);
+    const assignees = [...new Set([...(task.assignees ?? []), ...reviewerIds])];
+    const item = await this.conditionalUpdate(
+      keys.task(taskId),
+      { assignees },
+      { expression: 'attribute_exists(PK) AND #status = :open', names: { '#status': 'status' }, values: { ':open': 'OPEN' } },
+      () => taskAlreadyDecided(taskId),
+    );
+    return strip<StoredTask>(item, ['taskToken'])!;
+  }
+
+  async markTaskReminded(taskId: string, at: string): Promise<void> {
+    await this.conditionalUpdate(keys.task(taskId), { remindedAt: at }, { expression: 'attribute_exists(PK)' }, () => notFound('task', taskId));
+  }
+
+  /** Tasks a role may act on, newest first, optionally only in one status. */
+  async listTasksByRole(role: string, status?: TaskStatus): Promise<StoredTask[]> {
+    const items = await this.queryAll({
+      IndexName: 'GSI1',
+      KeyConditionExpression: status ? 'GSI1PK = :pk AND begins_with(GSI1SK, :sk)' : 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': `TASKS#${role}`, ...(status ? { ':sk': `${status}#` } : {}) },
+      ScanIndexForward: false,
+    });
+    return items.map((item) => strip<StoredTask>(item, ['taskToken'])!);
+  }
+
+  async listTasksByRound(roundId: string, kind?: TaskKind, status?: TaskStatus): Promise<StoredTask[]> {
+    const prefix = kind ? (status ? `${kind}#${status}#` : `${kind}#`) : undefined;
+    const items = await this.queryAll({
+      IndexName: 'GSI2',
+      KeyConditionExpression: prefix ? 'GSI2PK = :pk AND begins_with(GSI2SK, :sk)' : 'GSI2PK = :pk',
+      ExpressionAttributeValues: { ':pk': `ROUND#${roundId}#TASKS`, ...(prefix ? { ':sk': prefix } : {}) },
+    });
+    const tasks = items.map((item) => strip<StoredTask>(item, ['taskToken'])!);
+    return status && !kind ? tasks.filter((task) => task.status === status) : tasks;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // objections
+
+  async fileObjection(objection: Objection): Promise<Objection> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.objection(objection.roundId, objection.objectionId), type: 'Objection', ...objection },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return objection;
+    } catch (error) {
+      if (isConditionalFailure(error)) throw alreadyExists('objection', objection.objectionId);
+      throw error;
+    }
+  }
+
+  async getObjection(roundId: string, objectionId: string): Promise<Objection | undefined> {
+    return strip<Objection>(await this.get(keys.objection(roundId, objectionId)));
+  }
+
+  async listObjections(roundId: string, status?: Objection['status']): Promise<Objection[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': `ROUND#${roundId}`, ':sk': 'OBJECTION#' },
+    });
+    const objections = items.map((item) => strip<Objection>(item)!);
+    return status ? objections.filter((objection) => objection.status === status) : objections;
+  }
+
+  async ruleObjection(roundId: string, objectionId: string, outcome: 'DISMISSED' | 'UPHELD', ruling: string): Promise<Objection> {
+    const item = await this.conditionalUpdate(
+      keys.objection(roundId, objectionId),
+      { status: outcome, ruling },
+      { expression: 'attribute_exists(PK) AND #status = :open', names: { '#status': 'status' }, values: { ':open': 'OPEN' } },
+      () => conflict('objection', objectionId, 'already ruled or missing'),
+    );
+    return strip<Objection>(item)!;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // outbox
+
+  async appendNotification(notification: Notification): Promise<Notification> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.notification(notification.roundId, notification.createdAt, notification.notificationId),
+          ...keys.notificationIndex(notification.status, notification.createdAt),
+          type: 'Notification',
+          ...notification,
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+    return notification;
+  }
+
+  /** Notifications waiting to be released, oldest first. */
+  async listPendingNotifications(): Promise<Notification[]> {
+    const items = await this.queryAll({
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :sk)',
+      ExpressionAttributeValues: { ':pk': 'OUTBOX', ':sk': 'PENDING#' },
+    });
+    return items.map((item) => strip<Notification>(item)!);
+  }
+
+  async listNotificationsByRound(roundId: string): Promise<Notification[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': `OUTBOX#${roundId}` },
+    });
+    return items.map((item) => strip<Notification>(item)!);
+  }
+
+  /** Marks a pending notification RELEASED (once; a second release is a conflict). */
+  async releaseNotification(notificationId: string, at: string): Promise<Notification> {
+    const pending = await this.queryAll({
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :sk)',
+      FilterExpression: 'notificationId = :id',
+      ExpressionAttributeValues: { ':pk': 'OUTBOX', ':sk': 'PENDING#', ':id': notificationId },
+    });
+    const found = pending[0];
+    if (!found) throw notFound('notification', notificationId);
+    const item = await this.conditionalUpdate(
+      { PK: found.PK as string, SK: found.SK as string },
+      { status: 'RELEASED', releasedAt: at, GSI1SK: `RELEASED#${found.createdAt as string}` },
+      { expression: 'attribute_exists(PK) AND #status = :pending', names: { '#status': 'status' }, values: { ':pending': 'PENDING' } },
+      () => conflict('notification', notificationId, 'already released'),
+    );
+    return strip<Notification>(item)!;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // audit trail
+
+  private async lastAudit(roundId: string): Promise<AuditEntry | undefined> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': `AUDIT#${roundId}` },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    return strip<AuditEntry>(out.Items?.[0] as Item | undefined);
+  }
+
+  /**
+   * Appends an entry to a round's hash chain. Concurrent writers race for the next seq with a
+   * conditional put; the loser re-reads the head and links to it.
+   */
+  async appendAudit(draft: AuditDraft): Promise<AuditEntry> {
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      const previous = await this.lastAudit(draft.roundId);
+      const entry = linkAuditEntry(previous, draft);
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...keys.audit(entry.roundId, entry.seq), type: 'AuditEntry', ...entry },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          }),
+        );
+        return entry;
+      } catch (error) {
+        if (!isConditionalFailure(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * (attempt + 1)));
+      }
+    }
+    throw conflict('audit entry', draft.roundId, 'could not append after 20 attempts');
+  }
+
+  /** A round's audit trail in chain order. */
+  async listAudit(roundId: string): Promise<AuditEntry[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': `AUDIT#${roundId}` },
+      ConsistentRead: true,
+    });
+    return items.map((item) => strip<AuditEntry>(item)!);
+  }
+
+  /** The audit trail as JSON lines, one entry per line, in chain order. */
+  async exportAudit(roundId: string): Promise<string> {
+    const entries = await this.listAudit(roundId);
+    return entries.map((entry) => JSON.stringify(entry)).join('\n') + (entries.length ? '\n' : '');
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // finalization
+
+  /**
+   * The approval of a round in one transaction: every approved case APPROVED with its published
+   * reason, and the round APPROVED with its ordered list. Fails as a whole (CONFLICT) if the round
+   * is not in NOTICE or any case is not SELECTED/SHORTLISTED. At most 99 cases (DynamoDB's
+   * transaction limit is 100 items); a round selects far fewer.
+   */
+  async markApproved(roundId: string, approvedList: readonly ApprovedEntry[], at: string): Promise<void> {
+    if (approvedList.length > 99) throw conflict('round', roundId, 'more than 99 approved cases do not fit one transaction');
+    const round = await this.requireRound(roundId);
+    const revision = (round.publicationRevision ?? 0) + 1;
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.round(roundId),
+                UpdateExpression: 'SET #status = :approved, approvedList = :list, approvedAt = :at, publicationRevision = :revision',
+                ConditionExpression: '#status = :notice',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':approved': 'APPROVED', ':list': approvedList, ':at': at, ':revision': revision, ':notice': 'NOTICE' },
+              },
+            },
+            ...approvedList.map((entry) => ({
+              Update: {
+                TableName: this.tableName,
+                Key: keys.case(entry.caseId),
+                UpdateExpression: 'SET #status = :approved, GSI1SK = :gsi, reason = :reason, updatedAt = :at',
+                ConditionExpression: 'roundId = :round AND #status IN (:selected, :shortlisted)',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: {
+                  ':approved': 'APPROVED',
+                  ':gsi': `APPROVED#${entry.caseId}`,
+                  ':reason': entry.reason,
+                  ':at': at,
+                  ':round': roundId,
+                  ':selected': 'SELECTED',
+                  ':shortlisted': 'SHORTLISTED',
+                },
+              },
+            })),
+          ],
+        }),
+      );
+    } catch (error) {
+      if (isConditionalFailure(error)) throw conflict('round', roundId, 'round not in NOTICE or a case not selected');
+      throw error;
+    }
+  }
+}

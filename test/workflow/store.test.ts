@@ -1,0 +1,174 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CaseRecord } from '../../src/domain/model';
+import type { CaseVersion } from '../../src/store';
+import { startTestTable, type TestTable } from '../support/dynamodb';
+import { testRound } from './fixtures';
+
+let db: TestTable;
+beforeAll(async () => {
+  db = await startTestTable();
+});
+afterAll(async () => {
+  await db?.stop();
+});
+
+const actor = { id: 'sec-1', name: '秘書處', roles: ['secretariat' as const] };
+
+function caseRecord(caseId: string, roundId: string, unitCode = '440103'): CaseRecord {
+  return {
+    caseId,
+    roundId,
+    unitCode,
+    unitName: '荔灣區人大常委會',
+    city: '440100',
+    level: 'county',
+    title: '代表聯絡站',
+    currentVersion: 1,
+    currentSubmissionId: 's1',
+    status: 'ELIGIBILITY_PENDING',
+    createdAt: '2026-03-01T00:00:00.000Z',
+    updatedAt: '2026-03-01T00:00:00.000Z',
+  };
+}
+const version = (caseId: string, roundId: string, n: number, submissionId: string): CaseVersion => ({
+  caseId,
+  roundId,
+  version: n,
+  submissionId,
+  dossier: { title: `v${n}` },
+  createdAt: `2026-03-0${n}T00:00:00.000Z`,
+});
+
+describe('Store on DynamoDB Local', () => {
+  it('creates a round once and moves its status only from the expected one', async () => {
+    const { store } = db;
+    await store.createRound(testRound('r-status', 'DRAFT'));
+    await expect(store.createRound(testRound('r-status', 'DRAFT'))).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+    await store.updateRoundStatus('r-status', 'OPEN', ['DRAFT']);
+    await expect(store.updateRoundStatus('r-status', 'CLOSED', ['DRAFT'])).rejects.toMatchObject({ code: 'CONFLICT', httpStatus: 409 });
+    expect((await store.getRound('r-status'))?.status).toBe('OPEN');
+    expect((await store.listRounds()).map((r) => r.roundId)).toContain('r-status');
+  });
+
+  it('keeps both case versions and refuses a stale version', async () => {
+    const { store } = db;
+    await store.createCase(caseRecord('c-ver', 'r1'), version('c-ver', 'r1', 1, 's1'));
+    await expect(store.createCase(caseRecord('c-ver', 'r1'), version('c-ver', 'r1', 1, 's1'))).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+    await store.addCaseVersion(version('c-ver', 'r1', 2, 's2'), { status: 'ELIGIBILITY_PENDING', title: 'v2' }, ['ELIGIBILITY_PENDING', 'REVISION_REQUESTED']);
+    await expect(
+      store.addCaseVersion(version('c-ver', 'r1', 2, 's3'), { status: 'ELIGIBILITY_PENDING' }, ['ELIGIBILITY_PENDING']),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+    const versions = await store.listCaseVersions('c-ver');
+    expect(versions.map((v) => [v.version, v.submissionId, Boolean(v.supersededAt)])).toEqual([
+      [1, 's1', true],
+      [2, 's2', false],
+    ]);
+    const current = await store.getCase('c-ver');
+    expect(current).toMatchObject({ currentVersion: 2, currentSubmissionId: 's2', title: 'v2' });
+    expect(current).not.toHaveProperty('PK');
+    expect((await store.getCaseByUnit('440103', 'r1'))?.caseId).toBe('c-ver');
+  });
+
+  it('lists cases of a round by status through the index after a status change', async () => {
+    const { store } = db;
+    await store.createCase(caseRecord('c-a', 'r2', '440104'), version('c-a', 'r2', 1, 'sa'));
+    await store.createCase(caseRecord('c-b', 'r2', '440105'), version('c-b', 'r2', 1, 'sb'));
+    await store.updateCaseStatus('c-b', 'IN_REVIEW', ['ELIGIBILITY_PENDING']);
+    await expect(store.updateCaseStatus('c-b', 'IN_REVIEW', ['ELIGIBILITY_PENDING'])).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect((await store.listCasesByRound('r2', 'IN_REVIEW')).map((c) => c.caseId)).toEqual(['c-b']);
+    expect((await store.listCasesByRound('r2')).map((c) => c.caseId).sort()).toEqual(['c-a', 'c-b']);
+  });
+
+  it('never returns a task token except through getTaskToken, and tells decided (409) from expired (410)', async () => {
+    const { store } = db;
+    const base = { kind: 'ELIGIBILITY' as const, roundId: 'r3', caseId: 'c1', executionArn: 'arn:x', stateName: 'Eligibility', createdAt: '2026-03-01T00:00:00.000Z' };
+    const first = await store.createTask({ ...base, taskId: 't-open', expiresAt: '2099-01-01T00:00:00.000Z' }, 'TOKEN-1');
+    expect(first.created).toBe(true);
+    const again = await store.createTask({ ...base, taskId: 't-open', expiresAt: '2099-01-01T00:00:00.000Z' }, 'TOKEN-OTHER');
+    expect(again.created).toBe(false);
+    expect(await store.getTaskToken('t-open')).toBe('TOKEN-1');
+    expect(JSON.stringify(await store.getTask('t-open'))).not.toContain('TOKEN');
+    expect(JSON.stringify(await store.listTasksByRole('secretariat', 'OPEN'))).not.toContain('TOKEN');
+    expect(JSON.stringify(await store.listTasksByRound('r3'))).not.toContain('TOKEN');
+
+    await store.decideTask('t-open', { outcome: 'eligible' }, actor, '2026-03-02T00:00:00.000Z');
+    await expect(store.decideTask('t-open', { outcome: 'eligible' }, actor, '2026-03-02T00:00:01.000Z')).rejects.toMatchObject({
+      code: 'TASK_ALREADY_DECIDED',
+      httpStatus: 409,
+    });
+    expect((await store.listTasksByRole('secretariat', 'DECIDED')).map((t) => t.taskId)).toContain('t-open');
+
+    await store.createTask({ ...base, taskId: 't-late', expiresAt: '2026-03-01T01:00:00.000Z' }, 'TOKEN-2');
+    await expect(store.decideTask('t-late', { outcome: 'eligible' }, actor, '2026-03-02T00:00:00.000Z')).rejects.toMatchObject({
+      code: 'TASK_EXPIRED',
+      httpStatus: 410,
+    });
+    await store.createTask({ ...base, taskId: 't-exp', expiresAt: '2099-01-01T00:00:00.000Z' }, 'TOKEN-3');
+    await store.expireTask('t-exp', '2026-03-02T00:00:00.000Z');
+    await expect(store.decideTask('t-exp', { outcome: 'eligible' }, actor, '2026-03-02T00:00:00.000Z')).rejects.toMatchObject({ httpStatus: 410 });
+  });
+
+  it('records a score once per reviewer', async () => {
+    const { store } = db;
+    await store.assignReviewers('r4', 'c-score', ['rev-a', 'rev-b'], '2026-03-01T00:00:00.000Z');
+    await store.assignReviewers('r4', 'c-score', ['rev-a'], '2026-03-02T00:00:00.000Z');
+    const sheet = { scores: { innovation: 8, impact: 6 } };
+    await store.recordScore('c-score', 'rev-a', sheet, 7, '2026-03-03T00:00:00.000Z');
+    await expect(store.recordScore('c-score', 'rev-a', sheet, 7, '2026-03-03T00:00:00.000Z')).rejects.toMatchObject({ code: 'REVIEW_ALREADY_SCORED' });
+    const reviews = await store.listReviewsByCase('c-score');
+    expect(reviews.map((r) => [r.reviewerId, r.status, r.assignedAt])).toEqual([
+      ['rev-a', 'SCORED', '2026-03-01T00:00:00.000Z'],
+      ['rev-b', 'ASSIGNED', '2026-03-01T00:00:00.000Z'],
+    ]);
+    expect((await store.listReviewsByReviewer('rev-a', 'r4', 'SCORED')).map((r) => r.caseId)).toEqual(['c-score']);
+    expect(await store.listReviewsByReviewer('rev-a', 'r4', 'ASSIGNED')).toEqual([]);
+  });
+
+  it('chains audit entries under concurrent appends without gaps or forks', async () => {
+    const { store } = db;
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        store.appendAudit({ roundId: 'r-audit', at: `2026-03-01T00:00:0${i}.000Z`, actor, action: 'TEST', subject: `s${i}`, change: { i } }),
+      ),
+    );
+    const entries = await store.listAudit('r-audit');
+    expect(entries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    for (let i = 1; i < entries.length; i += 1) expect(entries[i]!.prevHash).toBe(entries[i - 1]!.hash);
+    expect((await store.exportAudit('r-audit')).trim().split('\n')).toHaveLength(8);
+  });
+
+  it('releases an outbox notification once', async () => {
+    const { store } = db;
+    await store.appendNotification({
+      notificationId: 'n-1',
+      roundId: 'r5',
+      kind: 'REMINDER',
+      recipient: 'secretariat',
+      subject: { zh: '提醒', en: 'Reminder' },
+      body: { zh: '內容', en: 'Body' },
+      createdAt: '2026-03-01T00:00:00.000Z',
+      status: 'PENDING',
+    });
+    expect((await store.listPendingNotifications()).map((n) => n.notificationId)).toContain('n-1');
+    await store.releaseNotification('n-1', '2026-03-02T00:00:00.000Z');
+    expect((await store.listPendingNotifications()).map((n) => n.notificationId)).not.toContain('n-1');
+    await expect(store.releaseNotification('n-1', '2026-03-02T00:00:00.000Z')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('marks a round approved with its cases in one transaction, or not at all', async () => {
+    const { store } = db;
+    await store.createRound(testRound('r-fin', 'NOTICE'));
+    await store.createCase(caseRecord('c-sel', 'r-fin', '440111'), version('c-sel', 'r-fin', 1, 'x1'));
+    await store.createCase(caseRecord('c-not', 'r-fin', '440112'), version('c-not', 'r-fin', 1, 'x2'));
+    await store.updateCaseStatus('c-sel', 'SELECTED', ['ELIGIBILITY_PENDING']);
+    // c-not is not selected: the whole transaction fails and nothing changes.
+    await expect(
+      store.markApproved('r-fin', [{ caseId: 'c-sel', order: 1, reason: '理由充分' }, { caseId: 'c-not', order: 2, reason: '理由充分' }], '2026-04-01T00:00:00.000Z'),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect((await store.getCase('c-sel'))?.status).toBe('SELECTED');
+    expect((await store.getRound('r-fin'))?.status).toBe('NOTICE');
+    await store.markApproved('r-fin', [{ caseId: 'c-sel', order: 1, reason: '理由充分' }], '2026-04-01T00:00:00.000Z');
+    expect(await store.getCase('c-sel')).toMatchObject({ status: 'APPROVED', reason: '理由充分' });
+    expect(await store.getRound('r-fin')).toMatchObject({ status: 'APPROVED', publicationRevision: 1 });
+  });
+});
