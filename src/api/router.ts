@@ -1,0 +1,174 @@
+/**
+ * The API's router: matches an API Gateway HTTP API (payload v2.0) event against the shared
+ * route table, finds the caller in the authorizer's claims, parses the JSON body and maps
+ * thrown ApiErrors to `{ error: { code, message: { zh, en } } }` responses.
+ *
+ * One router serves both Lambdas (`api` and `decide`); each only accepts its own routes so a
+ * mis-wired integration fails loudly instead of letting `api` send task results.
+ */
+import type { ZodType } from 'zod';
+import type { Actor } from '../domain/model';
+import { actorFromClaims, type Claims } from './auth';
+import { ApiError, badJson, errorBody, invalidInput, routeNotFound, unauthenticated } from './errors';
+import { ROUTES, type RouteSpec } from './routes';
+import { zodIssues } from './validation';
+
+/** The parts of a payload v2.0 event the router reads (API Gateway's type is assignable to it). */
+export interface HttpEvent {
+  routeKey?: string;
+  rawPath: string;
+  rawQueryString?: string;
+  headers?: Record<string, string | undefined>;
+  queryStringParameters?: Record<string, string | undefined>;
+  pathParameters?: Record<string, string | undefined>;
+  body?: string;
+  isBase64Encoded?: boolean;
+  requestContext: {
+    http: { method: string; path?: string };
+    authorizer?: { jwt?: { claims?: Claims } };
+  };
+}
+
+export interface HttpResult {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface RequestContext {
+  route: RouteSpec;
+  actor: Actor | undefined;
+  params: Record<string, string>;
+  query: Record<string, string>;
+  /** Parsed JSON body (undefined when there is none). */
+  rawBody: unknown;
+  /** Parse the body with a schema; a mismatch becomes a 400 naming each field. */
+  body<T>(schema: ZodType<T>): T;
+  /** The caller, or a 401 when there is none. */
+  requireActor(): Actor;
+}
+
+export interface Reply {
+  status?: number;
+  body?: unknown;
+  /** Default JSON; text bodies (JSON lines, SVG) pass a string body with their type. */
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+export type RouteHandler = (req: RequestContext) => Promise<Reply>;
+export type RouteKey = `${RouteSpec['method']} ${string}`;
+export type Handlers = Record<string, RouteHandler>;
+
+export const routeKeyOf = (r: Pick<RouteSpec, 'method' | 'path'>): string => `${r.method} ${r.path}`;
+
+const compiled = ROUTES.map((route) => {
+  const names: string[] = [];
+  // route paths hold only letters, '/', '.', '-' and {params}: escaping '.' is enough
+  const pattern = route.path.replace(/\./g, '\\.').replace(/\{(\w+)\}/g, (_m, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  return { route, names, regex: new RegExp(`^${pattern}/?$`) };
+});
+
+export function matchRoute(method: string, path: string): { route: RouteSpec; params: Record<string, string> } | undefined {
+  for (const c of compiled) {
+    if (c.route.method !== method.toUpperCase()) continue;
+    const m = c.regex.exec(path);
+    if (!m) continue;
+    const params: Record<string, string> = {};
+    c.names.forEach((n, i) => {
+      params[n] = decodeURIComponent(m[i + 1] ?? '');
+    });
+    return { route: c.route, params };
+  }
+  return undefined;
+}
+
+const SECURITY_HEADERS = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+};
+
+export function json(status: number, body: unknown, extra: Record<string, string> = {}): HttpResult {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...SECURITY_HEADERS, ...extra },
+    body: JSON.stringify(body),
+  };
+}
+
+export interface RouterOptions {
+  fn: RouteSpec['fn'];
+  handlers: Handlers;
+  /** Called with unexpected errors (not ApiErrors) so the Lambda can log them. */
+  onUnexpected?: (err: unknown) => void;
+  /** Maps errors thrown by other layers (store, workflow) to ApiErrors. */
+  mapError?: (err: unknown) => ApiError | undefined;
+}
+
+export function createRouter(opts: RouterOptions): (event: HttpEvent) => Promise<HttpResult> {
+  return async (event) => {
+    const method = event.requestContext.http.method.toUpperCase();
+    const path = event.rawPath || event.requestContext.http.path || '/';
+    try {
+      const matched = matchRoute(method, path);
+      if (!matched || matched.route.fn !== opts.fn) throw routeNotFound(method, path);
+      const handler = opts.handlers[routeKeyOf(matched.route)];
+      if (!handler) throw routeNotFound(method, path);
+      const actor = actorFromClaims(event.requestContext.authorizer?.jwt?.claims);
+      if (matched.route.auth === 'jwt' && !actor) throw unauthenticated();
+      const rawBody = parseBody(event);
+      const query: Record<string, string> = {};
+      for (const [k, v] of Object.entries(event.queryStringParameters ?? {})) if (v !== undefined) query[k] = v;
+      const req: RequestContext = {
+        route: matched.route,
+        actor,
+        params: { ...matched.params },
+        query,
+        rawBody,
+        body<T>(schema: ZodType<T>): T {
+          const parsed = schema.safeParse(rawBody ?? {});
+          if (!parsed.success) throw invalidInput(zodIssues(parsed.error));
+          return parsed.data;
+        },
+        requireActor() {
+          if (!actor) throw unauthenticated();
+          return actor;
+        },
+      };
+      const reply = await handler(req);
+      const status = reply.status ?? 200;
+      if (reply.contentType && typeof reply.body === 'string') {
+        return {
+          statusCode: status,
+          headers: { 'content-type': reply.contentType, ...SECURITY_HEADERS, ...(reply.headers ?? {}) },
+          body: reply.body,
+        };
+      }
+      if (status === 204) return { statusCode: 204, headers: { ...SECURITY_HEADERS }, body: '' };
+      return json(status, reply.body ?? {}, reply.headers);
+    } catch (err) {
+      const apiErr = err instanceof ApiError ? err : opts.mapError?.(err);
+      if (apiErr) return json(apiErr.status, errorBody(apiErr));
+      opts.onUnexpected?.(err);
+      return json(500, {
+        error: {
+          code: 'INTERNAL',
+          message: { zh: '伺服器內部錯誤，請稍後再試；如持續發生請聯絡辦公室。', en: 'Internal error; try again later, and tell the office if it persists.' },
+        },
+      });
+    }
+  };
+}
+
+function parseBody(event: HttpEvent): unknown {
+  if (event.body === undefined || event.body === null || event.body === '') return undefined;
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw badJson();
+  }
+}

@@ -1,0 +1,296 @@
+/**
+ * Request and response schemas of every route. They validate input at the edge and are the
+ * source of the OpenAPI document (`z.toJSONSchema`), so the document cannot drift from the code.
+ */
+import { z } from 'zod';
+import {
+  CASE_STATUSES,
+  LEVELS,
+  ROUND_STATUSES,
+  SCRIPTS,
+  SUBMISSION_STATUSES,
+  TASK_KINDS,
+  TASK_STATUSES,
+  NOTIFICATION_KINDS,
+  bilingualSchema,
+  charterSchema,
+  eligibilityDecisionSchema,
+  issueSchema,
+  leadershipDecisionSchema,
+  objectionRulingSchema,
+  rubricSchema,
+  scoreSheetSchema,
+} from '../domain/model';
+
+export const errorSchema = z
+  .object({ error: z.object({ code: z.string(), message: bilingualSchema, issues: z.array(issueSchema).optional() }) })
+  .meta({ id: 'Error' });
+
+// ---------------------------------------------------------------------------------------------
+// Rounds
+
+export const roundIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/);
+
+export const createRoundSchema = z
+  .object({
+    /** Default: `<year>-r<number>`; stable ids make a re-run of a script idempotent. */
+    roundId: roundIdSchema.optional(),
+    charter: charterSchema,
+  })
+  .strict()
+  .meta({ id: 'CreateRound' });
+
+export const amendRoundSchema = z
+  .object({
+    /** Charter fields to change (a partial charter); replaced whole per top-level field. */
+    changes: charterSchema.partial(),
+    reason: z.string().min(2).max(1000),
+  })
+  .strict()
+  .meta({ id: 'AmendRound' });
+
+export const proceedSchema = z.object({ reason: z.string().min(2).max(1000) }).strict().meta({ id: 'Proceed' });
+
+export const roundPublicSchema = z
+  .object({
+    roundId: z.string(),
+    number: z.number().int(),
+    year: z.number().int(),
+    theme: z.string(),
+    script: z.enum(SCRIPTS),
+    status: z.enum(ROUND_STATUSES),
+    eligibleLevels: z.array(z.enum(LEVELS)),
+    submissionDeadline: z.string(),
+    reviewDeadline: z.string(),
+    blindReview: z.boolean(),
+    rubric: rubricSchema,
+    openedAt: z.string().optional(),
+    closedAt: z.string().optional(),
+    noticeEndsAt: z.string().optional(),
+    approvedAt: z.string().optional(),
+  })
+  .meta({ id: 'RoundPublic' });
+
+export const roundOfficeSchema = roundPublicSchema
+  .extend({
+    charter: charterSchema,
+    charterSha256: z.string().optional(),
+    createdAt: z.string(),
+    proceedRequested: z.boolean().optional(),
+    finalizationExecutionArn: z.string().optional(),
+    shortlist: z
+      .array(z.object({ caseId: z.string(), rank: z.number(), score: z.number(), explanation: bilingualSchema.optional() }))
+      .optional(),
+    approvedList: z.array(z.object({ caseId: z.string(), order: z.number(), reason: z.string() })).optional(),
+  })
+  .meta({ id: 'RoundOffice' });
+
+export const roundListSchema = z.object({ rounds: z.array(roundPublicSchema) }).meta({ id: 'RoundList' });
+
+// ---------------------------------------------------------------------------------------------
+// Submissions
+
+/** What an upload may be: the dossier formats the intake parses. */
+export const UPLOAD_CONTENT_TYPES = [
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/zip',
+  'text/markdown',
+  'text/plain',
+] as const;
+export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+
+export const startSubmissionSchema = z
+  .object({
+    fileName: z
+      .string()
+      .min(1)
+      .max(200)
+      .refine((n) => !/[\\/\u0000-\u001f]/.test(n) && n !== '.' && n !== '..', 'file name must not contain path separators or control characters'),
+    contentType: z.enum(UPLOAD_CONTENT_TYPES),
+    size: z.number().int().positive().max(MAX_UPLOAD_BYTES),
+  })
+  .strict()
+  .meta({ id: 'StartSubmission' });
+
+export const uploadTicketSchema = z
+  .object({
+    submissionId: z.string(),
+    key: z.string(),
+    upload: z.object({
+      method: z.literal('PUT'),
+      url: z.string(),
+      /** Send exactly these headers: they are part of the signature. */
+      headers: z.record(z.string(), z.string()),
+      expiresAt: z.string(),
+    }),
+  })
+  .meta({ id: 'UploadTicket' });
+
+export const submissionViewSchema = z
+  .object({
+    submissionId: z.string(),
+    roundId: z.string(),
+    unitCode: z.string(),
+    fileName: z.string(),
+    status: z.enum(SUBMISSION_STATUSES),
+    createdAt: z.string(),
+    versionId: z.string().optional(),
+    caseId: z.string().optional(),
+    errors: z.array(issueSchema).optional(),
+    warnings: z.array(issueSchema).optional(),
+  })
+  .meta({ id: 'Submission' });
+
+export const submissionListSchema = z.object({ submissions: z.array(submissionViewSchema) }).meta({ id: 'SubmissionList' });
+
+// ---------------------------------------------------------------------------------------------
+// Cases
+
+export const scoreSummarySchema = z.object({
+  rawMean: z.number(),
+  normalizedMean: z.number(),
+  spread: z.number(),
+  count: z.number(),
+  outliers: z.array(z.string()),
+});
+
+export const caseViewSchema = z
+  .object({
+    caseId: z.string(),
+    roundId: z.string(),
+    title: z.string(),
+    status: z.enum(CASE_STATUSES),
+    level: z.enum(LEVELS),
+    currentVersion: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    /** Hidden from reviewers of a blind round. */
+    unitCode: z.string().optional(),
+    unitName: z.string().optional(),
+    city: z.string().optional(),
+    currentSubmissionId: z.string().optional(),
+    score: scoreSummarySchema.optional(),
+    reason: z.string().optional(),
+    /** The parsed dossier's text fields, with unit names redacted for blind review. */
+    content: z.record(z.string(), z.unknown()).optional(),
+    /** Office only. */
+    reviews: z
+      .array(z.object({ reviewerId: z.string(), status: z.string(), total: z.number().optional(), scoredAt: z.string().optional() }))
+      .optional(),
+    /** Office only: contact data of the applicant. */
+    contact: z.record(z.string(), z.unknown()).optional(),
+    corrections: z.array(z.object({ at: z.string(), by: z.string(), note: z.string() })).optional(),
+  })
+  .meta({ id: 'Case' });
+
+export const caseListSchema = z.object({ cases: z.array(caseViewSchema) }).meta({ id: 'CaseList' });
+
+export const correctionSchema = z.object({ note: z.string().min(2).max(2000) }).strict().meta({ id: 'Correction' });
+export const withdrawSchema = z.object({ reason: z.string().min(2).max(1000) }).strict().meta({ id: 'Withdraw' });
+export const replaceReviewerSchema = z
+  .object({ newReviewerId: z.string().min(1), reason: z.string().min(2).max(1000) })
+  .strict()
+  .meta({ id: 'ReplaceReviewer' });
+
+// ---------------------------------------------------------------------------------------------
+// Tasks and decisions
+
+export const taskViewSchema = z
+  .object({
+    taskId: z.string(),
+    kind: z.enum(TASK_KINDS),
+    roundId: z.string(),
+    caseId: z.string().optional(),
+    status: z.enum(TASK_STATUSES),
+    createdAt: z.string(),
+    expiresAt: z.string(),
+    decision: z.unknown().optional(),
+    decidedBy: z.string().optional(),
+    decidedAt: z.string().optional(),
+  })
+  .meta({ id: 'Task' });
+
+export const taskListSchema = z.object({ tasks: z.array(taskViewSchema) }).meta({ id: 'TaskList' });
+
+/** The body of a decision depends on the task's kind; the use case checks it against the kind. */
+export const decisionBodySchema = z
+  .union([eligibilityDecisionSchema, scoreSheetSchema, leadershipDecisionSchema, objectionRulingSchema])
+  .meta({ id: 'Decision' });
+
+export const decisionResultSchema = z
+  .object({ taskId: z.string(), status: z.literal('DECIDED'), decidedAt: z.string(), decidedBy: z.string() })
+  .meta({ id: 'DecisionResult' });
+
+// ---------------------------------------------------------------------------------------------
+// Objections, outbox, audit
+
+export const fileObjectionSchema = z
+  .object({
+    caseId: z.string().min(1),
+    text: z.string().min(10).max(5000),
+    /** Kept for the office only. */
+    contact: z.string().max(200).optional(),
+  })
+  .strict()
+  .meta({ id: 'FileObjection' });
+
+export const objectionFiledSchema = z.object({ objectionId: z.string(), filedAt: z.string() }).meta({ id: 'ObjectionFiled' });
+
+export const objectionViewSchema = z
+  .object({
+    objectionId: z.string(),
+    roundId: z.string(),
+    caseId: z.string(),
+    text: z.string(),
+    contact: z.string().optional(),
+    filedAt: z.string(),
+    status: z.enum(['OPEN', 'DISMISSED', 'UPHELD']),
+    ruling: z.string().optional(),
+  })
+  .meta({ id: 'Objection' });
+
+export const objectionListSchema = z.object({ objections: z.array(objectionViewSchema) }).meta({ id: 'ObjectionList' });
+
+export const notificationSchema = z
+  .object({
+    notificationId: z.string(),
+    roundId: z.string(),
+    kind: z.enum(NOTIFICATION_KINDS),
+    recipient: z.string(),
+    subject: bilingualSchema,
+    body: bilingualSchema,
+    createdAt: z.string(),
+    status: z.enum(['PENDING', 'RELEASED']),
+    releasedAt: z.string().optional(),
+  })
+  .meta({ id: 'Notification' });
+
+export const outboxSchema = z.object({ notifications: z.array(notificationSchema) }).meta({ id: 'Outbox' });
+
+export const auditVerifySchema = z
+  .object({
+    roundId: z.string(),
+    ok: z.boolean(),
+    length: z.number().int(),
+    head: z.string().optional(),
+    firstBroken: z.object({ seq: z.number().int(), reason: z.string() }).optional(),
+  })
+  .meta({ id: 'AuditVerification' });
+
+export const dashboardSchema = z
+  .object({
+    roundId: z.string(),
+    status: z.enum(ROUND_STATUSES),
+    casesByStatus: z.record(z.string(), z.number()),
+    casesByCity: z.record(z.string(), z.number()),
+    submissionsByStatus: z.record(z.string(), z.number()),
+    overdueTasks: z.array(taskViewSchema),
+    openTasks: z.number().int(),
+    outboxPending: z.number().int(),
+    audit: auditVerifySchema,
+    /** Server-rendered SVG charts, each with a text alternative (readable without JavaScript). */
+    charts: z.array(z.object({ id: z.string(), title: bilingualSchema, svg: z.string(), text: z.string() })),
+  })
+  .meta({ id: 'Dashboard' });
+
+export const okSchema = z.object({ ok: z.literal(true) }).meta({ id: 'Ok' });

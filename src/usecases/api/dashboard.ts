@@ -1,0 +1,76 @@
+/** The office dashboard: counts, overdue steps, outbox, audit check and charts for one round. */
+import type { Actor, Review } from '../../domain/model';
+import { requireRole } from './access';
+import { barChart, reviewerDistributionChart, timelineChart, type TimelineEvent } from './charts';
+import type { ApiDeps } from './ports';
+import { loadRound } from './rounds';
+import { auditCheck } from './office';
+import { taskView } from './views';
+
+const countBy = <T>(items: T[], key: (t: T) => string) =>
+  items.reduce<Record<string, number>>((acc, t) => {
+    const k = key(t);
+    acc[k] = (acc[k] ?? 0) + 1;
+    return acc;
+  }, {});
+
+export async function dashboard(deps: ApiDeps, actor: Actor, roundId: string) {
+  requireRole(actor, 'secretariat');
+  const round = await loadRound(deps, roundId);
+  const now = deps.now();
+  const [cases, submissions, tasks, outbox, audit] = await Promise.all([
+    deps.store.listCasesByRound(roundId),
+    deps.store.listSubmissionsByRound(roundId),
+    deps.store.listTasksByRound(roundId),
+    deps.store.listPendingNotifications(),
+    deps.store.listAudit(roundId),
+  ]);
+  const reviewsByCase = await Promise.all(cases.map((c) => deps.store.listReviewsByCase(c.caseId)));
+  const reviews: Review[] = reviewsByCase.flat();
+  const openTasks = tasks.filter((t) => t.status === 'OPEN');
+  const overdue = openTasks.filter((t) => Date.parse(t.expiresAt) <= now.getTime());
+  const casesByStatus = countBy(cases, (c) => c.status);
+  const casesByCity = countBy(cases, (c) => c.city || '—');
+  const panel = round.charter.panel;
+  const reviewerScores = panel.map((p) => ({
+    reviewerId: p.id,
+    name: p.name,
+    totals: reviews.filter((r) => r.reviewerId === p.id && r.status === 'SCORED' && typeof r.total === 'number').map((r) => r.total as number),
+  }));
+  const c = round.charter;
+  const events: TimelineEvent[] = [
+    { label: '建立', at: round.createdAt, kind: 'event' },
+    ...(round.openedAt ? [{ label: '開放徵集', at: round.openedAt, kind: 'event' as const }] : []),
+    { label: '申報截止', at: c.submissionDeadline, kind: 'deadline' },
+    ...(round.closedAt ? [{ label: '截止收件', at: round.closedAt, kind: 'event' as const }] : []),
+    { label: '評審截止', at: c.reviewDeadline, kind: 'deadline' },
+    ...(round.noticeEndsAt ? [{ label: '公示結束', at: round.noticeEndsAt, kind: 'deadline' as const }] : []),
+    ...(round.approvedAt ? [{ label: '審定', at: round.approvedAt, kind: 'event' as const }] : []),
+    { label: '現在', at: now.toISOString(), kind: 'now' },
+  ];
+  const outboxPending = outbox.filter((n) => n.roundId === roundId).length;
+  return {
+    roundId,
+    status: round.status,
+    casesByStatus,
+    casesByCity,
+    submissionsByStatus: countBy(submissions, (s) => s.status),
+    overdueTasks: overdue.map(taskView),
+    openTasks: openTasks.length,
+    outboxPending,
+    audit: auditCheck(roundId, audit),
+    charts: [
+      barChart('cases-by-city', { zh: '各市案例數', en: 'Cases by city' }, casesByCity),
+      barChart('cases-by-status', { zh: '各狀態案例數', en: 'Cases by status' }, casesByStatus),
+      reviewerDistributionChart(reviewerScores, maxTotal(c.rubric)),
+      timelineChart(events),
+    ],
+  };
+}
+
+/** The weighted total's top of scale: criteria are scored 0..maxScore and weighted. */
+function maxTotal(rubric: { maxScore: number; criteria: { weight: number }[] }): number {
+  const w = rubric.criteria.reduce((a, c) => a + c.weight, 0);
+  // totals are weighted means when weights sum to 1, weighted sums otherwise
+  return Math.abs(w - 1) < 1e-9 ? rubric.maxScore : rubric.maxScore * w;
+}

@@ -1,0 +1,84 @@
+/** Objections, the outbox and the audit trail. */
+import type { Actor, Objection } from '../../domain/model';
+import { notFound, wrongState } from '../../api/errors';
+import { isOffice, requireRole } from './access';
+import type { ApiDeps } from './ports';
+import { audit, loadRound } from './rounds';
+import { verifyChain } from '../../domain/audit/chain';
+import type { AuditEntry } from '../../domain/model';
+
+/** The audit chain check in the API's shape: ok, length, head, or the first broken link. */
+export function auditCheck(roundId: string, entries: readonly AuditEntry[]) {
+  const v = verifyChain(entries);
+  return v.ok
+    ? { roundId, ok: true, length: v.count, head: v.head }
+    : { roundId, ok: false, length: entries.length, firstBroken: { seq: v.firstBrokenSeq, reason: `${v.reason.zh} / ${v.reason.en}` } };
+}
+import { objectionView } from './views';
+
+export async function fileObjection(deps: ApiDeps, roundId: string, input: { caseId: string; text: string; contact?: string }) {
+  const round = await loadRound(deps, roundId);
+  if (round.status !== 'NOTICE') {
+    throw wrongState('NOT_IN_NOTICE', {
+      zh: '現在不是公示期，不能提出異議。',
+      en: 'Objections can be filed only during the public-notice period.',
+    });
+  }
+  const listed = (round.approvedList ?? []).some((e) => e.caseId === input.caseId) || (round.shortlist ?? []).some((e) => e.caseId === input.caseId);
+  if (!listed) throw notFound('case', input.caseId);
+  const objection: Objection = {
+    objectionId: deps.newId(),
+    roundId,
+    caseId: input.caseId,
+    text: input.text,
+    ...(input.contact ? { contact: input.contact } : {}),
+    filedAt: deps.now().toISOString(),
+    status: 'OPEN',
+  };
+  await deps.store.fileObjection(objection);
+  // the objector is anonymous: the audit names the public, never the contact
+  await audit(deps, { id: 'public', name: 'public', roles: [] }, roundId, 'objection.file', `objection:${objection.objectionId}`, { caseId: input.caseId });
+  return { objectionId: objection.objectionId, filedAt: objection.filedAt };
+}
+
+export async function listObjections(deps: ApiDeps, actor: Actor, roundId: string) {
+  requireRole(actor, 'secretariat', 'approver');
+  await loadRound(deps, roundId);
+  const office = isOffice(actor);
+  return { objections: (await deps.store.listObjections(roundId)).map((o) => objectionView(o, office)) };
+}
+
+export async function listOutbox(deps: ApiDeps, actor: Actor, status?: string) {
+  requireRole(actor, 'secretariat');
+  const filter = status === 'PENDING' || status === 'RELEASED' ? status : undefined;
+  if (filter === 'PENDING') return { notifications: await deps.store.listPendingNotifications() };
+  const rounds = await deps.store.listRounds();
+  const all = (await Promise.all(rounds.map((r) => deps.store.listNotificationsByRound(r.roundId)))).flat();
+  all.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  return { notifications: filter ? all.filter((n) => n.status === filter) : all };
+}
+
+export async function releaseNotification(deps: ApiDeps, actor: Actor, notificationId: string) {
+  requireRole(actor, 'secretariat');
+  const released = await deps.store.releaseNotification(notificationId, deps.now().toISOString());
+  await audit(deps, actor, released.roundId, 'outbox.release', `notification:${notificationId}`, { kind: released.kind, recipient: released.recipient });
+  return released;
+}
+
+export async function exportAudit(deps: ApiDeps, actor: Actor, roundId: string): Promise<string> {
+  requireRole(actor, 'secretariat');
+  await loadRound(deps, roundId);
+  return deps.store.exportAudit(roundId);
+}
+
+export async function verifyAudit(deps: ApiDeps, actor: Actor, roundId: string) {
+  requireRole(actor, 'secretariat');
+  await loadRound(deps, roundId);
+  const entries = await deps.store.listAudit(roundId);
+  return auditCheck(roundId, entries);
+}
+
+export function requireFound<T>(value: T | undefined, what: string, id: string): T {
+  if (value === undefined) throw notFound(what, id);
+  return value;
+}

@@ -1,0 +1,27 @@
+/**
+ * What the API's use cases need besides engineer E2's store: a presigner for uploads, the
+ * finalization workflow, E2's decision use case, a clock and ids. The production wiring is in
+ * src/api/production.ts; tests pass the real store on DynamoDB Local and fakes for the rest.
+ */
+import type { Actor, Task } from '../../domain/model';
+import type { Store } from '../../store/store';
+
+export interface UploadPort {
+  /** A presigned PUT URL that signs Content-Type and Content-Length. */
+  presignPut(input: { key: string; contentType: string; contentLength: number; expiresInSeconds: number }): Promise<string>;
+}
+
+export interface WorkflowPort {
+  /** StartExecution of round-finalization (idempotent per round); returns the execution ARN. */
+  startFinalization(roundId: string): Promise<string>;
+}
+
+export interface ApiDeps {
+  store: Store;
+  uploads: UploadPort;
+  workflows: WorkflowPort;
+  /** Engineer E2's decideTask, bound to its deps: conditional write first, then SendTaskSuccess. */
+  decide(actor: Actor, taskId: string, body: unknown): Promise<Task>;
+  now(): Date;
+  newId(): string;
+}

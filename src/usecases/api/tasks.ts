@@ -1,0 +1,60 @@
+/** Approval steps: each caller sees and decides only their own. Decisions never happen on a GET. */
+import type { Actor, Role, Task } from '../../domain/model';
+import { TASK_ROLE } from '../../domain/model';
+import { forbidden, notFound } from '../../api/errors';
+import { isOffice, ownsTask } from './access';
+import type { ApiDeps } from './ports';
+import { taskView } from './views';
+
+async function owns(deps: ApiDeps, actor: Actor, task: Task): Promise<boolean> {
+  if (!actor.roles.includes(TASK_ROLE[task.kind])) return false;
+  if (task.kind !== 'PANEL' || !task.caseId) return ownsTask(actor, task, undefined, [], undefined);
+  const [round, reviews, c] = await Promise.all([
+    deps.store.getRound(task.roundId),
+    deps.store.listReviewsByCase(task.caseId),
+    deps.store.getCase(task.caseId),
+  ]);
+  return ownsTask(actor, task, round, reviews, c);
+}
+
+export async function listMyTasks(deps: ApiDeps, actor: Actor, status: Task['status'] = 'OPEN') {
+  const roles = [...new Set(actor.roles.filter((r): r is Role => Object.values(TASK_ROLE).includes(r)))];
+  const out: Task[] = [];
+  const seen = new Set<string>();
+  for (const role of roles) {
+    for (const t of await deps.store.listTasksByRole(role, status)) {
+      if (seen.has(t.taskId)) continue;
+      seen.add(t.taskId);
+      if (await owns(deps, actor, t)) out.push(t);
+    }
+  }
+  out.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.taskId.localeCompare(b.taskId));
+  return { tasks: out.map(taskView) };
+}
+
+export async function readTask(deps: ApiDeps, actor: Actor, taskId: string) {
+  const task = await deps.store.getTask(taskId);
+  if (!task) throw notFound('task', taskId);
+  if (!isOffice(actor) && !(await owns(deps, actor, task))) {
+    throw forbidden({ zh: '這個審批步驟不屬於您。', en: 'This approval step is not yours.' });
+  }
+  return taskView(task);
+}
+
+export async function decide(deps: ApiDeps, actor: Actor, taskId: string, body: unknown) {
+  const task = await deps.store.getTask(taskId);
+  if (!task) throw notFound('task', taskId);
+  if (!(await owns(deps, actor, task))) {
+    throw forbidden({
+      zh: `這個審批步驟（${task.kind}）不屬於您，不能作決定。`,
+      en: `This approval step (${task.kind}) is not yours to decide.`,
+    });
+  }
+  const decided = await deps.decide(actor, taskId, body);
+  return {
+    taskId: decided.taskId,
+    status: 'DECIDED' as const,
+    decidedAt: decided.decidedAt ?? deps.now().toISOString(),
+    decidedBy: decided.decidedBy ?? actor.id,
+  };
+}
