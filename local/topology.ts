@@ -107,6 +107,8 @@ export interface Topology {
   /** Response headers the CloudFront distribution adds (CSP, HSTS, …). */
   siteHeaders: SiteHeaders;
   siteIndexDocument: string;
+  /** CORS of the HTTP API, when the stack configures it. */
+  apiCors?: { allowOrigins: string[]; allowMethods: string[]; allowHeaders: string[]; exposeHeaders: string[]; maxAge?: number; allowCredentials?: boolean };
   /** The union of the functions' environments, resolved to local values. */
   environment: Record<string, string>;
 }
@@ -482,6 +484,21 @@ export function buildTopology(template: CfnTemplate, assemblyDir: string, templa
     if (root) siteIndexDocument = root;
   }
 
+  let apiCors: Topology['apiCors'];
+  for (const [, r] of byType('AWS::ApiGatewayV2::Api')) {
+    const c = r.Properties?.CorsConfiguration as Record<string, Json> | undefined;
+    if (!c) continue;
+    const list = (v: Json) => ((v as string[] | undefined) ?? []).map(String);
+    apiCors = {
+      allowOrigins: list(c.AllowOrigins),
+      allowMethods: list(c.AllowMethods),
+      allowHeaders: list(c.AllowHeaders),
+      exposeHeaders: list(c.ExposeHeaders),
+      ...(c.MaxAge !== undefined ? { maxAge: Number(c.MaxAge) } : {}),
+      ...(c.AllowCredentials !== undefined ? { allowCredentials: c.AllowCredentials === true } : {}),
+    };
+  }
+
   const environment: Record<string, string> = {};
   const setBy: Record<string, string> = {};
   for (const fn of functions) {
@@ -495,5 +512,5 @@ export function buildTopology(template: CfnTemplate, assemblyDir: string, templa
     }
   }
 
-  return { templatePath, buckets, tables, functions, stateMachines, rules, streamMappings, routes, siteHeaders, siteIndexDocument, environment };
+  return { templatePath, buckets, tables, functions, stateMachines, rules, streamMappings, routes, siteHeaders, siteIndexDocument, apiCors, environment };
 }
