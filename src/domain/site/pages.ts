@@ -1,0 +1,401 @@
+/**
+ * Page templates. Every page is a full document with the same landmarks (banner, navigation,
+ * main, contentinfo), one h1, a skip link, a link to the same page in the other script, and one
+ * external stylesheet: no inline script or style, so a strict CSP holds.
+ */
+import type { Script } from '../model';
+import { chineseDate, isoDate } from './format';
+import { html, paragraphs, type SafeHtml } from './html';
+import { itemLabel, roundName, roundOrdinal, roundTitle, type Labels } from './labels';
+import { pathSegment, relativeUrl, sitePaths } from './paths';
+import { langTag, otherScript } from './script';
+import type { SiteCase, SiteRound } from './snapshot';
+
+export interface PageOptions {
+  /** Public base URL of the site, with a trailing slash. */
+  baseUrl: string;
+  /** Base URL of the HTTP API (objections are posted there), without a trailing slash. */
+  apiBaseUrl: string;
+}
+
+interface Crumb {
+  label: string;
+  path?: string;
+}
+
+interface PageSpec {
+  path: string;
+  script: Script;
+  labels: Labels;
+  title: string;
+  /** The same page in the other script. */
+  alternatePath: string;
+  /** Where search engines should index this content (the round's own script). */
+  canonicalPath: string;
+  crumbs: Crumb[];
+  body: SafeHtml;
+  footerLinks?: SafeHtml;
+}
+
+export function layout(spec: PageSpec, options: PageOptions): string {
+  const { path, labels } = spec;
+  const link = (to: string) => relativeUrl(path, to);
+  const other = otherScript(spec.script);
+  const crumbs = spec.crumbs.map((crumb, i) =>
+    crumb.path && i < spec.crumbs.length - 1
+      ? html`<li><a href="${link(crumb.path)}">${crumb.label}</a></li>`
+      : html`<li><span aria-current="page">${crumb.label}</span></li>`,
+  );
+  return html`<!doctype html>
+<html lang="${langTag(spec.script)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'self'">
+<meta name="referrer" content="strict-origin-when-cross-origin">
+<title>${spec.title} - ${labels.siteName}</title>
+<link rel="stylesheet" href="${link(sitePaths.stylesheet)}">
+<link rel="canonical" href="${options.baseUrl + spec.canonicalPath}">
+<link rel="alternate" hreflang="${langTag(spec.script)}" href="${options.baseUrl + spec.path}">
+<link rel="alternate" hreflang="${langTag(other)}" href="${options.baseUrl + spec.alternatePath}">
+<link rel="alternate" type="application/atom+xml" title="${labels.feed}" href="${link(sitePaths.feed(spec.script))}">
+</head>
+<body>
+<a class="skip-link" href="#main">${labels.skipToContent}</a>
+<header class="site-header">
+<div class="inner">
+<p class="site-name"><a href="${link(sitePaths.siteIndex(spec.script))}">${labels.siteName}</a></p>
+<nav class="language-switch" aria-label="${labels.languageNav}"><a href="${link(spec.alternatePath)}" hreflang="${langTag(other)}" lang="${langTag(other)}" rel="alternate">${labels.switchTo}</a></nav>
+</div>
+</header>
+<nav class="breadcrumb" aria-label="${labels.breadcrumb}"><div class="inner"><ol>${crumbs}</ol></div></nav>
+<main id="main" tabindex="-1"><div class="inner">
+${spec.body}
+</div></main>
+<footer class="site-footer"><div class="inner">
+<ul>${spec.footerLinks ?? ''}<li><a href="${link(sitePaths.feed(spec.script))}" type="application/atom+xml">${labels.feed}</a></li></ul>
+<p>${labels.footer}</p>
+</div></footer>
+</body>
+</html>
+`.value;
+}
+
+/** Round views are already in the page's script and already redacted. */
+export interface RoundView {
+  round: SiteRound;
+  labels: Labels;
+  script: Script;
+}
+
+function activeCases(round: SiteRound): SiteCase[] {
+  return round.cases.filter((c) => !c.withdrawn);
+}
+
+function lastCorrection(c: SiteCase): string | undefined {
+  return c.corrections.length > 0 ? c.corrections[c.corrections.length - 1]!.at : undefined;
+}
+
+function time(iso: string | undefined): SafeHtml {
+  return iso ? html`<time datetime="${isoDate(iso)}">${chineseDate(iso)}</time>` : html``;
+}
+
+export function sortRoundsNewestFirst(rounds: readonly SiteRound[]): SiteRound[] {
+  return [...rounds].sort((a, b) => b.year - a.year || b.number - a.number || (a.roundId < b.roundId ? -1 : 1));
+}
+
+export function siteIndexPage(path: string, script: Script, labels: Labels, rounds: readonly SiteRound[], options: PageOptions): string {
+  const link = (to: string) => relativeUrl(path, to);
+  const items = sortRoundsNewestFirst(rounds).map(
+    (round) => html`<li>
+<a href="${link(sitePaths.round(script, round.roundId))}">${roundTitle(labels, round.number, round.status)}</a>
+<span class="status">${round.status === 'NOTICE' ? labels.statusNotice : labels.statusApproved}</span>
+<p class="meta">${labels.year}：${round.year}　${labels.theme}：${round.theme}　${labels.caseCount}：${activeCases(round).length}</p>
+</li>`,
+  );
+  return layout(
+    {
+      path,
+      script,
+      labels,
+      title: labels.home,
+      alternatePath: sitePaths.siteIndex(otherScript(script)),
+      canonicalPath: sitePaths.siteIndex(script),
+      crumbs: [{ label: labels.home }],
+      body: html`<h1>${labels.siteName}</h1>
+<h2>${labels.roundsHeading}</h2>
+${items.length > 0 ? html`<ol class="rounds" reversed>${items}</ol>` : html`<p>${labels.noRounds}</p>`}`,
+    },
+    options,
+  );
+}
+
+function roundCrumbs(view: RoundView, current?: string): Crumb[] {
+  const { round, labels, script } = view;
+  const crumbs: Crumb[] = [
+    { label: labels.home, path: sitePaths.siteIndex(script) },
+    { label: roundName(labels, round.number), path: sitePaths.round(script, round.roundId) },
+  ];
+  if (current) crumbs.push({ label: current });
+  return crumbs;
+}
+
+function roundFooter(path: string, view: RoundView): SafeHtml {
+  const { round, labels, script } = view;
+  const link = (to: string) => relativeUrl(path, to);
+  return html`<li><a href="${link(sitePaths.roundJson(round.roundId))}" type="application/json">${labels.dataJson}</a></li>
+<li><a href="${link(sitePaths.roundCsv(round.roundId))}" type="text/csv">${labels.dataCsv}</a></li>
+<li><a href="${link(sitePaths.changes(script, round.roundId))}">${labels.changesLink}</a></li>`;
+}
+
+/** “title”, with the title's own double quotes turned single, as the office writes nested quotes. */
+function quoted(text: string): string {
+  return `“${text.replace(/“/g, '‘').replace(/”/g, '’')}”`;
+}
+
+function annex(path: string, view: RoundView): SafeHtml {
+  const { round, labels, script } = view;
+  const link = (to: string) => relativeUrl(path, to);
+  const name = roundName(labels, round.number);
+  const articles = activeCases(round).map((c) => {
+    const corrected = lastCorrection(c);
+    return html`<article class="case" id="case-${pathSegment(c.caseId)}" aria-labelledby="case-${pathSegment(c.caseId)}-title">
+<h3 id="case-${pathSegment(c.caseId)}-title"><span class="case-number">${itemLabel(labels, c.order)}</span>：<span class="case-title">${c.title}</span></h3>
+${corrected ? html`<p class="updated">${labels.updated}（${labels.updatedOn}${time(corrected)}）</p>` : ''}
+<p><span class="field-label">${labels.unit}：</span><span class="case-unit">${c.unit.name}</span></p>
+<div class="case-practices"><p class="field-label">${labels.practices}：</p>${paragraphs(c.practices)}</div>
+<div class="case-reason"><p class="field-label">${labels.reason}：</p>${paragraphs(c.reason)}</div>
+<p><a href="${link(sitePaths.case(script, round.roundId, c.caseId))}">${labels.casePage}<span class="visually-hidden">：${c.title}</span></a></p>
+</article>`;
+  });
+  return html`<section aria-labelledby="annex-title">
+<h2 id="annex-title">${labels.annexPrefix}${name}</h2>
+${articles}
+</section>`;
+}
+
+function selectedList(path: string, view: RoundView, heading: string): SafeHtml {
+  const { round, labels, script } = view;
+  const link = (to: string) => relativeUrl(path, to);
+  const items = activeCases(round).map(
+    (c) => html`<li value="${c.order}"><span class="case-unit">${c.unit.name}</span>　<a href="${link(sitePaths.case(script, round.roundId, c.caseId))}">${quoted(c.title)}</a></li>`,
+  );
+  return html`<section aria-labelledby="selected-title"><h2 id="selected-title">${heading}</h2><ol class="selected">${items}</ol></section>`;
+}
+
+function withdrawals(path: string, view: RoundView): SafeHtml {
+  const { round, labels } = view;
+  const withdrawn = round.cases.filter((c) => c.withdrawn);
+  if (withdrawn.length === 0) return html``;
+  return html`<section aria-labelledby="withdrawn-title"><h2 id="withdrawn-title">${labels.withdrawalsHeading}</h2><ul class="changes">${withdrawn.map(
+    (c) => html`<li>${itemLabel(labels, c.order)}：${quoted(c.title)}（${c.unit.name}）　${labels.withdrawnOn}：${time(c.withdrawnAt)}</li>`,
+  )}</ul></section>`;
+}
+
+function roundUpdatedNote(view: RoundView): SafeHtml {
+  const { round, labels } = view;
+  const latest = round.cases
+    .flatMap((c) => [...c.corrections.map((x) => x.at), ...(c.withdrawnAt ? [c.withdrawnAt] : [])])
+    .sort()
+    .pop();
+  return latest ? html`<p class="updated">${labels.updated}（${labels.updatedOn}${time(latest)}）</p>` : html``;
+}
+
+export function announcementPage(path: string, view: RoundView, options: PageOptions): string {
+  const { round, labels, script } = view;
+  const name = roundName(labels, round.number);
+  const cases = activeCases(round);
+  const listing = cases.map((c) => `${c.unit.name}${quoted(c.title)}`).join('，');
+  const words =
+    script === 'hant'
+      ? {
+          intro: `根據常委會工作安排，省人大常委會辦公廳以${quoted(round.theme)}為主題，開展了${roundOrdinal(labels, round.number)}全省縣鄉人大工作創新案例征集工作。經自主申報、資格審查、專家評審、領導會議審定和社會公示等環節，確定`,
+          outro: `等${cases.length}個項目為${name}。具體見附件。`,
+        }
+      : {
+          intro: `根据常委会工作安排，省人大常委会办公厅以${quoted(round.theme)}为主题，开展了${roundOrdinal(labels, round.number)}全省县乡人大工作创新案例征集工作。经自主申报、资格审查、专家评审、领导会议审定和社会公示等环节，确定`,
+          outro: `等${cases.length}个项目为${name}。具体见附件。`,
+        };
+  const title = roundTitle(labels, round.number, 'APPROVED');
+  return layout(
+    {
+      path,
+      script,
+      labels,
+      title,
+      alternatePath: sitePaths.round(otherScript(script), round.roundId),
+      canonicalPath: sitePaths.round(round.script, round.roundId),
+      crumbs: roundCrumbs(view),
+      footerLinks: roundFooter(path, view),
+      body: html`<h1>${title}</h1>
+<p class="meta">${labels.publishedOn}：${time(round.approvedAt)}</p>
+${roundUpdatedNote(view)}
+<p class="lead">${words.intro}${cases.length > 0 ? listing : ''}${words.outro}</p>
+${selectedList(path, view, labels.selectedHeading)}
+${withdrawals(path, view)}
+${annex(path, view)}
+<p><a href="${relativeUrl(path, sitePaths.changes(script, round.roundId))}">${labels.changesLink}</a></p>`,
+    },
+    options,
+  );
+}
+
+export function noticePage(path: string, view: RoundView, options: PageOptions): string {
+  const { round, labels, script } = view;
+  const cases = activeCases(round);
+  const title = roundTitle(labels, round.number, 'NOTICE');
+  const name = roundName(labels, round.number);
+  const action = `${options.apiBaseUrl}/rounds/${encodeURIComponent(round.roundId)}/objections`;
+  const intro =
+    script === 'hant'
+      ? `經自主申報、資格審查、專家評審和領導會議研究，擬確定以下${cases.length}個項目為${name}，現予公示。`
+      : `经自主申报、资格审查、专家评审和领导会议研究，拟确定以下${cases.length}个项目为${name}，现予公示。`;
+  return layout(
+    {
+      path,
+      script,
+      labels,
+      title,
+      alternatePath: sitePaths.round(otherScript(script), round.roundId),
+      canonicalPath: sitePaths.round(round.script, round.roundId),
+      crumbs: roundCrumbs(view),
+      footerLinks: roundFooter(path, view),
+      body: html`<h1>${title}</h1>
+<dl class="facts">
+<dt>${labels.theme}</dt><dd>${round.theme}</dd>
+<dt>${labels.noticePeriod}</dt><dd>${time(round.noticeStartsAt)} ${labels.to} ${time(round.noticeEndsAt)}</dd>
+</dl>
+${roundUpdatedNote(view)}
+<p class="lead">${intro}</p>
+${selectedList(path, view, labels.proposedHeading)}
+${withdrawals(path, view)}
+<section aria-labelledby="object-title">
+<h2 id="object-title">${labels.objectHeading}</h2>
+<p>${labels.objectIntro}</p>
+<p><span class="field-label">${labels.noticeUntil}：</span>${time(round.noticeEndsAt)}</p>
+<form class="objection" method="post" action="${action}" accept-charset="utf-8">
+<input type="hidden" name="returnTo" value="${options.baseUrl + sitePaths.objectionReceived(script, round.roundId)}">
+<input type="hidden" name="script" value="${script}">
+<p><label for="objection-case">${labels.objectCase}</label>
+<select id="objection-case" name="caseId" required>${cases.map((c) => html`<option value="${c.caseId}">${itemLabel(labels, c.order)}：${c.title}（${c.unit.name}）</option>`)}</select></p>
+<p><label for="objection-text">${labels.objectText}</label>
+<textarea id="objection-text" name="text" required minlength="10" maxlength="2000" rows="8"></textarea></p>
+<p><label for="objection-contact">${labels.objectContact}</label>
+<input id="objection-contact" name="contact" type="text" maxlength="200" autocomplete="email"></p>
+<p><button type="submit">${labels.objectSubmit}</button></p>
+</form>
+</section>
+${annex(path, view)}`,
+    },
+    options,
+  );
+}
+
+export function objectionReceivedPage(path: string, view: RoundView, options: PageOptions): string {
+  const { round, labels, script } = view;
+  return layout(
+    {
+      path,
+      script,
+      labels,
+      title: labels.objectReceivedTitle,
+      alternatePath: sitePaths.objectionReceived(otherScript(script), round.roundId),
+      canonicalPath: sitePaths.objectionReceived(round.script, round.roundId),
+      crumbs: roundCrumbs(view, labels.objectReceivedTitle),
+      body: html`<h1>${labels.objectReceivedTitle}</h1>
+<p>${labels.objectReceivedBody}</p>
+<p><a href="${relativeUrl(path, sitePaths.round(script, round.roundId))}">${labels.backToNotice}</a></p>`,
+    },
+    options,
+  );
+}
+
+export function casePage(path: string, view: RoundView, c: SiteCase, options: PageOptions): string {
+  const { round, labels, script } = view;
+  const link = (to: string) => relativeUrl(path, to);
+  const roundLabel = roundTitle(labels, round.number, round.status);
+  const corrections = c.corrections.map((x) => html`<li>${time(x.at)}：${x.note}</li>`);
+  const corrected = lastCorrection(c);
+  return layout(
+    {
+      path,
+      script,
+      labels,
+      title: c.title,
+      alternatePath: sitePaths.case(otherScript(script), round.roundId, c.caseId),
+      canonicalPath: sitePaths.case(round.script, round.roundId, c.caseId),
+      crumbs: roundCrumbs(view, itemLabel(labels, c.order)),
+      footerLinks: roundFooter(path, view),
+      body: html`<h1>${c.title}</h1>
+${corrected ? html`<p class="updated">${labels.updated}（${labels.updatedOn}${time(corrected)}）</p>` : ''}
+<dl class="facts">
+<dt>${labels.caseOf}</dt><dd><a href="${link(sitePaths.round(script, round.roundId))}">${roundLabel}</a></dd>
+<dt>${labels.itemPrefix}</dt><dd>${itemLabel(labels, c.order)}</dd>
+<dt>${labels.status}</dt><dd>${round.status === 'NOTICE' ? labels.proposed : labels.selected}</dd>
+<dt>${labels.unit}</dt><dd class="case-unit">${c.unit.name}</dd>
+<dt>${labels.city}</dt><dd>${c.unit.city}</dd>
+</dl>
+<section aria-labelledby="practices-title"><h2 id="practices-title">${labels.practices}</h2><div class="case-practices">${paragraphs(c.practices)}</div></section>
+${c.outcomes.trim() ? html`<section aria-labelledby="outcomes-title"><h2 id="outcomes-title">${labels.outcomes}</h2>${paragraphs(c.outcomes)}</section>` : ''}
+<section aria-labelledby="reason-title"><h2 id="reason-title">${labels.reason}</h2><div class="case-reason">${paragraphs(c.reason)}</div></section>
+${corrections.length > 0 ? html`<section aria-labelledby="corrections-title"><h2 id="corrections-title">${labels.correctionsHeading}</h2><ul class="changes">${corrections}</ul></section>` : ''}`,
+    },
+    options,
+  );
+}
+
+export function changesPage(path: string, view: RoundView, options: PageOptions): string {
+  const { round, labels, script } = view;
+  const link = (to: string) => relativeUrl(path, to);
+  const corrections = round.cases
+    .filter((c) => !c.withdrawn)
+    .flatMap((c) => c.corrections.map((x) => ({ c, x })))
+    .sort((a, b) => (a.x.at < b.x.at ? -1 : a.x.at > b.x.at ? 1 : a.c.order - b.c.order))
+    .map(
+      ({ c, x }) =>
+        html`<li>${time(x.at)}　<a href="${link(sitePaths.case(script, round.roundId, c.caseId))}">${itemLabel(labels, c.order)}：${quoted(c.title)}</a>：${x.note}</li>`,
+    );
+  const hasWithdrawals = round.cases.some((c) => c.withdrawn);
+  const title = `${roundName(labels, round.number)}${labels.changesHeading}`;
+  return layout(
+    {
+      path,
+      script,
+      labels,
+      title,
+      alternatePath: sitePaths.changes(otherScript(script), round.roundId),
+      canonicalPath: sitePaths.changes(round.script, round.roundId),
+      crumbs: roundCrumbs(view, labels.changesHeading),
+      footerLinks: roundFooter(path, view),
+      body: html`<h1>${title}</h1>
+${corrections.length === 0 && !hasWithdrawals ? html`<p>${labels.noChanges}</p>` : ''}
+${corrections.length > 0 ? html`<section aria-labelledby="corrections-title"><h2 id="corrections-title">${labels.correctionsHeading}</h2><ul class="changes">${corrections}</ul></section>` : ''}
+${withdrawals(path, view)}`,
+    },
+    options,
+  );
+}
+
+export function notFoundPage(options: PageOptions): string {
+  // Served for any missing path at any depth, so its links are absolute from the base URL.
+  const hant = html`<p>找不到頁面。您要找的頁面不存在或已移除。 <a href="${options.baseUrl + sitePaths.siteIndex('hant')}">返回首頁</a></p>`;
+  const hans = html`<p lang="zh-Hans">找不到页面。您要找的页面不存在或已移除。 <a href="${options.baseUrl + sitePaths.siteIndex('hans')}">返回首页</a></p>`;
+  return html`<!doctype html>
+<html lang="zh-Hant">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>找不到頁面 / 找不到页面</title>
+<link rel="stylesheet" href="${options.baseUrl + sitePaths.stylesheet}">
+</head>
+<body>
+<main id="main"><div class="inner">
+<h1>找不到頁面（404）</h1>
+${hant}
+${hans}
+</div></main>
+</body>
+</html>
+`.value;
+}

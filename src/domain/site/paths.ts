@@ -1,0 +1,45 @@
+/**
+ * Where each file of the site lives. Paths come from ids the system minted (round and case ids),
+ * never from applicant text, and links between pages are relative so the site works under any
+ * prefix (CloudFront root, an s3rver bucket path, a directory on disk).
+ */
+import type { Script } from '../model';
+import { sha256Hex } from './snapshot';
+
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+
+/** An id as a path segment: itself when it is a plain token, otherwise a stable hash of it. */
+export function pathSegment(id: string): string {
+  return SAFE_ID.test(id) ? id : `h${sha256Hex(id).slice(0, 32)}`;
+}
+
+export const sitePaths = {
+  root: 'index.html',
+  notFound: '404.html',
+  stylesheet: 'assets/site.css',
+  sitemap: 'sitemap.xml',
+  robots: 'robots.txt',
+  siteIndex: (script: Script) => `${script}/index.html`,
+  feed: (script: Script) => `${script}/feed.xml`,
+  round: (script: Script, roundId: string) => `${script}/rounds/${pathSegment(roundId)}/index.html`,
+  changes: (script: Script, roundId: string) => `${script}/rounds/${pathSegment(roundId)}/changes.html`,
+  objectionReceived: (script: Script, roundId: string) => `${script}/rounds/${pathSegment(roundId)}/objection-received.html`,
+  case: (script: Script, roundId: string, caseId: string) => `${script}/rounds/${pathSegment(roundId)}/cases/${pathSegment(caseId)}.html`,
+  roundJson: (roundId: string) => `data/rounds/${pathSegment(roundId)}.json`,
+  roundCsv: (roundId: string) => `data/rounds/${pathSegment(roundId)}.csv`,
+};
+
+/** Relative URL from the file at `from` to the file at `to` (both site paths). */
+export function relativeUrl(from: string, to: string): string {
+  const fromDirs = from.split('/').slice(0, -1);
+  const toParts = to.split('/');
+  let common = 0;
+  while (common < fromDirs.length && common < toParts.length - 1 && fromDirs[common] === toParts[common]) common++;
+  const up = '../'.repeat(fromDirs.length - common);
+  return up + toParts.slice(common).join('/');
+}
+
+/** The base URL with exactly one trailing slash. */
+export function normalizeBaseUrl(baseUrl: string): string {
+  return baseUrl.replace(/\/+$/, '') + '/';
+}

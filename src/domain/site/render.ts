@@ -1,0 +1,183 @@
+/**
+ * Renders a whole site from a snapshot: pure, deterministic (the same snapshot and options give
+ * byte-identical files; the only times printed come from the data) and with personal data
+ * removed before any text is placed on a page.
+ */
+import { SCRIPTS, type Script } from '../model';
+import { labelsFor } from './labels';
+import { atomFeed, robotsTxt, roundCsv, roundJson, sitemap } from './opendata';
+import {
+  announcementPage,
+  casePage,
+  changesPage,
+  noticePage,
+  notFoundPage,
+  objectionReceivedPage,
+  siteIndexPage,
+  type PageOptions,
+  type RoundView,
+} from './pages';
+import { normalizeBaseUrl, sitePaths } from './paths';
+import { redactPersonalData } from './redact';
+import { convertTo } from './script';
+import { sha256Hex, snapshotSha256, type SiteCase, type SiteRound, type SiteSnapshot } from './snapshot';
+import { STYLESHEET } from './style';
+
+export interface SiteFile {
+  body: Uint8Array | string;
+  contentType: string;
+}
+
+export interface ManifestEntry {
+  sha256: string;
+  size: number;
+  contentType: string;
+}
+
+export interface SiteManifest {
+  format: 'casebook-site-manifest/1';
+  /** SHA-256 of the canonical JSON of the snapshot the files were rendered from. */
+  snapshotSha256: string;
+  /** Every file by path, sorted by path. */
+  files: Record<string, ManifestEntry>;
+}
+
+export interface RenderOptions {
+  /** Public base URL of the site (feeds, sitemap, canonical links). */
+  baseUrl: string;
+  /** Base URL of the HTTP API, for the objection form. Defaults to `<baseUrl>api`. */
+  apiBaseUrl?: string;
+}
+
+export interface RenderedSite {
+  files: Map<string, SiteFile>;
+  manifest: SiteManifest;
+}
+
+export const CONTENT_TYPES = {
+  html: 'text/html; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+  atom: 'application/atom+xml; charset=utf-8',
+  xml: 'application/xml; charset=utf-8',
+  text: 'text/plain; charset=utf-8',
+} as const;
+
+/** The manifest lives beside the site; it is not part of its own file list. */
+export const MANIFEST_PATH = 'site-manifest.json';
+
+export function renderSite(snapshot: SiteSnapshot, options: RenderOptions): RenderedSite {
+  const baseUrl = normalizeBaseUrl(options.baseUrl);
+  const pageOptions: PageOptions = {
+    baseUrl,
+    apiBaseUrl: (options.apiBaseUrl ?? `${baseUrl}api`).replace(/\/+$/, ''),
+  };
+  const rounds = snapshot.rounds.map(redactRound);
+  const files = new Map<string, SiteFile>();
+  const htmlPages: string[] = [];
+  const page = (path: string, body: string, indexed = true) => {
+    files.set(path, { body, contentType: CONTENT_TYPES.html });
+    if (indexed) htmlPages.push(path);
+  };
+
+  // Each text is converted once per script, then shared by every page that shows it.
+  const roundsByScript = new Map(SCRIPTS.map((script) => [script, rounds.map((round) => inScript(round, script))]));
+  for (const script of SCRIPTS) {
+    const labels = labelsFor(script);
+    const views: RoundView[] = roundsByScript.get(script)!.map((round) => ({ round, labels, script }));
+    page(sitePaths.siteIndex(script), siteIndexPage(sitePaths.siteIndex(script), script, labels, views.map((v) => v.round), pageOptions));
+    for (const view of views) {
+      const { round } = view;
+      const roundPath = sitePaths.round(script, round.roundId);
+      if (round.status === 'NOTICE') {
+        page(roundPath, noticePage(roundPath, view, pageOptions));
+        const received = sitePaths.objectionReceived(script, round.roundId);
+        page(received, objectionReceivedPage(received, view, pageOptions), false);
+      } else {
+        page(roundPath, announcementPage(roundPath, view, pageOptions));
+      }
+      const changes = sitePaths.changes(script, round.roundId);
+      page(changes, changesPage(changes, view, pageOptions));
+      for (const c of round.cases) {
+        if (c.withdrawn) continue;
+        const casePath = sitePaths.case(script, round.roundId, c.caseId);
+        page(casePath, casePage(casePath, view, c, pageOptions));
+      }
+    }
+    files.set(sitePaths.feed(script), { body: atomFeed(script, views.map((v) => v.round), baseUrl), contentType: CONTENT_TYPES.atom });
+  }
+
+  // The bare address shows the index in the script most rounds are written in (traditional on a tie).
+  const rootScript = preferredScript(rounds);
+  page(sitePaths.root, siteIndexPage(sitePaths.root, rootScript, labelsFor(rootScript), roundsByScript.get(rootScript)!, pageOptions), false);
+  page(sitePaths.notFound, notFoundPage(pageOptions), false);
+
+  for (const round of rounds) {
+    files.set(sitePaths.roundJson(round.roundId), { body: roundJson(round, baseUrl), contentType: CONTENT_TYPES.json });
+    files.set(sitePaths.roundCsv(round.roundId), { body: roundCsv(round, baseUrl), contentType: CONTENT_TYPES.csv });
+  }
+  files.set(sitePaths.stylesheet, { body: STYLESHEET, contentType: CONTENT_TYPES.css });
+  files.set(sitePaths.sitemap, { body: sitemap(htmlPages, baseUrl), contentType: CONTENT_TYPES.xml });
+  files.set(sitePaths.robots, { body: robotsTxt(baseUrl), contentType: CONTENT_TYPES.text });
+
+  const sorted = new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return { files: sorted, manifest: buildManifest(sorted, snapshotSha256(snapshot)) };
+}
+
+export function buildManifest(files: ReadonlyMap<string, SiteFile>, snapshotHash: string): SiteManifest {
+  const entries: Record<string, ManifestEntry> = {};
+  for (const path of [...files.keys()].sort()) {
+    const file = files.get(path)!;
+    const bytes = typeof file.body === 'string' ? Buffer.from(file.body, 'utf8') : file.body;
+    entries[path] = { sha256: sha256Hex(bytes), size: bytes.byteLength, contentType: file.contentType };
+  }
+  return { format: 'casebook-site-manifest/1', snapshotSha256: snapshotHash, files: entries };
+}
+
+export function serializeManifest(manifest: SiteManifest): string {
+  return JSON.stringify(manifest, null, 2) + '\n';
+}
+
+function preferredScript(rounds: readonly SiteRound[]): Script {
+  const hans = rounds.filter((r) => r.script === 'hans').length;
+  return hans > rounds.length - hans ? 'hans' : 'hant';
+}
+
+function redactCase(c: SiteCase): SiteCase {
+  return {
+    ...c,
+    title: redactPersonalData(c.title),
+    unit: { name: redactPersonalData(c.unit.name), city: redactPersonalData(c.unit.city) },
+    practices: redactPersonalData(c.practices),
+    outcomes: redactPersonalData(c.outcomes),
+    reason: redactPersonalData(c.reason),
+    corrections: c.corrections.map((x) => ({ at: x.at, note: redactPersonalData(x.note) })),
+  };
+}
+
+function redactRound(round: SiteRound): SiteRound {
+  return { ...round, theme: redactPersonalData(round.theme), cases: round.cases.map(redactCase) };
+}
+
+/**
+ * The round's texts in a script: as written when it is the round's own script (the office's
+ * wording is authoritative), converted for the mirror.
+ */
+function inScript(round: SiteRound, script: Script): SiteRound {
+  if (round.script === script) return round;
+  const convert = (text: string) => (text ? convertTo(script, text) : text);
+  return {
+    ...round,
+    theme: convert(round.theme),
+    cases: round.cases.map((c) => ({
+      ...c,
+      title: convert(c.title),
+      unit: { name: convert(c.unit.name), city: convert(c.unit.city) },
+      practices: convert(c.practices),
+      outcomes: convert(c.outcomes),
+      reason: convert(c.reason),
+      corrections: c.corrections.map((x) => ({ at: x.at, note: convert(x.note) })),
+    })),
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * Test data for the site: the seed announcement turned into store records, and small rounds
+ * built by hand (with hostile text where a test needs it).
+ */
+import { readFileSync } from 'node:fs';
+import type { CaseRecord, Charter, Round, Script } from '../../../src/domain/model';
+import type { PublicationCase, PublicationRound } from '../../../src/domain/site';
+
+export const SEED_PATH = new URL('../../../../shared/seed/announcement-round5.txt', import.meta.url);
+
+export interface SeedCase {
+  order: number;
+  title: string;
+  unit: string;
+  practices: string;
+  reason: string;
+}
+
+export interface SeedAnnouncement {
+  number: number;
+  theme: string;
+  cases: SeedCase[];
+}
+
+const NUMERALS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+
+function numeral(text: string): number {
+  if (text === '十') return 10;
+  if (text.startsWith('十')) return 10 + (NUMERALS[text[1]!] ?? 0);
+  if (text.includes('十')) return (NUMERALS[text[0]!] ?? 0) * 10 + (NUMERALS[text[2] ?? ''] ?? 0);
+  return NUMERALS[text] ?? Number.NaN;
+}
+
+/**
+ * Reads the annex of the seed page: 項目N / 申報單位 / 主要做法 / 入選理由 lines, as published
+ * (mojibake and all). Kept deliberately small: the intake domain owns real import.
+ */
+export function readSeedAnnouncement(text = readFileSync(SEED_PATH, 'utf8')): SeedAnnouncement {
+  const lines = text.split(/\r?\n/).map((l) => l.trim());
+  const theme = /以“([^”]+)”為主題/.exec(text)?.[1] ?? '';
+  const number = numeral(/第([一二三四五六七八九十]+)屆廣東省縣鄉人大工作創新案例評選結果揭曉/.exec(text)?.[1] ?? '');
+  const cases: SeedCase[] = [];
+  let current: Partial<SeedCase> | undefined;
+  for (const line of lines) {
+    const item = /^項目([一二三四五六七八九十]+)[:：](.+)$/.exec(line);
+    if (item) {
+      current = { order: numeral(item[1]!), title: item[2]!.trim() };
+      cases.push(current as SeedCase);
+      continue;
+    }
+    if (!current) continue;
+    const field = /^(申報單位|主要做法|入選理由)[:：](.*)$/.exec(line);
+    if (!field) continue;
+    const value = field[2]!.trim();
+    if (field[1] === '申報單位') current.unit = value;
+    else if (field[1] === '主要做法') current.practices = value;
+    else current.reason = value;
+  }
+  return { number, theme, cases };
+}
+
+export function charter(overrides: Partial<Charter> = {}): Charter {
+  return {
+    number: 5,
+    year: 2023,
+    theme: '發展和完善全過程人民民主的基層實踐',
+    script: 'hant',
+    eligibleLevels: ['county', 'township'],
+    submissionDeadline: '2023-04-30T23:59:59+08:00',
+    reviewDeadline: '2023-05-31T23:59:59+08:00',
+    rubric: {
+      maxScore: 10,
+      criteria: [{ id: 'innovation', name: { zh: '創新性', en: 'Innovation' }, weight: 1, descriptors: [{ min: 0, max: 10, text: { zh: '—', en: '—' } }] }],
+    },
+    panel: [{ id: 'r1', name: 'Reviewer', jurisdictions: [], declaredConflicts: [] }],
+    reviewersPerCase: 3,
+    quorum: 2,
+    blindReview: false,
+    quotas: { total: 12, perLevel: {} },
+    noticePeriodDays: 7,
+    timeouts: { eligibilitySeconds: 86400, panelSeconds: 86400, leadershipSeconds: 86400, objectionRulingSeconds: 86400 },
+    ...overrides,
+  };
+}
+
+export interface CaseInput {
+  caseId: string;
+  title: string;
+  unitName: string;
+  city?: string;
+  practices: string;
+  outcomes?: string;
+  reason: string;
+  status?: CaseRecord['status'];
+  corrections?: CaseRecord['corrections'];
+  updatedAt?: string;
+}
+
+export function publicationRound(options: {
+  roundId: string;
+  status: Round['status'];
+  charter?: Partial<Charter>;
+  approvedAt?: string;
+  noticeEndsAt?: string;
+  cases: CaseInput[];
+}): PublicationRound {
+  const cases: PublicationCase[] = options.cases.map((c) => ({
+    record: {
+      caseId: c.caseId,
+      roundId: options.roundId,
+      unitCode: `U-${c.caseId}`,
+      unitName: c.unitName,
+      city: c.city ?? c.unitName.slice(0, 3),
+      level: 'county',
+      title: c.title,
+      currentVersion: 1,
+      currentSubmissionId: `s-${c.caseId}`,
+      status: c.status ?? (options.status === 'APPROVED' ? 'APPROVED' : 'SELECTED'),
+      createdAt: '2023-04-01T00:00:00Z',
+      updatedAt: c.updatedAt ?? '2023-06-01T00:00:00Z',
+      reason: c.reason,
+      ...(c.corrections ? { corrections: c.corrections } : {}),
+    },
+    practices: c.practices,
+    ...(c.outcomes !== undefined ? { outcomes: c.outcomes } : {}),
+  }));
+  const round: Round = {
+    roundId: options.roundId,
+    charter: charter(options.charter),
+    status: options.status,
+    createdAt: '2023-03-01T00:00:00Z',
+    noticeEndsAt: options.noticeEndsAt ?? '2023-06-08T00:00:00+08:00',
+    ...(options.status === 'APPROVED'
+      ? {
+          approvedAt: options.approvedAt ?? '2023-06-10T10:00:00+08:00',
+          approvedList: options.cases.map((c, i) => ({ caseId: c.caseId, order: i + 1, reason: c.reason })),
+        }
+      : { shortlist: options.cases.map((c, i) => ({ caseId: c.caseId, rank: i + 1, score: 90 - i })) }),
+  };
+  return { round, cases };
+}
+
+/** The seed round as store records: case ids are system ids, never derived from the title. */
+export function seedPublicationRound(seed = readSeedAnnouncement(), status: Round['status'] = 'APPROVED'): PublicationRound {
+  return publicationRound({
+    roundId: 'r2023-05',
+    status,
+    charter: { number: seed.number, theme: seed.theme },
+    cases: seed.cases.map((c) => ({
+      caseId: `c${String(c.order).padStart(3, '0')}`,
+      title: c.title,
+      unitName: c.unit,
+      city: c.unit.slice(0, 3),
+      practices: c.practices,
+      reason: c.reason,
+    })),
+  });
+}
+
+export function smallRound(roundId: string, status: Round['status'], script: Script, cases: CaseInput[], number = 6): PublicationRound {
+  return publicationRound({ roundId, status, charter: { number, year: 2024, script, theme: script === 'hant' ? '全過程人民民主' : '全过程人民民主' }, cases });
+}
