@@ -24,9 +24,13 @@ export function buildHandlers(deps: ApiDeps): Handlers {
     'GET /rounds': async () => ({ body: await rounds.listRounds(deps) }),
     'GET /rounds/{roundId}': async (req) => ({ body: await rounds.readRound(deps, req.actor, p(req, 'roundId')) }),
     'POST /rounds': async (req) => ({ status: 201, body: await rounds.createRound(deps, req.requireActor(), req.body(s.createRoundSchema)) }),
-    'PATCH /rounds/{roundId}': async (req) => ({
-      body: await rounds.amendRound(deps, req.requireActor(), p(req, 'roundId'), req.body(s.amendRoundSchema)),
-    }),
+    'PATCH /rounds/{roundId}': async (req) => {
+      const input = req.body(s.amendRoundSchema);
+      // the partial schema fills defaults for absent fields: keep only the fields the caller sent
+      const sent = new Set(Object.keys((req.rawBody as { changes?: object } | undefined)?.changes ?? {}));
+      const changes = Object.fromEntries(Object.entries(input.changes).filter(([k]) => sent.has(k)));
+      return { body: await rounds.amendRound(deps, req.requireActor(), p(req, 'roundId'), { changes, reason: input.reason }) };
+    },
     'POST /rounds/{roundId}/open': async (req) => ({ body: await rounds.openRound(deps, req.requireActor(), p(req, 'roundId')) }),
     'POST /rounds/{roundId}/close': async (req) => ({ body: await rounds.closeRound(deps, req.requireActor(), p(req, 'roundId')) }),
     'POST /rounds/{roundId}/proceed': async (req) => ({

@@ -25,6 +25,8 @@ export async function listMyTasks(deps: ApiDeps, actor: Actor, status: Task['sta
     for (const t of await deps.store.listTasksByRole(role, status)) {
       if (seen.has(t.taskId)) continue;
       seen.add(t.taskId);
+      // past its deadline an open step can only expire; it is the office's overdue list now
+      if (status === 'OPEN' && Date.parse(t.expiresAt) <= deps.now().getTime()) continue;
       if (await owns(deps, actor, t)) out.push(t);
     }
   }

@@ -107,12 +107,21 @@ function redactDeep(v: unknown, names: string[]): unknown {
   return v;
 }
 
-/** Unit names as they may appear in text: the full name and its short forms. */
+/**
+ * Unit names as they may appear in text: the full name, without its body suffix
+ * (人大常委會…), without the province/city prefix, and the bare place name.
+ */
 export function unitNameVariants(unitName: string): string[] {
-  const variants = [unitName];
-  const short = unitName.replace(/(人大常委會|人大常委会|人民代表大會常務委員會|人民代表大会常务委员会|人大工委|人大|街道工委)$/, '');
-  if (short !== unitName) variants.push(short);
-  return variants;
+  const variants = new Set<string>([unitName]);
+  const body = /(人民代表大會常務委員會|人民代表大会常务委员会|人大常委會|人大常委会|人大工委|街道工委|人大主席團|人大主席团|人大)$/;
+  const place = unitName.replace(body, '');
+  variants.add(place);
+  const local = place.replace(/^.*?(省|自治區|自治区)/, '').replace(/^.*?市(?=.)/, '');
+  variants.add(local);
+  variants.add(unitName.replace(place, local));
+  const bare = local.replace(/(區|区|縣|县|市|鎮|镇|街道|鄉|乡)$/, '');
+  if (bare.length >= 2) variants.add(bare);
+  return [...variants].filter((v) => v.length >= 2);
 }
 
 export function caseView(

@@ -1,0 +1,379 @@
+/**
+ * The authorization matrix: every route × every role × own / other's resource, with the expected
+ * status of each cell, through the real router and the real store on DynamoDB Local.
+ *
+ * Resources belong to unit A (440103, Guangzhou). "applicant own" is bound to unit A, "applicant
+ * other" to unit B (440303, Shenzhen). "reviewer assigned" holds case A, "reviewer not assigned"
+ * holds only case B. Only secretariat calls succeed on office routes, so each mutating route has
+ * exactly one successful cell and the order of cells does not matter for the others.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildHandlers } from '../../../src/api/app';
+import { mapKnownError } from '../../../src/api/lambda';
+import { createRouter, type HttpResult } from '../../../src/api/router';
+import { ROUTES } from '../../../src/api/routes';
+import type { CaseRecord, Round, Task } from '../../../src/domain/model';
+import type { ApiDeps } from '../../../src/usecases/api/ports';
+import { startTestTable, type TestTable } from '../../support/dynamodb';
+import { charter, httpEvent, type Caller } from './fixtures';
+
+const COLUMNS = ['anonymous', 'applicantOwn', 'applicantOther', 'reviewerAssigned', 'reviewerNotAssigned', 'secretariat', 'approver'] as const;
+type Column = (typeof COLUMNS)[number];
+
+const UNIT_A = '440103';
+const UNIT_B = '440303';
+const CALLERS: Record<Column, Caller | undefined> = {
+  anonymous: undefined,
+  applicantOwn: { sub: 'app-a', name: '荔灣區申報人', groups: ['applicant'], unitCode: UNIT_A },
+  applicantOther: { sub: 'app-b', name: '羅湖區申報人', groups: ['applicant'], unitCode: UNIT_B },
+  reviewerAssigned: { sub: 'rev-1', name: '評審一', groups: ['reviewer'] },
+  reviewerNotAssigned: { sub: 'rev-2', name: '評審二', groups: ['reviewer'] },
+  secretariat: { sub: 'office-1', name: '辦公室', groups: ['secretariat'] },
+  approver: { sub: 'lead-1', name: '領導', groups: ['approver'] },
+};
+const CONFLICTED: Caller = { sub: 'rev-5', name: '評審五', groups: ['reviewer'] };
+
+const NOW = new Date('2030-06-01T00:00:00Z');
+const FUTURE = '2030-06-20T00:00:00.000Z';
+
+let db: TestTable;
+let api: (e: ReturnType<typeof httpEvent>) => Promise<HttpResult>;
+let decideRoute: (e: ReturnType<typeof httpEvent>) => Promise<HttpResult>;
+const decisions: { actor: string; taskId: string }[] = [];
+let finalizations: string[] = [];
+let notificationId = '';
+
+function caseRecord(caseId: string, unitCode: string, unitName: string, status: CaseRecord['status'], roundId = 'round-9'): CaseRecord {
+  return {
+    caseId,
+    roundId,
+    unitCode,
+    unitName,
+    city: unitCode.startsWith('4401') ? '廣州市' : '深圳市',
+    level: 'county',
+    title: `${unitName}推行代表聯絡站`,
+    currentVersion: 1,
+    currentSubmissionId: `sub-${caseId}`,
+    status,
+    createdAt: NOW.toISOString(),
+    updatedAt: NOW.toISOString(),
+  };
+}
+
+async function seed(t: TestTable) {
+  const s = t.store;
+  const round = (roundId: string, number: number, status: Round['status'], extra: Partial<Round> = {}): Round => ({
+    roundId,
+    charter: charter({ number }),
+    status,
+    createdAt: NOW.toISOString(),
+    ...extra,
+  });
+  await s.createRound(round('round-9', 9, 'OPEN'));
+  await s.createRound(round('draft-r', 10, 'DRAFT'));
+  await s.createRound(round('close-r', 11, 'OPEN'));
+  await s.createRound(round('closed-r', 12, 'CLOSED'));
+  await s.createRound(round('notice-r', 13, 'NOTICE', { shortlist: [{ caseId: 'case-n', rank: 1, score: 8 }] }));
+
+  for (const [id, unit] of [
+    ['sub-a', UNIT_A],
+    ['sub-b', UNIT_B],
+  ] as const) {
+    await s.recordSubmission({ submissionId: id, roundId: 'round-9', unitCode: unit, key: `dossiers/round-9/${unit}/${id}/d.md`, fileName: 'd.md', status: 'VALID', createdAt: NOW.toISOString() });
+  }
+  const version = (c: CaseRecord, dossier: unknown) => ({ caseId: c.caseId, roundId: c.roundId, version: 1, submissionId: c.currentSubmissionId, dossier, createdAt: NOW.toISOString() });
+  const caseA = caseRecord('case-a', UNIT_A, '廣州市荔灣區人大常委會', 'IN_REVIEW');
+  await s.createCase(caseA, version(caseA, { title: caseA.title, unitName: caseA.unitName, practices: '荔灣區人大常委會建立代表聯絡站', contactPhone: '020-8888-0000' }));
+  const caseB = caseRecord('case-b', UNIT_B, '深圳市羅湖區人大常委會', 'IN_REVIEW');
+  await s.createCase(caseB, version(caseB, { title: caseB.title }));
+  const caseC = caseRecord('case-c', '440104', '廣州市越秀區人大常委會', 'APPROVED');
+  await s.createCase(caseC, version(caseC, { title: caseC.title }));
+  const caseD = caseRecord('case-d', '440105', '廣州市海珠區人大常委會', 'IN_REVIEW');
+  await s.createCase(caseD, version(caseD, { title: caseD.title }));
+
+  // rev-5 sits in Guangzhou: assigned by mistake, the API must still keep case A from them
+  await s.assignReviewers('round-9', 'case-a', ['rev-1', 'rev-3', 'rev-5'], NOW.toISOString());
+  await s.assignReviewers('round-9', 'case-b', ['rev-2'], NOW.toISOString());
+
+  const task = (taskId: string, kind: Task['kind'], caseId: string | undefined, extra: { assignees?: string[]; expiresAt?: string } = {}) =>
+    s.createTask(
+      {
+        taskId,
+        kind,
+        roundId: 'round-9',
+        ...(caseId ? { caseId } : {}),
+        executionArn: `arn:aws:states:local:0:execution:x:${taskId}`,
+        stateName: kind,
+        createdAt: NOW.toISOString(),
+        expiresAt: extra.expiresAt ?? FUTURE,
+        ...(extra.assignees ? { assignees: extra.assignees } : {}),
+      },
+      `token-${taskId}`,
+    );
+  await task('panel-a', 'PANEL', 'case-a', { assignees: ['rev-1', 'rev-3', 'rev-5'] });
+  await task('panel-a2', 'PANEL', 'case-a', { assignees: ['rev-1', 'rev-3', 'rev-5'] });
+  await task('elig-b', 'ELIGIBILITY', 'case-b');
+  await task('lead-9', 'LEADERSHIP', undefined);
+  await task('expired-a', 'PANEL', 'case-a', { assignees: ['rev-1'], expiresAt: '2030-05-01T00:00:00.000Z' });
+  const n = await s.appendNotification({
+    notificationId: 'note-1',
+    roundId: 'round-9',
+    kind: 'ASSIGNMENT',
+    recipient: 'rev-1',
+    subject: { zh: '新分派', en: 'New assignment' },
+    body: { zh: '請評審', en: 'Please review' },
+    createdAt: NOW.toISOString(),
+    status: 'PENDING',
+  });
+  notificationId = n.notificationId;
+  await s.fileObjection({ objectionId: 'obj-1', roundId: 'notice-r', caseId: 'case-n', text: '此案例材料與事實不符，請覆核。', contact: 'objector@example.org', filedAt: NOW.toISOString(), status: 'OPEN' });
+}
+
+beforeAll(async () => {
+  db = await startTestTable('casebook-authz');
+  await seed(db);
+  let n = 0;
+  const deps: ApiDeps = {
+    store: db.store,
+    uploads: { presignPut: async ({ key }) => `http://s3.local/bucket/${encodeURIComponent(key)}?X-Amz-Signature=test` },
+    workflows: {
+      startFinalization: async (roundId) => {
+        finalizations.push(roundId);
+        return `arn:aws:states:local:0:execution:round-finalization:f-${roundId}`;
+      },
+    },
+    // stands in for E2's decideTask: the same conditional write, without a workflow to resume
+    decide: async (actor, taskId, body) => {
+      decisions.push({ actor: actor.id, taskId });
+      return db.store.decideTask(taskId, body, actor, NOW.toISOString());
+    },
+    now: () => NOW,
+    newId: () => `id-${++n}`,
+  };
+  const handlers = buildHandlers(deps);
+  api = createRouter({ fn: 'api', handlers, mapError: mapKnownError });
+  decideRoute = createRouter({ fn: 'decide', handlers, mapError: mapKnownError });
+}, 120_000);
+
+afterAll(async () => {
+  await db?.stop();
+});
+
+const call = (method: string, path: string, caller: Caller | undefined, body?: unknown) => {
+  const route = ROUTES.find((r) => r.method === method && new RegExp(`^${r.path.replace(/\{\w+\}/g, '[^/]+')}$`).test(path));
+  return (route?.fn === 'decide' ? decideRoute : api)(httpEvent(method, path, caller, body));
+};
+
+/** Shorthands for rows: who gets what. */
+const all = (status: number): Record<Column, number> => Object.fromEntries(COLUMNS.map((c) => [c, status])) as Record<Column, number>;
+const officeOnly = (ok: number) => ({ ...all(403), anonymous: 401, secretariat: ok });
+const authed = (ok: number) => ({ ...all(ok), anonymous: 401 });
+
+const validCharter = charter({ number: 20 });
+const scoreSheet = { scores: { innovation: 8 }, comment: '做法扎實' };
+
+interface Row {
+  route: string;
+  path: string;
+  body?: unknown;
+  expect: Record<Column, number>;
+}
+
+const ROWS: Row[] = [
+  { route: 'GET /openapi.json', path: '/openapi.json', expect: all(200) },
+  { route: 'GET /rounds', path: '/rounds', expect: all(200) },
+  { route: 'GET /rounds/{roundId}', path: '/rounds/round-9', expect: all(200) },
+  { route: 'POST /rounds', path: '/rounds', body: { roundId: 'new-r', charter: validCharter }, expect: officeOnly(201) },
+  { route: 'PATCH /rounds/{roundId}', path: '/rounds/round-9', body: { changes: { quorum: 3 }, reason: '評審人數充足' }, expect: officeOnly(200) },
+  { route: 'POST /rounds/{roundId}/open', path: '/rounds/draft-r/open', expect: officeOnly(200) },
+  { route: 'POST /rounds/{roundId}/close', path: '/rounds/close-r/close', expect: officeOnly(200) },
+  { route: 'POST /rounds/{roundId}/proceed', path: '/rounds/closed-r/proceed', body: { reason: '評審逾期，先行排名' }, expect: officeOnly(200) },
+  { route: 'GET /rounds/{roundId}/dashboard', path: '/rounds/round-9/dashboard', expect: officeOnly(200) },
+  {
+    route: 'POST /rounds/{roundId}/submissions',
+    path: '/rounds/round-9/submissions',
+    body: { fileName: '案例.md', contentType: 'text/markdown', size: 2048 },
+    expect: { ...all(403), anonymous: 401, applicantOwn: 201, applicantOther: 201 },
+  },
+  {
+    route: 'GET /rounds/{roundId}/submissions',
+    path: '/rounds/round-9/submissions',
+    expect: { ...all(403), anonymous: 401, applicantOwn: 200, applicantOther: 200, secretariat: 200 },
+  },
+  {
+    route: 'GET /rounds/{roundId}/submissions/{submissionId}',
+    path: '/rounds/round-9/submissions/sub-a',
+    expect: { ...all(403), anonymous: 401, applicantOwn: 200, applicantOther: 404, secretariat: 200 },
+  },
+  { route: 'GET /rounds/{roundId}/cases', path: '/rounds/round-9/cases', expect: authed(200) },
+  {
+    route: 'GET /cases/{caseId}',
+    path: '/cases/case-a',
+    // an approver sees cases once shortlisted; case A is still in review
+    expect: { anonymous: 401, applicantOwn: 200, applicantOther: 404, reviewerAssigned: 200, reviewerNotAssigned: 404, secretariat: 200, approver: 404 },
+  },
+  { route: 'POST /cases/{caseId}/corrections', path: '/cases/case-c/corrections', body: { note: '更正單位名稱的錯字' }, expect: officeOnly(200) },
+  { route: 'POST /cases/{caseId}/withdraw', path: '/cases/case-d/withdraw', body: { reason: '申報單位撤回' }, expect: officeOnly(200) },
+  {
+    route: 'POST /cases/{caseId}/reviewers/{reviewerId}/replace',
+    path: '/cases/case-a/reviewers/rev-3/replace',
+    body: { newReviewerId: 'rev-4', reason: '評審三出差' },
+    expect: officeOnly(200),
+  },
+  { route: 'GET /tasks', path: '/tasks', expect: authed(200) },
+  {
+    route: 'GET /tasks/{taskId}',
+    path: '/tasks/panel-a',
+    expect: { ...all(403), anonymous: 401, reviewerAssigned: 200, secretariat: 200 },
+  },
+  {
+    route: 'POST /tasks/{taskId}/decision',
+    path: '/tasks/panel-a/decision',
+    body: scoreSheet,
+    // nobody but an assigned reviewer scores: not the office, and never an approver
+    expect: { ...all(403), anonymous: 401, reviewerAssigned: 200 },
+  },
+  {
+    route: 'POST /rounds/{roundId}/objections',
+    path: '/rounds/notice-r/objections',
+    body: { caseId: 'case-n', text: '此案例的做法早於申報年度，請核實。' },
+    expect: all(201),
+  },
+  {
+    route: 'GET /rounds/{roundId}/objections',
+    path: '/rounds/notice-r/objections',
+    expect: { ...all(403), anonymous: 401, secretariat: 200, approver: 200 },
+  },
+  { route: 'GET /outbox', path: '/outbox', expect: officeOnly(200) },
+  { route: 'POST /outbox/{notificationId}/release', path: '/outbox/note-1/release', expect: officeOnly(200) },
+  { route: 'GET /rounds/{roundId}/audit', path: '/rounds/round-9/audit', expect: officeOnly(200) },
+  { route: 'GET /rounds/{roundId}/audit/verify', path: '/rounds/round-9/audit/verify', expect: officeOnly(200) },
+];
+
+describe('authorization matrix', () => {
+  it('has a row for every route in the route table', () => {
+    expect(new Set(ROWS.map((r) => r.route))).toEqual(new Set(ROUTES.map((r) => `${r.method} ${r.path}`)));
+  });
+
+  for (const row of ROWS) {
+    it(`${row.route}`, async () => {
+      const [method] = row.route.split(' ');
+      const got: Record<string, number> = {};
+      const bodies: Record<string, unknown> = {};
+      for (const col of COLUMNS) {
+        const res = await call(method!, row.path, CALLERS[col], row.body);
+        got[col] = res.statusCode;
+        bodies[col] = res.headers['content-type']?.startsWith('application/json') ? JSON.parse(res.body) : {};
+        if (res.statusCode >= 400) {
+          const err = (bodies[col] as { error?: { code?: string; message?: { zh?: string; en?: string } } }).error;
+          expect(err?.code, `${row.route} ${col}`).toBeTruthy();
+          expect(err?.message?.zh, `${row.route} ${col}`).toBeTruthy();
+          expect(err?.message?.en, `${row.route} ${col}`).toBeTruthy();
+        }
+      }
+      expect(got).toEqual(row.expect);
+    });
+  }
+});
+
+describe('what each role sees', () => {
+  const json = async (method: string, path: string, caller?: Caller, body?: unknown) => {
+    const res = await call(method, path, caller, body);
+    return { status: res.statusCode, body: JSON.parse(res.body) as Record<string, unknown> };
+  };
+
+  it('an applicant lists only its own unit’s submissions', async () => {
+    const own = await json('GET', '/rounds/round-9/submissions', CALLERS.applicantOwn);
+    const units = (own.body.submissions as { unitCode: string }[]).map((s) => s.unitCode);
+    expect(units.length).toBeGreaterThan(0);
+    expect(new Set(units)).toEqual(new Set([UNIT_A]));
+    const office = await json('GET', '/rounds/round-9/submissions', CALLERS.secretariat);
+    expect(new Set((office.body.submissions as { unitCode: string }[]).map((s) => s.unitCode))).toEqual(new Set([UNIT_A, UNIT_B]));
+  });
+
+  it('uploads go to the caller’s unit folder, whatever the body says', async () => {
+    const res = await json('POST', '/rounds/round-9/submissions', CALLERS.applicantOther, { fileName: 'x.md', contentType: 'text/markdown', size: 10 });
+    expect(res.body.key).toMatch(new RegExp(`^dossiers/round-9/${UNIT_B}/[^/]+/x\\.md$`));
+    const bad = await json('POST', '/rounds/round-9/submissions', CALLERS.applicantOwn, { fileName: '../x.exe', contentType: 'application/x-msdownload', size: 10 });
+    expect(bad.status).toBe(400);
+    expect((bad.body.error as { issues: { field: string }[] }).issues.map((i) => i.field).sort()).toEqual(['contentType', 'fileName']);
+  });
+
+  it('a reviewer sees only assigned, unconflicted cases, blind, without contact data', async () => {
+    const mine = await json('GET', '/rounds/round-9/cases', CALLERS.reviewerAssigned);
+    const cases = mine.body.cases as Record<string, unknown>[];
+    expect(cases.map((c) => c.caseId)).toEqual(['case-a']);
+    expect(cases[0]).not.toHaveProperty('unitName');
+    expect(cases[0]).not.toHaveProperty('unitCode');
+    const one = await json('GET', '/cases/case-a', CALLERS.reviewerAssigned);
+    const text = JSON.stringify(one.body);
+    expect(text).not.toContain('荔灣區');
+    expect(text).not.toContain('020-8888');
+    expect(one.body).not.toHaveProperty('contact');
+    const other = await json('GET', '/rounds/round-9/cases', CALLERS.reviewerNotAssigned);
+    expect((other.body.cases as { caseId: string }[]).map((c) => c.caseId)).toEqual(['case-b']);
+  });
+
+  it('a conflicted reviewer never sees the case, even when assigned', async () => {
+    expect((await json('GET', '/cases/case-a', CONFLICTED)).status).toBe(404);
+    expect((await json('GET', '/rounds/round-9/cases', CONFLICTED)).body.cases).toEqual([]);
+    expect((await json('GET', '/tasks', CONFLICTED)).body.tasks).toEqual([]);
+    expect((await json('POST', '/tasks/panel-a2/decision', CONFLICTED, scoreSheet)).status).toBe(403);
+  });
+
+  it('only the office sees contact data', async () => {
+    const office = await json('GET', '/cases/case-a', CALLERS.secretariat);
+    expect(office.body.contact).toEqual({ contactPhone: '020-8888-0000' });
+    const applicant = await json('GET', '/cases/case-a', CALLERS.applicantOwn);
+    expect(applicant.body).not.toHaveProperty('contact');
+    expect(JSON.stringify(applicant.body)).not.toContain('020-8888');
+    const objectionsOffice = await json('GET', '/rounds/notice-r/objections', CALLERS.secretariat);
+    expect((objectionsOffice.body.objections as { contact?: string }[]).some((o) => o.contact === 'objector@example.org')).toBe(true);
+    const objectionsApprover = await json('GET', '/rounds/notice-r/objections', CALLERS.approver);
+    expect(JSON.stringify(objectionsApprover.body)).not.toContain('objector@example.org');
+  });
+
+  it('tasks list only the caller’s own steps and never carry tokens', async () => {
+    const rev = await json('GET', '/tasks', CALLERS.reviewerAssigned);
+    expect((rev.body.tasks as { taskId: string }[]).map((t) => t.taskId)).toEqual(['panel-a2']);
+    const office = await json('GET', '/tasks', CALLERS.secretariat);
+    expect((office.body.tasks as { taskId: string }[]).map((t) => t.taskId)).toEqual(['elig-b']);
+    const lead = await json('GET', '/tasks', CALLERS.approver);
+    expect((lead.body.tasks as { taskId: string }[]).map((t) => t.taskId)).toEqual(['lead-9']);
+    expect(JSON.stringify([rev.body, office.body, lead.body])).not.toMatch(/token-/);
+  });
+
+  it('a second decision is 409 and an expired step 410; nothing is decided by a GET', async () => {
+    const before = decisions.length;
+    for (const path of ['/tasks', '/tasks/panel-a2', '/rounds/round-9/cases', '/cases/case-a']) await call('GET', path, CALLERS.reviewerAssigned);
+    expect(decisions.length).toBe(before);
+    expect((await db.store.getTask('panel-a2'))?.status).toBe('OPEN');
+    const again = await json('POST', '/tasks/panel-a/decision', CALLERS.reviewerAssigned, scoreSheet);
+    expect(again.status).toBe(409);
+    expect((again.body.error as { code: string }).code).toBe('TASK_ALREADY_DECIDED');
+    const expired = await json('POST', '/tasks/expired-a/decision', CALLERS.reviewerAssigned, scoreSheet);
+    expect(expired.status).toBe(410);
+  });
+
+  it('state errors are 422 and closing starts finalization once', async () => {
+    const reopen = await json('POST', '/rounds/draft-r/open', CALLERS.secretariat);
+    expect(reopen.status).toBe(422);
+    expect(finalizations).toEqual(['close-r']);
+    const closed = await json('GET', '/rounds/close-r', CALLERS.secretariat);
+    expect(closed.body.status).toBe('CLOSED');
+    expect(closed.body.finalizationExecutionArn).toMatch(/f-close-r$/);
+    const late = await json('POST', '/rounds/close-r/submissions', CALLERS.applicantOwn, { fileName: 'a.md', contentType: 'text/markdown', size: 5 });
+    expect(late.status).toBe(422);
+    expect((late.body.error as { code: string }).code).toBe('ROUND_NOT_OPEN');
+  });
+
+  it('office actions are audited in an intact hash chain', async () => {
+    const verify = await json('GET', '/rounds/round-9/audit/verify', CALLERS.secretariat);
+    expect(verify.body.ok).toBe(true);
+    expect(verify.body.length).toBeGreaterThanOrEqual(3);
+    const res = await call('GET', '/rounds/round-9/audit', CALLERS.secretariat);
+    expect(res.headers['content-type']).toMatch(/ndjson/);
+    const actions = res.body.trim().split('\n').map((l) => (JSON.parse(l) as { action: string }).action);
+    expect(actions).toEqual(expect.arrayContaining(['round.amend', 'case.correct', 'case.replace-reviewer', 'outbox.release']));
+  });
+});
