@@ -93,10 +93,17 @@ export interface ChainAnchor {
  */
 export function verifyChain(entries: readonly AuditEntry[], expected: ChainAnchor = {}): ChainVerification {
   let prevHash = GENESIS_HASH;
-  const roundId = entries[0]?.roundId;
-  const seqsPresent = new Set(entries.map((entry) => entry.seq));
+  const roundId = (entries[0] as Partial<AuditEntry> | null | undefined)?.roundId;
+  const seqsPresent = new Set(entries.map((entry) => (entry as Partial<AuditEntry> | null)?.seq));
   for (const [index, entry] of entries.entries()) {
     const expectedSeq = FIRST_SEQ + index;
+    if (!wellFormed(entry)) {
+      return broken(
+        expectedSeq,
+        `第 ${expectedSeq} 個位置的記錄格式不完整（缺少序號、時間、操作者或雜湊值）`,
+        `the entry at position ${expectedSeq} is malformed (missing seq, time, actor or hash)`,
+      );
+    }
     if (entry.roundId !== roundId) {
       return broken(
         entry.seq,
@@ -151,6 +158,25 @@ export function verifyChain(entries: readonly AuditEntry[], expected: ChainAncho
     );
   }
   return { ok: true, count, head: prevHash };
+}
+
+function wellFormed(entry: unknown): entry is AuditEntry {
+  if (entry === null || typeof entry !== 'object') return false;
+  const candidate = entry as Partial<AuditEntry>;
+  return (
+    typeof candidate.roundId === 'string' &&
+    typeof candidate.seq === 'number' &&
+    Number.isInteger(candidate.seq) &&
+    typeof candidate.at === 'string' &&
+    typeof candidate.action === 'string' &&
+    typeof candidate.subject === 'string' &&
+    typeof candidate.prevHash === 'string' &&
+    typeof candidate.hash === 'string' &&
+    candidate.actor !== null &&
+    typeof candidate.actor === 'object' &&
+    typeof candidate.actor.id === 'string' &&
+    typeof candidate.actor.name === 'string'
+  );
 }
 
 function broken(firstBrokenSeq: number, zh: string, en: string): ChainVerification {

@@ -123,4 +123,30 @@ describe('audit chain', () => {
       { numRuns: 200 },
     );
   });
+
+  it('reports a malformed stored entry instead of throwing', () => {
+    const entries = buildChain('r6', [1, 2]);
+    const damaged = { ...entries[1]!, actor: undefined } as unknown as AuditEntry;
+    expect(verifyChain([entries[0]!, damaged])).toMatchObject({ ok: false, firstBrokenSeq: 2 });
+  });
+
+  it('property: removing any one entry, or swapping two neighbours, fails at the first affected position', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 10 }), fc.nat(), fc.boolean(), (length, pick, remove) => {
+        const entries = buildChain('r6', Array.from({ length }, (_, index) => ({ index })));
+        if (remove) {
+          const index = pick % (length - 1); // removing the last entry is only visible against an anchor
+          const result = verifyChain(entries.filter((_, at) => at !== index));
+          expect(result).toMatchObject({ ok: false, firstBrokenSeq: index + 1 });
+          expect(verifyChain(entries.slice(0, -1), { count: length }).ok).toBe(false);
+        } else {
+          const index = pick % (length - 1);
+          const swapped = [...entries];
+          [swapped[index], swapped[index + 1]] = [swapped[index + 1]!, swapped[index]!];
+          expect(verifyChain(swapped)).toMatchObject({ ok: false, firstBrokenSeq: index + 1 });
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
 });

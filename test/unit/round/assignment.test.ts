@@ -160,6 +160,58 @@ describe('assignReviewers', () => {
   });
 });
 
+describe('assignReviewers balance against brute force', () => {
+  it('property: on small rounds the load is as even as any conflict-free assignment allows', () => {
+    const cities = ['440100', '440300', '440600'];
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...cities), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.subarray(cities, { maxLength: 2 }), { minLength: 2, maxLength: 4 }),
+        fc.integer({ min: 1, max: 2 }),
+        fc.array(fc.nat(2), { maxLength: 4 }),
+        (caseCities, jurisdictions, perCase, loads) => {
+          const input = caseCities.map((city, index) => ({ caseId: `c${index}`, unitCode: `${city.slice(0, 4)}01`, cityCode: city }));
+          const panel = jurisdictions.map((codes, index) => reviewer(`r${index}`, codes));
+          const currentLoad = Object.fromEntries(loads.map((load, index) => [`r${index}`, load]));
+          const result = assignReviewers({ cases: input, panel, perCase, currentLoad });
+
+          const options = input.map((reviewCase) => {
+            const eligible = panel.filter((member) => conflictOf(member, reviewCase) === null).map((member) => member.id);
+            return subsetsOfSize(eligible, Math.min(perCase, eligible.length));
+          });
+          const score = (chosen: string[][]) => {
+            const load = new Map(panel.map((member) => [member.id, currentLoad[member.id] ?? 0]));
+            for (const ids of chosen) for (const id of ids) load.set(id, load.get(id)! + 1);
+            return { squares: [...load.values()].reduce((sum, value) => sum + value * value, 0), max: Math.max(...load.values()) };
+          };
+          let best = { squares: Number.POSITIVE_INFINITY, max: Number.POSITIVE_INFINITY };
+          const walk = (index: number, chosen: string[][]) => {
+            if (index === options.length) {
+              const current = score(chosen);
+              if (current.squares < best.squares) best = { ...current };
+              if (current.max < best.max) best = { ...best, max: current.max };
+              return;
+            }
+            for (const option of options[index]!) walk(index + 1, [...chosen, option]);
+          };
+          walk(0, []);
+          const ours = score(result.assignments.map((assignment) => assignment.reviewerIds));
+          expect(ours.squares).toBe(best.squares);
+          expect(ours.max).toBe(best.max);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+function subsetsOfSize(items: string[], size: number): string[][] {
+  if (size === 0) return [[]];
+  if (items.length < size) return [];
+  const [first, ...rest] = items;
+  return [...subsetsOfSize(rest, size - 1).map((subset) => [first!, ...subset]), ...subsetsOfSize(rest, size)];
+}
+
 describe('replaceReviewer', () => {
   const panel = [reviewer('gz', [GUANGZHOU]), reviewer('a'), reviewer('b'), reviewer('c')];
 
