@@ -1,0 +1,2 @@
+export { importAnnouncement } from './import';
+export type { AnnouncementImport, AnnouncementCase, AnnouncementDefect } from './import';

@@ -1,0 +1,88 @@
+/**
+ * Decoding uploaded text whatever charset the applicant's editor used: UTF-8 (with or without
+ * BOM), UTF-16 with BOM (Windows Notepad's "Unicode"), GB18030/GBK (Simplified Windows) and Big5
+ * (Traditional Windows). The result is NFC-normalised.
+ */
+import chardet from 'chardet';
+import iconv from 'iconv-lite';
+
+export interface DecodedText {
+  text: string;
+  /** The charset the bytes were decoded from, lower-case IANA-style (`utf-8`, `gb18030`, `big5`, `utf-16le`). */
+  charset: string;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/** Share of decoded characters that are plausible in a Chinese dossier (Han, CJK punctuation, ASCII text). */
+function plausibility(text: string): number {
+  if (!text) return 0;
+  let good = 0;
+  let total = 0;
+  for (const ch of text) {
+    total++;
+    const cp = ch.codePointAt(0)!;
+    if (
+      (cp >= 0x20 && cp < 0x7f) ||
+      cp === 0x0a ||
+      cp === 0x0d ||
+      cp === 0x09 ||
+      (cp >= 0x4e00 && cp <= 0x9fff) ||
+      (cp >= 0x3000 && cp <= 0x303f) ||
+      (cp >= 0xff00 && cp <= 0xffef) ||
+      (cp >= 0x2010 && cp <= 0x2027)
+    ) {
+      good++;
+    }
+  }
+  return good / total;
+}
+
+function looksLikeUtf16(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
+  if (bytes.length < 4 || bytes.length % 2 !== 0) return null;
+  let evenZeros = 0;
+  let oddZeros = 0;
+  const n = Math.min(bytes.length, 4096);
+  for (let i = 0; i < n; i += 2) {
+    if (bytes[i] === 0) evenZeros++;
+    if (bytes[i + 1] === 0) oddZeros++;
+  }
+  const pairs = n / 2;
+  if (oddZeros / pairs > 0.3 && evenZeros / pairs < 0.05) return 'utf-16le';
+  if (evenZeros / pairs > 0.3 && oddZeros / pairs < 0.05) return 'utf-16be';
+  return null;
+}
+
+/** Decodes text bytes, or returns null when no supported charset reads them cleanly. */
+export function decodeText(bytes: Uint8Array): DecodedText | null {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
+    try {
+      return { text: strictUtf8.decode(buf.subarray(3)).normalize('NFC'), charset: 'utf-8' };
+    } catch {
+      return null;
+    }
+  }
+  if (buf[0] === 0xff && buf[1] === 0xfe) return { text: iconv.decode(buf.subarray(2), 'utf-16le').normalize('NFC'), charset: 'utf-16le' };
+  if (buf[0] === 0xfe && buf[1] === 0xff) return { text: iconv.decode(buf.subarray(2), 'utf-16be').normalize('NFC'), charset: 'utf-16be' };
+  try {
+    return { text: strictUtf8.decode(buf).normalize('NFC'), charset: 'utf-8' };
+  } catch {
+    // not UTF-8: fall through to the legacy Chinese charsets
+  }
+  const utf16 = looksLikeUtf16(buf);
+  if (utf16) return { text: iconv.decode(buf, utf16).normalize('NFC'), charset: utf16 };
+
+  // GB18030 and Big5 both decode most byte strings without error, so judge the candidates by
+  // what they produce; chardet's statistical guess breaks ties.
+  const guess = (chardet.detect(buf) ?? '').toLowerCase();
+  const candidates = ['gb18030', 'big5'].map((charset) => {
+    const text = iconv.decode(buf, charset);
+    const replacement = (text.match(/\uFFFD/g) ?? []).length;
+    return { charset, text, score: plausibility(text) - replacement / Math.max(1, text.length) + (guess.includes(charset.slice(0, 3)) ? 0.02 : 0) };
+  });
+  candidates.sort((a, b) => b.score - a.score);
+  const best = candidates[0]!;
+  if (best.score < 0.6) return null;
+  return { text: best.text.normalize('NFC'), charset: best.charset };
+}

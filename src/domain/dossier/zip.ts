@@ -1,0 +1,161 @@
+/**
+ * Reading zip containers (uploaded archives and .docx files) from memory under hard caps.
+ *
+ * Checks run on the central directory before anything is inflated (entry count, declared sizes,
+ * compression ratio, names, symlinks, encryption), and inflation itself is counted so that a
+ * lying header cannot expand past the caps. Nothing is ever written to disk.
+ */
+import yauzl from 'yauzl';
+import type { Issue } from '../model';
+import { issue } from './codes';
+import type { IntakeLimits } from './schema';
+
+export interface ZipEntryData {
+  name: string;
+  bytes: Buffer;
+}
+
+export interface ZipReadResult {
+  /** Entries that passed every check (directories and system clutter left out). */
+  entries: ZipEntryData[];
+  errors: Issue[];
+  warnings: Issue[];
+}
+
+const ARCHIVE_NAME = /\.(zip|rar|7z|tar|gz|tgz|bz2|xz|jar|apk|cab|iso|arj|lz|lzh|z)$/i;
+/** Files that archiving tools add on their own; ignored with a warning rather than rejected. */
+const CLUTTER = /(^|\/)(__MACOSX\/|\.DS_Store$|Thumbs\.db$|desktop\.ini$)/i;
+/** Below this size an entry cannot be a meaningful bomb, and tiny XML parts compress very well. */
+const RATIO_CHECK_MIN_BYTES = 64 * 1024;
+
+function decodeName(raw: Buffer, utf8Flag: boolean): string {
+  if (utf8Flag) return raw.toString('utf8');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(raw);
+  } catch {
+    // Chinese Windows archivers write names in the ANSI code page (GBK) without the UTF-8 flag.
+    return new TextDecoder('gb18030').decode(raw);
+  }
+}
+
+export function isUnsafeEntryName(name: string): boolean {
+  return (
+    name.includes('\0') ||
+    name.includes('\\') ||
+    name.startsWith('/') ||
+    /^[A-Za-z]:/.test(name) ||
+    name.split('/').some((segment) => segment === '..')
+  );
+}
+
+function openZip(buffer: Buffer): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(buffer, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: true }, (err, zip) =>
+      err || !zip ? reject(err ?? new Error('no zip')) : resolve(zip),
+    );
+  });
+}
+
+function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, budget: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    zip.openReadStream(entry, (err, stream) => {
+      if (err || !stream) return reject(err ?? new Error('no stream'));
+      const chunks: Buffer[] = [];
+      let total = 0;
+      stream.on('data', (chunk: Buffer) => {
+        total += chunk.length;
+        if (total > budget) {
+          stream.destroy(new Error('entry expands past the size cap'));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      stream.on('error', reject);
+      stream.on('end', () => resolve(Buffer.concat(chunks)));
+    });
+  });
+}
+
+/**
+ * Checks (and with `readContents`, inflates) a zip held in memory. Never throws: a damaged
+ * archive becomes ZIP_CORRUPT (or DOCX_UNREADABLE for a .docx, via `corruptCode`).
+ */
+export async function readZip(
+  bytes: Uint8Array,
+  limits: IntakeLimits,
+  opts: { readContents: boolean; field: string; corruptCode?: 'ZIP_CORRUPT' | 'DOCX_UNREADABLE' },
+): Promise<ZipReadResult> {
+  const errors: Issue[] = [];
+  const warnings: Issue[] = [];
+  const entries: ZipEntryData[] = [];
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const corrupt = (detail: string) =>
+    opts.corruptCode === 'DOCX_UNREADABLE' ? issue('DOCX_UNREADABLE', opts.field, { detail }) : issue('ZIP_CORRUPT', opts.field, { detail });
+
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await openZip(buffer);
+  } catch (err) {
+    errors.push(corrupt(err instanceof Error ? err.message : String(err)));
+    return { entries, errors, warnings };
+  }
+  if (zip.entryCount > limits.maxZipEntries) {
+    zip.close();
+    errors.push(issue('ZIP_TOO_MANY_ENTRIES', opts.field, { limit: limits.maxZipEntries, count: zip.entryCount }));
+    return { entries, errors, warnings };
+  }
+
+  let declaredTotal = 0;
+  let inflatedTotal = 0;
+  await new Promise<void>((resolve) => {
+    let settled = false;
+    const finish = () => {
+      if (!settled) {
+        settled = true;
+        resolve();
+      }
+    };
+    const stop = (problem: Issue) => {
+      errors.push(problem);
+      zip.close();
+      finish();
+    };
+    zip.on('error', (err: Error) => stop(corrupt(err.message)));
+    zip.on('end', finish);
+    zip.on('entry', (entry: yauzl.Entry) => {
+      void (async () => {
+        const name = decodeName(entry.fileName as unknown as Buffer, (entry.generalPurposeBitFlag & 0x800) !== 0).normalize('NFC');
+        if (isUnsafeEntryName(name)) return stop(issue('ZIP_UNSAFE_NAME', opts.field, { name: name.replace(/\0/g, '\\0') }));
+        const mode = (entry.externalFileAttributes >>> 16) & 0o170000;
+        if (mode === 0o120000) return stop(issue('ZIP_SYMLINK', opts.field, { name }));
+        if (entry.isEncrypted()) return stop(issue('ZIP_ENCRYPTED', opts.field, { name }));
+        declaredTotal += entry.uncompressedSize;
+        if (declaredTotal > limits.maxUncompressedBytes) return stop(issue('ZIP_TOO_LARGE', opts.field, { limit: limits.maxUncompressedBytes }));
+        if (
+          entry.uncompressedSize > RATIO_CHECK_MIN_BYTES &&
+          entry.uncompressedSize / Math.max(1, entry.compressedSize) > limits.maxCompressionRatio
+        ) {
+          return stop(issue('ZIP_RATIO', opts.field, { name, limit: limits.maxCompressionRatio }));
+        }
+        const isDirectory = name.endsWith('/');
+        if (!isDirectory && opts.readContents && CLUTTER.test(name)) {
+          warnings.push(issue('ZIP_IGNORED_ENTRY', opts.field, { name }));
+        } else if (!isDirectory && opts.readContents) {
+          if (ARCHIVE_NAME.test(name)) return stop(issue('ZIP_NESTED_ARCHIVE', opts.field, { name }));
+          try {
+            const data = await readEntry(zip, entry, Math.min(entry.uncompressedSize, limits.maxUncompressedBytes - inflatedTotal));
+            inflatedTotal += data.length;
+            entries.push({ name, bytes: data });
+          } catch (err) {
+            return stop(corrupt(`${name}: ${err instanceof Error ? err.message : String(err)}`));
+          }
+        } else if (!isDirectory) {
+          entries.push({ name, bytes: Buffer.alloc(0) });
+        }
+        zip.readEntry();
+      })();
+    });
+    zip.readEntry();
+  });
+  return { entries, errors, warnings };
+}

@@ -1,0 +1,4 @@
+export { toHans, toHant, detectScript, scriptEvidence, comparisonKey } from './script';
+export { findMojibake, findMarkup, findControlChars, findTextDefects, positionOf, excerptAt } from './defects';
+export type { TextDefect, DefectKind } from './defects';
+export { parseChineseNumber, toChineseNumber } from './numerals';

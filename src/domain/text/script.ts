@@ -1,0 +1,60 @@
+/**
+ * Simplified ⇄ Traditional conversion and script detection.
+ *
+ * The converters are built once per process: building one loads OpenCC's dictionaries, which
+ * costs far more than converting a whole dossier, and intake runs once per file.
+ */
+import * as OpenCC from 'opencc-js';
+import type { Script } from '../model';
+
+const hantToHans = OpenCC.Converter({ from: 'hk', to: 'cn' });
+const twToHans = OpenCC.Converter({ from: 'tw', to: 'cn' });
+const hansToHant = OpenCC.Converter({ from: 'cn', to: 'hk' });
+
+/** Simplified script. Accepts Traditional (Hong Kong or Taiwan forms) or mixed text. */
+export function toHans(s: string): string {
+  // Taiwan-only variant characters (e.g. 台/臺 forms, 裏) survive the HK table, so run both.
+  return twToHans(hantToHans(s));
+}
+
+/** Traditional script (Hong Kong standard, the forms the province's published pages use). */
+export function toHant(s: string): string {
+  return hansToHant(s);
+}
+
+/**
+ * Which script a text is written in: the direction in which conversion changes fewer characters.
+ * Text with no script-specific characters counts as Traditional, the province's publishing script.
+ */
+export function detectScript(s: string): Script {
+  const { hans, hant } = scriptEvidence(s);
+  return hans > hant ? 'hans' : 'hant';
+}
+
+/** Counts of characters that only exist in one script (changed by conversion to the other). */
+export function scriptEvidence(s: string): { hans: number; hant: number } {
+  const asHans = toHans(s);
+  const asHant = toHant(s);
+  let hans = 0;
+  let hant = 0;
+  const a = [...s];
+  const h = [...asHans];
+  const t = [...asHant];
+  // Conversions are character-for-character for the vast majority of text; when lengths differ
+  // (phrase tables), fall back to comparing whole strings.
+  if (a.length === h.length && a.length === t.length) {
+    for (let i = 0; i < a.length; i++) {
+      if (a[i] !== h[i]) hant++;
+      if (a[i] !== t[i]) hans++;
+    }
+  } else {
+    if (asHans !== s) hant++;
+    if (asHant !== s) hans++;
+  }
+  return { hans, hant };
+}
+
+/** A comparison key for near-duplicate checks: Simplified, NFC, no whitespace or punctuation. */
+export function comparisonKey(s: string): string {
+  return toHans(s.normalize('NFC')).replace(/[\s\p{P}\p{S}]+/gu, '');
+}
