@@ -293,7 +293,7 @@ function completable(taken: Counts, rest: readonly RankedCase[], limits: Limits,
   const need = size - taken.total;
   if (need < 0) return false;
   const placesLeft = (cityCode: string) => limits.maxPerCity - (taken.city.get(cityCode) ?? 0);
-  for (const [cityCode, count] of taken.city) if (count > limits.maxPerCity) return false;
+  for (const count of taken.city.values()) if (count > limits.maxPerCity) return false;
   const available = new Map<string, Record<Level, number>>();
   for (const candidate of rest) {
     const row = available.get(candidate.cityCode) ?? { county: 0, township: 0 };
