@@ -1,0 +1,235 @@
+/**
+ * The whole system on one machine: DynamoDB Local (+ the stream poller), s3rver (+ the event
+ * router), the Step Functions engine behind its JSON-protocol endpoint, the HTTP API with the
+ * local issuer, and the site server — wired from the synthesized template.
+ *
+ * The handlers run in this process with the SDK pointed at the local parts through environment
+ * variables only (AWS_ENDPOINT_URL_*), exactly the variables the deployed functions lack.
+ */
+import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { ENDPOINTS_FILE, type EndpointsFile, type LocalCloudEndpoints } from './endpoints';
+import { join, resolve } from 'node:path';
+import { ensureTables, latestStreamArn, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
+import { startLocalS3, EventRouter, S3_CLIENT_ENV, S3RVER_CREDENTIALS, type LocalS3 } from './s3';
+import { LambdaRegistry, type FunctionFault, type FunctionStats } from './lambda';
+import { StreamPoller, type StreamStats } from './streams';
+import { createLocalIssuer, type MintRequest } from './issuer';
+import { startApiServer, startSiteServer, type RunningServer } from './api';
+import { acquireLock, type LockHandle } from './lock';
+import { ensureSynthesized, loadTopology, LOCAL_REGION, PROJECT_ROOT, type Topology } from './topology';
+import { createEngine, type EngineTuning, type LocalEngine } from './engine-adapter';
+import type { EventRouterStats } from './s3';
+
+export interface LocalCloudFaults {
+  /** Make named functions fail (N times or at a rate) before their handler runs. */
+  functions?: Record<string, FunctionFault>;
+  /** Deliver every S3 event twice (at-least-once delivery made visible). */
+  duplicateS3Events?: boolean;
+  /** Hold every stream batch this long before delivering it. */
+  streamDelayMs?: number;
+  /** Seed for rate-based faults. */
+  seed?: number;
+}
+
+export interface LocalCloudOptions {
+  dataDir?: string;
+  faults?: LocalCloudFaults;
+  quiet?: boolean;
+  /** Keep DynamoDB in memory (tests that need no durability); default: on disk in the data dir. */
+  inMemoryDb?: boolean;
+  /** Step Functions engine tuning (shorter retries and waits for tests and demos). */
+  engine?: EngineTuning;
+  /** Template to use instead of cdk.out/Casebook.template.json (synthesized when stale). */
+  templatePath?: string;
+  log?: (line: string) => void;
+}
+
+
+export interface LocalCloudStats {
+  functions: Record<string, FunctionStats>;
+  streams: Record<string, StreamStats>;
+  events: EventRouterStats;
+}
+
+export interface LocalCloud {
+  dataDir: string;
+  endpoints: LocalCloudEndpoints;
+  /** The variables this process runs the handlers with (also what a client process needs). */
+  env: Record<string, string>;
+  topology: Topology;
+  engine: LocalEngine;
+  lambdas: LambdaRegistry;
+  stats(): LocalCloudStats;
+  mintToken(request: MintRequest): Promise<string>;
+  /** True when no S3 event and no stream batch is in flight. */
+  quiescent(): boolean;
+  stop(): Promise<void>;
+}
+
+export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+  const dataDir = resolve(options.dataDir ?? '.casebook');
+  const log = options.log ?? ((line: string) => (options.quiet ? undefined : process.stderr.write(`[local] ${line}\n`)));
+  mkdirSync(dataDir, { recursive: true });
+  const lock = acquireLock(dataDir, log);
+  const stoppers: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stoppers.reverse()) {
+      try {
+        await stop();
+      } catch (err) {
+        log(`stopping: ${(err as Error).message}`);
+      }
+    }
+    stoppers.length = 0;
+  };
+  try {
+    return await boot(dataDir, options, lock, stoppers, stopAll, log);
+  } catch (err) {
+    await stopAll();
+    lock.release();
+    throw err;
+  }
+}
+
+async function boot(
+  dataDir: string,
+  options: LocalCloudOptions,
+  lock: LockHandle,
+  stoppers: (() => Promise<void>)[],
+  stopAll: () => Promise<void>,
+  log: (line: string) => void,
+): Promise<LocalCloud> {
+  const started = performance.now();
+  const templatePath = options.templatePath ?? ensureSynthesized({ log });
+  const topology = loadTopology(templatePath);
+
+  // The slow parts (the JVM above all) start together.
+  const [dynamo, s3, issuer] = await Promise.all([
+    startDynamoDbLocal(options.inMemoryDb ? { inMemory: true } : { dataDir: join(dataDir, 'dynamodb') }).then((d: DynamoDbLocal) => {
+      stoppers.push(() => d.stop());
+      lock.addHelper(d.pid, true, 'sh');
+      return d;
+    }),
+    startLocalS3({ dataDir, buckets: topology.buckets }).then((s: LocalS3) => {
+      stoppers.push(() => s.stop());
+      lock.addHelper(s.pid, false, 's3rver-child');
+      return s;
+    }),
+    createLocalIssuer(dataDir),
+  ]);
+  await ensureTables(dynamo.endpoint, topology.tables);
+
+  const lambdas = new LambdaRegistry(topology.functions, { seed: options.faults?.seed, faults: options.faults?.functions });
+
+  // Everything the handlers' module-scope SDK clients read when they are first imported.
+  const engine = await createEngine({
+    dataDir: join(dataDir, 'stepfunctions'),
+    invokeLambda: (arn: string, payload: unknown) => lambdas.invoke(arn, payload),
+    tuning: options.engine,
+    log,
+  });
+  stoppers.push(() => engine.stop());
+  const sfnServer = await engine.serve();
+  stoppers.push(() => sfnServer.close());
+
+  const env: Record<string, string> = {
+    ...topology.environment,
+    AWS_ENDPOINT_URL_S3: s3.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamo.endpoint,
+    AWS_ENDPOINT_URL_SFN: sfnServer.url,
+    AWS_REGION: LOCAL_REGION,
+    AWS_DEFAULT_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+    ...S3_CLIENT_ENV,
+  };
+  if (options.quiet && !('POWERTOOLS_LOG_LEVEL' in topology.environment)) env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+  Object.assign(process.env, env);
+
+  for (const machine of topology.stateMachines) await engine.register(machine);
+  await engine.recover();
+
+  const router = new EventRouter({
+    dataDir,
+    rules: topology.rules,
+    buckets: topology.buckets,
+    invokeFunction: (name, event) => lambdas.invoke(name, event),
+    startExecution: (arn, input) => engine.startExecution(arn, input),
+    duplicate: options.faults?.duplicateS3Events,
+    log,
+  });
+  s3.onEvent((event) => router.accept(event));
+  stoppers.push(() => router.stop());
+
+  const poller = new StreamPoller({
+    endpoint: dynamo.endpoint,
+    dataDir,
+    mappings: topology.streamMappings,
+    streamArnOf: (table) => latestStreamArn(dynamo.endpoint, table),
+    invoke: (name, event) => lambdas.invoke(name, event),
+    delayMs: options.faults?.streamDelayMs,
+    log,
+  });
+
+  const siteBucket = topology.environment.SITE_BUCKET;
+  const [api, site] = await Promise.all([
+    startApiServer({ routes: topology.routes, issuer, invoke: (name, event) => lambdas.invoke(name, event), cors: topology.apiCors, log }),
+    siteBucket
+      ? startSiteServer({
+          s3Endpoint: s3.endpoint,
+          credentials: S3RVER_CREDENTIALS,
+          bucket: siteBucket,
+          headers: topology.siteHeaders,
+          indexDocument: topology.siteIndexDocument,
+          consoleDir: join(PROJECT_ROOT, 'console'),
+        })
+      : Promise.reject(new Error('no function has SITE_BUCKET in its environment: the site bucket is not wired')),
+  ]);
+  stoppers.push(() => api.close(), () => site.close());
+  if (!topology.apiCors) log('the HTTP API has no CORS configuration in the template: browsers on another origin cannot call it');
+
+  const replayed = router.replayPending();
+  if (replayed > 0) log(`replaying ${replayed} S3 event(s) not delivered before the last stop`);
+  await poller.start();
+  stoppers.push(() => poller.stop());
+
+  const endpoints: LocalCloudEndpoints = {
+    s3: s3.endpoint,
+    dynamodb: dynamo.endpoint,
+    sfn: sfnServer.url,
+    api: api.url,
+    site: site.url,
+    console: `${site.url}/console/`,
+  };
+  const endpointsFile = join(dataDir, ENDPOINTS_FILE);
+  const stateMachines = Object.fromEntries(topology.stateMachines.map((m) => [m.name, m.arn]));
+  writeFileSync(endpointsFile, JSON.stringify({ pid: process.pid, endpoints, stateMachines, env } satisfies EndpointsFile, null, 1));
+
+  const bootMs = Math.round(performance.now() - started);
+  log(`ready in ${bootMs} ms (data in ${dataDir})`);
+  for (const [name, url] of Object.entries(endpoints)) log(`  ${name.padEnd(9)} ${url}`);
+  log(`  ${topology.functions.length} functions, ${topology.stateMachines.length} state machines, ${topology.routes.length} routes, ${topology.streamMappings.length} stream mappings`);
+
+  let stopped = false;
+  return {
+    dataDir,
+    endpoints,
+    env,
+    topology,
+    engine,
+    lambdas,
+    stats: () => ({ functions: lambdas.stats(), streams: poller.stats(), events: router.stats() }),
+    mintToken: (request) => issuer.mintToken(request),
+    quiescent: () => router.idle && poller.idle,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await stopAll();
+      rmSync(endpointsFile, { force: true });
+      lock.release();
+    },
+  };
+}
