@@ -56,6 +56,17 @@ export const config = {
   get siteBaseUrl(): string {
     return optional('SITE_BASE_URL', '');
   },
+  get siteBucket(): string {
+    return required('SITE_BUCKET');
+  },
+  /** Empty locally: there is no CDN to invalidate. */
+  get distributionId(): string {
+    return optional('DISTRIBUTION_ID', '');
+  },
+  /** Public base URL of the HTTP API; the notice page's objection form posts there. */
+  get apiBaseUrl(): string {
+    return optional('API_BASE_URL', '');
+  },
 };
 
 /** Tests change the environment between cases; they call this to drop cached values. */

@@ -1,0 +1,52 @@
+/**
+ * The publication data from the store: every round in public notice or approved, its cases,
+ * and the public content (practices, outcomes) of each listed case's current version.
+ */
+import { announcementEntries, isPublishedStatus, type PublicationCase, type PublicationRound } from '../domain/site';
+import type { CaseRecord } from '../domain/model';
+import type { Store } from '../store';
+import type { PublicationSource } from '../usecases/publish/ports';
+
+/** Parallel version reads per round. */
+const READ_CONCURRENCY = 16;
+
+/** The canonical dossier's public texts; anything else in it stays in the office. */
+export function publicContent(dossier: unknown): { practices: string; outcomes?: string } {
+  const d = (dossier ?? {}) as { practices?: { text?: unknown } | string; outcomes?: { text?: unknown } | string };
+  const text = (field: unknown): string | undefined =>
+    typeof field === 'string' ? field : field && typeof (field as { text?: unknown }).text === 'string' ? ((field as { text: string }).text) : undefined;
+  const practices = text(d.practices) ?? '';
+  const outcomes = text(d.outcomes);
+  return outcomes === undefined ? { practices } : { practices, outcomes };
+}
+
+export class StorePublicationSource implements PublicationSource {
+  constructor(private readonly store: Store) {}
+
+  async loadRounds(): Promise<PublicationRound[]> {
+    const rounds = (await this.store.listRounds()).filter((round) => isPublishedStatus(round.status));
+    const out: PublicationRound[] = [];
+    for (const round of rounds) {
+      const records = await this.store.listCasesByRound(round.roundId);
+      const listed = new Set(announcementEntries(round, records).map((e) => e.caseId));
+      const wanted = records.filter((r) => listed.has(r.caseId));
+      out.push({ round, cases: await this.withContent(wanted) });
+    }
+    return out;
+  }
+
+  private async withContent(records: readonly CaseRecord[]): Promise<PublicationCase[]> {
+    const cases: PublicationCase[] = new Array(records.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < records.length) {
+        const index = next++;
+        const record = records[index]!;
+        const version = await this.store.getCaseVersion(record.caseId, record.currentVersion);
+        cases[index] = { record, ...publicContent(version?.dossier) };
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, records.length) }, worker));
+    return cases;
+  }
+}

@@ -1,0 +1,3 @@
+export { publishSite, publishRound, invalidationPaths } from './publish';
+export type { PublishDeps, PublishOptions, PublishResult } from './publish';
+export type { PublicationSource, SiteBucket, SiteInvalidator } from './ports';
