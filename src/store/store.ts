@@ -714,6 +714,16 @@ export class Store {
     return this.moveTask(taskId, 'CANCELLED', { cancelledAt: at }, at, false);
   }
 
+  /** Replaces the token of an OPEN task (the engine re-entered the waiting state and minted a new one). */
+  async refreshTaskToken(taskId: string, taskToken: string): Promise<void> {
+    await this.conditionalUpdate(
+      keys.task(taskId),
+      { taskToken },
+      { expression: 'attribute_exists(PK) AND #status = :open', names: { '#status': 'status' }, values: { ':open': 'OPEN' } },
+      () => taskAlreadyDecided(taskId),
+    );
+  }
+
   /** Adds reviewer ids to a panel task's assignees (a replacement reviewer). */
   async addTaskAssignees(taskId: string, reviewerIds: readonly string[]): Promise<StoredTask> {
     const task = await this.requireTask(taskId);

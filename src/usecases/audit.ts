@@ -1,0 +1,15 @@
+/** Every workflow action leaves an audit entry; this is the one helper that writes them. */
+import type { Actor } from '../domain/model';
+import { SYSTEM_ACTOR } from '../domain/model';
+import type { WorkflowDeps } from './deps';
+
+export async function audit(
+  deps: Pick<WorkflowDeps, 'store' | 'clock'>,
+  roundId: string,
+  action: string,
+  subject: string,
+  change: unknown,
+  actor: Actor = SYSTEM_ACTOR,
+): Promise<void> {
+  await deps.store.appendAudit({ roundId, at: deps.clock.now().toISOString(), actor: { id: actor.id, name: actor.name }, action, subject, change });
+}

@@ -1,0 +1,29 @@
+/**
+ * Dossier object keys: `dossiers/<roundId>/<unitCode>/<submissionId>/<original file name>`.
+ * The applicant's identity decides the unit folder (the API presigns only their own unit's
+ * prefix); the pipeline later checks that the dossier's stated unit matches it.
+ */
+export interface DossierKey {
+  roundId: string;
+  unitCode: string;
+  submissionId: string;
+  fileName: string;
+}
+
+const SEGMENT = /^[^/]+$/;
+
+export function parseDossierKey(key: string): DossierKey | undefined {
+  const parts = key.split('/');
+  if (parts.length !== 5 || parts[0] !== 'dossiers') return undefined;
+  const [, roundId, unitCode, submissionId, fileName] = parts as [string, string, string, string, string];
+  if (![roundId, unitCode, submissionId, fileName].every((part) => SEGMENT.test(part))) return undefined;
+  return { roundId, unitCode, submissionId, fileName };
+}
+
+/** S3 and EventBridge deliver keys URL-encoded with `+` for spaces. */
+export function decodeS3Key(key: string): string {
+  return decodeURIComponent(key.replace(/\+/g, ' '));
+}
+
+export const parsedKeyOf = (submissionId: string) => `parsed/${submissionId}.json`;
+export const reportKeyOf = (submissionId: string) => `reports/${submissionId}.json`;

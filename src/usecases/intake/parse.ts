@@ -1,0 +1,68 @@
+/**
+ * Parse step: read the uploaded object, parse it with the dossier domain, keep the result at
+ * `parsed/<submissionId>.json` and record the submission. Unreadable content is not an error of
+ * this step: it is a parse result with coded errors, and the workflow rejects it next.
+ */
+import { z } from 'zod';
+import { ObjectNotFoundError } from '../../ports/object-store';
+import { audit } from '../audit';
+import type { WorkflowDeps } from '../deps';
+import { WorkflowError } from '../errors';
+import { dossierRules, type DossierRules } from './dossier-domain';
+import { parseDossierKey, parsedKeyOf } from './keys';
+
+export const parseInputSchema = z.object({ bucket: z.string(), key: z.string(), versionId: z.string().nullish() });
+export type ParseInput = z.infer<typeof parseInputSchema>;
+
+export interface ParseOutput {
+  submissionId: string;
+  roundId: string;
+  unitCode: string;
+  parsedKey: string;
+  parseOk: boolean;
+}
+
+export async function parseUpload(deps: WorkflowDeps, event: ParseInput, rules: DossierRules = dossierRules): Promise<ParseOutput> {
+  const input = parseInputSchema.parse(event);
+  const location = parseDossierKey(input.key);
+  if (!location) throw new WorkflowError('Casebook.UploadNotRecognised', `key does not follow dossiers/<roundId>/<unitCode>/<submissionId>/<file>: ${input.key}`);
+  const round = await deps.store.getRound(location.roundId);
+  if (!round) throw new WorkflowError('Casebook.UploadNotRecognised', `no round ${location.roundId} for ${input.key}`);
+
+  let bytes: Uint8Array;
+  try {
+    bytes = (await deps.objects.getObject(input.key, input.versionId ?? undefined)).body;
+  } catch (error) {
+    if (error instanceof ObjectNotFoundError) throw new WorkflowError('Casebook.UploadNotRecognised', `object is gone: ${input.key}`);
+    throw error;
+  }
+  const result = await rules.parse(bytes, { key: input.key });
+  const parsedKey = parsedKeyOf(location.submissionId);
+  await deps.objects.putJson(parsedKey, result);
+
+  const now = deps.clock.now().toISOString();
+  const recorded = await deps.store.recordSubmission({
+    submissionId: location.submissionId,
+    roundId: location.roundId,
+    unitCode: location.unitCode,
+    key: input.key,
+    ...(input.versionId ? { versionId: input.versionId } : {}),
+    fileName: location.fileName,
+    status: 'PARSED',
+    createdAt: now,
+    errors: result.errors,
+    warnings: result.warnings,
+  });
+  if (!recorded.created) {
+    // The API may have recorded the submission when it presigned the upload; a retried step finds it PARSED.
+    await deps.store.updateSubmissionStatus(location.roundId, location.submissionId, 'PARSED', { errors: result.errors, warnings: result.warnings }, ['UPLOADED', 'PARSED']);
+  }
+  await audit(deps, location.roundId, 'SUBMISSION_PARSED', `submission:${location.submissionId}`, {
+    key: input.key,
+    versionId: input.versionId ?? null,
+    unitCode: location.unitCode,
+    ok: result.ok,
+    errorCodes: result.errors.map((issue) => issue.code),
+  });
+  return { submissionId: location.submissionId, roundId: location.roundId, unitCode: location.unitCode, parsedKey, parseOk: result.ok };
+}

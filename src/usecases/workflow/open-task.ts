@@ -1,0 +1,132 @@
+/**
+ * open-task: called by every `.waitForTaskToken` state. Creates the approval step that holds the
+ * token (people only ever see our task id), staffs the panel for PANEL steps, and notifies whoever
+ * must act. Retries are harmless: the task id is deterministic and creation is conditional.
+ */
+import { z } from 'zod';
+import { TASK_KINDS, type Bilingual } from '../../domain/model';
+import type { StoredTask } from '../../store/store';
+import { audit } from '../audit';
+import type { WorkflowDeps } from '../deps';
+import { WorkflowError } from '../errors';
+import { staffPanel } from './panel';
+import { taskIdFor } from './task-id';
+
+export const openTaskInputSchema = z.object({
+  taskToken: z.string().min(1),
+  kind: z.enum(TASK_KINDS),
+  roundId: z.string(),
+  caseId: z.string().optional(),
+  executionArn: z.string(),
+  state: z.string(),
+  attempt: z.number().int().positive(),
+  timeoutSeconds: z.number().int().positive().max(2_147_483),
+});
+export type OpenTaskInput = z.infer<typeof openTaskInputSchema>;
+
+export async function openTask(deps: WorkflowDeps, event: OpenTaskInput): Promise<{ taskId: string; created: boolean }> {
+  const input = openTaskInputSchema.parse(event);
+  const round = await deps.store.requireRound(input.roundId);
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const taskId = taskIdFor(input.executionArn, input.state, input.attempt);
+  const expiresAt = new Date(now.getTime() + input.timeoutSeconds * 1000).toISOString();
+
+  let assignees: string[] | undefined;
+  let shortage: Bilingual | undefined;
+  if (input.kind === 'PANEL') {
+    if (!input.caseId) throw new WorkflowError('Casebook.BadTaskInput', 'a panel step needs a caseId');
+    const record = await deps.store.requireCase(input.caseId);
+    if (record.status === 'ELIGIBILITY_PENDING') await deps.store.updateCaseStatus(record.caseId, 'IN_REVIEW', ['ELIGIBILITY_PENDING']);
+    const staffed = await staffPanel(deps.store, round.charter, record, at);
+    assignees = staffed.reviewerIds;
+    shortage = staffed.shortage?.reason;
+  }
+
+  const { created, task } = await deps.store.createTask(
+    {
+      taskId,
+      kind: input.kind,
+      roundId: input.roundId,
+      ...(input.caseId ? { caseId: input.caseId } : {}),
+      executionArn: input.executionArn,
+      stateName: input.state,
+      createdAt: at,
+      expiresAt,
+      attempt: input.attempt,
+      ...(assignees ? { assignees } : {}),
+    },
+    input.taskToken,
+  );
+  if (!created) {
+    // Re-entered after a restart of the engine: the step stays the same, the live token is the new one.
+    if (task.status === 'OPEN') await deps.store.refreshTaskToken(taskId, input.taskToken);
+    return { taskId, created: false };
+  }
+
+  await notifyOpened(deps, task, shortage);
+  await audit(deps, input.roundId, 'TASK_OPENED', `task:${taskId}`, {
+    kind: input.kind,
+    caseId: input.caseId ?? null,
+    attempt: input.attempt,
+    expiresAt,
+    assignees: assignees ?? null,
+  });
+  return { taskId, created: true };
+}
+
+async function notifyOpened(deps: WorkflowDeps, task: StoredTask, shortage: Bilingual | undefined): Promise<void> {
+  const subjectCase = task.caseId ? `（${task.caseId}）` : '';
+  switch (task.kind) {
+    case 'ELIGIBILITY':
+      await deps.notifier.notify({
+        roundId: task.roundId,
+        kind: 'ELIGIBILITY',
+        recipient: 'secretariat',
+        subject: { zh: `待辦：資格審查${subjectCase}`, en: `To do: eligibility check ${task.caseId ?? ''}`.trim() },
+        body: { zh: `請在 ${task.expiresAt} 前完成資格審查（步驟 ${task.taskId}）。`, en: `Please decide eligibility by ${task.expiresAt} (step ${task.taskId}).` },
+      });
+      return;
+    case 'PANEL':
+      for (const reviewerId of task.assignees ?? []) {
+        await deps.notifier.notify({
+          roundId: task.roundId,
+          kind: 'ASSIGNMENT',
+          recipient: reviewerId,
+          subject: { zh: '新的評審任務', en: 'A new case to review' },
+          body: { zh: `請在 ${task.expiresAt} 前為案例評分（步驟 ${task.taskId}）。`, en: `Please score the case by ${task.expiresAt} (step ${task.taskId}).` },
+        });
+      }
+      if (shortage) {
+        await deps.notifier.notify({
+          roundId: task.roundId,
+          kind: 'ESCALATION',
+          recipient: 'secretariat',
+          subject: { zh: `評審人數不足${subjectCase}`, en: `Not enough reviewers for ${task.caseId}` },
+          body: { zh: `${shortage.zh}。請增聘評審或調整。`, en: `${shortage.en}. Add reviewers to the panel or replace one.` },
+        });
+      }
+      return;
+    case 'LEADERSHIP':
+      await deps.notifier.notify({
+        roundId: task.roundId,
+        kind: 'LIST_READY',
+        recipient: 'approver',
+        subject: { zh: '候選名單已就緒，待領導審定', en: 'The shortlist is ready for approval' },
+        body: {
+          zh: `請在 ${task.expiresAt} 前審定名單並填寫入選理由（步驟 ${task.taskId}）。`,
+          en: `Please approve or amend the list and write each case's reason by ${task.expiresAt} (step ${task.taskId}).`,
+        },
+      });
+      return;
+    case 'OBJECTION_RULING':
+      await deps.notifier.notify({
+        roundId: task.roundId,
+        kind: 'ESCALATION',
+        recipient: 'approver',
+        subject: { zh: '公示期收到異議，待裁定', en: 'Objections received during the notice period' },
+        body: { zh: `請在 ${task.expiresAt} 前就異議作出裁定（步驟 ${task.taskId}）。`, en: `Please rule on the objections by ${task.expiresAt} (step ${task.taskId}).` },
+      });
+      return;
+  }
+}
