@@ -10,6 +10,7 @@ const TYPES: Record<string, string> = {
   '.md': 'text/markdown',
   '.markdown': 'text/markdown',
   '.txt': 'text/plain',
+  '.json': 'application/json',
 };
 
 export function contentTypeOf(file: string): string {

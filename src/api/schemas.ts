@@ -96,6 +96,7 @@ export const UPLOAD_CONTENT_TYPES = [
   'application/zip',
   'text/markdown',
   'text/plain',
+  'application/json',
 ] as const;
 export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 
