@@ -1,0 +1,136 @@
+/**
+ * Runs the real statemachines/*.asl.json on the local engine with the workflow handlers' use
+ * cases invoked in process, DynamoDB Local behind the store, and an in-memory dossier bucket.
+ */
+import { readFileSync } from 'node:fs';
+import { LocalStepFunctions, type DurationScaling, type HistoryEvent } from '../../local/stepfunctions';
+import { renderMarkdown } from '../../src/domain/dossier';
+import type { Actor } from '../../src/domain/model';
+import { MemoryObjectStore } from '../../src/adapters/s3-object-store';
+import { OutboxNotifier } from '../../src/adapters/outbox-notifier';
+import { systemClock } from '../../src/ports/clock';
+import type { WorkflowDeps } from '../../src/usecases/deps';
+import { parseUpload } from '../../src/usecases/intake/parse';
+import { recordRejection } from '../../src/usecases/intake/reject';
+import { storeCase } from '../../src/usecases/intake/store-case';
+import { validateSubmission } from '../../src/usecases/intake/validate';
+import { aggregateScores } from '../../src/usecases/workflow/aggregate';
+import { checkRound } from '../../src/usecases/workflow/check-round';
+import { decideTask, type DecideResult } from '../../src/usecases/workflow/decide';
+import { handleTimeout } from '../../src/usecases/workflow/handle-timeout';
+import { markApproved } from '../../src/usecases/workflow/mark-approved';
+import { openNotice } from '../../src/usecases/workflow/notice';
+import { collectObjections } from '../../src/usecases/workflow/objections';
+import { openTask } from '../../src/usecases/workflow/open-task';
+import { rankShortlist } from '../../src/usecases/workflow/rank';
+import type { Store } from '../../src/store/store';
+
+const FUNCTIONS = {
+  ParseDossier: parseUpload,
+  ValidateDossier: validateSubmission,
+  RecordRejection: recordRejection,
+  StoreCase: storeCase,
+  OpenTask: openTask,
+  HandleTimeout: handleTimeout,
+  AggregateScores: aggregateScores,
+  CheckRound: checkRound,
+  RankShortlist: rankShortlist,
+  OpenNotice: openNotice,
+  CollectObjections: collectObjections,
+  MarkApproved: markApproved,
+} as const;
+type FunctionName = keyof typeof FUNCTIONS;
+
+const arnOf = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:casebook-${name}`;
+
+function loadDefinition(file: string): string {
+  let text = readFileSync(new URL(`../../statemachines/${file}`, import.meta.url), 'utf8');
+  for (const name of Object.keys(FUNCTIONS)) text = text.replaceAll(`\${${name}FunctionArn}`, arnOf(name));
+  return text;
+}
+
+export interface Harness {
+  engine: LocalStepFunctions;
+  deps: WorkflowDeps;
+  objects: MemoryObjectStore;
+  reviewArn: string;
+  finalizationArn: string;
+  /** Makes the named function throw Lambda.ServiceException on its next `times` invocations. */
+  failNext(name: FunctionName, times: number): void;
+  invocations: Map<string, number>;
+  upload(roundId: string, unitCode: string, submissionId: string, content: { title: string; unit: string; practices: string }): Promise<string>;
+  uploadRaw(roundId: string, unitCode: string, submissionId: string, fileName: string, body: string): Promise<string>;
+  decide(actor: Actor, taskId: string, body: unknown): Promise<DecideResult>;
+  history(executionArn: string): HistoryEvent[];
+  stop(): Promise<void>;
+}
+
+export function createHarness(store: Store, options: { callbackTimeoutScaling?: DurationScaling } = {}): Harness {
+  const objects = new MemoryObjectStore();
+  const deps: WorkflowDeps = { store, objects, clock: systemClock, notifier: new OutboxNotifier(store, systemClock) };
+  const failures = new Map<string, number>();
+  const invocations = new Map<string, number>();
+  const engine = new LocalStepFunctions({
+    retryIntervalMs: 5,
+    ...(options.callbackTimeoutScaling ? { callbackTimeoutScaling: options.callbackTimeoutScaling } : {}),
+    waitScaling: { maxSeconds: 1 },
+    invokeLambda: async (arn, payload) => {
+      const name = (Object.keys(FUNCTIONS) as FunctionName[]).find((candidate) => arnOf(candidate) === arn);
+      if (!name) throw new Error(`no function ${arn}`);
+      invocations.set(name, (invocations.get(name) ?? 0) + 1);
+      const left = failures.get(name) ?? 0;
+      if (left > 0) {
+        failures.set(name, left - 1);
+        const error = new Error('injected transient failure');
+        error.name = 'Lambda.ServiceException';
+        throw error;
+      }
+      return (FUNCTIONS[name] as (deps: WorkflowDeps, event: never) => Promise<unknown>)(deps, payload as never);
+    },
+  });
+  const { stateMachineArn: reviewArn } = engine.registerStateMachine({ name: 'dossier-review', definition: loadDefinition('dossier-review.asl.json') });
+  const { stateMachineArn: finalizationArn } = engine.registerStateMachine({ name: 'round-finalization', definition: loadDefinition('round-finalization.asl.json') });
+
+  const uploadRaw = async (roundId: string, unitCode: string, submissionId: string, fileName: string, body: string) => {
+    const key = `dossiers/${roundId}/${unitCode}/${submissionId}/${fileName}`;
+    objects.put(key, body);
+    const { executionArn } = engine.startExecution({ stateMachineArn: reviewArn, name: `d-${submissionId}`, input: { bucket: 'dossiers', key, versionId: null } });
+    return executionArn;
+  };
+  return {
+    engine,
+    deps,
+    objects,
+    reviewArn,
+    finalizationArn,
+    invocations,
+    failNext: (name, times) => failures.set(name, times),
+    uploadRaw,
+    upload: (roundId, unitCode, submissionId, content) => uploadRaw(roundId, unitCode, submissionId, 'dossier.md', renderMarkdown({ ...content, round: 6 })),
+    decide: (actor, taskId, body) => decideTask(deps, actor, taskId, body),
+    history: (executionArn) => engine.getExecutionHistory({ executionArn, maxResults: 1000 }).events,
+    stop: () => engine.stop(),
+  };
+}
+
+/** Decides a task as the decide function would: domain first, then the token to the engine. */
+export async function decideAndSend(harness: Harness, actor: Actor, taskId: string, body: unknown): Promise<DecideResult> {
+  const result = await harness.decide(actor, taskId, body);
+  if (result.status === 'sent') harness.engine.sendTaskSuccess({ taskToken: result.sendSuccess.token, output: JSON.stringify(result.sendSuccess.output) });
+  return result;
+}
+
+/** The names of the states entered, in order. */
+export function statesEntered(events: readonly HistoryEvent[]): string[] {
+  return events
+    .filter((event) => event.type.endsWith('StateEntered'))
+    .map((event) => (event.stateEnteredEventDetails as { name: string }).name);
+}
+
+export const secretariat: Actor = { id: 'sec-1', name: '秘書處甲', roles: ['secretariat'] };
+export const approver: Actor = { id: 'app-1', name: '審定領導', roles: ['approver'] };
+export const reviewer = (id: string): Actor => ({ id, name: id, roles: ['reviewer'] });
+
+export function practicesFor(topic: string): string {
+  return `${topic}：建立常態化機制，組織代表深入基層聽取群眾意見，形成問題清單並督促有關部門限期辦理，辦理結果向代表和群眾公開反饋。`.repeat(3);
+}
