@@ -163,7 +163,7 @@ export function resolveUnit(nameAsWritten: string): UnitResolution {
   const asWritten = nameAsWritten.normalize('NFC').trim();
   const script = detectScript(asWritten);
   let s = normalizeName(asWritten);
-  if (!s) return { ok: false, reason: 'UNIT_REQUIRED', suggestions: [] };
+  if (!s) return { ok: false, reason: asWritten ? 'UNIT_UNKNOWN' : 'UNIT_REQUIRED', suggestions: [] };
 
   let namedProvince = false;
   for (const prefix of ['广东省', '广东']) {
