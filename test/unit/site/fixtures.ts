@@ -3,6 +3,7 @@
  * built by hand (with hostile text where a test needs it).
  */
 import { readFileSync } from 'node:fs';
+import { importAnnouncement } from '../../../src/domain/announcement';
 import type { CaseRecord, Charter, Round, Script } from '../../../src/domain/model';
 import type { PublicationCase, PublicationRound } from '../../../src/domain/site';
 
@@ -22,41 +23,15 @@ export interface SeedAnnouncement {
   cases: SeedCase[];
 }
 
-const NUMERALS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
-
-function numeral(text: string): number {
-  if (text === '十') return 10;
-  if (text.startsWith('十')) return 10 + (NUMERALS[text[1]!] ?? 0);
-  if (text.includes('十')) return (NUMERALS[text[0]!] ?? 0) * 10 + (NUMERALS[text[2] ?? ''] ?? 0);
-  return NUMERALS[text] ?? Number.NaN;
-}
-
-/**
- * Reads the annex of the seed page: 項目N / 申報單位 / 主要做法 / 入選理由 lines, as published
- * (mojibake and all). Kept deliberately small: the intake domain owns real import.
- */
-export function readSeedAnnouncement(text = readFileSync(SEED_PATH, 'utf8')): SeedAnnouncement {
-  const lines = text.split(/\r?\n/).map((l) => l.trim());
-  const theme = /以“([^”]+)”為主題/.exec(text)?.[1] ?? '';
-  const number = numeral(/第([一二三四五六七八九十]+)屆廣東省縣鄉人大工作創新案例評選結果揭曉/.exec(text)?.[1] ?? '');
-  const cases: SeedCase[] = [];
-  let current: Partial<SeedCase> | undefined;
-  for (const line of lines) {
-    const item = /^項目([一二三四五六七八九十]+)[:：](.+)$/.exec(line);
-    if (item) {
-      current = { order: numeral(item[1]!), title: item[2]!.trim() };
-      cases.push(current as SeedCase);
-      continue;
-    }
-    if (!current) continue;
-    const field = /^(申報單位|主要做法|入選理由)[:：](.*)$/.exec(line);
-    if (!field) continue;
-    const value = field[2]!.trim();
-    if (field[1] === '申報單位') current.unit = value;
-    else if (field[1] === '主要做法') current.practices = value;
-    else current.reason = value;
-  }
-  return { number, theme, cases };
+/** The seed page through the intake domain's announcement importer, as the office would import it. */
+export function readSeedAnnouncement(text = readFileSync(SEED_PATH, 'utf8')): SeedAnnouncement & { title: string | null } {
+  const imported = importAnnouncement(text);
+  return {
+    number: imported.round.number ?? 0,
+    title: imported.round.title,
+    theme: imported.round.theme ?? '',
+    cases: imported.cases.map((c) => ({ order: c.number, title: c.title, unit: c.unit, practices: c.practices, reason: c.reason })),
+  };
 }
 
 export function charter(overrides: Partial<Charter> = {}): Charter {
