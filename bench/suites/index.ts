@@ -1,5 +1,6 @@
 import type { SuiteResult } from '../lib/measure';
 import { runBundles } from './bundles';
+import { runPublishing } from './publishing';
 
 export interface Suite {
   id: string;
@@ -11,4 +12,5 @@ export interface Suite {
 /** In the order of issue 8. */
 export const SUITES: Suite[] = [
   { id: 'bundles', title: 'Lambda bundles: cold start vs an empty bundle', goal: '≤ 1.5× (parser ≤ 2.5×)', run: async (o) => ({ results: await runBundles(o) }) },
+  { id: 'publishing', title: 'Publishing 1,000 cases vs Eleventy', goal: '≥ 5×', run: async (o) => ({ results: await runPublishing(o) }) },
 ];

@@ -1,0 +1,115 @@
+/**
+ * Suite 4 — publishing: casebook renders a round of 1,000 cases (every page in both scripts,
+ * open data, feeds, sitemap) and writes the files, against Eleventy rendering the same HTML pages
+ * from the same JSON with equivalent Nunjucks templates. Eleventy gets the Simplified mirror
+ * converted in advance, outside its timing; casebook converts inside its own. Goal: ≥ 5× faster.
+ *
+ * Plus: after one case changes, the files written must be no more than the files that show it.
+ */
+import Eleventy from '@11ty/eleventy';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { renderSite, type SiteSnapshot } from '../../src/domain/site';
+import { toHans } from '../../src/domain/text';
+import { interleaved, type SuiteResult } from '../lib/measure';
+import { syntheticSnapshot } from '../fixtures/rounds';
+
+const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), '..', 'eleventy');
+
+function writeSite(snapshot: SiteSnapshot, outDir: string): number {
+  const { files } = renderSite(snapshot, { baseUrl: 'https://cases.example.org/' });
+  for (const [path, file] of files) {
+    const target = join(outDir, path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, file.body);
+  }
+  return files.size;
+}
+
+/** The data Eleventy paginates over: the same cases, both scripts, pre-converted. */
+function eleventyData(snapshot: SiteSnapshot) {
+  const round = snapshot.rounds[0]!;
+  const hans = { ...round, theme: toHans(round.theme), cases: round.cases.map((c) => ({ ...c, title: toHans(c.title), unit: { name: toHans(c.unit.name), city: toHans(c.unit.city) }, practices: toHans(c.practices), reason: toHans(c.reason) })) };
+  const scripts = [
+    { script: 'hant', lang: 'zh-Hant', other: 'hans', otherLang: 'zh-Hans', otherLabel: '简体', round },
+    { script: 'hans', lang: 'zh-Hans', other: 'hant', otherLang: 'zh-Hant', otherLabel: '繁體', round: hans },
+  ];
+  return {
+    indexPages: scripts.map((s) => ({ ...s, rounds: [s.round] })),
+    roundPages: scripts.map((s) => ({ ...s, roundId: s.round.roundId, number: s.round.number, theme: s.round.theme, cases: s.round.cases })),
+    casePages: scripts.flatMap((s) => s.round.cases.map((c) => ({ ...s, roundId: s.round.roundId, number: s.round.number, theme: s.round.theme, c }))),
+  };
+}
+
+async function eleventyBuild(data: ReturnType<typeof eleventyData>, inputDir: string, outDir: string): Promise<void> {
+  const elev = new Eleventy(inputDir, outDir, {
+    quietMode: true,
+    config(cfg: { addGlobalData(name: string, value: unknown): void; addFilter(name: string, fn: (v: string) => unknown): void }) {
+      cfg.addGlobalData('site', data);
+      cfg.addFilter('split', (v: string) => v.split(/\n+/));
+    },
+  });
+  await elev.write();
+}
+
+export async function runPublishing(opts: { quick: boolean }): Promise<SuiteResult[]> {
+  const n = opts.quick ? 50 : 1000;
+  const rounds = opts.quick ? 1 : 3;
+  const snapshot = syntheticSnapshot(n);
+  const data = eleventyData(snapshot);
+  const work = mkdtempSync(join(tmpdir(), 'casebook-bench-publish-'));
+  const inputDir = join(work, 'src');
+  cpSync(TEMPLATES, inputDir, { recursive: true });
+  let ourFiles = 0;
+  try {
+    const t = await interleaved(
+      rounds,
+      () => {
+        const out = mkdtempSync(join(work, 'ours-'));
+        ourFiles = writeSite(snapshot, out);
+      },
+      () => eleventyBuild(data, inputDir, mkdtempSync(join(work, 'eleventy-'))),
+    );
+    const speedup = t.b / t.a;
+
+    // One case changes (the office corrects its reason): which files change, and which show it?
+    const before = renderSite(snapshot, { baseUrl: 'https://cases.example.org/' });
+    const target = snapshot.rounds[0]!.cases[Math.floor(n / 2)]!;
+    const changed: SiteSnapshot = {
+      rounds: [{ ...snapshot.rounds[0]!, cases: snapshot.rounds[0]!.cases.map((c) => (c.caseId === target.caseId ? { ...c, reason: `${c.reason}(更正)`, corrections: [{ at: '2022-12-02T00:00:00.000Z', note: '更正入選理由' }] } : c)) }],
+    };
+    const after = renderSite(changed, { baseUrl: 'https://cases.example.org/' });
+    const written = [...after.files.keys()].filter((p) => after.manifest.files[p]?.sha256 !== before.manifest.files[p]?.sha256);
+    // The files that show the (corrected) case are those whose bytes depend on it: the ones that
+    // differ when the case is left out of the corrected round altogether.
+    const without = renderSite({ rounds: [{ ...changed.rounds[0]!, cases: changed.rounds[0]!.cases.filter((c) => c.caseId !== target.caseId) }] }, { baseUrl: 'https://cases.example.org/' });
+    const showing = [...new Set([...after.files.keys(), ...without.files.keys()])].filter((p) => after.manifest.files[p]?.sha256 !== without.manifest.files[p]?.sha256);
+    const outside = written.filter((p) => !showing.includes(p));
+    return [
+      {
+        name: `publishing: ${n} cases`,
+        metric: 'render + write, median ms (ratio = Eleventy / casebook, speed-up)',
+        ours: t.a,
+        baseline: t.b,
+        ratio: speedup,
+        goal: '≥ 5×',
+        met: speedup >= 5,
+        detail: { cases: n, rounds, ourFiles, eleventyPages: data.casePages.length + data.roundPages.length + data.indexPages.length },
+      },
+      {
+        name: 'publishing: one case corrected',
+        metric: 'files written vs files that show the case (ratio = written / showing)',
+        ours: written.length,
+        baseline: showing.length,
+        ratio: written.length / Math.max(1, showing.length),
+        goal: '≤ 1',
+        met: written.length <= showing.length && outside.length === 0,
+        detail: { written, showingCount: showing.length, writtenOutsideShowing: outside },
+      },
+    ];
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
