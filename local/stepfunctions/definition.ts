@@ -7,6 +7,7 @@
  * execution is; each step runs the library on a one-state "mini" definition whose transitions
  * end in stub tasks that tell the engine which state comes next.
  */
+import { createHash } from 'node:crypto';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { SfnError } from './errors';
 
@@ -171,13 +172,7 @@ export function compileDefinition(input: unknown): CompiledMachine {
     invalid('A definition needs StartAt and States');
   }
   const definition = parsed as MachineDef;
-  try {
-    new StateMachine(clone(definition) as unknown as StateMachineDefinition, {
-      validationOptions: { checkArn: false, checkPaths: true },
-    });
-  } catch (error) {
-    invalid((error as Error).message);
-  }
+  validateSchema(definition);
   const states = new Map<string, StateInfo>();
   collectStates(definition, true, states);
   const runnable = toRunnable(rewriteContextPaths(definition) as MachineDef);
@@ -190,6 +185,26 @@ export function compileDefinition(input: unknown): CompiledMachine {
   };
   collectTasks(runnable);
   return { definition, runnable, states, taskStateNames };
+}
+
+/** asl-validator takes a few hundred ms per call; tests register the same definitions over and over. */
+const schemaVerdicts = new Map<string, string | null>();
+
+function validateSchema(definition: MachineDef): void {
+  const key = createHash('sha256').update(JSON.stringify(definition)).digest('hex');
+  let verdict = schemaVerdicts.get(key);
+  if (verdict === undefined) {
+    verdict = null;
+    try {
+      new StateMachine(clone(definition) as unknown as StateMachineDefinition, {
+        validationOptions: { checkArn: false, checkPaths: true },
+      });
+    } catch (error) {
+      verdict = (error as Error).message;
+    }
+    schemaVerdicts.set(key, verdict);
+  }
+  if (verdict !== null) invalid(verdict);
 }
 
 function parseJson(text: string): unknown {

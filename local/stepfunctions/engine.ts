@@ -480,6 +480,19 @@ export class LocalStepFunctions {
     return out;
   }
 
+  /** Where a RUNNING execution is (the local operator's view; AWS shows this only through history). */
+  describePosition(input: { executionArn: string }): { stateName: string; enteredAt: string; waitUntil?: Date; taskToken?: string } | undefined {
+    const { record } = this.execution(input.executionArn);
+    const position = record.status === 'RUNNING' ? record.position : undefined;
+    if (!position) return undefined;
+    return {
+      stateName: position.stateName,
+      enteredAt: position.enteredAt,
+      ...(position.waitUntil !== undefined ? { waitUntil: new Date(position.waitUntil) } : {}),
+      ...(position.callback ? { taskToken: position.callback.token } : {}),
+    };
+  }
+
   // ---------------------------------------------------------------- lifecycle
 
   /**

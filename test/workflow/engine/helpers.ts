@@ -83,3 +83,33 @@ export function approvalDefinition(options: { timeoutSeconds?: number; catchTime
 export function historyTypes(engine: LocalStepFunctions, executionArn: string): string[] {
   return engine.getExecutionHistory({ executionArn }).events.map((e) => e.type);
 }
+
+/** One machine, three ways to be caught by a crash: in a callback, in a Wait, inside a plain Lambda. */
+export function durableDefinition() {
+  return {
+    StartAt: 'Route',
+    States: {
+      Route: {
+        Type: 'Choice',
+        Choices: [
+          { Variable: '$.path', StringEquals: 'callback', Next: 'Prepare' },
+          { Variable: '$.path', StringEquals: 'wait', Next: 'Notice' },
+        ],
+        Default: 'Slow',
+      },
+      Prepare: { Type: 'Task', Resource: fn('prepare'), ResultPath: '$.prepared', Next: 'Approval' },
+      Approval: {
+        Type: 'Task',
+        Resource: CALLBACK,
+        Parameters: { FunctionName: fn('open-task'), Payload: { 'taskToken.$': '$$.Task.Token', 'caseId.$': '$.caseId' } },
+        TimeoutSeconds: 86_400,
+        ResultPath: '$.approval',
+        Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.timeout', Next: 'Finish' }],
+        Next: 'Finish',
+      },
+      Notice: { Type: 'Wait', TimestampPath: '$.until', Next: 'Finish' },
+      Slow: { Type: 'Task', Resource: fn('slow'), ResultPath: '$.slow', Next: 'Finish' },
+      Finish: { Type: 'Task', Resource: fn('finish'), ResultPath: '$.finished', End: true },
+    },
+  };
+}
