@@ -3,12 +3,17 @@
  * SendTaskSuccess through the Step Functions adapter). Kept apart so only the `decide` Lambda's
  * bundle pulls in the SendTask* code path.
  */
-import type { Actor, Task } from '../domain/model';
-import { ApiError } from './errors';
+import { defaultDeps } from '../adapters/deps';
+import { defaultWorkflow } from '../adapters/sfn';
+import type { Actor } from '../domain/model';
+import { decideTask } from '../usecases/workflow/decide';
+import type { ApiDeps } from '../usecases/api/ports';
 
-export async function decideWithWorkflow(_actor: Actor, taskId: string, _body: unknown): Promise<Task> {
-  throw new ApiError(503, 'DECIDE_NOT_WIRED', {
-    zh: `決定功能尚未接上工作流程（${taskId}）。`,
-    en: `Decisions are not wired to the workflow yet (${taskId}).`,
-  });
-}
+export const decideWithWorkflow: ApiDeps['decide'] = async (actor: Actor, taskId: string, body: unknown) => {
+  const result = await decideTask(defaultDeps(), actor, taskId, body);
+  if (result.status === 'sent') {
+    await defaultWorkflow().sendTaskSuccess(result.sendSuccess.token, result.sendSuccess.output);
+    return { outcome: 'sent', task: result.task };
+  }
+  return { outcome: 'recorded', task: result.task, remaining: result.remaining };
+};

@@ -3,6 +3,7 @@
  * production dependencies, store errors mapped to API errors, unexpected errors logged.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { Issue } from '../domain/model';
 import { StoreError } from '../store/errors';
 import { buildHandlers } from './app';
 import { ApiError } from './errors';
@@ -14,7 +15,10 @@ const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 
 
 /** Store errors already carry a code, a status and a bilingual message. */
 export function mapKnownError(err: unknown): ApiError | undefined {
-  if (err instanceof StoreError) return new ApiError(err.httpStatus, err.code, err.bilingual);
+  if (err instanceof StoreError) {
+    const issues = (err.details as { issues?: Issue[] } | undefined)?.issues;
+    return new ApiError(err.httpStatus, err.code, err.bilingual, Array.isArray(issues) ? issues : undefined);
+  }
   const e = err as { httpStatus?: unknown; code?: unknown; bilingual?: unknown } | null;
   if (e && typeof e.httpStatus === 'number' && typeof e.code === 'string' && e.bilingual && typeof e.bilingual === 'object') {
     return new ApiError(e.httpStatus, e.code, e.bilingual as ApiError['bilingual']);

@@ -219,7 +219,16 @@ export const decisionBodySchema = z
   .meta({ id: 'Decision' });
 
 export const decisionResultSchema = z
-  .object({ taskId: z.string(), status: z.literal('DECIDED'), decidedAt: z.string(), decidedBy: z.string() })
+  .object({
+    taskId: z.string(),
+    /** DECIDED once the workflow was resumed; a panel step stays OPEN until every reviewer scored. */
+    status: z.enum(TASK_STATUSES),
+    outcome: z.enum(['sent', 'recorded']),
+    /** Panel steps: how many reviewers still have to score. */
+    remaining: z.number().int().optional(),
+    decidedAt: z.string(),
+    decidedBy: z.string(),
+  })
   .meta({ id: 'DecisionResult' });
 
 // ---------------------------------------------------------------------------------------------

@@ -20,8 +20,11 @@ export interface ApiDeps {
   store: Store;
   uploads: UploadPort;
   workflows: WorkflowPort;
-  /** Engineer E2's decideTask, bound to its deps: conditional write first, then SendTaskSuccess. */
-  decide(actor: Actor, taskId: string, body: unknown): Promise<Task>;
+  /**
+   * Engineer E2's decideTask, bound to its deps: conditional write first, then SendTaskSuccess.
+   * `recorded`: a panel score was kept and the step waits for the other reviewers.
+   */
+  decide(actor: Actor, taskId: string, body: unknown): Promise<{ outcome: 'sent' | 'recorded'; task: Task; remaining?: string[] }>;
   now(): Date;
   newId(): string;
 }

@@ -27,7 +27,13 @@ export async function listMyTasks(deps: ApiDeps, actor: Actor, status: Task['sta
       seen.add(t.taskId);
       // past its deadline an open step can only expire; it is the office's overdue list now
       if (status === 'OPEN' && Date.parse(t.expiresAt) <= deps.now().getTime()) continue;
-      if (await owns(deps, actor, t)) out.push(t);
+      if (!(await owns(deps, actor, t))) continue;
+      // a panel step stays open until every reviewer scored: it is no longer mine once I did
+      if (status === 'OPEN' && t.kind === 'PANEL' && t.caseId) {
+        const mine = (await deps.store.listReviewsByCase(t.caseId)).find((r) => r.reviewerId === actor.id && r.status !== 'REPLACED');
+        if (mine?.status === 'SCORED') continue;
+      }
+      out.push(t);
     }
   }
   out.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.taskId.localeCompare(b.taskId));
@@ -52,11 +58,13 @@ export async function decide(deps: ApiDeps, actor: Actor, taskId: string, body: 
       en: `This approval step (${task.kind}) is not yours to decide.`,
     });
   }
-  const decided = await deps.decide(actor, taskId, body);
+  const result = await deps.decide(actor, taskId, body);
   return {
-    taskId: decided.taskId,
-    status: 'DECIDED' as const,
-    decidedAt: decided.decidedAt ?? deps.now().toISOString(),
-    decidedBy: decided.decidedBy ?? actor.id,
+    taskId: result.task.taskId,
+    status: result.task.status,
+    outcome: result.outcome,
+    ...(result.remaining ? { remaining: result.remaining.length } : {}),
+    decidedAt: result.task.decidedAt ?? deps.now().toISOString(),
+    decidedBy: result.task.decidedBy ?? actor.id,
   };
 }

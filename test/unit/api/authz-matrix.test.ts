@@ -15,6 +15,9 @@ import { ROUTES } from '../../../src/api/routes';
 import type { CaseRecord, Round, Task } from '../../../src/domain/model';
 import type { ApiDeps } from '../../../src/usecases/api/ports';
 import { startTestTable, type TestTable } from '../../support/dynamodb';
+import { decideTask } from '../../../src/usecases/workflow/decide';
+import { OutboxNotifier } from '../../../src/adapters/outbox-notifier';
+import { FixedClock } from '../../../src/ports/clock';
 import { charter, httpEvent, type Caller } from './fixtures';
 
 const COLUMNS = ['anonymous', 'applicantOwn', 'applicantOther', 'reviewerAssigned', 'reviewerNotAssigned', 'secretariat', 'approver'] as const;
@@ -40,6 +43,7 @@ let db: TestTable;
 let api: (e: ReturnType<typeof httpEvent>) => Promise<HttpResult>;
 let decideRoute: (e: ReturnType<typeof httpEvent>) => Promise<HttpResult>;
 const decisions: { actor: string; taskId: string }[] = [];
+const sent: string[] = [];
 let finalizations: string[] = [];
 let notificationId = '';
 
@@ -84,7 +88,7 @@ async function seed(t: TestTable) {
   const version = (c: CaseRecord, dossier: unknown) => ({ caseId: c.caseId, roundId: c.roundId, version: 1, submissionId: c.currentSubmissionId, dossier, createdAt: NOW.toISOString() });
   const caseA = caseRecord('case-a', UNIT_A, '廣州市荔灣區人大常委會', 'IN_REVIEW');
   await s.createCase(caseA, version(caseA, { title: caseA.title, unitName: caseA.unitName, practices: '荔灣區人大常委會建立代表聯絡站', contactPhone: '020-8888-0000' }));
-  const caseB = caseRecord('case-b', UNIT_B, '深圳市羅湖區人大常委會', 'IN_REVIEW');
+  const caseB = caseRecord('case-b', UNIT_B, '深圳市羅湖區人大常委會', 'ELIGIBILITY_PENDING');
   await s.createCase(caseB, version(caseB, { title: caseB.title }));
   const caseC = caseRecord('case-c', '440104', '廣州市越秀區人大常委會', 'APPROVED');
   await s.createCase(caseC, version(caseC, { title: caseC.title }));
@@ -142,10 +146,16 @@ beforeAll(async () => {
         return `arn:aws:states:local:0:execution:round-finalization:f-${roundId}`;
       },
     },
-    // stands in for E2's decideTask: the same conditional write, without a workflow to resume
+    // E2's real decideTask; only SendTaskSuccess is recorded instead of resuming a workflow
     decide: async (actor, taskId, body) => {
       decisions.push({ actor: actor.id, taskId });
-      return db.store.decideTask(taskId, body, actor, NOW.toISOString());
+      const clock = new FixedClock(NOW);
+      const result = await decideTask({ store: db.store, clock, notifier: new OutboxNotifier(db.store, clock) }, actor, taskId, body);
+      if (result.status === 'sent') {
+        sent.push(result.sendSuccess.token);
+        return { outcome: 'sent' as const, task: result.task };
+      }
+      return { outcome: 'recorded' as const, task: result.task, remaining: result.remaining };
     },
     now: () => NOW,
     newId: () => `id-${++n}`,
@@ -335,7 +345,11 @@ describe('what each role sees', () => {
 
   it('tasks list only the caller’s own steps and never carry tokens', async () => {
     const rev = await json('GET', '/tasks', CALLERS.reviewerAssigned);
-    expect((rev.body.tasks as { taskId: string }[]).map((t) => t.taskId)).toEqual(['panel-a2']);
+    // rev-1 scored case A in the matrix: its panel steps stay open for the others, not for rev-1
+    expect((rev.body.tasks as { taskId: string }[]).map((t) => t.taskId)).toEqual([]);
+    // rev-4 replaced rev-3 on case A in the matrix and joined its open panel steps
+    const rev4 = await json('GET', '/tasks', { sub: 'rev-4', name: '評審四', groups: ['reviewer'] });
+    expect((rev4.body.tasks as { taskId: string }[]).map((t) => t.taskId).sort()).toEqual(['panel-a', 'panel-a2']);
     const office = await json('GET', '/tasks', CALLERS.secretariat);
     expect((office.body.tasks as { taskId: string }[]).map((t) => t.taskId)).toEqual(['elig-b']);
     const lead = await json('GET', '/tasks', CALLERS.approver);
@@ -350,7 +364,16 @@ describe('what each role sees', () => {
     expect((await db.store.getTask('panel-a2'))?.status).toBe('OPEN');
     const again = await json('POST', '/tasks/panel-a/decision', CALLERS.reviewerAssigned, scoreSheet);
     expect(again.status).toBe(409);
-    expect((again.body.error as { code: string }).code).toBe('TASK_ALREADY_DECIDED');
+    expect((again.body.error as { code: string }).code).toBe('REVIEW_ALREADY_SCORED');
+    const first = await json('POST', '/tasks/elig-b/decision', CALLERS.secretariat, { outcome: 'eligible' });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ status: 'DECIDED', outcome: 'sent' });
+    expect(sent).toContain('token-elig-b');
+    const second = await json('POST', '/tasks/elig-b/decision', CALLERS.secretariat, { outcome: 'eligible' });
+    expect(second.status).toBe(409);
+    expect((second.body.error as { code: string }).code).toBe('TASK_ALREADY_DECIDED');
+    const wrongShape = await json('POST', '/tasks/lead-9/decision', CALLERS.approver, { outcome: 'eligible' });
+    expect(wrongShape.status).toBe(400);
     const expired = await json('POST', '/tasks/expired-a/decision', CALLERS.reviewerAssigned, scoreSheet);
     expect(expired.status).toBe(410);
   });
