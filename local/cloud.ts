@@ -16,7 +16,8 @@ import { StreamPoller, type StreamStats } from './streams';
 import { createLocalIssuer, type MintRequest } from './issuer';
 import { startApiServer, startSiteServer, type RunningServer } from './api';
 import { acquireLock, type LockHandle } from './lock';
-import { ensureSynthesized, loadTopology, LOCAL_REGION, PROJECT_ROOT, type Topology } from './topology';
+import { ensureSynthesized, loadTopology, LOCAL_REGION, PROJECT_ROOT, withLocalOrigins, type Topology } from './topology';
+import { freePort } from './net';
 import { createEngine, type EngineTuning, type LocalEngine } from './engine-adapter';
 import type { EventRouterStats } from './s3';
 
@@ -100,8 +101,15 @@ async function boot(
   log: (line: string) => void,
 ): Promise<LocalCloud> {
   const started = performance.now();
+  const phase = (name: string) => {
+    if (process.env.CASEBOOK_BOOT_TRACE) log(`  +${Math.round(performance.now() - started)} ms ${name}`);
+  };
   const templatePath = options.templatePath ?? ensureSynthesized({ log });
-  const topology = loadTopology(templatePath);
+  // The site server's port is chosen now, so the distribution's domain in the environment, the CSP
+  // and the API's CORS origins can all name the local site before any handler is imported.
+  const [sitePort, apiPort] = await Promise.all([freePort(), freePort()]);
+  phase('template ready');
+  const topology = withLocalOrigins(loadTopology(templatePath), { site: `http://127.0.0.1:${sitePort}`, api: `http://127.0.0.1:${apiPort}` });
 
   // The slow parts (the JVM above all) start together.
   const [dynamo, s3, issuer] = await Promise.all([
@@ -117,9 +125,12 @@ async function boot(
     }),
     createLocalIssuer(dataDir),
   ]);
+  phase('dynamodb, s3 and issuer up');
   await ensureTables(dynamo.endpoint, topology.tables);
+  phase('tables');
 
   const lambdas = new LambdaRegistry(topology.functions, { seed: options.faults?.seed, faults: options.faults?.functions });
+  stoppers.push(() => lambdas.stop());
 
   // Everything the handlers' module-scope SDK clients read when they are first imported.
   const engine = await createEngine({
@@ -149,8 +160,10 @@ async function boot(
   delete process.env.AWS_PROFILE;
   Object.assign(process.env, env);
 
+  phase('engine endpoint');
   for (const machine of topology.stateMachines) await engine.register(machine);
   await engine.recover();
+  phase('state machines registered and recovered');
 
   const router = new EventRouter({
     dataDir,
@@ -176,21 +189,23 @@ async function boot(
 
   const siteBucket = topology.environment.SITE_BUCKET;
   const [api, site] = await Promise.all([
-    startApiServer({ routes: topology.routes, issuer, invoke: (name, event) => lambdas.invoke(name, event), cors: topology.apiCors, log }),
+    startApiServer({ port: apiPort, routes: topology.routes, issuer, invoke: (name, event) => lambdas.invoke(name, event), cors: topology.apiCors, log }),
     siteBucket
       ? startSiteServer({
           s3Endpoint: s3.endpoint,
           credentials: S3RVER_CREDENTIALS,
           bucket: siteBucket,
-          headers: topology.siteHeaders,
+          headers: withLocalApiInCsp(topology.siteHeaders, `http://127.0.0.1:${apiPort}`),
           indexDocument: topology.siteIndexDocument,
           consoleDir: join(PROJECT_ROOT, 'console'),
+          port: sitePort,
         })
       : Promise.reject(new Error('no function has SITE_BUCKET in its environment: the site bucket is not wired')),
   ]);
   stoppers.push(() => api.close(), () => site.close());
   if (!topology.apiCors) log('the HTTP API has no CORS configuration in the template: browsers on another origin cannot call it');
 
+  phase('api and site');
   const replayed = router.replayPending();
   if (replayed > 0) log(`replaying ${replayed} S3 event(s) not delivered before the last stop`);
   await poller.start();
@@ -232,4 +247,18 @@ async function boot(
       lock.release();
     },
   };
+}
+
+/**
+ * The deployed CSP lets pages connect to the API's execute-api domain; locally the API has its own
+ * origin, which is added to `connect-src` (the only header the local site changes).
+ */
+function withLocalApiInCsp(headers: Record<string, string>, apiOrigin: string): Record<string, string> {
+  const csp = headers['content-security-policy'];
+  if (!csp) return headers;
+  const directives = csp.split(';').map((d) => d.trim());
+  const at = directives.findIndex((d) => d.startsWith('connect-src'));
+  if (at >= 0) directives[at] = `${directives[at]} ${apiOrigin}`;
+  else directives.push(`connect-src 'self' ${apiOrigin}`);
+  return { ...headers, 'content-security-policy': directives.join('; ') };
 }

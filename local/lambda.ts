@@ -7,7 +7,7 @@
  * Lambda service uses (so the state machines' Retry on `Lambda.ServiceException` is exercised).
  */
 import { randomUUID } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
+import { SHARE_ENV, Worker } from 'node:worker_threads';
 import { localFunctionArn, functionNameFromArn, type FunctionSpec } from './topology';
 
 export interface FunctionFault {
@@ -27,22 +27,65 @@ export interface FunctionStats {
   maxDurationMs: number;
 }
 
-export interface LambdaContextLike {
-  functionName: string;
-  functionVersion: string;
-  invokedFunctionArn: string;
-  memoryLimitInMB: string;
-  awsRequestId: string;
-  logGroupName: string;
-  logStreamName: string;
-  callbackWaitsForEmptyEventLoop: boolean;
-  getRemainingTimeInMillis(): number;
-  done(): void;
-  fail(): void;
-  succeed(): void;
+
+interface HostReply {
+  id: number;
+  ok: boolean;
+  result?: unknown;
+  error?: { name: string; message: string; stack?: string };
 }
 
-type Handler = (event: unknown, context: LambdaContextLike) => Promise<unknown>;
+/** An error thrown by a handler, carried back from the host thread with its name (Retry/Catch match on it). */
+export class HandlerError extends Error {
+  constructor(error: { name: string; message: string; stack?: string }) {
+    super(error.message);
+    this.name = error.name;
+    if (error.stack) this.stack = error.stack;
+  }
+}
+
+/**
+ * The worker thread that runs every bundle (see lambda-host.mjs). It shares this process's
+ * environment, so the AWS_ENDPOINT_URL_* and table/bucket variables set at boot reach the
+ * bundles' module-scope SDK clients.
+ */
+class BundleHost {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (r: HostReply) => void }>();
+
+  private ensure(): Worker {
+    if (!this.worker) {
+      const worker = new Worker(new URL('./lambda-host.mjs', import.meta.url), { execArgv: [], env: SHARE_ENV });
+      worker.on('message', (reply: HostReply) => {
+        this.pending.get(reply.id)?.resolve(reply);
+        this.pending.delete(reply.id);
+      });
+      worker.on('error', (err) => {
+        for (const p of this.pending.values()) p.resolve({ id: 0, ok: false, error: { name: 'Lambda.ServiceException', message: `runtime crashed: ${err.message}` } });
+        this.pending.clear();
+        this.worker = undefined;
+      });
+      this.worker = worker;
+    }
+    return this.worker;
+  }
+
+  call(message: Record<string, unknown>): Promise<HostReply> {
+    const id = this.nextId++;
+    const worker = this.ensure();
+    return new Promise((resolve) => {
+      this.pending.set(id, { resolve });
+      worker.postMessage({ ...message, id });
+    });
+  }
+
+  async stop(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) await worker.terminate();
+  }
+}
 
 export class InjectedFault extends Error {
   constructor(name: string, functionName: string) {
@@ -72,7 +115,7 @@ function seeded(seed: number): () => number {
 
 export class LambdaRegistry {
   private readonly specs = new Map<string, FunctionSpec>();
-  private readonly loaded = new Map<string, Promise<Handler>>();
+  private readonly host = new BundleHost();
   private readonly faults = new Map<string, FunctionFault & { remaining?: number }>();
   private readonly counters = new Map<string, FunctionStats>();
   private readonly random: () => number;
@@ -103,21 +146,18 @@ export class LambdaRegistry {
 
   /** Imports every bundle now, so a broken bundle fails at boot rather than at the first event. */
   async preload(): Promise<void> {
-    await Promise.all(this.names().map((name) => this.load(name)));
+    await Promise.all(
+      this.names().map(async (name) => {
+        const spec = this.specs.get(name)!;
+        const reply = await this.host.call({ type: 'preload', bundle: spec.bundle, exportName: spec.exportName });
+        if (!reply.ok) throw new HandlerError(reply.error!);
+      }),
+    );
   }
 
-  private load(name: string): Promise<Handler> {
-    let handler = this.loaded.get(name);
-    if (!handler) {
-      const spec = this.specs.get(name)!;
-      handler = import(pathToFileURL(spec.bundle).href).then((mod: Record<string, unknown>) => {
-        const fn = mod[spec.exportName];
-        if (typeof fn !== 'function') throw new Error(`${spec.bundle} exports no function ${spec.exportName}`);
-        return fn as Handler;
-      });
-      this.loaded.set(name, handler);
-    }
-    return handler;
+  /** Ends the runtime thread (the local cloud's stop). */
+  stop(): Promise<void> {
+    return this.host.stop();
   }
 
   /** Invokes a function synchronously (RequestResponse) and returns its result or throws its error. */
@@ -134,9 +174,7 @@ export class LambdaRegistry {
         stats.injectedFailures += 1;
         throw new InjectedFault(fault.errorName ?? 'Lambda.ServiceException', name);
       }
-      const handler = await this.load(name);
-      const deadline = Date.now() + spec.timeoutSeconds * 1000;
-      const context: LambdaContextLike = {
+      const context = {
         functionName: name,
         functionVersion: '$LATEST',
         invokedFunctionArn: spec.arn,
@@ -144,14 +182,17 @@ export class LambdaRegistry {
         awsRequestId: randomUUID(),
         logGroupName: `/aws/lambda/${name}`,
         logStreamName: 'local',
-        callbackWaitsForEmptyEventLoop: true,
-        getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-        done: () => undefined,
-        fail: () => undefined,
-        succeed: () => undefined,
+        remainingMs: spec.timeoutSeconds * 1000,
       };
-      // Deep copy: a handler must not see (or mutate) the caller's object, as across the wire.
-      return await withTimeout(handler(structuredClone(event), context), spec.timeoutSeconds * 1000, name);
+      // The event crosses to the runtime thread by structured clone: the handler cannot see or
+      // mutate the caller's object, as across the wire.
+      const reply = await withTimeout(
+        this.host.call({ type: 'invoke', bundle: spec.bundle, exportName: spec.exportName, event, context }),
+        spec.timeoutSeconds * 1000,
+        name,
+      );
+      if (!reply.ok) throw new HandlerError(reply.error!);
+      return reply.result;
     } catch (err) {
       stats.errors += 1;
       throw err;

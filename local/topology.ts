@@ -17,6 +17,21 @@ export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_REGION = 'us-east-1';
 export const PROJECT_ROOT = resolve(new URL('..', import.meta.url).pathname);
 export const STACK_TEMPLATE = 'Casebook.template.json';
+/** Stand for the distribution's domain and the API's endpoint until the local servers have ports (see `withLocalOrigins`). */
+export const SITE_HOST_PLACEHOLDER = '__casebook_local_site__';
+export const API_HOST_PLACEHOLDER = '__casebook_local_api__';
+
+/** Replaces the distribution's and the API's domains (as https://host or bare host) with the local servers' origins. */
+export function withLocalOrigins<T>(value: T, origins: { site: string; api: string }): T {
+  let text = JSON.stringify(value);
+  for (const [placeholder, origin] of [
+    [SITE_HOST_PLACEHOLDER, origins.site],
+    [API_HOST_PLACEHOLDER, origins.api],
+  ] as const) {
+    text = text.split(`https://${placeholder}`).join(origin).split(placeholder).join(new URL(origin).host);
+  }
+  return JSON.parse(text) as T;
+}
 
 /** The ARN the local cloud gives a function (the engine hands it back to `invokeLambda`). */
 export function localFunctionArn(name: string): string {
@@ -240,6 +255,8 @@ export function buildTopology(template: CfnTemplate, assemblyDir: string, templa
           if (id === 'AWS::NoValue') return undefined;
           const r = resource(id, context);
           if (r.Type === 'AWS::StepFunctions::StateMachine') return arnOf(id, context);
+          // No CDN locally: an empty distribution id tells the publisher there is nothing to invalidate.
+          if (r.Type === 'AWS::CloudFront::Distribution') return '';
           if (names.has(id)) return names.get(id);
           return `local-${id}`;
         }
@@ -248,7 +265,8 @@ export function buildTopology(template: CfnTemplate, assemblyDir: string, templa
           const r = resource(id, context);
           if (attr === 'Arn') return arnOf(id, context);
           if (attr === 'StreamArn') return `${arnOf(id, context)}/stream/local`;
-          if (attr === 'DomainName' && r.Type === 'AWS::CloudFront::Distribution') return '127.0.0.1';
+          if (attr === 'DomainName' && r.Type === 'AWS::CloudFront::Distribution') return SITE_HOST_PLACEHOLDER;
+          if (attr === 'ApiEndpoint' && r.Type === 'AWS::ApiGatewayV2::Api') return `https://${API_HOST_PLACEHOLDER}`;
           if (attr === 'RegionalDomainName' || attr === 'DomainName') return `${names.get(id)}.local`;
           if (attr === 'Name') return names.get(id) ?? id;
           throw new TopologyError(`${context}: Fn::GetAtt ${id}.${attr} has no local meaning`);
@@ -466,7 +484,7 @@ export function buildTopology(template: CfnTemplate, assemblyDir: string, templa
   for (const [, r] of byType('AWS::CloudFront::ResponseHeadersPolicy')) {
     const config = (r.Properties?.ResponseHeadersPolicyConfig ?? {}) as Record<string, Json>;
     const sec = (config.SecurityHeadersConfig ?? {}) as Record<string, Record<string, Json>>;
-    if (sec.ContentSecurityPolicy) siteHeaders['content-security-policy'] = String(sec.ContentSecurityPolicy.ContentSecurityPolicy);
+    if (sec.ContentSecurityPolicy) siteHeaders['content-security-policy'] = asString(sec.ContentSecurityPolicy.ContentSecurityPolicy, 'response headers policy');
     if (sec.StrictTransportSecurity) {
       const hsts = sec.StrictTransportSecurity;
       siteHeaders['strict-transport-security'] =
@@ -476,7 +494,7 @@ export function buildTopology(template: CfnTemplate, assemblyDir: string, templa
     if (sec.FrameOptions) siteHeaders['x-frame-options'] = String(sec.FrameOptions.FrameOption);
     if (sec.ReferrerPolicy) siteHeaders['referrer-policy'] = String(sec.ReferrerPolicy.ReferrerPolicy);
     const custom = (config.CustomHeadersConfig as { Items?: { Header: string; Value: string }[] } | undefined)?.Items ?? [];
-    for (const item of custom) siteHeaders[item.Header.toLowerCase()] = item.Value;
+    for (const item of custom) siteHeaders[item.Header.toLowerCase()] = asString(item.Value, 'response headers policy');
   }
   let siteIndexDocument = 'index.html';
   for (const [, r] of byType('AWS::CloudFront::Distribution')) {
@@ -488,7 +506,7 @@ export function buildTopology(template: CfnTemplate, assemblyDir: string, templa
   for (const [, r] of byType('AWS::ApiGatewayV2::Api')) {
     const c = r.Properties?.CorsConfiguration as Record<string, Json> | undefined;
     if (!c) continue;
-    const list = (v: Json) => ((v as string[] | undefined) ?? []).map(String);
+    const list = (v: Json) => ((resolveValue(v, 'HTTP API CORS') as string[] | undefined) ?? []).map(String);
     apiCors = {
       allowOrigins: list(c.AllowOrigins),
       allowMethods: list(c.AllowMethods),
