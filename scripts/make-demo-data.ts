@@ -91,7 +91,7 @@ function makePdf(line: string): Buffer {
 function zip(entries: { name: string; data: Buffer }[]): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const z = new yazl.ZipFile();
-    for (const e of entries) z.addBuffer(e.data, e.name);
+    for (const e of entries) z.addBuffer(e.data, e.name, { mtime: new Date(Date.UTC(2024, 0, 1)) });
     z.end();
     const chunks: Buffer[] = [];
     z.outputStream.on('data', (c: Buffer) => chunks.push(c));

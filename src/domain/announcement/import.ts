@@ -70,7 +70,8 @@ export function importAnnouncement(text: string): AnnouncementImport {
   };
 
   lines.forEach((raw, index) => {
-    const line = raw.replace(TAG, '').trim();
+    // &nbsp; left by the page's HTML is layout, not text: it becomes an ordinary space.
+    const line = raw.replace(TAG, '').replace(/\u00A0/gu, ' ').trim();
     if (!line || /^\d+\.$/.test(line)) return;
     if (round.title === null) {
       const m = /第([一二三四五六七八九十百\d]+)[屆届].*?(?:案例|評選|评选).*$/u.exec(line);

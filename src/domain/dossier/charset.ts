@@ -5,6 +5,7 @@
  */
 import chardet from 'chardet';
 import iconv from 'iconv-lite';
+import { toHans } from '../text/script';
 
 export interface DecodedText {
   text: string;
@@ -13,6 +14,31 @@ export interface DecodedText {
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/**
+ * The 3,755 most frequent Chinese characters (GB2312 level 1, bytes B0A1–D7F9). Real text is
+ * overwhelmingly made of them; bytes decoded with the wrong charset, or noise, are not.
+ */
+const COMMON_HAN: Set<string> = (() => {
+  const set = new Set<string>();
+  for (let lead = 0xb0; lead <= 0xd7; lead++) {
+    for (let trail = 0xa1; trail <= 0xfe; trail++) set.add(iconv.decode(Buffer.from([lead, trail]), 'gbk'));
+  }
+  return set;
+})();
+
+/** Share of Han characters (compared in Simplified script) that are common ones; 1 when there are few. */
+function commonHanShare(text: string): number {
+  let han = 0;
+  let common = 0;
+  for (const ch of toHans(text)) {
+    if (/\p{Script=Han}/u.test(ch)) {
+      han++;
+      if (COMMON_HAN.has(ch)) common++;
+    }
+  }
+  return han < 10 ? 1 : common / han;
+}
 
 /** Share of decoded characters that are plausible in a Chinese dossier (Han, CJK punctuation, ASCII text). */
 function plausibility(text: string): number {
@@ -83,6 +109,6 @@ export function decodeText(bytes: Uint8Array): DecodedText | null {
   });
   candidates.sort((a, b) => b.score - a.score);
   const best = candidates[0]!;
-  if (best.score < 0.6) return null;
+  if (best.score < 0.6 || commonHanShare(best.text) < 0.5) return null;
   return { text: best.text.normalize('NFC'), charset: best.charset };
 }

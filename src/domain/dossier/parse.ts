@@ -71,6 +71,8 @@ function cleanText(s: string): string {
   return s
     .normalize('NFC')
     .replace(/\r\n?/g, '\n')
+    // Word and web pages put no-break spaces where people typed spaces.
+    .replace(/\u00A0/gu, ' ')
     .split('\n')
     .map((line) => line.replace(/[ \t\u3000]+$/u, ''))
     .join('\n')
@@ -428,6 +430,26 @@ interface Detected {
   type: string;
 }
 
+/**
+ * Whether a zip is a Word package, judged by its own central directory (file-type reads only the
+ * first entries). Reading the directory, not searching the bytes, keeps a .docx stored inside an
+ * uploaded zip from making the outer zip look like Word.
+ */
+function looksLikeWordPackage(bytes: Uint8Array): boolean {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (eocd === -1 || eocd + 22 > buf.length) return false;
+  const count = buf.readUInt16LE(eocd + 10);
+  let at = buf.readUInt32LE(eocd + 16);
+  const names = new Set<string>();
+  for (let i = 0; i < count && at + 46 <= buf.length && buf.readUInt32LE(at) === 0x02014b50; i++) {
+    const nameLength = buf.readUInt16LE(at + 28);
+    names.add(buf.toString('latin1', at + 46, at + 46 + nameLength));
+    at += 46 + nameLength + buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
+  }
+  return names.has('[Content_Types].xml') && names.has('word/document.xml');
+}
+
 async function detect(bytes: Uint8Array): Promise<Detected> {
   let type: Awaited<ReturnType<typeof fileTypeFromBuffer>>;
   try {
@@ -437,7 +459,7 @@ async function detect(bytes: Uint8Array): Promise<Detected> {
   }
   if (type) {
     if (type.ext === 'docx') return { kind: 'docx', type: 'docx' };
-    if (type.ext === 'zip') return { kind: 'zip', type: 'zip' };
+    if (type.ext === 'zip') return looksLikeWordPackage(bytes) ? { kind: 'docx', type: 'docx' } : { kind: 'zip', type: 'zip' };
     if (LEGACY_OFFICE.has(type.ext)) return { kind: 'legacy', type: type.ext };
     if (type.ext === 'pdf') return { kind: 'pdf', type: 'pdf' };
     if (type.ext !== 'xml') return { kind: 'binary', type: type.ext };
