@@ -2,9 +2,13 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { allow, roleOf as requireRole } from './iam';
 
 /** Anything that can hold an environment variable and receive grants (a Lambda function). */
 export type Bindable = IFunction & { addEnvironment(key: string, value: string): unknown };
+
+const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
+const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
 /** The global secondary indexes of the single-table design (see docs/table-design.md). */
 export const TABLE_INDEXES = ['GSI1', 'GSI2'] as const;
@@ -41,15 +45,22 @@ export class CaseStore extends Construct {
     }
   }
 
+  /** The table and each index by name: no `index/*` wildcard, and no Scan anywhere. */
+  private get readResources(): string[] {
+    return [this.table.tableArn, ...TABLE_INDEXES.map((index) => `${this.table.tableArn}/index/${index}`)];
+  }
+
   /** Read-only access (items and indexes) plus `TABLE_NAME`, in one call so they cannot drift. */
   bindRead(fn: Bindable): void {
     fn.addEnvironment('TABLE_NAME', this.table.tableName);
-    this.table.grantReadData(fn);
+    allow(requireRole(fn), { actions: READ_ACTIONS, resources: this.readResources });
   }
 
-  /** Read-write access (items and indexes, transactions included) plus `TABLE_NAME`. */
+  /** Read-write access (items, indexes, transactions) plus `TABLE_NAME`; still no Scan. */
   bindReadWrite(fn: Bindable): void {
     fn.addEnvironment('TABLE_NAME', this.table.tableName);
-    this.table.grantReadWriteData(fn);
+    allow(requireRole(fn), { actions: READ_ACTIONS, resources: this.readResources });
+    allow(requireRole(fn), { actions: WRITE_ACTIONS, resources: [this.table.tableArn] });
   }
 }
+

@@ -1,13 +1,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, CfnFunction, Runtime, RuntimeFamily, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { allow, wildcardFinding } from './iam';
 
 /** The repository root: entries, the lock file and esbuild's working directory hang off it. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -72,8 +74,20 @@ export class CasebookFunction extends NodejsFunction {
       retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Our own role instead of AWSLambdaBasicExecutionRole: it may write to this function's log
+    // group only, not create log groups anywhere.
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `casebook function ${props.name}`,
+    });
+    allow(role, {
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn],
+      wildcardReason: 'The ARN of this function\'s own log group ends in :* to cover its log streams.',
+    });
     super(scope, id, {
       entry,
+      role,
       handler: 'handler',
       description: props.description,
       runtime: NODE_RUNTIME,
@@ -108,6 +122,10 @@ export class CasebookFunction extends NodejsFunction {
     });
     this.casebookName = props.name;
     (this.node.defaultChild as CfnFunction).addMetadata(FUNCTION_NAME_METADATA, props.name);
+    Validations.of(role).acknowledge({
+      id: wildcardFinding(role, '*'),
+      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords (added by tracing) support no resource-level permissions.',
+    });
   }
 }
 

@@ -1,0 +1,209 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpStage,
+  LogGroupLogDestination,
+  type IHttpRouteAuthorizer,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import {
+  AccountRecovery,
+  ClientAttributes,
+  FeaturePlan,
+  Mfa,
+  StandardThreatProtectionMode,
+  StringAttribute,
+  UserPool,
+  UserPoolClient,
+  CfnUserPoolGroup,
+} from 'aws-cdk-lib/aws-cognito';
+import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { ROUTES, type RouteSpec } from '../src/api/routes';
+import { ROLES } from '../src/domain/model';
+import type { CaseStore } from './case-store';
+import { CasebookFunction } from './casebook-function';
+import type { DossierIntake } from './dossier-intake';
+import { allow, roleOf, wildcardFinding } from './iam';
+import type { Notifications } from './notifications';
+
+export interface ApiProps {
+  readonly store: CaseStore;
+  readonly intake: DossierIntake;
+  readonly notifications: Notifications;
+  readonly roundFinalization: IStateMachine;
+  readonly functionFailures: IQueue;
+  /** Browser origins allowed by CORS (the console's origin); may be a lazy token. */
+  readonly allowedOrigins: string[];
+}
+
+/** Request rate limits of the API stage: generous for a few hundred people, a wall against floods. */
+export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
+
+/** The route id used for each route's construct (stable, readable in the template). */
+export function routeId(route: RouteSpec): string {
+  return `${route.method} ${route.path}`;
+}
+
+/**
+ * Api: the HTTP API of the console and the CLI. Cognito user pool (groups applicant, reviewer,
+ * secretariat, approver; `custom:unitCode` set by the office, never by the user) with a JWT
+ * authorizer; every route of `src/api/routes.ts` (`ROUTES`, shared with the local cloud and the
+ * router) wired to `api` or `decide`; JSON access logs; stage throttling.
+ */
+export class Api extends Construct {
+  readonly userPool: UserPool;
+  readonly client: UserPoolClient;
+  readonly httpApi: HttpApi;
+  readonly apiFunction: CasebookFunction;
+  readonly decideFunction: CasebookFunction;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    this.userPool = new UserPool(this, 'Users', {
+      // Accounts are created by the office: a unit's identity decides where its dossier goes.
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      customAttributes: { unitCode: new StringAttribute({ minLen: 6, maxLen: 64, mutable: true }) },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      featurePlan: FeaturePlan.PLUS,
+      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const role of ROLES) {
+      new CfnUserPoolGroup(this, `Group-${role}`, {
+        userPoolId: this.userPool.userPoolId,
+        groupName: role,
+        description: `casebook ${role}`,
+      });
+    }
+    this.client = this.userPool.addClient('Console', {
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      preventUserExistenceErrors: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+      readAttributes: new ClientAttributes().withStandardAttributes({ email: true, fullname: true }).withCustomAttributes('unitCode'),
+      // Users must not change the unit they speak for.
+      writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
+    });
+
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      description: 'casebook API',
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: props.allowedOrigins,
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PATCH, CorsHttpMethod.PUT, CorsHttpMethod.DELETE],
+        allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+        maxAge: Duration.hours(1),
+      },
+    });
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.SIX_MONTHS, removalPolicy: RemovalPolicy.RETAIN });
+    new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: API_THROTTLE,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latency: '$context.responseLatency',
+            caller: '$context.authorizer.claims.sub',
+            authorizerError: '$context.authorizer.error',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+
+    this.apiFunction = new CasebookFunction(this, 'ApiFunction', {
+      name: 'api',
+      description: 'The casebook HTTP API (every route except decisions)',
+      memorySize: 1024,
+      timeout: Duration.seconds(29),
+      failureQueue: props.functionFailures,
+    });
+    props.store.bindReadWrite(this.apiFunction);
+    props.intake.bindObjects(this.apiFunction, { read: ['reports'], write: ['uploads'] });
+    props.notifications.bindSender(this.apiFunction);
+    this.apiFunction.addEnvironment('ROUND_FINALIZATION_ARN', props.roundFinalization.stateMachineArn);
+    allow(roleOf(this.apiFunction), { actions: ['states:StartExecution'], resources: [props.roundFinalization.stateMachineArn] });
+
+    this.decideFunction = new CasebookFunction(this, 'DecideFunction', {
+      name: 'decide',
+      description: 'Records a decision on an approval step, then sends the task result to the workflow',
+      memorySize: 512,
+      timeout: Duration.seconds(15),
+      failureQueue: props.functionFailures,
+    });
+    props.store.bindReadWrite(this.decideFunction);
+    // Task tokens of service integrations cannot be scoped by IAM (the action's only resource type
+    // is an activity), so the statement sits in its own policy with its own acknowledgement.
+    const sendTaskResults = new Policy(this, 'DecideSendTaskResults', {
+      statements: [new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: ['*'] })],
+    });
+    sendTaskResults.attachToRole(roleOf(this.decideFunction));
+    Validations.of(sendTaskResults).acknowledge({
+      id: wildcardFinding(sendTaskResults, '*'),
+      reason: 'SendTaskSuccess/Failure for callback tokens accept no resource scope; only decide holds them, after a conditional write of the decision.',
+    });
+
+    const authorizer = new HttpUserPoolAuthorizer('Cognito', this.userPool, { userPoolClients: [this.client] });
+    const integrations = {
+      api: new HttpLambdaIntegration('ApiIntegration', this.apiFunction),
+      decide: new HttpLambdaIntegration('DecideIntegration', this.decideFunction),
+    };
+    for (const route of ROUTES) {
+      const [created] = this.httpApi.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: integrations[route.fn],
+        authorizer: route.auth === 'jwt' ? (authorizer as IHttpRouteAuthorizer) : new HttpNoneAuthorizer(),
+      });
+      if (route.auth === 'public' && created) {
+        Validations.of(created).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `${routeId(route)} is public by design: ${route.summary}.`,
+        });
+      }
+    }
+  }
+
+  /** The API's base URL (the `$default` stage). */
+  get url(): string {
+    return this.httpApi.apiEndpoint;
+  }
+
+  /** Cognito's endpoint in this region (the console signs in against it). */
+  get cognitoEndpoint(): string {
+    return `https://cognito-idp.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`;
+  }
+}

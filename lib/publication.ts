@@ -1,0 +1,239 @@
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import {
+  AllowedMethods,
+  CachePolicy,
+  Distribution,
+  Function as CloudFrontFunction,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
+  HttpVersion,
+  PriceClass,
+  ResponseHeadersPolicy,
+  SecurityPolicyProtocol,
+  ViewerProtocolPolicy,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { StartingPosition, FilterCriteria, FilterRule } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { type Bucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { Bindable, CaseStore } from './case-store';
+import { CasebookFunction } from './casebook-function';
+import { accessLogBucket, privateBucket } from './dossier-intake';
+import { allow, roleOf, wildcardFinding } from './iam';
+import { failureQueue } from './observability';
+
+/** Item types whose changes can change the published site (see docs/table-design.md). */
+export const PUBLICATION_ITEM_TYPES = ['Round', 'Case'] as const;
+
+/**
+ * The stream filters of the publisher: a record passes when its new OR its old image is a Round
+ * or a Case (the old image catches deletions). Lambda ORs the filters of one mapping.
+ */
+export function publicationFilters(): Array<Record<string, unknown>> {
+  return (['NewImage', 'OldImage'] as const).map((image) =>
+    FilterCriteria.filter({ dynamodb: { [image]: { type: { S: FilterRule.or(...PUBLICATION_ITEM_TYPES) } } } }),
+  );
+}
+
+/**
+ * Rewrites `/path/` to `/path/index.html` and `/path` (no extension) to `/path/index.html`:
+ * the default root object only applies to `/`, and the site is made of directory pages.
+ */
+export const DIRECTORY_INDEX_FUNCTION = `function handler(event) {
+  var request = event.request;
+  var uri = request.uri;
+  if (uri.endsWith('/')) {
+    request.uri = uri + 'index.html';
+  } else if (uri.lastIndexOf('.') < uri.lastIndexOf('/')) {
+    request.uri = uri + '/index.html';
+  }
+  return request;
+}`;
+
+/** The Content-Security-Policy: nothing inline, nothing from elsewhere but the API (and Cognito) for the console. */
+export function contentSecurityPolicy(connectSources: string[]): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src 'self' ${connectSources.join(' ')}`.trim(),
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    'upgrade-insecure-requests',
+  ].join('; ');
+}
+
+export interface PublicationProps {
+  readonly store: CaseStore;
+  readonly functionFailures: IQueue;
+  readonly accessLogs: Bucket;
+  /** Origins the console may call (the API and Cognito endpoints), for `connect-src`. */
+  readonly connectSources: string[];
+  /** The HTTP API's base URL: the notice page's objection form posts there (API_BASE_URL). */
+  readonly apiUrl: string;
+  /** Custom domain; requires `certificateArn` (an ACM certificate in us-east-1). */
+  readonly siteDomain?: string;
+  readonly certificateArn?: string;
+}
+
+/**
+ * Publication: the static site. A private site bucket behind CloudFront with origin access
+ * control (S3 website hosting could not use it and serves HTTP only), HTTPS only with TLS 1.2+
+ * when a domain is configured, strict security headers, a directory-index function, and the
+ * `publisher` function fed by the table stream (Round/Case changes only), which renders the
+ * changed pages, writes them and invalidates their paths.
+ */
+export class Publication extends Construct {
+  readonly bucket: Bucket;
+  readonly distribution: Distribution;
+  readonly publisher: CasebookFunction;
+  readonly streamFailures: Queue;
+  /** `https://<domain>` — the custom domain if given, else the CloudFront domain. */
+  readonly siteUrl: string;
+
+  constructor(scope: Construct, id: string, props: PublicationProps) {
+    super(scope, id);
+    if (Boolean(props.siteDomain) !== Boolean(props.certificateArn)) {
+      throw new Error('siteDomain and certificateArn go together: give both or neither');
+    }
+    this.bucket = privateBucket(this, 'SiteBucket', {
+      versioned: true,
+      serverAccessLogsBucket: props.accessLogs,
+      serverAccessLogsPrefix: 'site/',
+      lifecycleRules: [{ id: 'expire-replaced-pages', noncurrentVersionExpiration: Duration.days(30) }],
+    });
+    // CloudFront standard logs are delivered with ACLs, so this one bucket keeps ACLs enabled.
+    const cdnLogs = accessLogBucket(this, 'CdnLogs', { objectOwnership: ObjectOwnership.OBJECT_WRITER });
+
+    const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: 'casebook: strict CSP, HSTS, no framing, no sniffing',
+      securityHeadersBehavior: {
+        contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy(props.connectSources), override: true },
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.days(730),
+          includeSubdomains: true,
+          preload: true,
+          override: true,
+        },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
+      },
+    });
+    const directoryIndex = new CloudFrontFunction(this, 'DirectoryIndex', {
+      code: FunctionCode.fromInline(DIRECTORY_INDEX_FUNCTION),
+      runtime: FunctionRuntime.JS_2_0,
+      comment: 'Serve index.html for directory paths',
+    });
+    this.distribution = new Distribution(this, 'Distribution', {
+      comment: 'casebook published site',
+      defaultRootObject: 'index.html',
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      priceClass: PriceClass.PRICE_CLASS_ALL,
+      minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+      ...(props.siteDomain && props.certificateArn
+        ? {
+            domainNames: [props.siteDomain],
+            certificate: Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn),
+          }
+        : {}),
+      enableLogging: true,
+      logBucket: cdnLogs,
+      logFilePrefix: 'cloudfront/',
+      defaultBehavior: {
+        origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
+        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+        cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+        compress: true,
+        responseHeadersPolicy: headers,
+        functionAssociations: [{ function: directoryIndex, eventType: FunctionEventType.VIEWER_REQUEST }],
+      },
+    });
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR1',
+      reason: 'The announcement is public by law; it must be readable from anywhere, so no geo restriction.',
+    });
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR2',
+      reason: 'Static, read-only pages behind CloudFront; a WAF web ACL (us-east-1 only) adds cost without a threat it would stop here.',
+    });
+    if (!props.siteDomain) {
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR4',
+        reason: 'Without a custom domain CloudFront serves its default certificate, whose minimum protocol cannot be set; deploy with siteDomain + certificateArn for TLS 1.2+.',
+      });
+    }
+    this.siteUrl = `https://${props.siteDomain ?? this.distribution.distributionDomainName}`;
+
+    this.streamFailures = failureQueue(this, 'PublishFailures');
+    this.publisher = new CasebookFunction(this, 'Publisher', {
+      name: 'publisher',
+      description: 'Renders the changed pages of the site from table changes, writes them, invalidates their paths',
+      memorySize: 1024,
+      timeout: Duration.minutes(5),
+      failureQueue: props.functionFailures,
+    });
+    props.store.bindRead(this.publisher);
+    this.bindSiteWriter(this.publisher);
+    this.bindSiteUrl(this.publisher);
+    this.publisher.addEnvironment('API_BASE_URL', props.apiUrl);
+    this.publisher.addEventSource(
+      new DynamoEventSource(props.store.table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(10),
+        bisectBatchOnError: true,
+        // The handler reports the first failed record, so retries resume there, not at the batch start.
+        reportBatchItemFailures: true,
+        retryAttempts: 5,
+        maxRecordAge: Duration.days(1),
+        parallelizationFactor: 1,
+        onFailure: new SqsDlq(this.streamFailures),
+        filters: publicationFilters(),
+      }),
+    );
+    Validations.of(roleOf(this.publisher)).acknowledge({
+      id: wildcardFinding(this.publisher, '*'),
+      reason: 'dynamodb:ListStreams (added by the stream event source) supports no resource-level permission.',
+    });
+  }
+
+  /** SITE_BUCKET, DISTRIBUTION_ID; read/write/delete site objects; invalidate this distribution only. */
+  bindSiteWriter(fn: Bindable): void {
+    fn.addEnvironment('SITE_BUCKET', this.bucket.bucketName);
+    fn.addEnvironment('DISTRIBUTION_ID', this.distribution.distributionId);
+    allow(roleOf(fn), { actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] });
+    allow(roleOf(fn), {
+      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      resources: [this.bucket.arnForObjects('*')],
+      wildcardReason: 'The publisher owns every page of the site bucket (page paths come from the data).',
+    });
+    allow(roleOf(fn), {
+      actions: ['cloudfront:CreateInvalidation'],
+      resources: [
+        Stack.of(this).formatArn({
+          service: 'cloudfront',
+          region: '',
+          resource: 'distribution',
+          resourceName: this.distribution.distributionId,
+        }),
+      ],
+    });
+  }
+
+  /** SITE_BASE_URL for links in pages, feeds and notifications. */
+  bindSiteUrl(fn: Bindable): void {
+    fn.addEnvironment('SITE_BASE_URL', this.siteUrl);
+  }
+}

@@ -1,0 +1,167 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { CaseStore } from './case-store';
+import { CasebookFunction, PROJECT_ROOT, substitutionKey } from './casebook-function';
+import type { DossierIntake } from './dossier-intake';
+import { allow, wildcardFinding } from './iam';
+import type { Notifications } from './notifications';
+
+type TableAccess = 'read' | 'readWrite';
+
+interface WorkflowFunctionSpec {
+  readonly description: string;
+  readonly memorySize: number;
+  readonly timeoutSeconds: number;
+  readonly table: TableAccess;
+  readonly objects?: Parameters<DossierIntake['bindObjects']>[1];
+  readonly notifies?: boolean;
+}
+
+/** The workflow task functions and what each may touch (docs/architecture.md, "Functions"). */
+export const WORKFLOW_FUNCTIONS: Readonly<Record<string, WorkflowFunctionSpec>> = {
+  'parse-dossier': {
+    description: 'Reads an uploaded dossier, parses it, writes parsed/<submissionId>.json and records the submission',
+    memorySize: 1536, timeoutSeconds: 120, table: 'readWrite', objects: { read: ['uploads'], write: ['parsed'] },
+  },
+  'validate-dossier': {
+    description: 'Runs the round rules on a parsed dossier, writes reports/<submissionId>.json, records VALID/INVALID',
+    memorySize: 1024, timeoutSeconds: 60, table: 'readWrite', objects: { read: ['parsed'], write: ['reports'] },
+  },
+  'record-rejection': {
+    description: 'Marks a submission INVALID, notifies the applicant with the error codes, audits',
+    memorySize: 512, timeoutSeconds: 30, table: 'readWrite', notifies: true,
+  },
+  'store-case': {
+    description: 'Writes the case version conditionally and supersedes the unit\'s previous version',
+    memorySize: 512, timeoutSeconds: 30, table: 'readWrite',
+  },
+  'open-task': {
+    description: 'Creates the task item holding the callback token, assigns reviewers, notifies',
+    memorySize: 512, timeoutSeconds: 30, table: 'readWrite', notifies: true,
+  },
+  'handle-timeout': {
+    description: 'Marks an expired approval step, reminds and escalates to the office',
+    memorySize: 512, timeoutSeconds: 30, table: 'readWrite', notifies: true,
+  },
+  'aggregate-scores': {
+    description: 'Aggregates panel scores (raw mean, z-score mean, spread, outliers); case REVIEWED',
+    memorySize: 512, timeoutSeconds: 30, table: 'readWrite',
+  },
+  'check-round': {
+    description: 'Round finalization: ready when every case is reviewed or the office said proceed',
+    memorySize: 512, timeoutSeconds: 30, table: 'read',
+  },
+  'rank-shortlist': {
+    description: 'Ranks the reviewed cases and shortlists them under the quotas, with explanations',
+    memorySize: 1024, timeoutSeconds: 60, table: 'readWrite',
+  },
+  'open-notice': {
+    description: 'Puts the round into its public-notice period',
+    memorySize: 512, timeoutSeconds: 30, table: 'readWrite',
+  },
+  'collect-objections': {
+    description: 'Collects the objections filed during the public notice',
+    memorySize: 512, timeoutSeconds: 30, table: 'read',
+  },
+  'mark-approved': {
+    description: 'One transaction: the selected cases APPROVED, the round APPROVED',
+    memorySize: 512, timeoutSeconds: 60, table: 'readWrite',
+  },
+};
+
+/** The state-machine files, by construct id. */
+export const STATE_MACHINE_FILES = {
+  DossierReview: 'statemachines/dossier-review.asl.json',
+  RoundFinalization: 'statemachines/round-finalization.asl.json',
+} as const;
+
+/** The `${…}` placeholders an ASL file uses. */
+export function placeholdersOf(definition: string): string[] {
+  return [...new Set([...definition.matchAll(/\$\{([A-Za-z0-9]+)\}/g)].map((m) => m[1]!))].sort();
+}
+
+export interface ReviewWorkflowProps {
+  readonly store: CaseStore;
+  readonly intake: DossierIntake;
+  readonly notifications: Notifications;
+  readonly functionFailures: IQueue;
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * ReviewWorkflow: the dossier-review and round-finalization state machines (Standard: the
+ * approval steps are callbacks, which Express lacks), loaded from the same `statemachines/*.asl.json`
+ * files the local engine runs, with `${<PascalName>FunctionArn}` substituted. Each machine may
+ * invoke exactly the functions its file names; both log to a log group with retention and trace.
+ */
+export class ReviewWorkflow extends Construct {
+  readonly functions: ReadonlyMap<string, CasebookFunction>;
+  readonly dossierReview: StateMachine;
+  readonly roundFinalization: StateMachine;
+
+  constructor(scope: Construct, id: string, props: ReviewWorkflowProps) {
+    super(scope, id);
+    const functions = new Map<string, CasebookFunction>();
+    for (const [name, spec] of Object.entries(WORKFLOW_FUNCTIONS)) {
+      const fn = new CasebookFunction(this, substitutionKey(name).replace(/FunctionArn$/, ''), {
+        name,
+        description: spec.description,
+        memorySize: spec.memorySize,
+        timeout: Duration.seconds(spec.timeoutSeconds),
+        failureQueue: props.functionFailures,
+      });
+      if (spec.table === 'read') props.store.bindRead(fn);
+      else props.store.bindReadWrite(fn);
+      if (spec.objects) props.intake.bindObjects(fn, spec.objects);
+      if (spec.notifies) props.notifications.bindSender(fn);
+      functions.set(name, fn);
+    }
+    this.functions = functions;
+    this.dossierReview = this.machine('DossierReview', props.logRetention);
+    this.roundFinalization = this.machine('RoundFinalization', props.logRetention);
+  }
+
+  /** Functions that send notifications (they also need SITE_BASE_URL). */
+  get notifyingFunctions(): CasebookFunction[] {
+    return Object.entries(WORKFLOW_FUNCTIONS)
+      .filter(([, spec]) => spec.notifies)
+      .map(([name]) => this.functions.get(name)!);
+  }
+
+  private machine(id: keyof typeof STATE_MACHINE_FILES, retention = RetentionDays.SIX_MONTHS): StateMachine {
+    const file = STATE_MACHINE_FILES[id];
+    const definition = readFileSync(join(PROJECT_ROOT, file), 'utf8');
+    const byKey = new Map([...this.functions].map(([name, fn]) => [substitutionKey(name), fn]));
+    const substitutions: Record<string, string> = {};
+    const invoked: CasebookFunction[] = [];
+    for (const placeholder of placeholdersOf(definition)) {
+      const fn = byKey.get(placeholder);
+      if (!fn) throw new Error(`${file} uses \${${placeholder}}, which names no workflow function`);
+      substitutions[placeholder] = fn.functionArn;
+      invoked.push(fn);
+    }
+    const logGroup = new LogGroup(this, `${id}Logs`, { retention, removalPolicy: RemovalPolicy.RETAIN });
+    const machine = new StateMachine(this, id, {
+      definitionBody: DefinitionBody.fromString(definition),
+      definitionSubstitutions: substitutions,
+      stateMachineType: StateMachineType.STANDARD,
+      tracingEnabled: true,
+      // Execution data would put callback task tokens into the logs; the states and errors suffice.
+      logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
+    });
+    if (invoked.length) {
+      // Exact function ARNs (no `:*` version wildcard): the files name unqualified functions.
+      allow(machine.role, { actions: ['lambda:InvokeFunction'], resources: invoked.map((fn) => fn.functionArn) });
+    }
+    Validations.of(machine.role).acknowledge({
+      id: wildcardFinding(machine.role, '*'),
+      reason: 'CloudWatch Logs vended delivery (logs:*LogDelivery, DescribeLogGroups…) and X-Ray tracing support no resource-level permissions.',
+    });
+    return machine;
+  }
+}
