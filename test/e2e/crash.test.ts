@@ -67,7 +67,7 @@ describe('SIGKILL while cases wait for approval, then a restart', () => {
     const mint = (unit: UnitKey) => issuer.mintToken({ sub: `applicant-${unit}`, name: UNITS[unit].written, groups: ['applicant'], unitCode: UNITS[unit].code });
 
     const { charterFor } = await import('../support/localcloud');
-    const created = await api('POST', '/rounds', { token: office, body: charterFor(7) });
+    const created = await api('POST', '/rounds', { token: office, body: { charter: charterFor(7) } });
     expect(created.status).toBeLessThan(300);
     const roundId = created.body.roundId ?? created.body.round?.roundId;
     expect((await api('POST', `/rounds/${roundId}/open`, { token: office })).status).toBeLessThan(300);

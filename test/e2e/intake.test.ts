@@ -56,6 +56,7 @@ describe('a valid dossier uploaded through a presigned URL', () => {
 
 describe('an invalid dossier', () => {
   it('is recorded as rejected with its error codes, readable by the applicant through the API', async () => {
+    const succeededBefore = (await env.executions('dossier-review')).filter((e) => e.status === 'SUCCEEDED').length;
     const broken = '這份文件沒有前置資料，也沒有主要做法和工作成效兩節。\n';
     const { submissionId } = await env.upload(roundId, 'liwan', 'broken.md', broken);
     const rejected = await env.waitFor(() => env.submission(roundId, submissionId), (s) => s.status === 'INVALID', 'the rejection');
@@ -76,8 +77,13 @@ describe('an invalid dossier', () => {
     expect((await env.api('GET', `/rounds/${roundId}/submissions/${submissionId}`, { token: other })).status).toBe(404);
 
     // the rejection finished its workflow, no case was opened for it
-    const executions = await env.executions('dossier-review');
-    expect(executions.filter((e) => e.status === 'SUCCEEDED')).toHaveLength(1);
+    const executions = await env.waitFor(
+      () => env.executions('dossier-review'),
+      (list) => list.filter((e) => e.status === 'SUCCEEDED').length > succeededBefore,
+      'the rejection workflow to finish',
+    );
+    expect(executions.filter((e) => e.status === 'SUCCEEDED')).toHaveLength(succeededBefore + 1);
+    expect(executions.filter((e) => e.status === 'FAILED')).toHaveLength(0);
   });
 });
 

@@ -89,7 +89,8 @@ export function validDossier(unit: UnitKey, round: number, title = '建立代表
   const practices =
     '一是建立代表聯絡站常態化接待制度，每月固定兩天由各級人大代表輪值接待群眾，收集意見建議並建立台賬。' +
     '二是依托網絡平台開設「民情直通車」欄目，群眾可隨時在線反映問題，代表在三個工作日內回應。' +
-    '三是建立意見建議分類轉辦和跟蹤督辦機制，由常委會辦公室定期通報辦理情況，確保件件有回音、事事有着落。';
+    '三是建立意見建議分類轉辦和跟蹤督辦機制，由常委會辦公室定期通報辦理情況，確保件件有回音、事事有着落。' +
+    '四是把代表聯絡站接待情況納入代表履職檔案，年底向選民報告，接受群眾評議，推動代表與群眾常態化聯繫。';
   const outcomes =
     '機制運行以來，共接待群眾二千餘人次，收集意見建議六百多條，推動解決道路改造、老舊小區加裝電梯等民生實事一百二十餘件。' +
     '群眾滿意度明顯提升，代表履職積極性顯著增強，相關做法被上級人大常委會轉發推廣。';
@@ -187,7 +188,7 @@ export function attach(cloud: LocalCloud, sfn: SFNClient, stop: () => Promise<vo
       const office = await token(SECRETARIAT);
       counter += 1;
       const number = 100 + counter + (process.pid % 500);
-      const created = await api('POST', '/rounds', { token: office, body: charterFor(number, overrides) });
+      const created = await api('POST', '/rounds', { token: office, body: { charter: charterFor(number, overrides) } });
       if (created.status !== 201 && created.status !== 200) throw new Error(`POST /rounds: ${created.status} ${JSON.stringify(created.body)}`);
       const roundId = (created.body.roundId ?? created.body.round?.roundId) as string;
       const opened = await api('POST', `/rounds/${roundId}/open`, { token: office });
