@@ -5,8 +5,22 @@
 import type { Script } from '../model';
 import { toHans, toHant } from '../text';
 
+/**
+ * The publisher re-renders the whole site on every batch of changes, and almost every text is
+ * the same as last time; remembering conversions makes a warm re-render skip OpenCC, which is
+ * most of the rendering cost. Bounded so a long-lived process cannot grow without limit.
+ */
+const MEMO_LIMIT = 50_000;
+const memo: Record<Script, Map<string, string>> = { hans: new Map(), hant: new Map() };
+
 export function convertTo(script: Script, text: string): string {
-  return script === 'hans' ? toHans(text) : toHant(text);
+  const cache = memo[script];
+  const known = cache.get(text);
+  if (known !== undefined) return known;
+  const converted = script === 'hans' ? toHans(text) : toHant(text);
+  if (cache.size >= MEMO_LIMIT) cache.clear();
+  cache.set(text, converted);
+  return converted;
 }
 
 export function otherScript(script: Script): Script {
