@@ -4,7 +4,7 @@
  */
 import type { Script } from '../model';
 import { chineseNumeral } from './format';
-import { toHans } from '../text';
+import { toHans } from '../text/script';
 
 const HANT = {
   programName: '廣東省縣鄉人大工作創新案例',

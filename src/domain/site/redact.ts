@@ -3,9 +3,14 @@
  * addresses and the name after a "contact person" label.
  *
  * Dossiers are written for the office and often end with a contact block; the announcement is
- * public. This is the one place the site removes such data, so it can be swapped for the intake
- * domain's `redactPersonalData` when that lands, without touching the renderer.
+ * public. The intake domain's `redactPersonalData` masks what intake also warns about (mobiles,
+ * checksum-valid ID numbers) the same way everywhere; the site then removes what a public page
+ * must not carry either: landlines, e-mail, contact names, and ID-shaped numbers whose checksum
+ * is wrong (a typo in an ID number is still someone's ID number).
  */
+// The module itself, not the dossier index, which would pull the parsers into the publisher bundle.
+import { redactPersonalData as maskKnownPersonalData } from '../dossier/personal';
+
 
 export const REDACTED = '〔已隱去〕';
 
@@ -26,7 +31,7 @@ const PATTERNS: readonly RegExp[] = [
 ];
 
 export function redactPersonalData(text: string): string {
-  let out = text;
+  let out = maskKnownPersonalData(text);
   for (const pattern of PATTERNS) out = out.replace(pattern, REDACTED);
   return out;
 }

@@ -3,7 +3,7 @@
  * byte-identical files; the only times printed come from the data) and with personal data
  * removed before any text is placed on a page.
  */
-import { SCRIPTS, type Script } from '../model';
+import type { Script } from '../model';
 import { labelsFor } from './labels';
 import { atomFeed, robotsTxt, roundCsv, roundJson, sitemap } from './opendata';
 import {
@@ -53,6 +53,9 @@ export interface RenderedSite {
   files: Map<string, SiteFile>;
   manifest: SiteManifest;
 }
+
+/** Both scripts, traditional first; a local list so the renderer does not load the model's schemas. */
+const SCRIPTS: readonly Script[] = ['hant', 'hans'];
 
 export const CONTENT_TYPES = {
   html: 'text/html; charset=utf-8',

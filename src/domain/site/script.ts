@@ -3,7 +3,7 @@
  * OpenCC converters are built once per process.
  */
 import type { Script } from '../model';
-import { toHans, toHant } from '../text';
+import { toHans, toHant } from '../text/script';
 
 /**
  * The publisher re-renders the whole site on every batch of changes, and almost every text is
