@@ -9,7 +9,7 @@ afterEach(async () => {
 
 const LAMBDA_TRANSIENT = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
 
-async function run(lambdas: FakeLambdas, definition: object, input: unknown = {}, options: Partial<LocalStepFunctionsOptions> = {}) {
+async function run(lambdas: FakeLambdas, definition: object, input: object = {}, options: Partial<LocalStepFunctionsOptions> = {}) {
   engine = engineWith(lambdas, options);
   const arn = machineArn('tasks');
   engine.registerStateMachine({ name: 'tasks', arn, definition });
