@@ -59,8 +59,9 @@ export function extractFigures(text: string): Figure[] {
     const [whole, digits, , multiplier, counter] = m;
     let unit = counter!;
     let value = Number(digits);
-    // "150多萬元": the multiplier belongs to the money unit.
-    if (multiplier) value *= MULTIPLIERS[multiplier]!;
+    // "150多萬元" is counted in 萬元 (how budgets are written); "10萬人" is 100,000 people.
+    if (multiplier && unit === '元' && /[萬万億亿]/u.test(multiplier)) unit = `${multiplier}元`;
+    else if (multiplier) value *= MULTIPLIERS[multiplier]!;
     if (unit === '％') unit = '%';
     figures.push({ value, unit, text: whole, context: clauseAround(text, m.index, m.index + whole.length) });
   }

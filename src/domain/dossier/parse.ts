@@ -31,7 +31,7 @@ interface Fields {
   outcomesText: string | null;
   contact: Contact | null;
   round: number | null;
-  lines: Record<string, number>;
+  lines: Record<string, number[]>;
 }
 
 interface DocumentParse {
@@ -140,7 +140,7 @@ function readFrontMatter(src: string, lineOffset: number, limits: IntakeLimits, 
     for (const pair of doc.contents.items) {
       if (isScalar(pair.key) && pair.key.range) {
         const line = src.slice(0, pair.key.range[0]).split('\n').length + lineOffset;
-        fields.lines[String(pair.key.value)] = line;
+        fields.lines[String(pair.key.value)] = [line];
       }
     }
   }
@@ -166,6 +166,7 @@ function parseMarkdown(text: string, limits: IntakeLimits): DocumentParse {
   }
 
   const sections: Record<'practicesText' | 'outcomesText', string[] | undefined> = { practicesText: undefined, outcomesText: undefined };
+  const sectionStart: Record<'practicesText' | 'outcomesText', number> = { practicesText: 0, outcomesText: 0 };
   let current: string[] | null = null;
   let outside = false;
   for (let i = bodyStart; i < lines.length; i++) {
@@ -176,7 +177,7 @@ function parseMarkdown(text: string, limits: IntakeLimits): DocumentParse {
       if (field) {
         if (sections[field]) out.errors.push(issue('MD_DUPLICATE_SECTION', field === 'practicesText' ? 'practices' : 'outcomes', { heading: heading[2]! }, { line: i + 1 }));
         sections[field] = current = [];
-        fields.lines[field === 'practicesText' ? 'practices' : 'outcomes'] = i + 2;
+        sectionStart[field] = i + 2;
       } else if (heading[1] === '#' && fields.title !== null && heading[2] === fields.title && current === null) {
         // A title repeated as the document heading is harmless.
       } else {
@@ -194,34 +195,42 @@ function parseMarkdown(text: string, limits: IntakeLimits): DocumentParse {
   }
   for (const field of ['practicesText', 'outcomesText'] as const) {
     const body = sections[field];
-    if (body) fields[field] = joinParagraphs(markdownParagraphs(body));
+    if (!body) continue;
+    const paragraphs = markdownParagraphs(body, sectionStart[field]);
+    fields[field] = joinParagraphs(paragraphs.map((p) => p.text));
+    fields.lines[field === 'practicesText' ? 'practices' : 'outcomes'] = paragraphs.map((p) => p.line);
   }
   out.fields = fields;
   return out;
 }
 
-/** Markdown paragraphs: blank lines separate them; list items and hard breaks keep their own lines. */
-function markdownParagraphs(lines: string[]): string[] {
-  const paragraphs: string[] = [];
+/**
+ * Markdown paragraphs: blank lines separate them; list items keep their own lines. Each carries
+ * the source line it starts on (`firstLine` is the 1-based line of `lines[0]`).
+ */
+function markdownParagraphs(lines: string[], firstLine: number): { text: string; line: number }[] {
+  const paragraphs: { text: string; line: number }[] = [];
   let buffer = '';
+  let start = 0;
   const flush = () => {
-    if (buffer.trim()) paragraphs.push(buffer.trim());
+    if (buffer.trim()) paragraphs.push({ text: buffer.trim(), line: start });
     buffer = '';
   };
-  for (const raw of lines) {
+  lines.forEach((raw, index) => {
     const line = raw.trim();
     if (!line) {
       flush();
-      continue;
+      return;
     }
-    if (/^([-*+]|\d+[.)、]|[（(][一二三四五六七八九十\d]+[)）])\s*/u.test(line)) {
-      flush();
+    if (/^([-*+]|\d+[.)、]|[（(][一二三四五六七八九十\d]+[)）])\s*/u.test(line)) flush();
+    if (!buffer) {
+      start = firstLine + index;
       buffer = line;
-      continue;
+      return;
     }
     // Chinese has no spaces between words, so soft-wrapped lines join without one.
-    buffer = buffer ? (/[A-Za-z0-9]$/.test(buffer) && /^[A-Za-z0-9]/.test(line) ? `${buffer} ${line}` : `${buffer}${line}`) : line;
-  }
+    buffer = /[A-Za-z0-9]$/.test(buffer) && /^[A-Za-z0-9]/.test(line) ? `${buffer} ${line}` : `${buffer}${line}`;
+  });
   flush();
   return paragraphs;
 }

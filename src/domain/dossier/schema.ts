@@ -77,8 +77,11 @@ export const dossierDraftSchema = z.object({
   /** For zips: the format of the dossier document inside. */
   innerFormat: z.enum(['markdown', 'json', 'docx']).nullable(),
   charset: z.string(),
-  /** 1-based line in the document where each field's text starts, when the format has lines. */
-  lines: z.record(z.string(), z.number().int()),
+  /**
+   * For formats with lines: the 1-based source line of each line of a field's text (field →
+   * lines), so findings inside a field point at the applicant's own file.
+   */
+  lines: z.record(z.string(), z.array(z.number().int())),
 });
 export type DossierDraft = z.infer<typeof dossierDraftSchema>;
 

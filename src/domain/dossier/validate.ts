@@ -64,7 +64,7 @@ const DEFECT_CODES: Record<TextDefect['kind'], IntakeCode> = {
 function checkText(
   field: string,
   text: string,
-  opts: { singleLine: boolean; firstLine?: number },
+  opts: { singleLine: boolean; lineMap?: number[] | undefined },
   errors: Issue[],
   warnings: Issue[],
 ): void {
@@ -75,7 +75,7 @@ function checkText(
     const n = (counts.get(code) ?? 0) + 1;
     counts.set(code, n);
     if (n > MAX_FINDINGS_PER_FIELD) continue;
-    const line = opts.firstLine !== undefined ? opts.firstLine + d.line - 1 : d.line;
+    const line = opts.lineMap?.[d.line - 1] ?? d.line;
     const at = { line, column: d.column, offset: d.offset, excerpt: d.excerpt };
     const found = issue(code, field, { line, column: d.column, excerpt: d.excerpt, detail: d.detail }, at);
     // Invisible characters inside long text are a nuisance; inside names they change identity.
@@ -109,7 +109,7 @@ export function validateDossier(parse: ParseResult, ctx: ValidationContext = {})
     if (length < limits.titleMin || length > limits.titleMax) {
       errors.push(issue('TITLE_LENGTH', 'title', { min: limits.titleMin, max: limits.titleMax, length }));
     }
-    checkText('title', title, { singleLine: true, firstLine: line('title') }, errors, warnings);
+    checkText('title', title, { singleLine: true, lineMap: line('title') }, errors, warnings);
   }
 
   // Unit
@@ -117,7 +117,7 @@ export function validateDossier(parse: ParseResult, ctx: ValidationContext = {})
   let unit: CanonicalDossier['unit'] | null = null;
   if (!unitText) errors.push(issue('UNIT_REQUIRED', 'unit'));
   else {
-    checkText('unit', unitText, { singleLine: true, firstLine: line('unit') }, errors, warnings);
+    checkText('unit', unitText, { singleLine: true, lineMap: line('unit') }, errors, warnings);
     const resolved = resolveUnit(unitText);
     if (resolved.ok) unit = resolved.unit;
     else {
@@ -133,13 +133,13 @@ export function validateDossier(parse: ParseResult, ctx: ValidationContext = {})
     const length = textLength(practices);
     if (length < limits.practicesMin) errors.push(issue('PRACTICES_TOO_SHORT', 'practices', { min: limits.practicesMin, length }));
     if (length > limits.practicesMax) errors.push(issue('PRACTICES_TOO_LONG', 'practices', { max: limits.practicesMax, length }));
-    checkText('practices', practices, { singleLine: false, firstLine: line('practices') }, errors, warnings);
+    checkText('practices', practices, { singleLine: false, lineMap: line('practices') }, errors, warnings);
   }
   const outcomes = draft.outcomesText?.trim() ?? '';
   if (outcomes) {
     const length = textLength(outcomes);
     if (length > limits.outcomesMax) errors.push(issue('OUTCOMES_TOO_LONG', 'outcomes', { max: limits.outcomesMax, length }));
-    checkText('outcomes', outcomes, { singleLine: false, firstLine: line('outcomes') }, errors, warnings);
+    checkText('outcomes', outcomes, { singleLine: false, lineMap: line('outcomes') }, errors, warnings);
   }
 
   // Personal data in what will be public
