@@ -28,6 +28,18 @@ function writeSite(snapshot: SiteSnapshot, outDir: string): number {
   return files.size;
 }
 
+/** The same snapshot with every text changed by one marker, so no cache can answer for it. */
+function freshTexts(snapshot: SiteSnapshot, iteration: number): SiteSnapshot {
+  const mark = (s: string) => `${s}〔${iteration}〕`;
+  return {
+    rounds: snapshot.rounds.map((r) => ({
+      ...r,
+      theme: mark(r.theme),
+      cases: r.cases.map((c) => ({ ...c, title: mark(c.title), unit: { name: mark(c.unit.name), city: c.unit.city }, practices: mark(c.practices), reason: mark(c.reason) })),
+    })),
+  };
+}
+
 /** The data Eleventy paginates over: the same cases, both scripts, pre-converted. */
 function eleventyData(snapshot: SiteSnapshot) {
   const round = snapshot.rounds[0]!;
@@ -63,12 +75,16 @@ export async function runPublishing(opts: { quick: boolean }): Promise<SuiteResu
   const inputDir = join(work, 'src');
   cpSync(TEMPLATES, inputDir, { recursive: true });
   let ourFiles = 0;
+  let iteration = 0;
   try {
     const t = await interleaved(
       rounds,
       () => {
+        // The renderer remembers converted texts (a warm Lambda's repeat renders skip conversion);
+        // new texts on every run keep each measurement a cold render.
+        const fresh = freshTexts(snapshot, ++iteration);
         const out = mkdtempSync(join(work, 'ours-'));
-        ourFiles = writeSite(snapshot, out);
+        ourFiles = writeSite(fresh, out);
       },
       () => eleventyBuild(data, inputDir, mkdtempSync(join(work, 'eleventy-'))),
     );
