@@ -671,6 +671,14 @@ export class LocalStepFunctions {
         this.finish(runtime, 'FAILED', { error: step.error, cause: step.cause });
         return;
       }
+      if (Buffer.byteLength(JSON.stringify(step.output)) > MAX_PAYLOAD_BYTES) {
+        // As on AWS: pass ids and keys between states, not documents.
+        this.finish(runtime, 'FAILED', {
+          error: 'States.DataLimitExceeded',
+          cause: `The state '${stateName}' returned a result larger than the 256 KiB Step Functions payload limit`,
+        });
+        return;
+      }
       const waitUntil = runtime.record.position?.waitUntil;
       if (info.type === 'Wait' && waitUntil !== undefined) {
         runtime.parked = true;

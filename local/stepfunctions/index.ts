@@ -25,6 +25,12 @@
  *   kill, `recover()` resumes each RUNNING execution at its top-level state — callbacks keep their
  *   token and deadline without invoking the Lambda again, Waits keep their end time, any other
  *   state runs again (at least once).
+ * - Operator and test helpers beyond the AWS API: `pendingTasks()`, `waitForPendingTask()`,
+ *   `describePosition()`, `waitForExecution(arn, predicate?)`, `idle()` (every execution finished
+ *   or parked in a callback or Wait), `stopExecution()`, `recover()`, `stop()` (no timers left).
+ * - Local speed: `waitScaling` / `callbackTimeoutScaling` (`{ scale?, maxSeconds? }`) shorten
+ *   Wait states and callback timeouts; `retryIntervalMs` replaces every Retry interval.
+ * - A state output above 256 KiB fails the execution with `States.DataLimitExceeded`, as on AWS.
  * - Idempotent StartExecution as on AWS: same name and input while RUNNING returns the execution;
  *   otherwise `ExecutionAlreadyExists`.
  * - Not supported (definitions are rejected with `InvalidDefinition`): JSONata, `Assign`, callback

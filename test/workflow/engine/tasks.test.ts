@@ -130,6 +130,14 @@ describe('Lambda tasks', () => {
     expect(types.filter((t) => t === 'LambdaFunctionSucceeded')).toHaveLength(3);
   });
 
+  it('fails with States.DataLimitExceeded when a state output passes 256 KiB', async () => {
+    const definition = { StartAt: 'Big', States: { Big: { Type: 'Task', Resource: fn('big'), Next: 'After' }, After: { Type: 'Task', Resource: fn('after'), End: true } } };
+    const lambdas = new FakeLambdas().on('big', () => ({ document: 'x'.repeat(300 * 1024) }));
+    const done = await run(lambdas, definition);
+    expect(done).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
+    expect(lambdas.calls('after')).toHaveLength(0);
+  });
+
   it('takes the Choice default and fails with the Fail state error', async () => {
     const definition = {
       StartAt: 'Route',
