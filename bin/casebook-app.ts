@@ -30,10 +30,14 @@ export const FEATURE_FLAGS = {
   '@aws-cdk/core:checkSecretUsage': true,
 } as const;
 
-export function createApp(context: Record<string, unknown> = {}): { app: App; stack: CasebookStack } {
+export function createApp(
+  context: Record<string, unknown> = {},
+  outdir?: string,
+): { app: App; stack: CasebookStack } {
   const app = new App({
-    // The CLI sets CDK_OUTDIR; run directly (`npm run synth`), write where the CLI would.
-    outdir: process.env.CDK_OUTDIR ?? join(PROJECT_ROOT, 'cdk.out'),
+    // The CLI sets CDK_OUTDIR; run directly (`npm run synth`), write where the CLI would. Tests
+    // pass their own directory: parallel syntheses into one cdk.out would read each other's files.
+    outdir: outdir ?? process.env.CDK_OUTDIR ?? join(PROJECT_ROOT, 'cdk.out'),
     context: {
       // The local cloud finds each function's bundle through `aws:asset:path`.
       'aws:cdk:enable-asset-metadata': true,

@@ -140,9 +140,9 @@ export class Publication extends Construct {
       defaultRootObject: 'index.html',
       httpVersion: HttpVersion.HTTP2_AND_3,
       priceClass: PriceClass.PRICE_CLASS_ALL,
-      minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
       ...(props.siteDomain && props.certificateArn
         ? {
+            minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
             domainNames: [props.siteDomain],
             certificate: Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn),
           }

@@ -3,6 +3,9 @@
  * Docker), parameters given as context. `Template.fromStack` runs the registered cdk-nag packs,
  * so building a template already fails on any unacknowledged finding.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { createApp } from '../../bin/casebook-app';
 
@@ -26,8 +29,10 @@ export interface CfnResourceJson {
 }
 
 export function synthesize(context: Record<string, unknown> = TEST_PARAMETERS): Synthesized {
-  const { app, stack } = createApp({ 'aws:cdk:bundling-stacks': [], ...context });
+  const outdir = mkdtempSync(join(tmpdir(), 'casebook-infra-'));
+  const { app, stack } = createApp({ 'aws:cdk:bundling-stacks': [], ...context }, outdir);
   const template = Template.fromStack(stack);
+  rmSync(outdir, { recursive: true, force: true });
   const resources = template.toJSON().Resources as Record<string, CfnResourceJson>;
   return { app, stack, template, resources };
 }
