@@ -8,8 +8,8 @@
  * the wrong kind) throws, so a wiring mistake in the stack fails here too.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import type { TableSpec } from './dynamodb';
 
@@ -160,31 +160,84 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
+/** Where the local cloud synthesizes when cdk.out is stale or unusable (its own dir: no race with `npm run synth`). */
+export function localAssemblyDir(root = PROJECT_ROOT): string {
+  return join(root, 'node_modules', '.cache', 'casebook-local', 'cdk.out');
+}
+
+function usableTemplate(template: string, newestSource: number): boolean {
+  if (!existsSync(template) || statSync(template).mtimeMs < newestSource) return false;
+  try {
+    loadTopology(template); // every function's bundle is there
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * The template path, synthesizing first when it is missing or older than the sources that go
- * into it (the stack, the handlers and what they bundle, the state machines).
+ * The template path: cdk.out when it is newer than the sources that go into it (the stack, the
+ * handlers and what they bundle, the state machines) and complete; otherwise a synthesis into the
+ * local cloud's own assembly dir, one process at a time.
  */
 export function ensureSynthesized(options: { projectRoot?: string; log?: (line: string) => void } = {}): string {
   const root = options.projectRoot ?? PROJECT_ROOT;
-  const template = join(root, 'cdk.out', STACK_TEMPLATE);
   const sources = ['bin', 'lib', 'lambdas', 'src', 'statemachines', 'package-lock.json'].map((p) => join(root, p));
-  const newestSource = Math.max(...sources.map((p) => (existsSync(p) && statSync(p).isFile() ? statSync(p).mtimeMs : newestMtime(p))));
-  if (existsSync(template) && statSync(template).mtimeMs >= newestSource) return template;
+  const newestSource = () => Math.max(...sources.map((p) => (existsSync(p) && statSync(p).isFile() ? statSync(p).mtimeMs : newestMtime(p))));
+  const projectTemplate = join(root, 'cdk.out', STACK_TEMPLATE);
+  if (usableTemplate(projectTemplate, newestSource())) return projectTemplate;
+  const outDir = localAssemblyDir(root);
+  const template = join(outDir, STACK_TEMPLATE);
+  if (usableTemplate(template, newestSource())) return template;
   if (!existsSync(join(root, 'bin', 'casebook-app.ts'))) {
-    throw new TopologyError(`no ${template} and no bin/casebook-app.ts to synthesize it from`);
+    throw new TopologyError(`no usable ${projectTemplate} and no bin/casebook-app.ts to synthesize it from`);
   }
-  options.log?.('synthesizing the stack (cdk.out is missing or older than the sources)…');
-  const result = spawnSync(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'bin/casebook-app.ts'], {
-    cwd: root,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 300_000,
-  });
-  if (result.status !== 0) {
-    throw new TopologyError(`synth failed (exit ${result.status}):\n${(result.stderr || result.stdout || '').slice(-4000)}`);
+  mkdirSync(dirname(outDir), { recursive: true });
+  const lock = `${outDir}.lock`;
+  const release = takeSynthLock(lock);
+  try {
+    const sourcesAtStart = newestSource();
+    if (usableTemplate(template, sourcesAtStart)) return template; // another process synthesized meanwhile
+    options.log?.('synthesizing the stack (cdk.out is missing, incomplete or older than the sources)…');
+    const result = spawnSync(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'bin/casebook-app.ts'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 300_000,
+      env: { ...process.env, CDK_OUTDIR: outDir },
+    });
+    if (result.status !== 0) {
+      throw new TopologyError(`synth failed (exit ${result.status}):\n${(result.stderr || result.stdout || '').slice(-4000)}`);
+    }
+    if (!existsSync(template)) throw new TopologyError(`synth ran but wrote no ${template}`);
+    return template;
+  } finally {
+    release();
   }
-  if (!existsSync(template)) throw new TopologyError(`synth ran but wrote no ${template}`);
-  return template;
+}
+
+/** A lock file with the holder's pid; a holder that died leaves a lock that the next caller takes over. */
+function takeSynthLock(file: string): () => void {
+  const deadline = Date.now() + 600_000;
+  for (;;) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return () => rmSync(file, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const holder = Number(readFileSync(file, 'utf8'));
+    let alive = false;
+    try {
+      process.kill(holder, 0);
+      alive = true;
+    } catch {
+      alive = false;
+    }
+    if (!alive || !holder) rmSync(file, { force: true });
+    else if (Date.now() > deadline) throw new TopologyError(`waited too long for the synth of pid ${holder}`);
+    else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+  }
 }
 
 export function loadTopology(templatePath: string): Topology {

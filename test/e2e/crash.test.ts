@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEndpoints, type EndpointsFile } from '../../local/endpoints';
 import { createLocalIssuer, type LocalIssuer } from '../../local/issuer';
 import { lockPath, type LockInfo } from '../../local/lock';
-import { PROJECT_ROOT } from '../../local/topology';
+import { ensureSynthesized, PROJECT_ROOT } from '../../local/topology';
 import { apiClient, REVIEWERS, SECRETARIAT, UNITS, validDossier, waitFor, type UnitKey } from '../support/localcloud';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'casebook-crash-'));
@@ -47,6 +47,7 @@ function isAlive(pid: number): boolean {
 }
 
 beforeAll(async () => {
+  ensureSynthesized(); // once here, so both boots of the child find a current template
   issuer = await createLocalIssuer(dataDir); // same key file as the child's issuer
 });
 
