@@ -1,0 +1,389 @@
+// @ts-check
+/**
+ * What every console page shares: where the API is, who is signed in, calling the API, live
+ * announcements, the Traditional/Simplified switch and small DOM helpers.
+ *
+ * API base URL: `?api=URL` (kept in sessionStorage for the tab), else `config.json` beside the
+ * pages (`{ "apiBaseUrl": "…" }`, written at deployment), else the sign-in form asks for it.
+ * Token: `?token=JWT` (kept in sessionStorage and removed from the address bar at once), or
+ * pasted in the sign-in form. Nothing is kept beyond the browser tab.
+ */
+import { Converter } from '../vendor/opencc-t2cn.js';
+
+const KEY = { api: 'casebook.api', token: 'casebook.token', round: 'casebook.round', script: 'casebook.script' };
+
+// ---------------------------------------------------------------------------------------------
+// Configuration and sign-in
+
+/** Moves ?api= and ?token= into sessionStorage and strips the token from the URL (and history). */
+function absorbUrlParams() {
+  const url = new URL(location.href);
+  const api = url.searchParams.get('api');
+  const token = url.searchParams.get('token');
+  const round = url.searchParams.get('round');
+  const script = url.searchParams.get('script');
+  if (api) sessionStorage.setItem(KEY.api, api.replace(/\/+$/, ''));
+  if (token) sessionStorage.setItem(KEY.token, token.trim());
+  if (round) sessionStorage.setItem(KEY.round, round);
+  if (script === 'hans' || script === 'hant') localStorage.setItem(KEY.script, script);
+  if (token) {
+    url.searchParams.delete('token');
+    history.replaceState(history.state, '', url.pathname + (url.search ? url.search : '') + url.hash);
+  }
+}
+absorbUrlParams();
+
+/** @returns {Promise<string|undefined>} */
+export async function apiBase() {
+  const stored = sessionStorage.getItem(KEY.api);
+  if (stored) return stored;
+  try {
+    const res = await fetch('config.json', { cache: 'no-store' });
+    if (res.ok) {
+      const cfg = await res.json();
+      if (typeof cfg.apiBaseUrl === 'string' && cfg.apiBaseUrl) return cfg.apiBaseUrl.replace(/\/+$/, '');
+    }
+  } catch {
+    // no config.json: the sign-in form asks
+  }
+  return undefined;
+}
+
+export const token = () => sessionStorage.getItem(KEY.token) ?? undefined;
+
+/**
+ * The signed-in person as the token says (for display and navigation only: the API checks the
+ * token; the console never trusts these claims for anything that matters).
+ * @returns {{ id: string, name: string, roles: string[], unitCode?: string, exp?: number } | undefined}
+ */
+export function whoAmI() {
+  const t = token();
+  if (!t) return undefined;
+  try {
+    const part = t.split('.')[1] ?? '';
+    const json = new TextDecoder().decode(Uint8Array.from(atob(part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '=')), (c) => c.charCodeAt(0)));
+    const c = JSON.parse(json);
+    const groups = Array.isArray(c['cognito:groups']) ? c['cognito:groups'].map(String) : String(c['cognito:groups'] ?? '').replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean);
+    return { id: String(c.sub ?? ''), name: String(c.name ?? c['cognito:username'] ?? c.sub ?? ''), roles: groups, unitCode: c['custom:unitCode'], exp: c.exp };
+  } catch {
+    return undefined;
+  }
+}
+
+export function signOut() {
+  sessionStorage.removeItem(KEY.token);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The API
+
+export class ApiProblem extends Error {
+  /**
+   * @param {number} status
+   * @param {string} code
+   * @param {{zh: string, en: string}} message
+   * @param {{code: string, field: string, message: {zh: string, en: string}, at?: {line?: number}}[]} [issues]
+   */
+  constructor(status, code, message, issues = []) {
+    super(`${code}: ${message.en}`);
+    this.status = status;
+    this.code = code;
+    this.zh = message.zh;
+    this.en = message.en;
+    this.issues = issues;
+  }
+}
+
+/**
+ * Calls the API with the bearer token. Errors become ApiProblem with the API's code and message.
+ * @param {string} path
+ * @param {{ method?: string, body?: unknown }} [opts]
+ */
+export async function api(path, opts = {}) {
+  const base = await apiBase();
+  if (!base) throw new ApiProblem(0, 'NO_API', { zh: '未設定伺服器位址：請在登入表單填寫 API 位址。', en: 'No API base URL: fill it in the sign-in form.' });
+  /** @type {Record<string,string>} */
+  const headers = { accept: 'application/json' };
+  const t = token();
+  if (t) headers.authorization = `Bearer ${t}`;
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  let res;
+  try {
+    res = await fetch(base + path, { method: opts.method ?? 'GET', headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+  } catch {
+    throw new ApiProblem(0, 'NETWORK', { zh: '無法連線到伺服器，請檢查網絡後再試。', en: 'Cannot reach the server; check the network and retry.' });
+  }
+  const text = await res.text();
+  let body;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  if (res.ok) return body;
+  if (body?.error?.code) throw new ApiProblem(res.status, body.error.code, body.error.message, body.error.issues ?? []);
+  if (res.status === 401) throw new ApiProblem(401, 'AUTH_REQUIRED', { zh: '登入已失效或憑證無效，請重新登入。', en: 'Your sign-in expired or the token is invalid; sign in again.' });
+  if (res.status === 403) throw new ApiProblem(403, 'FORBIDDEN', { zh: '您的角色不能執行此操作。', en: 'Your role may not do this.' });
+  throw new ApiProblem(res.status, `HTTP_${res.status}`, { zh: `伺服器回應錯誤（${res.status}）。`, en: `The server answered ${res.status}.` });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Announcements (aria-live) and errors
+
+/** Polite status (progress, success). */
+export function announce(message) {
+  const el = document.getElementById('status');
+  if (!el) return;
+  el.textContent = '';
+  // a fresh text node after clearing makes screen readers read a repeated message again
+  requestAnimationFrame(() => (el.textContent = message));
+}
+
+/** Assertive error, with the code so people can quote it to the office. */
+export function alertError(err) {
+  const el = document.getElementById('alert');
+  if (!el) return;
+  const text = err instanceof ApiProblem ? `${err.zh}（${err.code}）` : `發生錯誤：${err instanceof Error ? err.message : String(err)}`;
+  el.textContent = text;
+  el.hidden = false;
+  if (err instanceof ApiProblem && err.status === 401) showSignIn();
+}
+
+export function clearAlert() {
+  const el = document.getElementById('alert');
+  if (el) {
+    el.textContent = '';
+    el.hidden = true;
+  }
+}
+
+/**
+ * Shows `message` next to a field (its error element) and marks the control invalid.
+ * @param {HTMLElement} control
+ * @param {string} message
+ */
+export function fieldError(control, message) {
+  const err = document.getElementById(`${control.id}-error`);
+  if (err) {
+    err.textContent = message;
+    err.hidden = !message;
+  }
+  if (message) control.setAttribute('aria-invalid', 'true');
+  else control.removeAttribute('aria-invalid');
+}
+
+// ---------------------------------------------------------------------------------------------
+// DOM
+
+/**
+ * Builds an element. Text children are text nodes (never parsed as HTML).
+ * @param {string} tag
+ * @param {Record<string, any>} [attrs]
+ * @param {...(Node|string|number|null|undefined|false)} children
+ */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+    else if (k === 'class') el.className = v;
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children.flat()) if (c !== undefined && c !== null && c !== false) el.append(typeof c === 'object' ? c : String(c));
+  return el;
+}
+
+/** Time in UTC+8 (Guangdong), the same format as the charts. */
+export function cst(iso) {
+  const t = Date.parse(iso ?? '');
+  if (Number.isNaN(t)) return iso ?? '—';
+  return new Date(t + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/**
+ * Parses a server-rendered chart SVG and drops anything active, so a chart can never run code
+ * even if a label escaped escaping on the server. CSP blocks inline script as well.
+ * @param {string} svgText
+ */
+export function safeSvg(svgText) {
+  const doc = new DOMParser().parseFromString(svgText, 'image/svg+xml');
+  const root = doc.documentElement;
+  if (root.nodeName !== 'svg' || doc.getElementsByTagName('parsererror').length) return undefined;
+  for (const bad of [...root.querySelectorAll('script, foreignObject, iframe, a, image, use, style, animate, set')]) bad.remove();
+  for (const el of [root, ...root.querySelectorAll('*')]) {
+    for (const attr of [...el.attributes]) if (/^on/i.test(attr.name) || /href$/i.test(attr.name) || attr.name === 'style') el.removeAttribute(attr.name);
+  }
+  return /** @type {SVGSVGElement} */ (document.importNode(root, true));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Traditional / Simplified
+
+const toHansHk = Converter({ from: 'hk', to: 'cn' });
+const toHansTw = Converter({ from: 'tw', to: 'cn' });
+const toHans = (/** @type {string} */ s) => toHansTw(toHansHk(s));
+
+/** @type {WeakMap<Text, {orig: string, conv: string}>} */
+const textMemo = new WeakMap();
+/** @type {WeakMap<Element, Map<string, {orig: string, conv: string}>>} */
+const attrMemo = new WeakMap();
+const ATTRS = ['placeholder', 'aria-label', 'title', 'alt'];
+let script = localStorage.getItem(KEY.script) === 'hans' ? 'hans' : 'hant';
+
+const skip = (/** @type {Node|null} */ n) => {
+  const el = n instanceof Element ? n : n?.parentElement;
+  return !el || !!el.closest('script, style, textarea, input, [data-no-convert]');
+};
+
+function convertText(/** @type {Text} */ node) {
+  if (skip(node)) return;
+  const memo = textMemo.get(node);
+  // text the page changed since we converted it is the new original
+  const orig = memo && node.data === memo.conv ? memo.orig : node.data;
+  if (script === 'hans') {
+    const conv = toHans(orig);
+    textMemo.set(node, { orig, conv });
+    if (node.data !== conv) node.data = conv;
+  } else if (memo && node.data === memo.conv && node.data !== memo.orig) {
+    node.data = memo.orig;
+  }
+}
+
+function convertAttrs(/** @type {Element} */ el) {
+  if (skip(el) && !(el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement)) return;
+  let memos = attrMemo.get(el);
+  for (const name of ATTRS) {
+    const value = el.getAttribute(name);
+    if (value === null) continue;
+    const memo = memos?.get(name);
+    const orig = memo && value === memo.conv ? memo.orig : value;
+    if (script === 'hans') {
+      const conv = toHans(orig);
+      if (!memos) attrMemo.set(el, (memos = new Map()));
+      memos.set(name, { orig, conv });
+      if (value !== conv) el.setAttribute(name, conv);
+    } else if (memo && value === memo.conv && value !== memo.orig) {
+      el.setAttribute(name, memo.orig);
+    }
+  }
+}
+
+function convertTree(/** @type {Node} */ root) {
+  if (root.nodeType === Node.TEXT_NODE) return convertText(/** @type {Text} */ (root));
+  if (!(root instanceof Element)) return;
+  convertAttrs(root);
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (n.nodeType === Node.TEXT_NODE) convertText(/** @type {Text} */ (n));
+    else convertAttrs(/** @type {Element} */ (n));
+  }
+}
+
+function setScript(/** @type {'hant'|'hans'} */ next) {
+  script = next;
+  localStorage.setItem(KEY.script, next);
+  document.documentElement.lang = next === 'hans' ? 'zh-Hans' : 'zh-Hant';
+  convertTree(document.documentElement);
+  for (const b of document.querySelectorAll('[data-script]')) b.setAttribute('aria-pressed', String(b.getAttribute('data-script') === next));
+}
+
+new MutationObserver((records) => {
+  if (script !== 'hans') return;
+  for (const r of records) {
+    if (r.type === 'childList') r.addedNodes.forEach(convertTree);
+    else if (r.type === 'characterData') convertText(/** @type {Text} */ (r.target));
+    else if (r.type === 'attributes') convertAttrs(/** @type {Element} */ (r.target));
+  }
+}).observe(document.documentElement, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ATTRS });
+
+// ---------------------------------------------------------------------------------------------
+// Page frame: script switch, who am I, sign-in form, round picker
+
+function showSignIn() {
+  const form = document.getElementById('signin');
+  if (form) form.hidden = false;
+}
+
+/**
+ * Wires the parts every page has and returns the signed-in person (or undefined: the sign-in
+ * form is then shown and the page should not load data).
+ */
+export async function initPage() {
+  for (const b of document.querySelectorAll('[data-script]')) {
+    b.addEventListener('click', () => setScript(/** @type {'hant'|'hans'} */ (b.getAttribute('data-script'))));
+  }
+  setScript(/** @type {'hant'|'hans'} */ (script));
+
+  const form = /** @type {HTMLFormElement|null} */ (document.getElementById('signin'));
+  const base = await apiBase();
+  if (form) {
+    const apiInput = /** @type {HTMLInputElement} */ (form.elements.namedItem('api'));
+    if (apiInput && base) apiInput.value = base;
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const tokenInput = /** @type {HTMLTextAreaElement} */ (form.elements.namedItem('token'));
+      const t = tokenInput.value.trim();
+      const a = apiInput.value.trim();
+      if (!a) return fieldError(apiInput, '請填寫 API 位址，例如 http://127.0.0.1:3000。');
+      fieldError(apiInput, '');
+      if (t.split('.').length !== 3) return fieldError(tokenInput, '憑證格式不正確：應為以兩個「.」分隔的三段文字（JWT）。');
+      fieldError(tokenInput, '');
+      sessionStorage.setItem(KEY.api, a.replace(/\/+$/, ''));
+      sessionStorage.setItem(KEY.token, t);
+      location.reload();
+    });
+  }
+  const me = whoAmI();
+  const who = document.getElementById('whoami');
+  if (who) {
+    who.replaceChildren();
+    if (me) {
+      who.append(
+        h('span', {}, `已登入：${me.name}（${me.roles.map((r) => ROLE_ZH[r] ?? r).join('、') || '無角色'}${me.unitCode ? `，單位 ${me.unitCode}` : ''}）`),
+        ' ',
+        h('button', { type: 'button', class: 'link', onclick: () => { signOut(); location.reload(); } }, '登出'),
+      );
+    } else {
+      who.append('未登入');
+    }
+  }
+  if (!me || !base) {
+    showSignIn();
+    return undefined;
+  }
+  return me;
+}
+
+export const ROLE_ZH = { applicant: '申報單位', reviewer: '評審', secretariat: '秘書處', approver: '審定領導' };
+
+export const ROUND_STATUS_ZH = { DRAFT: '草擬', OPEN: '徵集中', CLOSED: '已截止', SHORTLISTED: '已擬入圍名單', NOTICE: '公示中', APPROVED: '已審定' };
+export const CASE_STATUS_ZH = {
+  ELIGIBILITY_PENDING: '待資格審查', INELIGIBLE: '不符資格', REVISION_REQUESTED: '待修改', IN_REVIEW: '評審中', REVIEWED: '已評審',
+  SHORTLISTED: '入圍', NOT_SELECTED: '未入選', SELECTED: '入選', APPROVED: '已審定', WITHDRAWN: '已撤回',
+};
+export const SUBMISSION_STATUS_ZH = { UPLOADED: '已上傳，等待檢查', PARSED: '已解析，檢查中', INVALID: '未通過檢查', VALID: '通過檢查', STORED: '已收錄', SUPERSEDED: '已被新版本取代' };
+
+/**
+ * Fills the round picker (`#round`) from GET /rounds and calls `onChange` with the chosen id.
+ * @param {(roundId: string, round: any) => void} onChange
+ * @param {(round: any) => boolean} [prefer] which round to pick first when none was chosen
+ */
+export async function roundPicker(onChange, prefer = () => true) {
+  const select = /** @type {HTMLSelectElement} */ (document.getElementById('round'));
+  const { rounds } = await api('/rounds');
+  rounds.sort((/** @type {any} */ a, /** @type {any} */ b) => b.year - a.year || b.number - a.number);
+  select.replaceChildren(...rounds.map((/** @type {any} */ r) => h('option', { value: r.roundId }, `第${r.number}屆（${r.year}）${r.theme}—${ROUND_STATUS_ZH[r.status] ?? r.status}`)));
+  const saved = sessionStorage.getItem(KEY.round);
+  const initial = rounds.find((/** @type {any} */ r) => r.roundId === saved) ?? rounds.find(prefer) ?? rounds[0];
+  if (!initial) {
+    announce('目前沒有評選輪次。');
+    return;
+  }
+  select.value = initial.roundId;
+  const fire = () => {
+    sessionStorage.setItem(KEY.round, select.value);
+    onChange(select.value, rounds.find((/** @type {any} */ r) => r.roundId === select.value));
+  };
+  select.addEventListener('change', fire);
+  fire();
+}
