@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import * as OpenCC from 'opencc-js';
+import fc from 'fast-check';
+import { toHans } from '../../../src/domain/text';
+
+// The reference: the library's own converters chained, Hong Kong forms first, then Taiwan forms.
+const hk = OpenCC.Converter({ from: 'hk', to: 'cn' });
+const tw = OpenCC.Converter({ from: 'tw', to: 'cn' });
+const reference = (s: string) => tw(hk(s));
+
+describe('toHans (two-pass converter)', () => {
+  it('matches the chained library converters on the seed page and the unit registry', () => {
+    const lines = [
+      ...readFileSync('../shared/seed/announcement-round5.txt', 'utf8').split('\n'),
+      ...readFileSync('data/units/guangdong.json', 'utf8').split('\n'),
+    ];
+    const differing = lines.filter((line) => toHans(line) !== reference(line));
+    expect(differing).toEqual([]);
+  });
+
+  it('matches them on Taiwan- and Hong Kong-specific variant forms', () => {
+    for (const s of ['臺山市', '台山市', '裏面', '裡面', '着手', '綫路', '線路', '峯會', '衞生']) {
+      expect(toHans(s)).toBe(reference(s));
+    }
+  });
+
+  it('matches them on arbitrary CJK text', () => {
+    const cjk = fc.string({ unit: fc.integer({ min: 0x4e00, max: 0x9fff }).map((c) => String.fromCodePoint(c)), maxLength: 60 });
+    fc.assert(fc.property(cjk, (s) => toHans(s) === reference(s)), { numRuns: 300 });
+  });
+});
