@@ -99,3 +99,16 @@ describe('the JWT authorizer', () => {
     expect((await env.api('GET', '/rounds')).status).toBe(200);
   });
 });
+
+describe('the table stream', () => {
+  it('reaches the publisher through the mapping, with the filter dropping items that are not rounds or cases', async () => {
+    const stats = await env.waitFor(
+      async () => env.cloud.stats(),
+      (s) => Object.values(s.streams).some((m) => m.delivered + m.deadLettered > 0 && m.filteredOut > 0),
+      'stream records to be delivered and filtered',
+    );
+    const [mapping] = Object.values(stats.streams);
+    expect(mapping!.filteredOut).toBeGreaterThan(0); // submissions, tasks, audit entries, outbox
+    expect(stats.functions.publisher!.invocations).toBeGreaterThan(0);
+  });
+});
