@@ -6,6 +6,15 @@ const UNITS = ['', '十', '百', '千'];
 /** 1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 105 → 一百零五, 1000 → 一千; up to 9999, larger as digits. */
 export function chineseNumeral(n: number): string {
   if (!Number.isInteger(n) || n < 0 || n > 9999) return String(n);
+  // every page of a round spells the same few numbers: spell each once
+  let spelled = NUMERALS[n];
+  if (spelled === undefined) spelled = NUMERALS[n] = spellNumeral(n);
+  return spelled;
+}
+
+const NUMERALS: string[] = [];
+
+function spellNumeral(n: number): string {
   if (n === 0) return DIGITS[0]!;
   const digits = String(n).split('').map(Number);
   let out = '';

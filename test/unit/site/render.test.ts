@@ -297,3 +297,20 @@ describe('renderSite', () => {
     expect(fileText(site, sitePaths.robots)).toBe(`User-agent: *\nAllow: /\nSitemap: ${BASE}sitemap.xml\n`);
   });
 });
+
+describe('relativeUrl agrees with a segment-by-segment reference', () => {
+  // the straightforward definition the fast version must keep
+  const reference = (from: string, to: string) => {
+    const fromDirs = from.split('/').slice(0, -1);
+    const toParts = to.split('/');
+    let common = 0;
+    while (common < fromDirs.length && common < toParts.length - 1 && fromDirs[common] === toParts[common]) common++;
+    return '../'.repeat(fromDirs.length - common) + toParts.slice(common).join('/');
+  };
+  it('on generated site paths', async () => {
+    const fc = (await import('fast-check')).default;
+    const segment = fc.constantFrom('a', 'ab', 'b', 'hant', 'hans', 'rounds', 'r1', 'r10', 'cases', 'x.html', 'index.html');
+    const path = fc.array(segment, { minLength: 1, maxLength: 5 }).map((p) => p.join('/'));
+    fc.assert(fc.property(path, path, (from, to) => relativeUrl(from, to) === reference(from, to)), { numRuns: 2000 });
+  });
+});
