@@ -10,6 +10,7 @@ import { uploadDossier } from '../support/upload';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const ROUND_ID = 'round-5';
 const DOSSIER = /\.(docx|zip|md|markdown|txt|json)$/i;
+const isDossier = (f: string) => DOSSIER.test(f) && !/^readme\./i.test(f);
 
 interface SeedCase {
   number: number;
@@ -78,12 +79,12 @@ function charter(theme: string, now: Date) {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(what: string, timeoutMs: number, step: () => Promise<T | undefined>): Promise<T> {
+async function until<T>(what: string | (() => string), timeoutMs: number, step: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await step();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new CliError(`the demo timed out waiting for: ${what}`, EXIT.usage, 'run `casebook executions` and `casebook history EXECUTION` against the same --data-dir to see where the workflow stopped');
+    if (Date.now() > deadline) throw new CliError(`the demo timed out waiting for: ${typeof what === 'string' ? what : what()}`, EXIT.usage, 'run `casebook executions` and `casebook history EXECUTION` against the same --data-dir to see where the workflow stopped');
     await sleep(400);
   }
 }
@@ -123,9 +124,9 @@ export function register(program: Command): void {
         return r.unit.code;
       };
       const demoDir = join(ROOT, 'data/demo');
-      const files = existsSync(demoDir) ? readdirSync(demoDir).filter((f) => DOSSIER.test(f)).sort() : [];
+      const files = existsSync(demoDir) ? readdirSync(demoDir).filter(isDossier).sort() : [];
       const brokenDir = join(demoDir, 'broken');
-      const broken = existsSync(brokenDir) ? readdirSync(brokenDir).filter((f) => DOSSIER.test(f)).sort() : [];
+      const broken = existsSync(brokenDir) ? readdirSync(brokenDir).filter((f) => !/^readme\./i.test(f)).sort() : [];
       if (files.length !== seedCases.length) {
         throw new CliError(`data/demo holds ${files.length} dossiers; the demo needs ${seedCases.length}, one per selected case in the page's order`, EXIT.usage, 'generate them with `npm run demo-data`');
       }
@@ -147,6 +148,8 @@ export function register(program: Command): void {
         const reviewers = await Promise.all(PANEL.map(async (p) => ({ id: p.id, client: await as(reviewerIdentity(p.id, p.name)) })));
 
         // 1. the office opens the round (a rerun on the same data dir finds it already there)
+        let uploaded = 0;
+        const refused: string[] = [];
         const existing = await office.get<{ rounds: { roundId: string; status: string }[] }>('/rounds');
         if (!existing.rounds.some((r) => r.roundId === ROUND_ID)) {
           await office.post('/rounds', { roundId: ROUND_ID, charter: charter(theme, new Date()) });
@@ -161,19 +164,29 @@ export function register(program: Command): void {
           const bar = !g.json && process.stderr.isTTY ? new SingleBar({ format: 'submitting [{bar}] {value}/{total}', stream: process.stderr }, Presets.shades_classic) : undefined;
           bar?.start(uploads.length, 0);
           for (const [i, u] of uploads.entries()) {
-            await uploadDossier(await as(applicantIdentity(u.unit)), ROUND_ID, u.path);
+            try {
+              await uploadDossier(await as(applicantIdentity(u.unit)), ROUND_ID, u.path);
+              uploaded += 1;
+            } catch (err) {
+              // a broken file the API refuses outright (say a .doc) shows its error here
+              if (!(err instanceof CliError) || !u.path.startsWith(brokenDir)) throw err;
+              refused.push(`${u.path.slice(demoDir.length + 1)}: ${err.message.split('\n')[0]}`);
+            }
             bar?.update(i + 1);
           }
           bar?.stop();
           say(`submitted ${files.length} dossiers and ${broken.length} broken ones`);
+          for (const line of refused) say(`  refused at upload: ${line}`);
         }
         const timeout = opts.timeout * 1000;
 
         // 3. validation settles: every upload is stored or rejected
-        const expected = files.length + broken.length;
-        await until('validation of every upload', timeout, async () => {
+        let lastState = '';
+        const expected = uploaded || files.length + broken.length - refused.length;
+        await until(() => `validation of every upload (${lastState})`, timeout, async () => {
           const { submissions } = await office.get<{ submissions: { status: string }[] }>(`/rounds/${ROUND_ID}/submissions`);
           const settled = submissions.filter((s) => ['STORED', 'INVALID', 'SUPERSEDED'].includes(s.status)).length;
+          lastState = `${submissions.length}/${expected} recorded, ${settled} settled: ${submissions.map((s) => s.status).join(' ')}`;
           return submissions.length >= expected && settled === submissions.length ? true : undefined;
         });
 
@@ -259,7 +272,8 @@ export function register(program: Command): void {
           try {
             const res = await fetch(`${cloud.endpoints.site}/`);
             const text = await res.text();
-            return res.ok && text.includes(firstTitle.slice(0, 6)) ? true : undefined;
+            // the home page lists the round (its theme) or, for a one-round site, its cases
+            return res.ok && (text.includes(theme) || text.includes(firstTitle.slice(0, 6))) ? true : undefined;
           } catch {
             return undefined;
           }
