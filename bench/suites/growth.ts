@@ -1,0 +1,96 @@
+/**
+ * Suite 6 — growth: intake and publishing at 100, 1,000 and 10,000 dossiers (quick: 10, 30, 100),
+ * each size in a fresh process; the exponent k of time ≈ c·n^k and of peak memory is fitted on
+ * log–log axes. Goal: k ≤ 1.1 (no worse than linear). The exponents have an absolute goal, so the
+ * baseline column holds 1.1 and the ratio is k / 1.1.
+ *
+ * Intake here is the intake use cases themselves (parse, validate, store-case) run one after
+ * another on DynamoDB Local with an in-memory object store — not the whole local cloud, whose
+ * 10,000-dossier run would take far longer than this machine can give a benchmark. A size whose
+ * projected time (from the growth measured so far) exceeds the budget is not run, and says so.
+ */
+import { writeFileSync } from 'node:fs';
+import { growthExponent, run, type SuiteResult } from '../lib/measure';
+import { logLogChart } from '../lib/plot';
+
+interface Point {
+  n: number;
+  ms: number;
+  peakRssBytes: number;
+}
+
+async function measureSize(kind: 'publish' | 'intake', n: number): Promise<Point> {
+  const out = await run(process.execPath, ['--import', 'tsx', 'bench/lib/growth-child.ts', kind, String(n)]);
+  const line = JSON.parse(out.stdout.trim().split('\n').pop()!) as { ms: number; peakRssBytes: number };
+  return { n, ...line };
+}
+
+async function curve(kind: 'publish' | 'intake', sizes: number[], budgetMs: number): Promise<{ points: Point[]; skipped: { n: number; projectedMs: number }[] }> {
+  const points: Point[] = [];
+  const skipped: { n: number; projectedMs: number }[] = [];
+  for (const n of sizes) {
+    const last = points[points.length - 1];
+    if (last) {
+      const k = points.length >= 2 ? Math.max(1, growthExponent(points.map((p) => ({ x: p.n, y: p.ms })))) : 1;
+      const projectedMs = last.ms * (n / last.n) ** k;
+      if (projectedMs > budgetMs) {
+        skipped.push({ n, projectedMs });
+        continue;
+      }
+    }
+    points.push(await measureSize(kind, n));
+  }
+  return { points, skipped };
+}
+
+const LABEL = { intake: 'intake (parse + validate + store-case on DynamoDB Local)', publish: 'publishing (render + write the site)' } as const;
+
+export async function runGrowth(opts: { quick: boolean }): Promise<{ results: SuiteResult[]; plots: string[] }> {
+  const sizes = opts.quick ? [10, 30, 100] : [100, 1000, 10000];
+  const budgetMs = opts.quick ? 120_000 : 15 * 60_000;
+  const curves = {
+    intake: await curve('intake', sizes, budgetMs),
+    publish: await curve('publish', sizes, budgetMs),
+  };
+  const results: SuiteResult[] = [];
+  for (const kind of ['intake', 'publish'] as const) {
+    const { points, skipped } = curves[kind];
+    const skippedText = skipped.length ? `; not run: ${skipped.map((s) => `${s.n} (projected ${(s.projectedMs / 60_000).toFixed(0)} min, over the ${(budgetMs / 60_000).toFixed(0)}-min budget)`).join(', ')}` : '';
+    for (const [what, y] of [
+      ['time', (p: Point) => p.ms],
+      ['peak memory', (p: Point) => p.peakRssBytes],
+    ] as const) {
+      const k = growthExponent(points.map((p) => ({ x: p.n, y: y(p) })));
+      results.push({
+        name: `growth of ${what}: ${LABEL[kind]}`,
+        metric: `exponent k of ${what} ≈ c·n^k over n = ${points.map((p) => p.n).join(', ')}${skippedText}; baseline = the 1.1 goal, ratio = k / 1.1`,
+        ours: k,
+        baseline: 1.1,
+        ratio: k / 1.1,
+        goal: '≤ 1.1',
+        met: Number.isFinite(k) && k <= 1.1 && skipped.length === 0,
+        detail: { points: points.map((p) => ({ n: p.n, ms: p.ms, peakRssMiB: p.peakRssBytes / 2 ** 20 })), skipped },
+      });
+    }
+  }
+  const plots = ['docs/bench-growth-time.svg', 'docs/bench-growth-memory.svg'];
+  writeFileSync(
+    plots[0]!,
+    logLogChart({
+      title: 'Growth: time against dossiers',
+      xLabel: 'dossiers',
+      yLabel: 'ms',
+      series: (['intake', 'publish'] as const).map((k) => ({ label: LABEL[k], points: curves[k].points.map((p) => ({ x: p.n, y: p.ms })) })),
+    }),
+  );
+  writeFileSync(
+    plots[1]!,
+    logLogChart({
+      title: 'Growth: peak memory against dossiers',
+      xLabel: 'dossiers',
+      yLabel: 'MiB',
+      series: (['intake', 'publish'] as const).map((k) => ({ label: LABEL[k], points: curves[k].points.map((p) => ({ x: p.n, y: p.peakRssBytes / 2 ** 20 })) })),
+    }),
+  );
+  return { results, plots };
+}
