@@ -62,6 +62,7 @@ export class CasebookStack extends Stack {
       functionFailures,
       allowedOrigins: consoleOrigins,
     });
+    const apiSource = params.siteDomain ? this.api.url : `https://*.execute-api.${this.region}.${this.urlSuffix}`;
     this.publication = new Publication(this, 'Publication', {
       store: this.store,
       functionFailures,
@@ -69,10 +70,8 @@ export class CasebookStack extends Stack {
       // With a custom domain the API can be named exactly; without one, CORS must name the
       // CloudFront domain, which would make the API and the distribution depend on each other,
       // so the CSP allows this region's execute-api hosts instead.
-      connectSources: [
-        params.siteDomain ? this.api.url : `https://*.execute-api.${this.region}.${this.urlSuffix}`,
-        this.api.cognitoEndpoint,
-      ],
+      connectSources: [apiSource, this.api.cognitoEndpoint],
+      formActions: [apiSource],
       apiUrl: this.api.url,
       siteDomain: params.siteDomain,
       certificateArn: params.certificateArn,

@@ -56,8 +56,12 @@ export const DIRECTORY_INDEX_FUNCTION = `function handler(event) {
   return request;
 }`;
 
-/** The Content-Security-Policy: nothing inline, nothing from elsewhere but the API (and Cognito) for the console. */
-export function contentSecurityPolicy(connectSources: string[]): string {
+/**
+ * The Content-Security-Policy: nothing inline, nothing from elsewhere but the API (and Cognito)
+ * for the console; forms may post only to the site and the API (the public-notice page's
+ * objection form posts to the API without JavaScript).
+ */
+export function contentSecurityPolicy(connectSources: string[], formActions: string[] = []): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
@@ -67,7 +71,7 @@ export function contentSecurityPolicy(connectSources: string[]): string {
     `connect-src 'self' ${connectSources.join(' ')}`.trim(),
     "object-src 'none'",
     "base-uri 'self'",
-    "form-action 'self'",
+    `form-action 'self' ${formActions.join(' ')}`.trim(),
     "frame-ancestors 'none'",
     'upgrade-insecure-requests',
   ].join('; ');
@@ -79,6 +83,8 @@ export interface PublicationProps {
   readonly accessLogs: Bucket;
   /** Origins the console may call (the API and Cognito endpoints), for `connect-src`. */
   readonly connectSources: string[];
+  /** Origins forms may post to (the API, for the objection form), for `form-action`. */
+  readonly formActions: string[];
   /** The HTTP API's base URL: the notice page's objection form posts there (API_BASE_URL). */
   readonly apiUrl: string;
   /** Custom domain; requires `certificateArn` (an ACM certificate in us-east-1). */
@@ -118,7 +124,7 @@ export class Publication extends Construct {
     const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'casebook: strict CSP, HSTS, no framing, no sniffing',
       securityHeadersBehavior: {
-        contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy(props.connectSources), override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy(props.connectSources, props.formActions), override: true },
         strictTransportSecurity: {
           accessControlMaxAge: Duration.days(730),
           includeSubdomains: true,

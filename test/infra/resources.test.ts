@@ -158,6 +158,8 @@ describe('publication', () => {
     expect(csp).not.toContain('unsafe-inline');
     expect(csp).not.toContain('unsafe-eval');
     expect(csp).toContain('connect-src');
+    // the public-notice page's objection form posts to the API, and nowhere else
+    expect(csp).toContain("form-action 'self' https://*.execute-api.");
     expect(security.StrictTransportSecurity).toMatchObject({ AccessControlMaxAgeSec: 730 * 86400, IncludeSubdomains: true, Override: true });
     expect(security.FrameOptions.FrameOption).toBe('DENY');
   });
