@@ -250,15 +250,18 @@ async function boot(
 }
 
 /**
- * The deployed CSP lets pages connect to the API's execute-api domain; locally the API has its own
- * origin, which is added to `connect-src` (the only header the local site changes).
+ * The deployed CSP lets pages connect (the console) and post forms (the objection form) to the
+ * API's execute-api domain; locally the API has its own origin, which is added to `connect-src`
+ * and `form-action` (the only change the local site makes to the headers).
  */
 function withLocalApiInCsp(headers: Record<string, string>, apiOrigin: string): Record<string, string> {
   const csp = headers['content-security-policy'];
   if (!csp) return headers;
   const directives = csp.split(';').map((d) => d.trim());
-  const at = directives.findIndex((d) => d.startsWith('connect-src'));
-  if (at >= 0) directives[at] = `${directives[at]} ${apiOrigin}`;
-  else directives.push(`connect-src 'self' ${apiOrigin}`);
+  for (const name of ['connect-src', 'form-action']) {
+    const at = directives.findIndex((d) => d.startsWith(`${name} `) || d === name);
+    if (at >= 0) directives[at] = `${directives[at]} ${apiOrigin}`;
+    else directives.push(`${name} 'self' ${apiOrigin}`);
+  }
   return { ...headers, 'content-security-policy': directives.join('; ') };
 }
