@@ -335,7 +335,15 @@ async function exportSite(env: Record<string, string>, dir: string): Promise<num
     const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
     for (const o of page.Contents ?? []) {
       if (!o.Key || o.Key.includes('..')) continue;
-      const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key }));
+      let out;
+      try {
+        out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key }));
+      } catch (err) {
+        // the publisher may have replaced the object between the listing and the read
+        if ((err as { name?: string }).name !== 'NoSuchKey') throw err;
+        process.stderr.write(`  skipped ${o.Key}: gone since listed\n`);
+        continue;
+      }
       const target = join(dir, o.Key);
       mkdirSync(dirname(target), { recursive: true });
       writeFileSync(target, await out.Body!.transformToByteArray());
