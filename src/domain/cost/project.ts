@@ -106,3 +106,24 @@ export function projectCost(counts: RoundCounts, prices: Prices, opts: { siteVie
     ],
   };
 }
+
+/**
+ * The share of shared counts that falls to one round, by its dossiers: a data dir metered over
+ * several rounds holds one set of counts, and most of a round's work is per dossier.
+ */
+export function roundShare(counts: RoundCounts, roundDossiers: number): RoundCounts {
+  if (counts.dossiers <= 0 || roundDossiers === counts.dossiers) return { ...counts, dossiers: roundDossiers };
+  const f = roundDossiers / counts.dossiers;
+  return {
+    dossiers: roundDossiers,
+    stateTransitions: counts.stateTransitions * f,
+    lambda: counts.lambda.map((l) => ({ ...l, invocations: l.invocations * f, totalDurationMs: l.totalDurationMs * f })),
+    dynamodb: { readUnits: counts.dynamodb.readUnits * f, writeUnits: counts.dynamodb.writeUnits * f, storedBytes: counts.dynamodb.storedBytes * f },
+    s3: { putRequests: counts.s3.putRequests * f, getRequests: counts.s3.getRequests * f, storedBytes: counts.s3.storedBytes * f },
+    site: { bytes: counts.site.bytes * f, objects: counts.site.objects * f, invalidationPaths: counts.site.invalidationPaths * f },
+    apiRequests: counts.apiRequests * f,
+    emails: counts.emails * f,
+    s3Events: counts.s3Events * f,
+    logBytes: counts.logBytes * f,
+  };
+}

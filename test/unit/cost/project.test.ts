@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { projectCost, type Prices, type RoundCounts } from '../../../src/domain/cost/project';
+import { projectCost, roundShare, type Prices, type RoundCounts } from '../../../src/domain/cost/project';
 
 const prices = JSON.parse(readFileSync('data/prices/aws-2026-11-30.json', 'utf8')) as Prices;
 
@@ -46,5 +46,22 @@ describe('projectCost', () => {
 
   it('names its price date and region', () => {
     expect(projectCost(zero, prices).prices).toEqual({ date: '2026-11-30', region: 'us-east-1', currency: 'USD' });
+  });
+});
+
+describe('roundShare', () => {
+  it('gives a round its share of shared counts by dossiers, so the cost per dossier is unchanged', () => {
+    const shared: RoundCounts = { ...zero, dossiers: 400, stateTransitions: 4000, lambda: [{ name: 'parse-dossier', invocations: 400, totalDurationMs: 40_000, memoryMb: 1536 }], dynamodb: { readUnits: 800, writeUnits: 1200, storedBytes: 4000 } };
+    const share = roundShare(shared, 100);
+    expect(share.dossiers).toBe(100);
+    expect(share.stateTransitions).toBe(1000);
+    expect(share.lambda[0]).toMatchObject({ invocations: 100, totalDurationMs: 10_000, memoryMb: 1536 });
+    expect(share.dynamodb).toEqual({ readUnits: 200, writeUnits: 300, storedBytes: 1000 });
+    expect(projectCost(share, prices).perThousandDossiersUsd).toBeCloseTo(projectCost(shared, prices).perThousandDossiersUsd, 9);
+  });
+
+  it('leaves the counts whole when the data dir held only this round', () => {
+    const only: RoundCounts = { ...zero, dossiers: 50, stateTransitions: 700 };
+    expect(roundShare(only, 50)).toEqual(only);
   });
 });
