@@ -1,5 +1,5 @@
 /** Writes bench/results.json and the Markdown table in docs/benchmarks.md. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import type { SuiteResult } from './measure';
 
@@ -19,7 +19,11 @@ export function machineInfo(): BenchReport['machine'] {
 
 const fmt = (n: number) => (Number.isFinite(n) ? (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 1 ? n.toFixed(2) : n.toPrecision(3)) : String(n));
 
-export function writeReport(report: BenchReport, paths = { json: 'bench/results.json', markdown: 'docs/benchmarks.md' }): void {
+/**
+ * `paths.findings` (default bench/findings.md), when present, is appended under the table: the
+ * reasons behind the misses, written by whoever profiled them, kept beside the numbers.
+ */
+export function writeReport(report: BenchReport, paths: { json: string; markdown: string; findings?: string } = { json: 'bench/results.json', markdown: 'docs/benchmarks.md', findings: 'bench/findings.md' }): void {
   mkdirSync('bench', { recursive: true });
   mkdirSync('docs', { recursive: true });
   writeFileSync(paths.json, `${JSON.stringify(report, null, 2)}\n`);
@@ -40,5 +44,6 @@ export function writeReport(report: BenchReport, paths = { json: 'bench/results.
     ...report.plots.map((p) => `![${p}](${p.replace(/^docs\//, '')})`),
     '',
   ];
+  if (paths.findings && existsSync(paths.findings)) lines.push(readFileSync(paths.findings, 'utf8').trimEnd(), '');
   writeFileSync(paths.markdown, lines.join('\n'));
 }

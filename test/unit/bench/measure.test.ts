@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { growthExponent, median } from '../../../bench/lib/measure';
@@ -69,5 +69,20 @@ describe('writeReport', () => {
     expect(md).toMatch(/\| publishing: 1000 cases \| speed-up \| 120 \| 900 \| 7\.50 \| ≥ 5× \| yes \|/);
     expect(md).toMatch(/\| broken suite \| suite failed to run \| NaN \| NaN \| NaN \| ≥ 3× \| \*\*no\*\* \|/);
     expect(md).toContain('![docs/bench-growth-time.svg](bench-growth-time.svg)');
+  });
+});
+
+describe('writeReport findings', () => {
+  it('appends the findings file under the table when there is one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'casebook-report-'));
+    const findings = join(dir, 'findings.md');
+    writeFileSync(findings, '## Why goals were missed\n\nThe audit chain is one key.\n');
+    const paths = { json: join(dir, 'r.json'), markdown: join(dir, 'b.md'), findings };
+    writeReport({ machine: { cpus: 'c', cores: 1, memoryGiB: 1 }, node: 'v24', date: 'd', quick: true, suites: [], plots: [] }, paths);
+    const md = readFileSync(paths.markdown, 'utf8');
+    expect(md).toContain('quick run');
+    expect(md.indexOf('## Why goals were missed')).toBeGreaterThan(md.indexOf('| suite |'));
+    writeReport({ machine: { cpus: 'c', cores: 1, memoryGiB: 1 }, node: 'v24', date: 'd', quick: true, suites: [], plots: [] }, { ...paths, findings: join(dir, 'absent.md') });
+    expect(readFileSync(paths.markdown, 'utf8')).not.toContain('Why goals were missed');
   });
 });
