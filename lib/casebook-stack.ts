@@ -70,7 +70,8 @@ export class CasebookStack extends Stack {
       // With a custom domain the API can be named exactly; without one, CORS must name the
       // CloudFront domain, which would make the API and the distribution depend on each other,
       // so the CSP allows this region's execute-api hosts instead.
-      connectSources: [apiSource, this.api.cognitoEndpoint],
+      // the console PUTs dossiers straight to the bucket through presigned URLs
+      connectSources: [apiSource, this.api.cognitoEndpoint, `https://${this.intake.bucket.bucketRegionalDomainName}`],
       formActions: [apiSource],
       apiUrl: this.api.url,
       siteDomain: params.siteDomain,

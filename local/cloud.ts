@@ -195,7 +195,7 @@ async function boot(
           s3Endpoint: s3.endpoint,
           credentials: S3RVER_CREDENTIALS,
           bucket: siteBucket,
-          headers: withLocalApiInCsp(topology.siteHeaders, `http://127.0.0.1:${apiPort}`),
+          headers: withLocalApiInCsp(topology.siteHeaders, `http://127.0.0.1:${apiPort}`, new URL(s3.endpoint).origin),
           indexDocument: topology.siteIndexDocument,
           consoleDir: join(PROJECT_ROOT, 'console'),
           port: sitePort,
@@ -251,17 +251,20 @@ async function boot(
 
 /**
  * The deployed CSP lets pages connect (the console) and post forms (the objection form) to the
- * API's execute-api domain; locally the API has its own origin, which is added to `connect-src`
- * and `form-action` (the only change the local site makes to the headers).
+ * API's execute-api domain and PUT to the dossier bucket; locally the API and S3 have their own
+ * origins, which are added to `connect-src` and `form-action` (the only change the local site
+ * makes to the headers).
  */
-function withLocalApiInCsp(headers: Record<string, string>, apiOrigin: string): Record<string, string> {
+function withLocalApiInCsp(headers: Record<string, string>, apiOrigin: string, s3Origin: string): Record<string, string> {
   const csp = headers['content-security-policy'];
   if (!csp) return headers;
   const directives = csp.split(';').map((d) => d.trim());
-  for (const name of ['connect-src', 'form-action']) {
+  // the console also PUTs dossiers to presigned URLs, which point at the local S3 here
+  const added: Record<string, string> = { 'connect-src': `${apiOrigin} ${s3Origin}`, 'form-action': apiOrigin };
+  for (const [name, origins] of Object.entries(added)) {
     const at = directives.findIndex((d) => d.startsWith(`${name} `) || d === name);
-    if (at >= 0) directives[at] = `${directives[at]} ${apiOrigin}`;
-    else directives.push(`${name} 'self' ${apiOrigin}`);
+    if (at >= 0) directives[at] = `${directives[at]} ${origins}`;
+    else directives.push(`${name} 'self' ${origins}`);
   }
   return { ...headers, 'content-security-policy': directives.join('; ') };
 }

@@ -16,7 +16,8 @@ const TYPES = {
   json: 'application/json',
 };
 const MAX_BYTES = 20 * 1024 * 1024;
-const DONE = new Set(['VALID', 'INVALID', 'STORED', 'SUPERSEDED']);
+// VALID is a passing state: the case is stored (or the upload rejected) right after validation
+const DONE = new Set(['INVALID', 'STORED', 'SUPERSEDED']);
 
 /** The dossier's fields in the order of the official template, with their Chinese names. */
 const FIELDS = [
@@ -129,8 +130,14 @@ form.addEventListener('submit', async (e) => {
 async function poll(/** @type {string} */ submissionId) {
   let wait = 500;
   for (let i = 0; i < 90; i++) {
-    const s = await api(`/rounds/${encodeURIComponent(roundId)}/submissions/${encodeURIComponent(submissionId)}`);
-    if (DONE.has(s.status)) return s;
+    let s;
+    try {
+      s = await api(`/rounds/${encodeURIComponent(roundId)}/submissions/${encodeURIComponent(submissionId)}`);
+    } catch (err) {
+      // the submission is recorded when the pipeline picks the upload up, a moment after the PUT
+      if (!(err instanceof ApiProblem && err.status === 404)) throw err;
+    }
+    if (s && DONE.has(s.status)) return s;
     await new Promise((r) => setTimeout(r, wait));
     wait = Math.min(2000, wait * 1.5);
   }

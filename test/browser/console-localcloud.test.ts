@@ -55,11 +55,9 @@ describe('console on the local cloud', () => {
     await context.close();
   });
 
-  // Blocked outside the console: the site's CSP connect-src lists the API but not the dossier
-  // bucket, so the browser refuses the presigned PUT (local/cloud.ts withLocalApiInCsp must add
-  // the S3 endpoint; lib/casebook-stack.ts connectSources the bucket's regional endpoint).
-  // Remove `.skip` once they do; it then drives the upload to a stored case.
-  it.skip('uploads a dossier through the applicant page and shows it stored', async () => {
+  // The site's CSP must let the console PUT to the dossier bucket (connect-src names it, on AWS
+  // and locally), and the report must wait for the case to be stored, not just validated.
+  it('uploads a dossier through the applicant page and shows it stored', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     const cspErrors = watch(page);
