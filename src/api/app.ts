@@ -10,9 +10,13 @@ import * as submissions from '../usecases/api/submissions';
 import * as cases from '../usecases/api/cases';
 import * as tasks from '../usecases/api/tasks';
 import * as office from '../usecases/api/office';
-import { dashboard } from '../usecases/api/dashboard';
+import { dashboard, dashboardHtml } from '../usecases/api/dashboard';
+import { sitePaths } from '../domain/site/paths';
+import { SCRIPTS } from '../domain/model';
+import { bilingualHtml, esc, HTML_CONTENT_TYPE, HTML_HEADERS, htmlPage } from './html';
 import { openApiDocument } from './openapi';
-import type { Handlers } from './router';
+import { siteRedirect } from './redirect';
+import type { HtmlErrorLink, Handlers, RequestContext, Reply } from './router';
 import * as s from './schemas';
 
 const taskStatusQuery = z.enum(TASK_STATUSES).optional();
@@ -36,7 +40,10 @@ export function buildHandlers(deps: ApiDeps): Handlers {
     'POST /rounds/{roundId}/proceed': async (req) => ({
       body: await rounds.proceedRound(deps, req.requireActor(), p(req, 'roundId'), req.body(s.proceedSchema)),
     }),
-    'GET /rounds/{roundId}/dashboard': async (req) => ({ body: await dashboard(deps, req.requireActor(), p(req, 'roundId')) }),
+    'GET /rounds/{roundId}/dashboard': async (req) =>
+      req.wantsHtml
+        ? { contentType: HTML_CONTENT_TYPE, headers: { ...HTML_HEADERS, vary: 'Accept' }, body: await dashboardHtml(deps, req.requireActor(), p(req, 'roundId')) }
+        : { headers: { vary: 'Accept' }, body: await dashboard(deps, req.requireActor(), p(req, 'roundId')) },
     'POST /rounds/{roundId}/submissions': async (req) => ({
       status: 201,
       body: await submissions.startSubmission(deps, req.requireActor(), p(req, 'roundId'), req.body(s.startSubmissionSchema)),
@@ -66,10 +73,8 @@ export function buildHandlers(deps: ApiDeps): Handlers {
       // the shape depends on the task's kind: the workflow use case checks it against the kind
       return { body: await tasks.decide(deps, actor, p(req, 'taskId'), req.rawBody ?? {}) };
     },
-    'POST /rounds/{roundId}/objections': async (req) => ({
-      status: 201,
-      body: await office.fileObjection(deps, p(req, 'roundId'), req.body(s.fileObjectionSchema)),
-    }),
+    'POST /rounds/{roundId}/objections': async (req) =>
+      req.isForm ? objectionFormPost(deps, req) : { status: 201, body: await office.fileObjection(deps, p(req, 'roundId'), req.body(s.fileObjectionSchema)) },
     'GET /rounds/{roundId}/objections': async (req) => ({ body: await office.listObjections(deps, req.requireActor(), p(req, 'roundId')) }),
     'GET /outbox': async (req) => ({ body: await office.listOutbox(deps, req.requireActor(), req.query.status) }),
     'POST /outbox/{notificationId}/release': async (req) => ({
@@ -80,5 +85,59 @@ export function buildHandlers(deps: ApiDeps): Handlers {
       body: await office.exportAudit(deps, req.requireActor(), p(req, 'roundId')),
     }),
     'GET /rounds/{roundId}/audit/verify': async (req) => ({ body: await office.verifyAudit(deps, req.requireActor(), p(req, 'roundId')) }),
+  };
+}
+
+/**
+ * The public notice page's form, posted by a browser without JavaScript: the same checks as the
+ * JSON route, then back to the site's "received" page (303, so a reload does not post again)
+ * when that page is ours, or a small page saying the objection was received.
+ */
+async function objectionFormPost(deps: ApiDeps, req: RequestContext): Promise<Reply> {
+  const form = req.body(s.fileObjectionFormSchema);
+  const filed = await office.fileObjection(deps, req.params.roundId ?? '', {
+    caseId: form.caseId,
+    text: form.text,
+    ...(form.contact ? { contact: form.contact } : {}),
+  });
+  const target = siteRedirect(form.returnTo, deps.siteBaseUrl);
+  if (target) {
+    return {
+      status: 303,
+      contentType: HTML_CONTENT_TYPE,
+      headers: { ...HTML_HEADERS, location: target },
+      body: htmlPage({ title: '異議已收到', main: `<h1>異議已收到</h1>\n<p><a href="${esc(target)}">繼續</a></p>` }),
+    };
+  }
+  const back = noticePageLink(deps, req.params.roundId ?? '', form.script);
+  return {
+    status: 201,
+    contentType: HTML_CONTENT_TYPE,
+    headers: HTML_HEADERS,
+    body: htmlPage({
+      title: '異議已收到',
+      main:
+        `<h1>異議已收到</h1>\n` +
+        bilingualHtml({
+          zh: `您的異議已登記（編號 ${filed.objectionId}，時間 ${filed.filedAt}），辦公室會在公示期後處理。`,
+          en: `Your objection was filed (number ${filed.objectionId}, at ${filed.filedAt}); the office rules on it after the notice period.`,
+        }) +
+        (back ? `\n<p><a href="${esc(back.href)}">${esc(back.label)}</a></p>` : ''),
+    }),
+  };
+}
+
+/** The round's notice page on the public site, when the site's address is known. */
+function noticePageLink(deps: ApiDeps, roundId: string, script: unknown): { href: string; label: string } | undefined {
+  if (!deps.siteBaseUrl || !roundId) return undefined;
+  const sc = (SCRIPTS as readonly unknown[]).includes(script) ? (script as (typeof SCRIPTS)[number]) : 'hant';
+  return { href: `${deps.siteBaseUrl.replace(/\/+$/, '')}/${sitePaths.round(sc, roundId)}`, label: sc === 'hans' ? '返回公示页面' : '返回公示頁面' };
+}
+
+/** Where an HTML error page points back to, per route. */
+export function htmlErrorLinks(deps: ApiDeps): Record<string, HtmlErrorLink> {
+  return {
+    'POST /rounds/{roundId}/objections': (req) =>
+      noticePageLink(deps, req.params.roundId ?? '', (req.rawBody as { script?: unknown } | undefined)?.script),
   };
 }

@@ -48,6 +48,12 @@ export const invalidInput = (issues: Issue[]) =>
 export const badJson = () =>
   new ApiError(400, 'INVALID_JSON', { zh: '請求內容不是有效的 JSON。', en: 'The request body is not valid JSON.' });
 
+export const unsupportedMediaType = () =>
+  new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', {
+    zh: '此介面只接受 JSON 格式的請求內容。',
+    en: 'This route accepts a JSON body only.',
+  });
+
 export const conflict = (code: string, message: Bilingual) => new ApiError(409, code, message);
 export const gone = (code: string, message: Bilingual) => new ApiError(410, code, message);
 export const wrongState = (code: string, message: Bilingual) => new ApiError(422, code, message);

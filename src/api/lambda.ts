@@ -5,7 +5,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Issue } from '../domain/model';
 import { StoreError } from '../store/errors';
-import { buildHandlers } from './app';
+import { buildHandlers, htmlErrorLinks } from './app';
 import { ApiError } from './errors';
 import { productionDeps } from './production';
 import { createRouter, type HttpEvent, type HttpResult } from './router';
@@ -29,12 +29,16 @@ export function mapKnownError(err: unknown): ApiError | undefined {
 export function createHttpHandler(fn: RouteSpec['fn']): (event: HttpEvent) => Promise<HttpResult> {
   let route: ((event: HttpEvent) => Promise<HttpResult>) | undefined;
   return (event) => {
-    route ??= createRouter({
-      fn,
-      handlers: buildHandlers(productionDeps()),
-      mapError: mapKnownError,
-      onUnexpected: (err) => logger.error('unexpected error', err as Error),
-    });
+    if (!route) {
+      const deps = productionDeps();
+      route = createRouter({
+        fn,
+        handlers: buildHandlers(deps),
+        errorLinks: htmlErrorLinks(deps),
+        mapError: mapKnownError,
+        onUnexpected: (err) => logger.error('unexpected error', err as Error),
+      });
+    }
     return route(event);
   };
 }

@@ -16,6 +16,10 @@ interface Contract {
   contentType?: string;
   /** Error statuses the route can return besides 400/401/500. */
   errors?: number[];
+  /** The same request as an HTML form post (routes with `form`). */
+  formRequest?: ZodType;
+  /** Other success statuses, e.g. 303 to the site after a form post. */
+  alsoStatus?: Record<number, string>;
 }
 
 export const CONTRACT: Record<string, Contract> = {
@@ -39,7 +43,14 @@ export const CONTRACT: Record<string, Contract> = {
   'GET /tasks': { response: s.taskListSchema },
   'GET /tasks/{taskId}': { response: s.taskViewSchema, errors: [403, 404] },
   'POST /tasks/{taskId}/decision': { request: s.decisionBodySchema, response: s.decisionResultSchema, errors: [403, 404, 409, 410, 422] },
-  'POST /rounds/{roundId}/objections': { request: s.fileObjectionSchema, response: s.objectionFiledSchema, status: 201, errors: [404, 422] },
+  'POST /rounds/{roundId}/objections': {
+    request: s.fileObjectionSchema,
+    formRequest: s.fileObjectionFormSchema,
+    response: s.objectionFiledSchema,
+    status: 201,
+    errors: [404, 415, 422],
+    alsoStatus: { 303: 'Form post: back to `returnTo` when it is a page under the public site (SITE_BASE_URL)' },
+  },
   'GET /rounds/{roundId}/objections': { response: s.objectionListSchema, errors: [403, 404] },
   'GET /outbox': { response: s.outboxSchema, errors: [403] },
   'POST /outbox/{notificationId}/release': { response: s.notificationSchema, errors: [403, 404, 409] },
@@ -54,6 +65,7 @@ const ERROR_TEXT: Record<number, string> = {
   404: 'Not found (or not visible to the caller)',
   409: 'Already decided or conflicting state',
   410: 'Expired',
+  415: 'A form body on a route that takes JSON only',
   422: 'Wrong state of the round, case or task',
   500: 'Internal error',
 };
@@ -73,7 +85,8 @@ export function openApiDocument(): Record<string, unknown> {
     const key = routeKeyOf(route);
     const c = CONTRACT[key];
     if (!c) throw new Error(`no contract for ${key}`);
-    const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const params: Record<string, unknown>[] = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    if (route.html) params.push({ name: 'format', in: 'query', required: false, schema: { type: 'string', enum: ['json', 'html'] } });
     const errorResponses = Object.fromEntries(
       [400, ...(route.auth === 'jwt' ? [401] : []), ...(c.errors ?? []), 500].map((st) => [
         String(st),
@@ -85,12 +98,28 @@ export function openApiDocument(): Record<string, unknown> {
       summary: route.summary,
       ...(route.auth === 'jwt' ? { security: [{ cognito: [] }] } : { security: [] }),
       ...(params.length ? { parameters: params } : {}),
-      ...(c.request ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(c.request) } } } } : {}),
+      ...(c.request
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                'application/json': { schema: schemaOf(c.request) },
+                ...(route.form && c.formRequest ? { 'application/x-www-form-urlencoded': { schema: schemaOf(c.formRequest) } } : {}),
+              },
+            },
+          }
+        : {}),
       responses: {
         [String(c.status ?? 200)]: {
-          description: 'Success',
-          content: { [c.contentType ?? 'application/json']: { schema: schemaOf(c.response) } },
+          description: route.html ? 'Success (JSON; an HTML page with Accept: text/html or ?format=html)' : 'Success',
+          content: {
+            [c.contentType ?? 'application/json']: { schema: schemaOf(c.response) },
+            ...(route.html || route.form ? { 'text/html': { schema: { type: 'string' } } } : {}),
+          },
         },
+        ...Object.fromEntries(
+          Object.entries(c.alsoStatus ?? {}).map(([st, description]) => [st, { description, headers: { Location: { schema: { type: 'string' } } } }]),
+        ),
         ...errorResponses,
       },
       'x-casebook-function': route.fn,

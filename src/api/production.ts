@@ -36,6 +36,7 @@ export function productionDeps(): ApiDeps {
     decide: decideWithWorkflow,
     now: () => new Date(),
     newId: () => randomUUID(),
+    siteBaseUrl: config.siteBaseUrl,
   };
   return deps;
 }

@@ -9,7 +9,8 @@
 import type { ZodType } from 'zod';
 import type { Actor } from '../domain/model';
 import { actorFromClaims, type Claims } from './auth';
-import { ApiError, badJson, errorBody, invalidInput, routeNotFound, unauthenticated } from './errors';
+import { ApiError, badJson, errorBody, invalidInput, routeNotFound, unauthenticated, unsupportedMediaType } from './errors';
+import { errorPage, HTML_CONTENT_TYPE, HTML_HEADERS, prefersHtml } from './html';
 import { ROUTES, type RouteSpec } from './routes';
 import { zodIssues } from './validation';
 
@@ -40,8 +41,14 @@ export interface RequestContext {
   actor: Actor | undefined;
   params: Record<string, string>;
   query: Record<string, string>;
-  /** Parsed JSON body (undefined when there is none). */
+  /** Request headers, names in lower case. */
+  headers: Record<string, string>;
+  /** Parsed JSON body, or the fields of a form post (undefined when there is none). */
   rawBody: unknown;
+  /** The body came from an HTML form (only on routes with `form`): answer for a browser. */
+  isForm: boolean;
+  /** The caller asked for HTML (only on routes with `html`). */
+  wantsHtml: boolean;
   /** Parse the body with a schema; a mismatch becomes a 400 naming each field. */
   body<T>(schema: ZodType<T>): T;
   /** The caller, or a 401 when there is none. */
@@ -57,6 +64,9 @@ export interface Reply {
 }
 
 export type RouteHandler = (req: RequestContext) => Promise<Reply>;
+
+/** How a route shows its errors to a browser: the error page's way back, if any. */
+export type HtmlErrorLink = (req: { params: Record<string, string>; rawBody: unknown }) => { href: string; label: string } | undefined;
 export type RouteKey = `${RouteSpec['method']} ${string}`;
 export type Handlers = Record<string, RouteHandler>;
 
@@ -106,28 +116,46 @@ export interface RouterOptions {
   onUnexpected?: (err: unknown) => void;
   /** Maps errors thrown by other layers (store, workflow) to ApiErrors. */
   mapError?: (err: unknown) => ApiError | undefined;
+  /** Per route key: the link back on an HTML error page (form posts from the public site). */
+  errorLinks?: Record<string, HtmlErrorLink>;
 }
+
+const FORM_TYPE = 'application/x-www-form-urlencoded';
 
 export function createRouter(opts: RouterOptions): (event: HttpEvent) => Promise<HttpResult> {
   return async (event) => {
     const method = event.requestContext.http.method.toUpperCase();
     const path = event.rawPath || event.requestContext.http.path || '/';
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = v;
+    const query: Record<string, string> = {};
+    for (const [k, v] of Object.entries(event.queryStringParameters ?? {})) if (v !== undefined) query[k] = v;
+    const isFormBody = (headers['content-type'] ?? '').toLowerCase().split(';')[0]!.trim() === FORM_TYPE;
+    // errors answer in HTML only where the route speaks HTML to a browser
+    let htmlErrors: { params: Record<string, string>; rawBody: unknown; key: string } | undefined;
     try {
       const matched = matchRoute(method, path);
       if (!matched || matched.route.fn !== opts.fn) throw routeNotFound(method, path);
-      const handler = opts.handlers[routeKeyOf(matched.route)];
+      const key = routeKeyOf(matched.route);
+      const handler = opts.handlers[key];
       if (!handler) throw routeNotFound(method, path);
+      const isForm = isFormBody && matched.route.form === true;
+      const wantsHtml = matched.route.html === true && prefersHtml(headers.accept, query.format);
+      if (isForm || wantsHtml) htmlErrors = { params: matched.params, rawBody: undefined, key };
       const actor = actorFromClaims(event.requestContext.authorizer?.jwt?.claims);
       if (matched.route.auth === 'jwt' && !actor) throw unauthenticated();
-      const rawBody = parseBody(event);
-      const query: Record<string, string> = {};
-      for (const [k, v] of Object.entries(event.queryStringParameters ?? {})) if (v !== undefined) query[k] = v;
+      if (isFormBody && !isForm) throw unsupportedMediaType();
+      const rawBody = isForm ? parseForm(event) : parseBody(event);
+      if (htmlErrors) htmlErrors.rawBody = rawBody;
       const req: RequestContext = {
         route: matched.route,
         actor,
         params: { ...matched.params },
         query,
+        headers,
         rawBody,
+        isForm,
+        wantsHtml,
         body<T>(schema: ZodType<T>): T {
           const parsed = schema.safeParse(rawBody ?? {});
           if (!parsed.success) throw invalidInput(zodIssues(parsed.error));
@@ -151,6 +179,14 @@ export function createRouter(opts: RouterOptions): (event: HttpEvent) => Promise
       return json(status, reply.body ?? {}, reply.headers);
     } catch (err) {
       const apiErr = err instanceof ApiError ? err : opts.mapError?.(err);
+      if (apiErr && htmlErrors) {
+        const back = opts.errorLinks?.[htmlErrors.key]?.(htmlErrors);
+        return {
+          statusCode: apiErr.status,
+          headers: { 'content-type': HTML_CONTENT_TYPE, ...SECURITY_HEADERS, ...HTML_HEADERS },
+          body: errorPage(apiErr, back),
+        };
+      }
       if (apiErr) return json(apiErr.status, errorBody(apiErr));
       opts.onUnexpected?.(err);
       return json(500, {
@@ -163,9 +199,25 @@ export function createRouter(opts: RouterOptions): (event: HttpEvent) => Promise
   };
 }
 
-function parseBody(event: HttpEvent): unknown {
+function bodyText(event: HttpEvent): string | undefined {
   if (event.body === undefined || event.body === null || event.body === '') return undefined;
-  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+/**
+ * A form's fields as strings, the first value of a repeated name; an empty field counts as
+ * absent, as a browser sends every field of the form whether filled in or not.
+ */
+function parseForm(event: HttpEvent): Record<string, string> {
+  const fields = new Map<string, string>();
+  for (const [k, v] of new URLSearchParams(bodyText(event) ?? '')) if (!fields.has(k) && v !== '') fields.set(k, v);
+  // fromEntries defines own properties: a field named __proto__ stays a plain field
+  return Object.fromEntries(fields);
+}
+
+function parseBody(event: HttpEvent): unknown {
+  const text = bodyText(event);
+  if (text === undefined) return undefined;
   try {
     return JSON.parse(text) as unknown;
   } catch {

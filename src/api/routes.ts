@@ -16,6 +16,10 @@ export interface RouteSpec {
   fn: 'api' | 'decide';
   /** Short summary for the OpenAPI document. */
   summary: string;
+  /** Also takes an HTML form post (application/x-www-form-urlencoded) from the public site. */
+  form?: true;
+  /** Also answers as an HTML page when asked (`Accept: text/html` or `?format=html`). */
+  html?: true;
 }
 
 export const ROUTES: readonly RouteSpec[] = [
@@ -27,7 +31,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/rounds/{roundId}/open', auth: 'jwt', fn: 'api', summary: 'Open the round: freeze the charter (secretariat)' },
   { method: 'POST', path: '/rounds/{roundId}/close', auth: 'jwt', fn: 'api', summary: 'Close submissions and start round finalization (secretariat)' },
   { method: 'POST', path: '/rounds/{roundId}/proceed', auth: 'jwt', fn: 'api', summary: 'Proceed to ranking before every case is reviewed (secretariat)' },
-  { method: 'GET', path: '/rounds/{roundId}/dashboard', auth: 'jwt', fn: 'api', summary: 'Office dashboard: counts, overdue steps, charts (secretariat)' },
+  { method: 'GET', path: '/rounds/{roundId}/dashboard', auth: 'jwt', fn: 'api', summary: 'Office dashboard: counts, overdue steps, charts; an HTML page with Accept: text/html or ?format=html (secretariat)', html: true },
   { method: 'POST', path: '/rounds/{roundId}/submissions', auth: 'jwt', fn: 'api', summary: 'Start a submission: a presigned PUT URL limited in size and type (applicant)' },
   { method: 'GET', path: '/rounds/{roundId}/submissions', auth: 'jwt', fn: 'api', summary: 'List submissions (applicant: own unit; office: all)' },
   { method: 'GET', path: '/rounds/{roundId}/submissions/{submissionId}', auth: 'jwt', fn: 'api', summary: 'A submission with its validation report' },
@@ -39,7 +43,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/tasks', auth: 'jwt', fn: 'api', summary: 'My open approval steps' },
   { method: 'GET', path: '/tasks/{taskId}', auth: 'jwt', fn: 'api', summary: 'One approval step, if it is mine' },
   { method: 'POST', path: '/tasks/{taskId}/decision', auth: 'jwt', fn: 'decide', summary: 'Decide an approval step: eligibility, scores, approval, objection ruling' },
-  { method: 'POST', path: '/rounds/{roundId}/objections', auth: 'public', fn: 'api', summary: 'File an objection during the public-notice period' },
+  { method: 'POST', path: '/rounds/{roundId}/objections', auth: 'public', fn: 'api', summary: 'File an objection during the public-notice period', form: true },
   { method: 'GET', path: '/rounds/{roundId}/objections', auth: 'jwt', fn: 'api', summary: 'Objections of a round (secretariat, approver)' },
   { method: 'GET', path: '/outbox', auth: 'jwt', fn: 'api', summary: 'Notifications waiting to be released (secretariat)' },
   { method: 'POST', path: '/outbox/{notificationId}/release', auth: 'jwt', fn: 'api', summary: 'Release (send) a notification (secretariat)' },

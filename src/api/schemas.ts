@@ -244,6 +244,18 @@ export const fileObjectionSchema = z
   .strict()
   .meta({ id: 'FileObjection' });
 
+/**
+ * The public notice page's form: the same fields, plus the page's script and where to send the
+ * browser afterwards. Unknown fields are dropped rather than refused: a browser posts them all.
+ */
+export const fileObjectionFormSchema = fileObjectionSchema
+  .extend({
+    script: z.enum(SCRIPTS).optional(),
+    returnTo: z.string().max(2000).optional(),
+  })
+  .strip()
+  .meta({ id: 'FileObjectionForm' });
+
 export const objectionFiledSchema = z.object({ objectionId: z.string(), filedAt: z.string() }).meta({ id: 'ObjectionFiled' });
 
 export const objectionViewSchema = z
@@ -298,8 +310,16 @@ export const dashboardSchema = z
     openTasks: z.number().int(),
     outboxPending: z.number().int(),
     audit: auditVerifySchema,
-    /** Server-rendered SVG charts, each with a text alternative (readable without JavaScript). */
-    charts: z.array(z.object({ id: z.string(), title: bilingualSchema, svg: z.string(), text: z.string() })),
+    /** Server-rendered SVG charts, each with a text alternative and its data as a table (readable without JavaScript). */
+    charts: z.array(
+      z.object({
+        id: z.string(),
+        title: bilingualSchema,
+        svg: z.string(),
+        text: z.string(),
+        table: z.object({ caption: z.string(), columns: z.array(z.string()), rows: z.array(z.array(z.string())) }).optional(),
+      }),
+    ),
   })
   .meta({ id: 'Dashboard' });
 

@@ -43,13 +43,23 @@ export function assignmentOf(reviews: Review[], reviewerId: string): Review | un
 
 export type CaseAccess = 'office' | 'applicant' | 'reviewer' | 'approver';
 
+const APPROVER_VISIBLE: ReadonlySet<CaseRecord['status']> = new Set(['SHORTLISTED', 'SELECTED', 'APPROVED', 'NOT_SELECTED']);
+
+/**
+ * An approver sees the cases ranked for their decision. While the round waits for that decision
+ * (SHORTLISTED) they also see every reviewed case, so they can add one that missed the shortlist.
+ */
+export function approverMaySee(round: Pick<Round, 'status'>, c: Pick<CaseRecord, 'status'>): boolean {
+  return APPROVER_VISIBLE.has(c.status) || (round.status === 'SHORTLISTED' && c.status === 'REVIEWED');
+}
+
 /**
  * How the caller may see a case, or a thrown 403/404. Office first: an office member who is also
  * a reviewer still sees the office view.
  */
 export function caseAccess(actor: Actor, round: Round, c: CaseRecord, reviews: Review[]): CaseAccess {
   if (isOffice(actor)) return 'office';
-  if (isApprover(actor) && ['SHORTLISTED', 'SELECTED', 'APPROVED', 'NOT_SELECTED'].includes(c.status)) return 'approver';
+  if (isApprover(actor) && approverMaySee(round, c)) return 'approver';
   if (isReviewer(actor) && assignmentOf(reviews, actor.id) && !isConflicted(round, actor.id, c)) return 'reviewer';
   if (isApplicant(actor) && actor.unitCode === c.unitCode) return 'applicant';
   if (isApprover(actor) || isReviewer(actor) || isApplicant(actor)) throw notFound('case', c.caseId);

@@ -1,12 +1,10 @@
 /** Cases as each role may see them, and the office's corrections, withdrawals and reviewer swaps. */
 import type { Actor, CaseRecord, Review, Round } from '../../domain/model';
 import { forbidden, notFound, wrongState } from '../../api/errors';
-import { assignmentOf, caseAccess, isApplicant, isApprover, isConflicted, isOffice, isReviewer, requireRole } from './access';
+import { approverMaySee, assignmentOf, caseAccess, isApplicant, isApprover, isConflicted, isOffice, isReviewer, requireRole } from './access';
 import type { ApiDeps } from './ports';
 import { audit, loadRound } from './rounds';
 import { caseView } from './views';
-
-const APPROVER_VISIBLE = new Set(['SHORTLISTED', 'SELECTED', 'APPROVED', 'NOT_SELECTED']);
 
 async function loadCase(deps: ApiDeps, caseId: string): Promise<CaseRecord> {
   const c = await deps.store.getCase(caseId);
@@ -31,7 +29,7 @@ export async function listCases(deps: ApiDeps, actor: Actor, roundId: string) {
   }
   const seen = new Map<string, ReturnType<typeof caseView>>();
   if (isApprover(actor)) {
-    for (const c of await deps.store.listCasesByRound(roundId)) if (APPROVER_VISIBLE.has(c.status)) seen.set(c.caseId, caseView(c, 'approver', { blind }));
+    for (const c of await deps.store.listCasesByRound(roundId)) if (approverMaySee(round, c)) seen.set(c.caseId, caseView(c, 'approver', { blind }));
   }
   if (isReviewer(actor)) {
     for (const r of await deps.store.listReviewsByReviewer(actor.id, roundId)) {

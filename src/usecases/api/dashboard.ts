@@ -1,11 +1,12 @@
 /** The office dashboard: counts, overdue steps, outbox, audit check and charts for one round. */
 import type { Actor, Review } from '../../domain/model';
 import { requireRole } from './access';
-import { barChart, reviewerDistributionChart, timelineChart, type TimelineEvent } from './charts';
+import { barChart, CASE_STATUS_ORDER, CASE_STATUS_ZH, distributionChart, timelineChart, type TimelineEvent } from '../../domain/charts';
 import type { ApiDeps } from './ports';
 import { loadRound } from './rounds';
 import { auditCheck } from './office';
 import { taskView } from './views';
+import { dashboardPage } from './dashboard-page';
 
 const countBy = <T>(items: T[], key: (t: T) => string) =>
   items.reduce<Record<string, number>>((acc, t) => {
@@ -14,7 +15,19 @@ const countBy = <T>(items: T[], key: (t: T) => string) =>
     return acc;
   }, {});
 
+export type DashboardView = Awaited<ReturnType<typeof dashboard>>;
+
 export async function dashboard(deps: ApiDeps, actor: Actor, roundId: string) {
+  return (await dashboardWithRound(deps, actor, roundId)).view;
+}
+
+/** The dashboard as a page for a browser without JavaScript: the same data, charts with tables. */
+export async function dashboardHtml(deps: ApiDeps, actor: Actor, roundId: string): Promise<string> {
+  const { round, view } = await dashboardWithRound(deps, actor, roundId);
+  return dashboardPage(round, view, deps.now().toISOString());
+}
+
+async function dashboardWithRound(deps: ApiDeps, actor: Actor, roundId: string) {
   requireRole(actor, 'secretariat');
   const round = await loadRound(deps, roundId);
   const now = deps.now();
@@ -31,12 +44,6 @@ export async function dashboard(deps: ApiDeps, actor: Actor, roundId: string) {
   const overdue = openTasks.filter((t) => Date.parse(t.expiresAt) <= now.getTime());
   const casesByStatus = countBy(cases, (c) => c.status);
   const casesByCity = countBy(cases, (c) => c.city || '—');
-  const panel = round.charter.panel;
-  const reviewerScores = panel.map((p) => ({
-    reviewerId: p.id,
-    name: p.name,
-    totals: reviews.filter((r) => r.reviewerId === p.id && r.status === 'SCORED' && typeof r.total === 'number').map((r) => r.total as number),
-  }));
   const c = round.charter;
   const events: TimelineEvent[] = [
     { label: '建立', at: round.createdAt, kind: 'event' },
@@ -46,10 +53,9 @@ export async function dashboard(deps: ApiDeps, actor: Actor, roundId: string) {
     { label: '評審截止', at: c.reviewDeadline, kind: 'deadline' },
     ...(round.noticeEndsAt ? [{ label: '公示結束', at: round.noticeEndsAt, kind: 'deadline' as const }] : []),
     ...(round.approvedAt ? [{ label: '審定', at: round.approvedAt, kind: 'event' as const }] : []),
-    { label: '現在', at: now.toISOString(), kind: 'now' },
   ];
   const outboxPending = outbox.filter((n) => n.roundId === roundId).length;
-  return {
+  const view = {
     roundId,
     status: round.status,
     casesByStatus,
@@ -60,12 +66,23 @@ export async function dashboard(deps: ApiDeps, actor: Actor, roundId: string) {
     outboxPending,
     audit: auditCheck(roundId, audit),
     charts: [
-      barChart('cases-by-city', { zh: '各市案例數', en: 'Cases by city' }, casesByCity),
-      barChart('cases-by-status', { zh: '各狀態案例數', en: 'Cases by status' }, casesByStatus),
-      reviewerDistributionChart(reviewerScores, maxTotal(c.rubric)),
-      timelineChart(events),
+      barChart('cases-by-city', { zh: '各市案例數', en: 'Cases by city' }, casesByCity, { categoryHeader: '城市', unit: '宗' }),
+      barChart('cases-by-status', { zh: '各狀態案例數', en: 'Cases by status' }, casesByStatus, {
+        categoryHeader: '狀態',
+        unit: '宗',
+        labels: CASE_STATUS_ZH,
+        order: CASE_STATUS_ORDER,
+      }),
+      distributionChart({
+        panel: c.panel.map((p) => ({ id: p.id, name: p.name })),
+        reviews: reviews.flatMap((r) => (r.status === 'SCORED' && typeof r.total === 'number' ? [{ caseId: r.caseId, reviewerId: r.reviewerId, total: r.total }] : [])),
+        maxScore: maxTotal(c.rubric),
+      }),
+      // "now" is the chart's own marker: the chart never reads the clock itself
+      timelineChart(events, now.toISOString()),
     ],
   };
+  return { round, view };
 }
 
 /** The weighted total's top of scale: criteria are scored 0..maxScore and weighted. */

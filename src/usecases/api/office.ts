@@ -5,6 +5,7 @@ import { isOffice, requireRole } from './access';
 import type { ApiDeps } from './ports';
 import { audit, loadRound } from './rounds';
 import { verifyChain } from '../../domain/audit/chain';
+import { formatCst } from '../../domain/charts';
 import type { AuditEntry } from '../../domain/model';
 
 /** The audit chain check in the API's shape: ok, length, head, or the first broken link. */
@@ -22,6 +23,12 @@ export async function fileObjection(deps: ApiDeps, roundId: string, input: { cas
     throw wrongState('NOT_IN_NOTICE', {
       zh: '現在不是公示期，不能提出異議。',
       en: 'Objections can be filed only during the public-notice period.',
+    });
+  }
+  if (round.noticeEndsAt && deps.now().getTime() >= Date.parse(round.noticeEndsAt)) {
+    throw wrongState('NOTICE_ENDED', {
+      zh: `公示期已於 ${formatCst(round.noticeEndsAt)}（北京時間）結束，不能再提出異議。`,
+      en: `The public-notice period ended at ${round.noticeEndsAt}; objections are closed.`,
     });
   }
   const listed = (round.approvedList ?? []).some((e) => e.caseId === input.caseId) || (round.shortlist ?? []).some((e) => e.caseId === input.caseId);

@@ -27,4 +27,6 @@ export interface ApiDeps {
   decide(actor: Actor, taskId: string, body: unknown): Promise<{ outcome: 'sent' | 'recorded'; task: Task; remaining?: string[] }>;
   now(): Date;
   newId(): string;
+  /** The public site's base URL (SITE_BASE_URL): form posts may only be sent back under it. */
+  siteBaseUrl?: string;
 }

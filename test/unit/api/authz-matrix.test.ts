@@ -8,7 +8,7 @@
  * exactly one successful cell and the order of cells does not matter for the others.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildHandlers } from '../../../src/api/app';
+import { buildHandlers, htmlErrorLinks } from '../../../src/api/app';
 import { mapKnownError } from '../../../src/api/lambda';
 import { createRouter, type HttpResult } from '../../../src/api/router';
 import { ROUTES } from '../../../src/api/routes';
@@ -18,7 +18,7 @@ import { startTestTable, type TestTable } from '../../support/dynamodb';
 import { decideTask } from '../../../src/usecases/workflow/decide';
 import { OutboxNotifier } from '../../../src/adapters/outbox-notifier';
 import { FixedClock } from '../../../src/ports/clock';
-import { charter, httpEvent, type Caller } from './fixtures';
+import { charter, httpEvent, type Caller, type EventExtras } from './fixtures';
 
 const COLUMNS = ['anonymous', 'applicantOwn', 'applicantOther', 'reviewerAssigned', 'reviewerNotAssigned', 'secretariat', 'approver'] as const;
 type Column = (typeof COLUMNS)[number];
@@ -37,6 +37,7 @@ const CALLERS: Record<Column, Caller | undefined> = {
 const CONFLICTED: Caller = { sub: 'rev-5', name: '評審五', groups: ['reviewer'] };
 
 const NOW = new Date('2030-06-01T00:00:00Z');
+const SITE = 'https://cases.example.org/';
 const FUTURE = '2030-06-20T00:00:00.000Z';
 
 let db: TestTable;
@@ -78,6 +79,8 @@ async function seed(t: TestTable) {
   await s.createRound(round('close-r', 11, 'OPEN'));
   await s.createRound(round('closed-r', 12, 'CLOSED'));
   await s.createRound(round('notice-r', 13, 'NOTICE', { shortlist: [{ caseId: 'case-n', rank: 1, score: 8 }] }));
+  await s.createRound(round('short-r', 14, 'SHORTLISTED', { shortlist: [{ caseId: 'case-s', rank: 1, score: 9 }] }));
+  await s.createRound(round('ended-r', 15, 'NOTICE', { shortlist: [{ caseId: 'case-x', rank: 1, score: 7 }], noticeEndsAt: '2030-05-31T16:00:00.000Z' }));
 
   for (const [id, unit] of [
     ['sub-a', UNIT_A],
@@ -94,6 +97,14 @@ async function seed(t: TestTable) {
   await s.createCase(caseC, version(caseC, { title: caseC.title }));
   const caseD = caseRecord('case-d', '440105', '廣州市海珠區人大常委會', 'IN_REVIEW');
   await s.createCase(caseD, version(caseD, { title: caseD.title }));
+  // the approver decides on short-r: a reviewed case that missed the shortlist is theirs to add
+  const caseR = caseRecord('case-r', UNIT_A, '廣州市荔灣區人大常委會', 'REVIEWED', 'short-r');
+  await s.createCase(caseR, version(caseR, { title: caseR.title }));
+  const caseS = caseRecord('case-s', UNIT_B, '深圳市羅湖區人大常委會', 'SHORTLISTED', 'short-r');
+  await s.createCase(caseS, version(caseS, { title: caseS.title }));
+  // notice-r is past the approver's decision: its reviewed, unlisted case stays hidden from them
+  const caseM = caseRecord('case-m', UNIT_A, '廣州市荔灣區人大常委會', 'REVIEWED', 'notice-r');
+  await s.createCase(caseM, version(caseM, { title: caseM.title }));
 
   // rev-5 sits in Guangzhou: assigned by mistake, the API must still keep case A from them
   await s.assignReviewers('round-9', 'case-a', ['rev-1', 'rev-3', 'rev-5'], NOW.toISOString());
@@ -159,9 +170,10 @@ beforeAll(async () => {
     },
     now: () => NOW,
     newId: () => `id-${++n}`,
+    siteBaseUrl: SITE,
   };
   const handlers = buildHandlers(deps);
-  api = createRouter({ fn: 'api', handlers, mapError: mapKnownError });
+  api = createRouter({ fn: 'api', handlers, mapError: mapKnownError, errorLinks: htmlErrorLinks(deps) });
   decideRoute = createRouter({ fn: 'decide', handlers, mapError: mapKnownError });
 }, 120_000);
 
@@ -169,9 +181,9 @@ afterAll(async () => {
   await db?.stop();
 });
 
-const call = (method: string, path: string, caller: Caller | undefined, body?: unknown) => {
+const call = (method: string, path: string, caller: Caller | undefined, body?: unknown, extras?: EventExtras) => {
   const route = ROUTES.find((r) => r.method === method && new RegExp(`^${r.path.replace(/\{\w+\}/g, '[^/]+')}$`).test(path));
-  return (route?.fn === 'decide' ? decideRoute : api)(httpEvent(method, path, caller, body));
+  return (route?.fn === 'decide' ? decideRoute : api)(httpEvent(method, path, caller, body, extras));
 };
 
 /** Shorthands for rows: who gets what. */
@@ -186,8 +198,20 @@ interface Row {
   route: string;
   path: string;
   body?: unknown;
+  /** Headers, query or a form body: variants of a route (HTML pages, the public site's form). */
+  extras?: EventExtras;
+  /** Set on variants: a route may have several rows. */
+  variant?: string;
   expect: Record<Column, number>;
 }
+
+const objectionForm = {
+  caseId: 'case-n',
+  text: '此案例的做法早於申報年度，請核實。',
+  contact: '',
+  script: 'hant',
+  returnTo: `${SITE}hant/rounds/notice-r/objection-received.html`,
+};
 
 const ROWS: Row[] = [
   { route: 'GET /openapi.json', path: '/openapi.json', expect: all(200) },
@@ -199,6 +223,20 @@ const ROWS: Row[] = [
   { route: 'POST /rounds/{roundId}/close', path: '/rounds/close-r/close', expect: officeOnly(200) },
   { route: 'POST /rounds/{roundId}/proceed', path: '/rounds/closed-r/proceed', body: { reason: '評審逾期，先行排名' }, expect: officeOnly(200) },
   { route: 'GET /rounds/{roundId}/dashboard', path: '/rounds/round-9/dashboard', expect: officeOnly(200) },
+  {
+    route: 'GET /rounds/{roundId}/dashboard',
+    variant: 'as an HTML page (?format=html)',
+    path: '/rounds/round-9/dashboard',
+    extras: { query: { format: 'html' } },
+    expect: officeOnly(200),
+  },
+  {
+    route: 'GET /rounds/{roundId}/dashboard',
+    variant: 'as an HTML page (a browser’s Accept)',
+    path: '/rounds/round-9/dashboard',
+    extras: { headers: { Accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' } },
+    expect: officeOnly(200),
+  },
   {
     route: 'POST /rounds/{roundId}/submissions',
     path: '/rounds/round-9/submissions',
@@ -221,6 +259,18 @@ const ROWS: Row[] = [
     path: '/cases/case-a',
     // an approver sees cases once shortlisted; case A is still in review
     expect: { anonymous: 401, applicantOwn: 200, applicantOther: 404, reviewerAssigned: 200, reviewerNotAssigned: 404, secretariat: 200, approver: 404 },
+  },
+  {
+    route: 'GET /cases/{caseId}',
+    variant: 'a reviewed case while its round awaits the approver',
+    path: '/cases/case-r',
+    expect: { anonymous: 401, applicantOwn: 200, applicantOther: 404, reviewerAssigned: 404, reviewerNotAssigned: 404, secretariat: 200, approver: 200 },
+  },
+  {
+    route: 'GET /cases/{caseId}',
+    variant: 'a reviewed, unlisted case once the round is in notice',
+    path: '/cases/case-m',
+    expect: { anonymous: 401, applicantOwn: 200, applicantOther: 404, reviewerAssigned: 404, reviewerNotAssigned: 404, secretariat: 200, approver: 404 },
   },
   { route: 'POST /cases/{caseId}/corrections', path: '/cases/case-c/corrections', body: { note: '更正單位名稱的錯字' }, expect: officeOnly(200) },
   { route: 'POST /cases/{caseId}/withdraw', path: '/cases/case-d/withdraw', body: { reason: '申報單位撤回' }, expect: officeOnly(200) },
@@ -250,6 +300,21 @@ const ROWS: Row[] = [
     expect: all(201),
   },
   {
+    route: 'POST /rounds/{roundId}/objections',
+    variant: 'the public site’s HTML form',
+    path: '/rounds/notice-r/objections',
+    extras: { form: objectionForm },
+    // anyone may object; the browser goes back to the site's "received" page
+    expect: all(303),
+  },
+  {
+    route: 'POST /rounds/{roundId}/objections',
+    variant: 'the HTML form outside the notice period',
+    path: '/rounds/round-9/objections',
+    extras: { form: { ...objectionForm, returnTo: `${SITE}hant/rounds/round-9/objection-received.html` } },
+    expect: all(422),
+  },
+  {
     route: 'GET /rounds/{roundId}/objections',
     path: '/rounds/notice-r/objections',
     expect: { ...all(403), anonymous: 401, secretariat: 200, approver: 200 },
@@ -266,15 +331,19 @@ describe('authorization matrix', () => {
   });
 
   for (const row of ROWS) {
-    it(`${row.route}`, async () => {
+    it(`${row.route}${row.variant ? ` — ${row.variant}` : ''}`, async () => {
       const [method] = row.route.split(' ');
       const got: Record<string, number> = {};
       const bodies: Record<string, unknown> = {};
       for (const col of COLUMNS) {
-        const res = await call(method!, row.path, CALLERS[col], row.body);
+        const res = await call(method!, row.path, CALLERS[col], row.body, row.extras);
         got[col] = res.statusCode;
         bodies[col] = res.headers['content-type']?.startsWith('application/json') ? JSON.parse(res.body) : {};
-        if (res.statusCode >= 400) {
+        if (res.statusCode >= 400 && res.headers['content-type']?.startsWith('text/html')) {
+          // a browser gets the same coded, bilingual error as a page
+          expect(res.body, `${row.route} ${col}`).toMatch(/錯誤代碼：<code>[A-Z_]+<\/code>/);
+          expect(res.body, `${row.route} ${col}`).toMatch(/<p lang="en">[^<]+<\/p>/);
+        } else if (res.statusCode >= 400) {
           const err = (bodies[col] as { error?: { code?: string; message?: { zh?: string; en?: string } } }).error;
           expect(err?.code, `${row.route} ${col}`).toBeTruthy();
           expect(err?.message?.zh, `${row.route} ${col}`).toBeTruthy();
@@ -398,5 +467,137 @@ describe('what each role sees', () => {
     expect(res.headers['content-type']).toMatch(/ndjson/);
     const actions = res.body.trim().split('\n').map((l) => (JSON.parse(l) as { action: string }).action);
     expect(actions).toEqual(expect.arrayContaining(['round.amend', 'case.correct', 'case.replace-reviewer', 'outbox.release']));
+  });
+});
+
+describe('approvers and reviewed cases', () => {
+  const ids = async (roundId: string) => {
+    const res = await call('GET', `/rounds/${roundId}/cases`, CALLERS.approver);
+    return (JSON.parse(res.body) as { cases: { caseId: string; status: string }[] }).cases.map((c) => `${c.caseId}:${c.status}`).sort();
+  };
+
+  it('an approver lists the reviewed cases of a round awaiting their decision, besides the shortlist', async () => {
+    expect(await ids('short-r')).toEqual(['case-r:REVIEWED', 'case-s:SHORTLISTED']);
+  });
+
+  it('an approver does not list reviewed cases of a round past that decision, nor of one still in review', async () => {
+    expect(await ids('notice-r')).toEqual([]);
+    expect(await ids('round-9')).toEqual(['case-c:APPROVED']);
+  });
+});
+
+describe('browsers without JavaScript', () => {
+  const html = (res: HttpResult) => {
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+    return res.body;
+  };
+
+  it('the dashboard is a complete HTML page with every chart as a figure with its data table, and no script or style', async () => {
+    const res = await call('GET', '/rounds/round-9/dashboard', CALLERS.secretariat, undefined, { query: { format: 'html' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers.vary).toBe('Accept');
+    const page = html(res);
+    expect(page).toMatch(/^<!doctype html>\n<html lang="zh-Hant">/);
+    expect(page).toContain('<title>第9屆（2030年）評選　辦公室儀表板</title>');
+    for (const id of ['cases-by-city', 'cases-by-status', 'reviewer-scores', 'timeline']) {
+      expect(page).toContain(`<figure class="chart" id="${id}-figure"`);
+    }
+    expect(page.match(/<svg /g)).toHaveLength(4);
+    expect(page.match(/<table>/g)!.length).toBeGreaterThanOrEqual(4);
+    // statuses in Chinese, in the order cases move (by now the matrix decided case B and withdrew case D)
+    const at = (label: string) => page.indexOf(`<th scope="row">${label}</th>`);
+    expect(at('評審中')).toBeGreaterThan(0);
+    expect(at('已審定')).toBeGreaterThan(at('評審中'));
+    expect(at('已撤回')).toBeGreaterThan(at('已審定'));
+    expect(page).toContain('expired-a');
+    expect(page).not.toMatch(/<script|<style|\sstyle=|\son[a-z]+=/i);
+  });
+
+  it('the dashboard stays JSON for scripts and the console, with each chart’s data table', async () => {
+    for (const headers of [{} as Record<string, string>, { accept: 'application/json' }, { accept: '*/*' }, { accept: 'text/html;q=0.5, application/json' }]) {
+      const res = await call('GET', '/rounds/round-9/dashboard', CALLERS.secretariat, undefined, { headers });
+      expect(res.headers['content-type'], JSON.stringify(headers)).toMatch(/^application\/json/);
+    }
+    const res = await call('GET', '/rounds/round-9/dashboard', CALLERS.secretariat);
+    const body = JSON.parse(res.body) as { charts: { id: string; table: { columns: string[]; rows: string[][] } }[] };
+    const byStatus = body.charts.find((c) => c.id === 'cases-by-status')!;
+    expect(byStatus.table.columns).toEqual(['狀態', '數量（宗）', '佔比']);
+    expect(byStatus.table.rows.map((r) => r.slice(0, 2))).toEqual([
+      ['評審中', '2'],
+      ['已審定', '1'],
+      ['已撤回', '1'],
+    ]);
+    expect(body.charts.find((c) => c.id === 'cases-by-city')!.table.rows).toEqual([
+      ['廣州市', '3', '75.0%'],
+      ['深圳市', '1', '25.0%'],
+    ]);
+  });
+
+  it('an anonymous browser gets the dashboard’s 401 as a page', async () => {
+    const res = await call('GET', '/rounds/round-9/dashboard', undefined, undefined, { headers: { accept: 'text/html' } });
+    expect(res.statusCode).toBe(401);
+    expect(html(res)).toContain('<code>AUTH_REQUIRED</code>');
+  });
+
+  it('the objection form files the objection and sends the browser back to the site (303)', async () => {
+    const text = '表格提交：此案例的數據與年鑑不符。';
+    const res = await call('POST', '/rounds/notice-r/objections', undefined, undefined, { form: { ...objectionForm, text, contact: 'a@example.org' } });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe(objectionForm.returnTo);
+    const filed = (await db.store.listObjections('notice-r')).find((o) => o.text === text);
+    expect(filed).toMatchObject({ caseId: 'case-n', contact: 'a@example.org', status: 'OPEN' });
+    // an empty optional field is no contact at all
+    const bare = '表格提交：未留聯絡方式的異議內容。';
+    await call('POST', '/rounds/notice-r/objections', undefined, undefined, { form: { ...objectionForm, text: bare } });
+    expect((await db.store.listObjections('notice-r')).find((o) => o.text === bare)).not.toHaveProperty('contact');
+  });
+
+  it('never redirects off the public site: other origins, tricks and prefixes get a page instead', async () => {
+    for (const returnTo of [
+      'https://evil.example.com/hant/x.html',
+      '//evil.example.com/',
+      'https://cases.example.org.evil.com/',
+      'https://user@cases.example.org/hant/x.html',
+      'javascript:alert(1)',
+      'http://cases.example.org/hant/x.html',
+      '/hant/rounds/notice-r/objection-received.html',
+    ]) {
+      const res = await call('POST', '/rounds/notice-r/objections', undefined, undefined, { form: { ...objectionForm, returnTo } });
+      expect(res.statusCode, returnTo).toBe(201);
+      expect(res.headers.location, returnTo).toBeUndefined();
+      const page = html(res);
+      expect(page).toContain('<h1>異議已收到</h1>');
+      expect(page).not.toContain('evil');
+      expect(page).toContain(`<a href="${SITE}hant/rounds/notice-r/index.html">返回公示頁面</a>`);
+    }
+  });
+
+  it('a form with a problem answers a page naming the field, with a way back to the notice page', async () => {
+    const res = await call('POST', '/rounds/notice-r/objections', undefined, undefined, { form: { ...objectionForm, text: '太短', script: 'hans' } });
+    expect(res.statusCode).toBe(400);
+    const page = html(res);
+    expect(page).toContain('<code>INVALID_INPUT</code>');
+    expect(page).toContain('<strong>text</strong>');
+    expect(page).toContain(`<a href="${SITE}hans/rounds/notice-r/index.html">返回公示页面</a>`);
+    const unknown = await call('POST', '/rounds/notice-r/objections', undefined, undefined, { form: { ...objectionForm, caseId: 'case-a' } });
+    expect(unknown.statusCode).toBe(404);
+  });
+
+  it('objections close when the notice period ends, whatever the round’s status says', async () => {
+    const json = await call('POST', '/rounds/ended-r/objections', undefined, { caseId: 'case-x', text: '公示期後才提交的異議內容。' });
+    expect(json.statusCode).toBe(422);
+    expect(JSON.parse(json.body).error.code).toBe('NOTICE_ENDED');
+    const form = await call('POST', '/rounds/ended-r/objections', undefined, undefined, { form: { ...objectionForm, caseId: 'case-x' } });
+    expect(form.statusCode).toBe(422);
+    expect(html(form)).toContain('<code>NOTICE_ENDED</code>');
+    expect(await db.store.listObjections('ended-r')).toEqual([]);
+  });
+
+  it('routes that take JSON only refuse a form body (415), so a cross-site form cannot drive them', async () => {
+    const res = await call('POST', '/rounds', CALLERS.secretariat, undefined, { form: { roundId: 'form-r' } });
+    expect(res.statusCode).toBe(415);
+    expect(JSON.parse(res.body).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expect(await db.store.getRound('form-r')).toBeUndefined();
   });
 });

@@ -50,11 +50,21 @@ export interface Caller {
   unitCode?: string;
 }
 
-export function httpEvent(method: string, path: string, caller?: Caller, body?: unknown): HttpEvent {
+export interface EventExtras {
+  /** Replaces the default JSON content type; names in any case, as clients send them. */
+  headers?: Record<string, string>;
+  query?: Record<string, string>;
+  /** Sent as a form post (application/x-www-form-urlencoded) instead of JSON. */
+  form?: Record<string, string>;
+}
+
+export function httpEvent(method: string, path: string, caller?: Caller, body?: unknown, extras: EventExtras = {}): HttpEvent {
+  const form = extras.form ? new URLSearchParams(extras.form).toString() : undefined;
   return {
     rawPath: path,
-    headers: { 'content-type': 'application/json' },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    headers: { 'content-type': form !== undefined ? 'application/x-www-form-urlencoded' : 'application/json', ...(extras.headers ?? {}) },
+    ...(extras.query ? { queryStringParameters: extras.query, rawQueryString: new URLSearchParams(extras.query).toString() } : {}),
+    ...(form !== undefined ? { body: form } : body !== undefined ? { body: JSON.stringify(body) } : {}),
     requestContext: {
       http: { method },
       ...(caller

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { actorFromClaims, parseGroups } from '../../../src/api/auth';
 import { openApiDocument } from '../../../src/api/openapi';
+import { prefersHtml } from '../../../src/api/html';
+import { siteRedirect } from '../../../src/api/redirect';
 import { createRouter, matchRoute, routeKeyOf, type HttpEvent } from '../../../src/api/router';
 import { ROUTES } from '../../../src/api/routes';
 import { buildHandlers } from '../../../src/api/app';
@@ -78,5 +80,38 @@ describe('router', () => {
     for (const r of ROUTES) expect(doc.paths[r.path]?.[r.method.toLowerCase()], routeKeyOf(r)).toBeDefined();
     expect(doc.paths['/rounds/{roundId}/submissions']?.post?.requestBody).toBeDefined();
     expect(openApiDocument()).toBe(openApiDocument());
+  });
+});
+
+describe('content negotiation and redirects', () => {
+  it('prefers HTML only when asked: ?format=html, or text/html ranked above JSON', () => {
+    expect(prefersHtml(undefined, 'html')).toBe(true);
+    expect(prefersHtml('text/html', 'json')).toBe(false);
+    expect(prefersHtml('text/html,application/xhtml+xml,*/*;q=0.8', undefined)).toBe(true);
+    expect(prefersHtml('application/json, text/html', undefined)).toBe(false);
+    expect(prefersHtml('text/html;q=0.9, application/json;q=0.5', undefined)).toBe(true);
+    expect(prefersHtml('text/html;q=0', undefined)).toBe(false);
+    expect(prefersHtml('*/*', undefined)).toBe(false);
+    expect(prefersHtml(undefined, undefined)).toBe(false);
+  });
+
+  it('sends a browser back only to pages under the site’s base URL, path prefix included', () => {
+    const base = 'https://gov.example.cn/cases/';
+    expect(siteRedirect('https://gov.example.cn/cases/hant/r/x.html', base)).toBe('https://gov.example.cn/cases/hant/r/x.html');
+    expect(siteRedirect('https://gov.example.cn/cases/hant/x.html', 'https://gov.example.cn/cases')).toBe('https://gov.example.cn/cases/hant/x.html');
+    for (const bad of [
+      'https://gov.example.cn/cases-evil/x.html',
+      'https://gov.example.cn/cases/../admin/',
+      'https://gov.example.cn/cases/%2e%2e/admin/',
+      'https://gov.example.cn/other/',
+      'https://gov.example.cn.evil.org/cases/',
+      'https://a:b@gov.example.cn/cases/x.html',
+      'data:text/html,hi',
+      'not a url',
+    ]) {
+      expect(siteRedirect(bad, base), bad).toBeUndefined();
+    }
+    expect(siteRedirect('https://gov.example.cn/cases/x.html', '')).toBeUndefined();
+    expect(siteRedirect(undefined, base)).toBeUndefined();
   });
 });
