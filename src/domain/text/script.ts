@@ -1,13 +1,18 @@
 /**
  * Simplified ⇄ Traditional conversion and script detection.
  *
- * The converters are built once per process: building one loads OpenCC's dictionaries, which
- * costs far more than converting a whole dossier, and intake runs once per file.
+ * Each converter is built on its first use and then kept for the process: building one loads
+ * OpenCC's dictionaries, which costs far more than converting a whole dossier, and most Lambda
+ * functions import this module (through the units registry) without ever converting text, so
+ * building at import would tax every cold start for nothing.
+ *
+ * Only the Simplified→Traditional preset is imported, not the `opencc-js` entry point: that file
+ * carries its own copy of every dictionary (1.2 MB) beside the per-dictionary modules used here.
  */
-import * as OpenCC from 'opencc-js';
-import { ConverterFactory } from 'opencc-js/core';
+import { ConverterBuilder, ConverterFactory, type ConverterFunction } from 'opencc-js/core';
 import fromHk from 'opencc-js/from/hk';
 import fromTw from 'opencc-js/from/tw';
+import * as simplifiedToTraditional from 'opencc-js/preset/cn2t';
 import toCn from 'opencc-js/to/cn';
 import type { Script } from '../model';
 
@@ -18,16 +23,19 @@ import type { Script } from '../model';
  * whole unit registry by a unit test) at about a third of the cost, which matters when the site
  * mirrors a thousand dossiers.
  */
-const anyHantToHans = ConverterFactory([...fromHk[0]!, ...fromTw[0]!], ...toCn);
-const hansToHant = OpenCC.Converter({ from: 'cn', to: 'hk' });
+let anyHantToHans: ConverterFunction | undefined;
+/** The library's cn→hk converter (segmentation, normalisation), built from the cn2t preset alone. */
+let hansToHant: ConverterFunction | undefined;
 
 /** Simplified script. Accepts Traditional (Hong Kong or Taiwan forms) or mixed text. */
 export function toHans(s: string): string {
+  anyHantToHans ??= ConverterFactory([...fromHk[0]!, ...fromTw[0]!], ...toCn);
   return anyHantToHans(s);
 }
 
 /** Traditional script (Hong Kong standard, the forms the province's published pages use). */
 export function toHant(s: string): string {
+  hansToHant ??= ConverterBuilder(simplifiedToTraditional)({ from: 'cn', to: 'hk' });
   return hansToHant(s);
 }
 

@@ -264,10 +264,8 @@ export function resolveUnit(nameAsWritten: string): UnitResolution {
   };
 }
 
-/** The registry entry for a unit code (county code, city code, or `<parent>-<township>`). */
-export function getUnit(code: string):
-  | { code: string; level: Level | 'city'; name: { hans: string; hant: string }; cityCode: string; countyCode?: string }
-  | undefined {
+/** Where a unit code sits in the registry, without building names (no script conversion). */
+function locate(code: string): { city: CityEntry; county?: CountyEntry; township?: string } | undefined {
   const dash = code.indexOf('-');
   if (dash !== -1) {
     const parent = code.slice(0, dash);
@@ -276,28 +274,41 @@ export function getUnit(code: string):
     const parentCounty = countiesByCode.get(parent);
     const parentCity = parentCounty?.city ?? (DIRECT_TOWNSHIP_CITIES.has(parent) ? citiesByCode.get(parent) : undefined);
     if (!parentCity) return undefined;
-    const hans = `${parentCity.hans}${parentCounty?.county.hans ?? ''}${township}`;
+    return { city: parentCity, ...(parentCounty ? { county: parentCounty.county } : {}), township };
+  }
+  const county = countiesByCode.get(code);
+  if (county) return { city: county.city, county: county.county };
+  const city = citiesByCode.get(code);
+  return city ? { city } : undefined;
+}
+
+/** The registry entry for a unit code (county code, city code, or `<parent>-<township>`). */
+export function getUnit(code: string):
+  | { code: string; level: Level | 'city'; name: { hans: string; hant: string }; cityCode: string; countyCode?: string }
+  | undefined {
+  const found = locate(code);
+  if (!found) return undefined;
+  const { city, county, township } = found;
+  if (township !== undefined) {
+    const hans = `${city.hans}${county?.hans ?? ''}${township}`;
     return {
       code,
       level: 'township',
-      name: { hans, hant: `${parentCity.hant}${parentCounty?.county.hant ?? ''}${toHant(township)}` },
-      cityCode: parentCity.code,
-      ...(parentCounty ? { countyCode: parentCounty.county.code } : {}),
+      name: { hans, hant: `${city.hant}${county?.hant ?? ''}${toHant(township)}` },
+      cityCode: city.code,
+      ...(county ? { countyCode: county.code } : {}),
     };
   }
-  const county = countiesByCode.get(code);
   if (county) {
     return {
       code,
       level: 'county',
-      name: { hans: `${county.city.hans}${county.county.hans}`, hant: `${county.city.hant}${county.county.hant}` },
-      cityCode: county.city.code,
+      name: { hans: `${city.hans}${county.hans}`, hant: `${city.hant}${county.hant}` },
+      cityCode: city.code,
       countyCode: code,
     };
   }
-  const city = citiesByCode.get(code);
-  if (city) return { code, level: 'city', name: { hans: city.hans, hant: city.hant }, cityCode: code };
-  return undefined;
+  return { code, level: 'city', name: { hans: city.hans, hant: city.hant }, cityCode: code };
 }
 
 /** The 21 prefecture-level cities with their county-level divisions. */
@@ -307,5 +318,7 @@ export function listCities(): readonly CityEntry[] {
 
 /** The city code a unit code belongs to (for quotas and reviewer jurisdictions). */
 export function cityCodeOf(unitCode: string): string | undefined {
-  return getUnit(unitCode)?.cityCode;
+  // Not through getUnit: that converts township names to Traditional, which would pull OpenCC's
+  // dictionaries into every function that only checks quotas or jurisdictions.
+  return locate(unitCode)?.city.code;
 }
