@@ -66,9 +66,12 @@ export const keys = {
   }),
   objection: (roundId: string, objectionId: string) => ({ PK: `ROUND#${roundId}`, SK: `OBJECTION#${objectionId}` }),
   audit: (roundId: string, seq: number) => ({ PK: `AUDIT#${roundId}`, SK: pad(seq, 10) }),
-  notification: (roundId: string, createdAt: string, id: string) => ({ PK: `OUTBOX#${roundId}`, SK: `${createdAt}#${id}` }),
+  /** The id alone in the sort key: a retried notifier writes the same key and finds it taken. */
+  notification: (roundId: string, id: string) => ({ PK: `OUTBOX#${roundId}`, SK: `N#${id}` }),
   notificationIndex: (status: string, createdAt: string) => ({ GSI1PK: 'OUTBOX', GSI1SK: `${status}#${createdAt}` }),
   siteManifest: () => ({ PK: 'SITE', SK: 'MANIFEST' }),
+  /** A near-duplicate bucket (`<band:02>#<hash>` or `T#<hash>`, src/domain/similarity) and a case in it. */
+  duplicateBucket: (bucketKey: string, caseId: string) => ({ PK: `DEDUP#${bucketKey}`, SK: caseId }),
 };
 
 /** Attributes that belong to the table layout, not to the entity; removed on every read. */

@@ -7,6 +7,7 @@
  * update. Task tokens are written on Task items and returned only by `getTaskToken`.
  */
 import {
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -39,6 +40,7 @@ import { linkAuditEntry, type AuditDraft } from './audit-link';
 import {
   alreadyExists,
   conflict,
+  StoreError,
   isConditionalFailure,
   notFound,
   reviewAlreadyScored,
@@ -96,6 +98,36 @@ export interface NewTask {
   expiresAt: string;
   assignees?: string[];
   attempt?: number;
+}
+
+/**
+ * A case filed under one near-duplicate bucket: what validation needs to load the candidate
+ * (its current version) and to name it in the warning, without reading the case first.
+ */
+export interface DuplicateIndexEntry {
+  caseId: string;
+  roundId: string;
+  roundNumber: number;
+  unitCode: string;
+  title: string;
+  /** The case version whose text put the case in this bucket. */
+  version: number;
+}
+
+/** How many requests one index operation keeps in flight. */
+const INDEX_CONCURRENCY = 10;
+
+async function inParallel<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      out[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 export interface StoreOptions {
@@ -540,6 +572,65 @@ export class Store {
   }
 
   // -------------------------------------------------------------------------------------------
+  // near-duplicate index (docs/table-design.md, "Near-duplicate buckets")
+
+  /**
+   * Files a case version under each of its buckets. An entry of a newer version of the same case
+   * is never overwritten by an older one (a late retry of a superseded version's step).
+   */
+  async indexCaseText(entry: DuplicateIndexEntry, bucketKeys: readonly string[]): Promise<void> {
+    await inParallel(bucketKeys, INDEX_CONCURRENCY, async (bucketKey) => {
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...keys.duplicateBucket(bucketKey, entry.caseId), type: 'DuplicateIndexEntry', ...entry },
+            ConditionExpression: 'attribute_not_exists(PK) OR version <= :version',
+            ExpressionAttributeValues: { ':version': entry.version },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionalFailure(error)) throw error;
+      }
+    });
+  }
+
+  /** Removes a case from buckets its newer text left, unless a version from `version` on is filed there. */
+  async unindexCaseText(caseId: string, bucketKeys: readonly string[], version: number): Promise<void> {
+    await inParallel(bucketKeys, INDEX_CONCURRENCY, async (bucketKey) => {
+      try {
+        await this.doc.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: keys.duplicateBucket(bucketKey, caseId),
+            ConditionExpression: 'version < :version',
+            ExpressionAttributeValues: { ':version': version },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionalFailure(error)) throw error;
+      }
+    });
+  }
+
+  /**
+   * The cases filed under any of the given buckets, one entry per case (its newest version seen):
+   * one Query per bucket, however many cases the table holds.
+   */
+  async findDuplicateCandidates(bucketKeys: readonly string[]): Promise<DuplicateIndexEntry[]> {
+    const pages = await inParallel(bucketKeys, INDEX_CONCURRENCY, (bucketKey) =>
+      this.queryAll({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.duplicateBucket(bucketKey, '').PK } }),
+    );
+    const byCase = new Map<string, DuplicateIndexEntry>();
+    for (const item of pages.flat()) {
+      const entry = strip<DuplicateIndexEntry>(item)!;
+      const seen = byCase.get(entry.caseId);
+      if (!seen || seen.version < entry.version) byCase.set(entry.caseId, entry);
+    }
+    return [...byCase.values()];
+  }
+
+  // -------------------------------------------------------------------------------------------
   // reviews
 
   /** Assigns reviewers to a case; assigning someone already assigned changes nothing. */
@@ -808,20 +899,66 @@ export class Store {
   // -------------------------------------------------------------------------------------------
   // outbox
 
+  /**
+   * Records a notification once: its id is deterministic (the notifier derives it from what the
+   * notification is about), so a retried step finds it there and gets the stored one back.
+   */
+  async appendNotificationOnce(notification: Notification): Promise<{ created: boolean; notification: Notification }> {
+    const key = keys.notification(notification.roundId, notification.notificationId);
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...key, ...keys.notificationIndex(notification.status, notification.createdAt), type: 'Notification', ...notification },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return { created: true, notification };
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+      return { created: false, notification: strip<Notification>(await this.get(key))! };
+    }
+  }
+
   async appendNotification(notification: Notification): Promise<Notification> {
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          ...keys.notification(notification.roundId, notification.createdAt, notification.notificationId),
-          ...keys.notificationIndex(notification.status, notification.createdAt),
-          type: 'Notification',
-          ...notification,
-        },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
-    );
-    return notification;
+    return (await this.appendNotificationOnce(notification)).notification;
+  }
+
+  async getNotification(roundId: string, notificationId: string): Promise<Notification | undefined> {
+    return strip<Notification>(await this.get(keys.notification(roundId, notificationId)));
+  }
+
+  /** Marks a notification RELEASED if it is still PENDING (a sent email); false if it was not. */
+  async markNotificationReleased(notification: Pick<Notification, 'roundId' | 'notificationId' | 'createdAt'>, at: string): Promise<boolean> {
+    try {
+      await this.conditionalUpdate(
+        keys.notification(notification.roundId, notification.notificationId),
+        { status: 'RELEASED', releasedAt: at, GSI1SK: `RELEASED#${notification.createdAt}` },
+        { expression: 'attribute_exists(PK) AND #status = :pending', names: { '#status': 'status' }, values: { ':pending': 'PENDING' } },
+        () => conflict('notification', notification.notificationId, 'not pending'),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof StoreError && error.code === 'CONFLICT') return false;
+      throw error;
+    }
+  }
+
+  /** Withdraws a PENDING notification whose sending failed, so that a retry may send it. */
+  async withdrawNotification(roundId: string, notificationId: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.notification(roundId, notificationId),
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pending': 'PENDING' },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+    }
   }
 
   /** Notifications waiting to be released, oldest first. */
@@ -834,12 +971,15 @@ export class Store {
     return items.map((item) => strip<Notification>(item)!);
   }
 
+  /** A round's notifications, oldest first (the sort key holds the id, so ordering is done here). */
   async listNotificationsByRound(roundId: string): Promise<Notification[]> {
     const items = await this.queryAll({
       KeyConditionExpression: 'PK = :pk',
       ExpressionAttributeValues: { ':pk': `OUTBOX#${roundId}` },
     });
-    return items.map((item) => strip<Notification>(item)!);
+    return items
+      .map((item) => strip<Notification>(item)!)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.notificationId.localeCompare(b.notificationId));
   }
 
   /** Marks a pending notification RELEASED (once; a second release is a conflict). */

@@ -3,6 +3,13 @@
  * The applicant's identity decides the unit folder (the API presigns only their own unit's
  * prefix); the pipeline later checks that the dossier's stated unit matches it.
  */
+import { createHash } from 'node:crypto';
+
+/** One case per unit per round: its id derives from both. */
+export function caseIdFor(roundId: string, unitCode: string): string {
+  return `c-${createHash('sha256').update(`${roundId}/${unitCode}`).digest('hex').slice(0, 20)}`;
+}
+
 export interface DossierKey {
   roundId: string;
   unitCode: string;

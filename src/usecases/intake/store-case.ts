@@ -10,7 +10,6 @@
  * waiting for its eligibility check, that open step is cancelled (a decision on it answers 410)
  * and the older execution ends when its timeout fires.
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { cityCodeOf } from '../../domain/units';
 import type { CaseRecord, CaseStatus, Issue } from '../../domain/model';
@@ -18,7 +17,8 @@ import { StoreError } from '../../store/errors';
 import { audit } from '../audit';
 import type { WorkflowDeps } from '../deps';
 import { WorkflowError } from '../errors';
-import { reportKeyOf, parsedKeyOf } from './keys';
+import { indexCaseVersion, indexedTextOf } from './duplicates';
+import { caseIdFor, reportKeyOf, parsedKeyOf } from './keys';
 import type { ValidationReport } from './validate';
 
 export const storeCaseInputSchema = z.object({ roundId: z.string(), submissionId: z.string() });
@@ -39,9 +39,7 @@ export type StoreCaseOutput =
 
 const REPLACEABLE: readonly CaseStatus[] = ['ELIGIBILITY_PENDING', 'REVISION_REQUESTED'];
 
-export function caseIdFor(roundId: string, unitCode: string): string {
-  return `c-${createHash('sha256').update(`${roundId}/${unitCode}`).digest('hex').slice(0, 20)}`;
-}
+export { caseIdFor };
 
 export async function storeCase(deps: WorkflowDeps, event: StoreCaseInput): Promise<StoreCaseOutput> {
   const { roundId, submissionId } = storeCaseInputSchema.parse(event);
@@ -72,9 +70,16 @@ export async function storeCase(deps: WorkflowDeps, event: StoreCaseInput): Prom
     createdAt: now,
   });
 
+  const text = { title: dossier.title, practicesText: dossier.practices.text };
+  const indexEntry = (version: number) => ({ caseId, roundId, roundNumber: round.charter.number, unitCode: submission.unitCode, title: dossier.title, version });
+
   const existing = await deps.store.getCase(caseId);
-  // A retried step finds its own work done.
-  if (existing?.currentSubmissionId === submissionId) return stored(existing.currentVersion);
+  // A retried step finds its own work done, except perhaps the index entries (a crash between
+  // the case write and the index writes): filing them again changes nothing if they are there.
+  if (existing?.currentSubmissionId === submissionId) {
+    await indexCaseVersion(deps.store, indexEntry(existing.currentVersion), text);
+    return stored(existing.currentVersion);
+  }
 
   if (!existing) {
     const record: CaseRecord = {
@@ -98,6 +103,7 @@ export async function storeCase(deps: WorkflowDeps, event: StoreCaseInput): Prom
       // Two uploads of one unit raced; store this one as a version of the winner's case.
       return storeCase(deps, event);
     }
+    await indexCaseVersion(deps.store, indexEntry(1), text);
     await afterStored(deps, roundId, submissionId, caseId);
     await audit(deps, roundId, 'CASE_STORED', `case:${caseId}`, { submissionId, version: 1, unitCode: submission.unitCode, title: dossier.title });
     return stored(1);
@@ -125,11 +131,13 @@ export async function storeCase(deps: WorkflowDeps, event: StoreCaseInput): Prom
   }
 
   const version = existing.currentVersion + 1;
+  const replaced = await deps.store.getCaseVersion(caseId, existing.currentVersion);
   await deps.store.addCaseVersion(
     versionOf(version),
     { status: 'ELIGIBILITY_PENDING', title: dossier.title, unitName: dossier.unit.canonicalName, level: dossier.unit.level, updatedAt: now },
     REPLACEABLE,
   );
+  await indexCaseVersion(deps.store, indexEntry(version), text, indexedTextOf(replaced?.dossier));
   for (const task of await deps.store.listTasksByRound(roundId, 'ELIGIBILITY', 'OPEN')) {
     if (task.caseId === caseId) await deps.store.cancelTask(task.taskId, now).catch(ignoreDecidedMeanwhile);
   }

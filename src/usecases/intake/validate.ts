@@ -1,8 +1,9 @@
 /**
  * Validate step: the dossier domain's rules with the round's context (eligible levels, whether
  * the round still accepts uploads at the time this one arrived, the unit folder the applicant
- * uploaded into, the other dossiers of the round for the near-duplicate warning). Writes
- * `reports/<submissionId>.json`, which holds the canonical dossier when valid.
+ * uploaded into, and the stored dossiers of any round that share a similarity bucket with this
+ * one, for the near-duplicate warning). Writes `reports/<submissionId>.json`, which holds the
+ * canonical dossier when valid.
  */
 import { z } from 'zod';
 import type { CanonicalDossier, ParseResult } from '../../domain/dossier/schema';
@@ -11,7 +12,8 @@ import { audit } from '../audit';
 import type { WorkflowDeps } from '../deps';
 import { WorkflowError } from '../errors';
 import { dossierRules, type DossierRules } from './dossier-domain';
-import { parsedKeyOf, reportKeyOf } from './keys';
+import { nearDuplicateCandidates } from './duplicates';
+import { caseIdFor, parsedKeyOf, reportKeyOf } from './keys';
 
 export const validateInputSchema = z.object({ roundId: z.string(), submissionId: z.string() });
 export type ValidateInput = z.infer<typeof validateInputSchema>;
@@ -39,13 +41,14 @@ export async function validateSubmission(
 
   // The upload's own time decides, not the moment this step runs (a retried step may run late).
   const closed = round.status !== 'OPEN' || Date.parse(submission.createdAt) > Date.parse(round.charter.submissionDeadline);
-  const others = [];
-  for (const record of await deps.store.listCasesByRound(roundId)) {
-    if (record.unitCode === submission.unitCode) continue;
-    const version = await deps.store.getCaseVersion(record.caseId, record.currentVersion);
-    const dossier = version?.dossier as CanonicalDossier | undefined;
-    if (dossier) others.push({ caseId: record.caseId, roundNumber: round.charter.number, title: dossier.title, practicesText: dossier.practices.text });
-  }
+  const draft = parsed.draft;
+  const others = draft
+    ? await nearDuplicateCandidates(
+        deps.store,
+        { title: draft.title?.trim() ?? '', practicesText: draft.practicesText?.trim() ?? '' },
+        caseIdFor(roundId, submission.unitCode),
+      )
+    : [];
   const outcome = rules.validate(parsed, {
     round: { number: round.charter.number, eligibleLevels: [...round.charter.eligibleLevels], closed },
     expectedUnitCode: submission.unitCode,
