@@ -21,6 +21,7 @@ export async function recordRejection(deps: WorkflowDeps, event: RejectionInput)
     roundId,
     kind: 'VALIDATION_RESULT',
     recipient: submission.unitCode,
+    dedupKey: `submission:${submissionId}`,
     subject: { zh: `申報材料未通過檢查：${submission.fileName}`, en: `Your dossier did not pass the checks: ${submission.fileName}` },
     body: {
       zh: `您提交的「${submission.fileName}」有以下問題，請修改後在截止時間前重新上傳：\n${lines('zh')}`,

@@ -104,6 +104,7 @@ async function decideEligibility(deps: Deps, actor: Actor, task: StoredTask, bod
       roundId: task.roundId,
       kind: decision.outcome === 'ineligible' ? 'ELIGIBILITY' : 'REVISION_REQUESTED',
       recipient: record.unitCode,
+      dedupKey: `task:${task.taskId}`,
       subject:
         decision.outcome === 'ineligible'
           ? { zh: `資格審查未通過：${record.title}`, en: `Not eligible: ${record.title}` }

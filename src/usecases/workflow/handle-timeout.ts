@@ -106,6 +106,7 @@ async function panelTimeout(
         roundId: input.roundId,
         kind: 'ESCALATION',
         recipient: 'secretariat',
+        dedupKey: `timeout:${taskIdFor(input.executionArn, input.state, input.attempt)}:quorum`,
         subject: { zh: `評審逾期未評分（${record.caseId}）`, en: `Reviewers missed the deadline (${record.caseId})` },
         body: {
           zh: `已達法定人數（${scored} 份評分），案例繼續彙總。未評分的評審：${pending.join('、')}。`,
@@ -129,6 +130,7 @@ async function remindAndEscalate(deps: WorkflowDeps, input: TimeoutInput, recipi
       roundId: input.roundId,
       kind: 'REMINDER',
       recipient,
+      dedupKey: `timeout:${taskIdFor(input.executionArn, input.state, input.attempt)}`,
       subject: { zh: `提醒：審批步驟已逾期${what}`, en: `Reminder: an approval step is overdue ${input.caseId ?? ''}`.trim() },
       body: { zh: `「${input.state}」步驟已逾期，已重新開啟，請盡快處理。`, en: `The "${input.state}" step is overdue and has been reopened; please act on it soon.` },
     });
@@ -137,6 +139,7 @@ async function remindAndEscalate(deps: WorkflowDeps, input: TimeoutInput, recipi
     roundId: input.roundId,
     kind: 'ESCALATION',
     recipient: 'secretariat',
+    dedupKey: `timeout:${taskIdFor(input.executionArn, input.state, input.attempt)}`,
     subject: { zh: `逾期上報：${input.state}${what}`, en: `Overdue: ${input.state} ${input.caseId ?? ''}`.trim() },
     body: {
       zh: `「${input.state}」第 ${input.attempt} 次開啟後逾期${scored === undefined ? '' : `（已收到 ${scored} 份評分，未達法定人數）`}，已重新開啟。`,

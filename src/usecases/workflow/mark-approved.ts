@@ -41,6 +41,7 @@ export async function markApproved(deps: WorkflowDeps, event: RoundInput): Promi
       roundId,
       kind: 'FINAL_RESULT',
       recipient: record.unitCode,
+      dedupKey: `result:${record.caseId}`,
       subject: { zh: `評選結果：${record.title}`, en: `Result of the selection: ${record.title}` },
       body:
         record.status === 'APPROVED'

@@ -22,6 +22,7 @@ export async function openNotice(deps: WorkflowDeps, event: RoundInput): Promise
     roundId,
     kind: 'LIST_READY',
     recipient: 'secretariat',
+    dedupKey: `notice:${noticeEndsAt}`,
     subject: { zh: '擬入選名單進入公示期', en: 'The list is on public notice' },
     body: { zh: `公示期至 ${noticeEndsAt} 止，期間可受理異議。`, en: `Objections may be filed until ${noticeEndsAt}.` },
   });

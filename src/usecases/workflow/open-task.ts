@@ -83,6 +83,7 @@ async function notifyOpened(deps: WorkflowDeps, task: StoredTask, shortage: Bili
         roundId: task.roundId,
         kind: 'ELIGIBILITY',
         recipient: 'secretariat',
+        dedupKey: `task:${task.taskId}`,
         subject: { zh: `待辦：資格審查${subjectCase}`, en: `To do: eligibility check ${task.caseId ?? ''}`.trim() },
         body: { zh: `請在 ${task.expiresAt} 前完成資格審查（步驟 ${task.taskId}）。`, en: `Please decide eligibility by ${task.expiresAt} (step ${task.taskId}).` },
       });
@@ -93,6 +94,7 @@ async function notifyOpened(deps: WorkflowDeps, task: StoredTask, shortage: Bili
           roundId: task.roundId,
           kind: 'ASSIGNMENT',
           recipient: reviewerId,
+          dedupKey: `task:${task.taskId}`,
           subject: { zh: '新的評審任務', en: 'A new case to review' },
           body: { zh: `請在 ${task.expiresAt} 前為案例評分（步驟 ${task.taskId}）。`, en: `Please score the case by ${task.expiresAt} (step ${task.taskId}).` },
         });
@@ -102,6 +104,7 @@ async function notifyOpened(deps: WorkflowDeps, task: StoredTask, shortage: Bili
           roundId: task.roundId,
           kind: 'ESCALATION',
           recipient: 'secretariat',
+          dedupKey: `task:${task.taskId}:shortage`,
           subject: { zh: `評審人數不足${subjectCase}`, en: `Not enough reviewers for ${task.caseId}` },
           body: { zh: `${shortage.zh}。請增聘評審或調整。`, en: `${shortage.en}. Add reviewers to the panel or replace one.` },
         });
@@ -112,6 +115,7 @@ async function notifyOpened(deps: WorkflowDeps, task: StoredTask, shortage: Bili
         roundId: task.roundId,
         kind: 'LIST_READY',
         recipient: 'approver',
+        dedupKey: `task:${task.taskId}`,
         subject: { zh: '候選名單已就緒，待領導審定', en: 'The shortlist is ready for approval' },
         body: {
           zh: `請在 ${task.expiresAt} 前審定名單並填寫入選理由（步驟 ${task.taskId}）。`,
@@ -124,6 +128,7 @@ async function notifyOpened(deps: WorkflowDeps, task: StoredTask, shortage: Bili
         roundId: task.roundId,
         kind: 'ESCALATION',
         recipient: 'approver',
+        dedupKey: `task:${task.taskId}`,
         subject: { zh: '公示期收到異議，待裁定', en: 'Objections received during the notice period' },
         body: { zh: `請在 ${task.expiresAt} 前就異議作出裁定（步驟 ${task.taskId}）。`, en: `Please rule on the objections by ${task.expiresAt} (step ${task.taskId}).` },
       });
