@@ -97,13 +97,13 @@ export class ApiProblem extends Error {
 /**
  * Calls the API with the bearer token. Errors become ApiProblem with the API's code and message.
  * @param {string} path
- * @param {{ method?: string, body?: unknown }} [opts]
+ * @param {{ method?: string, body?: unknown, accept?: string }} [opts] `accept` other than JSON: the body is returned as text.
  */
 export async function api(path, opts = {}) {
   const base = await apiBase();
   if (!base) throw new ApiProblem(0, 'NO_API', { zh: '未設定伺服器位址：請在登入表單填寫 API 位址。', en: 'No API base URL: fill it in the sign-in form.' });
   /** @type {Record<string,string>} */
-  const headers = { accept: 'application/json' };
+  const headers = { accept: opts.accept ?? 'application/json' };
   const t = token();
   if (t) headers.authorization = `Bearer ${t}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
@@ -114,6 +114,7 @@ export async function api(path, opts = {}) {
     throw new ApiProblem(0, 'NETWORK', { zh: '無法連線到伺服器，請檢查網絡後再試。', en: 'Cannot reach the server; check the network and retry.' });
   }
   const text = await res.text();
+  if (res.ok && opts.accept && opts.accept !== 'application/json') return text;
   let body;
   try {
     body = text ? JSON.parse(text) : undefined;

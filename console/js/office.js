@@ -19,6 +19,29 @@ if (me) {
     void refresh();
   }).catch(alertError);
   $('audit-verify').addEventListener('click', verifyAudit);
+  $('dashboard-page').addEventListener('click', downloadDashboardPage);
+}
+
+/**
+ * The API's HTML rendition of the dashboard, saved as a file: the token stays in this page
+ * (a plain link could not carry it) and the saved page reads, prints and archives without
+ * JavaScript.
+ */
+async function downloadDashboardPage() {
+  clearAlert();
+  try {
+    const page = await api(`/rounds/${encodeURIComponent(roundId)}/dashboard?format=html`, { accept: 'text/html' });
+    const url = URL.createObjectURL(new Blob([page], { type: 'text/html;charset=utf-8' }));
+    const link = h('a', { href: url, download: `dashboard-${roundId}.html` });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    // the download has its own copy once started; keep the URL a while for slow browsers
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    announce('已下載儀表板網頁。');
+  } catch (err) {
+    alertError(err);
+  }
 }
 
 async function refresh() {

@@ -18,6 +18,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DEFAULT_RUBRIC } from '../../src/domain/round/charter';
 import { barChart, distributionChart, timelineChart, CASE_STATUS_ZH, CASE_STATUS_ORDER } from '../../src/domain/charts';
+import type { Round } from '../../src/domain/model';
+import { HTML_CONTENT_TYPE, HTML_HEADERS } from '../../src/api/html';
+import { dashboardPage } from '../../src/usecases/api/dashboard-page';
+import type { DashboardView } from '../../src/usecases/api/dashboard';
 
 const CONSOLE_DIR = resolve('console');
 const SHOTS = 'test-results/console';
@@ -64,6 +68,7 @@ interface Recorded {
   decisions: { taskId: string; body: unknown }[];
   released: string[];
   uploads: { id: string; body: string; contentType: string | undefined }[];
+  pages: { accept: string | undefined; role: string | undefined }[];
 }
 let recorded: Recorded;
 let submissions: Map<string, Record<string, unknown>>;
@@ -204,6 +209,12 @@ async function handleApi(req: IncomingMessage, res: ServerResponse) {
     recorded.decisions.push({ taskId: decision[1]!, body: JSON.parse(await readBody(req)) });
     return send(200, { taskId: decision[1], status: 'DECIDED', decidedAt: NOW, decidedBy: role });
   }
+  if (req.method === 'GET' && path === `/rounds/${ROUND.roundId}/dashboard` && url.searchParams.get('format') === 'html') {
+    recorded.pages.push({ accept: req.headers.accept, role });
+    // the API's own page and headers, over this fake's data
+    const round = { charter: { number: 5, year: 2024, theme: '發展全過程人民民主' } } as unknown as Round;
+    return res.writeHead(200, { 'content-type': HTML_CONTENT_TYPE, ...HTML_HEADERS, ...CORS }).end(dashboardPage(round, dashboard() as DashboardView, NOW));
+  }
   if (req.method === 'GET' && path === `/rounds/${ROUND.roundId}/dashboard`) return send(200, dashboard());
   if (req.method === 'GET' && path === '/outbox') {
     return send(200, {
@@ -249,7 +260,7 @@ afterAll(async () => {
 });
 
 function reset() {
-  recorded = { decisions: [], released: [], uploads: [] };
+  recorded = { decisions: [], released: [], uploads: [], pages: [] };
   submissions = new Map();
 }
 
@@ -474,6 +485,48 @@ describe('office', () => {
     await expect.poll(() => recorded.decisions).toEqual([{ taskId: 't-elig-1', body: { outcome: 'revision', message: '請補充成效數據。' } }]);
     expect(cspErrors).toEqual([]);
     await context.close();
+  });
+
+  it('saves the API’s HTML page of the dashboard, fetched with the token, to read without JavaScript', async () => {
+    reset();
+    const { context, page, cspErrors } = await open('office.html', 'office');
+    await page.waitForSelector('#charts figure svg');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#dashboard-page')]);
+    expect(download.suggestedFilename()).toBe(`dashboard-${ROUND.roundId}.html`);
+    const path = await download.path();
+    expect(readFileSync(path, 'utf8')).toContain('<h1>第5屆（2024年）評選　辦公室儀表板</h1>');
+    expect(recorded.pages).toEqual([{ accept: 'text/html', role: 'secretariat' }]);
+    expect(cspErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('the API’s dashboard page reads under its own CSP without JavaScript and has no axe-core violations', async () => {
+    const url = `${apiOrigin}/rounds/${ROUND.roundId}/dashboard?format=html`;
+    const headers = { authorization: `Bearer ${TOKENS.office}` };
+    const plain = await browser.newContext({ javaScriptEnabled: false, extraHTTPHeaders: headers });
+    const page = await plain.newPage();
+    const cspErrors: string[] = [];
+    page.on('console', (m) => m.text().includes('Content Security Policy') && cspErrors.push(m.text()));
+    await page.goto(url);
+    expect(await page.locator('figure.chart svg').count()).toBe(4);
+    expect(await page.locator('svg text', { hasText: '<b>惡意</b>市' }).count()).toBe(1);
+    expect(await page.locator('figure.chart table').count()).toBe(4);
+    expect(cspErrors).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}/dashboard-page-no-js.png`, fullPage: true });
+    await plain.close();
+    // axe needs script: the same page with the CSP bypassed only for the checker
+    const checked = await browser.newContext({ bypassCSP: true, extraHTTPHeaders: headers });
+    const p2 = await checked.newPage();
+    await p2.goto(url);
+    await p2.addScriptTag({ path: AXE_PATH });
+    const violations = await p2.evaluate(async () => {
+      type AxeResult = { violations: { id: string; nodes: { target: string[] }[] }[] };
+      const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<AxeResult> } }).axe;
+      const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+      return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    });
+    expect(violations).toEqual([]);
+    await checked.close();
   });
 
   it('the charts read without JavaScript: the SVG alone carries its text', async () => {
