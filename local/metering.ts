@@ -344,6 +344,11 @@ export async function collectCounts(cloud: MeteredCloud, metering: Metering): Pr
   const otherBuckets = Object.entries(counts.s3).filter(([name]) => name !== siteBucket);
   const dossiersByRound = dossierCounts?.dossiersByRound ?? {};
   const invocations = lambda.reduce((s, l) => s + l.invocations, 0);
+  const dynamoRequests = Object.values(counts.dynamodb.operations).reduce((s, n) => s + n, 0);
+  if (invocations > 0 && dynamoRequests === 0) {
+    // the bundles' clients were built before metering repointed them (a preload at boot, say)
+    throw new Error(`metering saw no DynamoDB request from ${invocations} invocations: the functions' SDK clients bypass the metering proxy`);
+  }
   const storedBytes = await tableSizeBytes(cloud).catch(() => 0);
   const file: MeteringFile = {
     version: 1,
