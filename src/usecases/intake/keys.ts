@@ -27,9 +27,17 @@ export function parseDossierKey(key: string): DossierKey | undefined {
   return { roundId, unitCode, submissionId, fileName };
 }
 
-/** S3 and EventBridge deliver keys URL-encoded with `+` for spaces. */
-export function decodeS3Key(key: string): string {
-  return decodeURIComponent(key.replace(/\+/g, ' '));
+/**
+ * S3 and EventBridge deliver keys URL-encoded with `+` for spaces; decoded exactly once (a key
+ * whose name holds `%25` or `%2B` means a literal `%` or `+`). Undefined for an encoding S3 would
+ * never produce (a broken `%` sequence): such an event is not about one of our uploads.
+ */
+export function decodeS3Key(key: string): string | undefined {
+  try {
+    return decodeURIComponent(key.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
 }
 
 export const parsedKeyOf = (submissionId: string) => `parsed/${submissionId}.json`;

@@ -20,9 +20,10 @@ export async function routeUpload(
   deps: { workflow: WorkflowEngine; stateMachineArn: string },
   detail: ObjectCreatedDetail,
 ): Promise<{ executionName: string; started: boolean; skipped?: string }> {
-  const key = decodeS3Key(detail.object.key);
   const bucket = detail.bucket.name;
   const versionId = detail.object['version-id'];
+  const key = decodeS3Key(detail.object.key);
+  if (key === undefined) return { executionName: executionNameFor(bucket, detail.object.key, versionId), started: false, skipped: 'key is not validly URL-encoded' };
   const executionName = executionNameFor(bucket, key, versionId);
   // The rule filters on the prefix already; this guards a mis-wired rule from starting reviews of other objects.
   if (!key.startsWith('dossiers/')) return { executionName, started: false, skipped: 'not a dossier key' };
