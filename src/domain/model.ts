@@ -4,7 +4,7 @@
  * Plain types and zod schemas only: no AWS import, no I/O. The table layout that stores them is
  * described in docs/architecture.md; `src/store` maps these types to items.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Who acts. Cognito groups on AWS, claims of the local issuer locally. */
 export const ROLES = ['applicant', 'reviewer', 'secretariat', 'approver'] as const;

@@ -2,7 +2,7 @@
  * The canonical dossier (what a valid upload becomes) and the parse result that travels between
  * the Parse and Validate Lambdas through S3 (plain JSON, no classes, no Dates, no Maps).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { issueSchema, LEVELS, SCRIPTS } from '../model';
 
 export const DOSSIER_FORMATS = ['markdown', 'json', 'docx', 'zip'] as const;
