@@ -70,8 +70,10 @@ export class CasebookStack extends Stack {
       // With a custom domain the API can be named exactly; without one, CORS must name the
       // CloudFront domain, which would make the API and the distribution depend on each other,
       // so the CSP allows this region's execute-api hosts instead.
-      // the console PUTs dossiers straight to the bucket through presigned URLs
-      connectSources: [apiSource, this.api.cognitoEndpoint, `https://${this.intake.bucket.bucketRegionalDomainName}`],
+      // The console PUTs dossiers straight to the bucket through presigned (virtual-hosted) URLs.
+      // Naming the bucket's own domain would close a cycle (the bucket's CORS names the site), so
+      // the CSP allows this region's S3 hosts; the presigned signature still limits the target.
+      connectSources: [apiSource, this.api.cognitoEndpoint, `https://*.s3.${this.region}.${this.urlSuffix}`],
       formActions: [apiSource],
       apiUrl: this.api.url,
       siteDomain: params.siteDomain,

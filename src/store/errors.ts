@@ -31,6 +31,25 @@ export const conflict = (what: string, id: string, detail: string) =>
     { what, id, detail },
   );
 
+/**
+ * Too many concurrent writers on one item collection (a round's audit chain during a burst of
+ * uploads). Transient by nature: the workflows retry the step on this error name, and the API
+ * answers 503 so a client may retry.
+ */
+export const contention = (what: string, id: string, detail: string) => {
+  const error = new StoreError(
+    'CONTENTION',
+    503,
+    { zh: `${whatZh(what)}正被大量同時寫入，請稍後重試：${id}`, en: `${what} ${id} is under heavy concurrent writes (${detail}); retry shortly` },
+    { what, id, detail },
+  );
+  error.name = STORE_CONTENTION_ERROR;
+  return error;
+};
+
+/** The error name the state machines retry (see their Retry blocks). */
+export const STORE_CONTENTION_ERROR = 'Casebook.StoreContention';
+
 export const taskAlreadyDecided = (taskId: string) =>
   new StoreError('TASK_ALREADY_DECIDED', 409, { zh: `此審批步驟已有決定：${taskId}`, en: `This approval step was already decided: ${taskId}` }, { taskId });
 

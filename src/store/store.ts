@@ -43,6 +43,7 @@ import {
   StoreError,
   isConditionalFailure,
   notFound,
+  contention,
   reviewAlreadyScored,
   taskAlreadyDecided,
   taskExpired,
@@ -165,6 +166,11 @@ function setExpression(patch: Record<string, unknown>, prefix = 'p') {
   }
   return { parts, names, values };
 }
+
+/** Audit appends: attempts and backoff (full jitter, doubling from the base, capped). */
+const AUDIT_APPEND_ATTEMPTS = 40;
+const AUDIT_BACKOFF_BASE_MS = 10;
+const AUDIT_BACKOFF_MAX_MS = 1_000;
 
 export class Store {
   readonly doc: DynamoDBDocumentClient;
@@ -1023,7 +1029,10 @@ export class Store {
    * conditional put; the loser re-reads the head and links to it.
    */
   async appendAudit(draft: AuditDraft): Promise<AuditEntry> {
-    for (let attempt = 0; attempt < 20; attempt += 1) {
+    // Every action of a round appends to one chain, so concurrent writers (a burst of uploads)
+    // collide on the next seq; exponential backoff with full jitter spreads them out instead of
+    // letting them retry in lockstep. The cap keeps the worst case well inside a Lambda timeout.
+    for (let attempt = 0; attempt < AUDIT_APPEND_ATTEMPTS; attempt += 1) {
       const previous = await this.lastAudit(draft.roundId);
       const entry = linkAuditEntry(previous, draft);
       try {
@@ -1037,10 +1046,11 @@ export class Store {
         return entry;
       } catch (error) {
         if (!isConditionalFailure(error)) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * (attempt + 1)));
+        const ceiling = Math.min(AUDIT_BACKOFF_MAX_MS, AUDIT_BACKOFF_BASE_MS * 2 ** attempt);
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
       }
     }
-    throw conflict('audit entry', draft.roundId, 'could not append after 20 attempts');
+    throw contention('audit entry', draft.roundId, `could not append after ${AUDIT_APPEND_ATTEMPTS} attempts`);
   }
 
   /** A round's audit trail in chain order. */
