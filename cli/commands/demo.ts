@@ -263,7 +263,7 @@ export function register(program: Command): void {
         // 5. close, rank, leadership approval, notice, publication
         const r0 = await office.get<{ status: string }>(`/rounds/${ROUND_ID}`);
         if (r0.status === 'OPEN') await office.post(`/rounds/${ROUND_ID}/close`);
-        const approved = await playing('leadership approval and the notice period', async () => {
+        await playing('leadership approval and the notice period', async () => {
           const r = await office.get<{ status: string; approvedList?: { caseId: string; order: number; reason: string }[] }>(`/rounds/${ROUND_ID}`);
           return r.status === 'APPROVED' ? r : undefined;
         });
@@ -279,10 +279,13 @@ export function register(program: Command): void {
           }
         });
 
-        // 6. summary
-        const { cases } = await office.get<{ cases: (CaseView & { unitName?: string })[] }>(`/rounds/${ROUND_ID}/cases`);
-        const byId = new Map(cases.map((c) => [c.caseId, c]));
-        const rows = (approved.approvedList ?? []).map((e) => [e.order, byId.get(e.caseId)?.unitName, byId.get(e.caseId)?.title, e.reason.slice(0, 24) + (e.reason.length > 24 ? '…' : '')]);
+        // 6. summary: what the public now reads, from the round's published open data
+        const published = await until('the round\'s open data', timeout, async () => {
+          const res = await fetch(`${cloud.endpoints.site}/data/rounds/${ROUND_ID}.json`).catch(() => undefined);
+          return res?.ok ? ((await res.json()) as { cases: { order: string; unit: string; title: string; reason: string }[] }) : undefined;
+        });
+        const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n)}…` : s);
+        const rows = published.cases.map((c) => [c.order, c.unit, clip(c.title, 28), clip(c.reason, 24)]);
         const consoleUrl = (role: string, token: string) => `${cloud.endpoints.console}?role=${role}&api=${encodeURIComponent(cloud.endpoints.api)}&token=${token}`;
         const links = {
           site: cloud.endpoints.site,
@@ -298,7 +301,7 @@ export function register(program: Command): void {
           const n = await exportSite(cloud.env, opts.exportSite);
           say(`copied ${n} published files into ${opts.exportSite}`);
         }
-        if (g.json) process.stdout.write(`${JSON.stringify({ roundId: ROUND_ID, approvedList: approved.approvedList, links })}\n`);
+        if (g.json) process.stdout.write(`${JSON.stringify({ roundId: ROUND_ID, selected: published.cases.map((c) => ({ order: Number(c.order), unit: c.unit, title: c.title, reason: c.reason })), links })}\n`);
         else {
           process.stdout.write(`\n${table(['#', '申報單位', '案例', '入選理由'], rows)}\n\n`);
           process.stdout.write(`site     ${links.site}\nAPI      ${links.api}/openapi.json\n`);
