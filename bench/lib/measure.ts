@@ -6,6 +6,8 @@
 import { spawn } from 'node:child_process';
 
 export interface SuiteResult {
+  /** The id of the suite that produced it (set by the runner; lets `--only` update in place). */
+  suite?: string;
   name: string;
   metric: string;
   ours: number;
