@@ -2,7 +2,7 @@
  * The route handlers: each parses its input with the route's schema and calls one use case.
  * Both Lambdas build their router from this table (`fn` picks which routes each serves).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { TASK_STATUSES } from '../domain/model';
 import type { ApiDeps } from '../usecases/api/ports';
 import * as rounds from '../usecases/api/rounds';

@@ -2,7 +2,8 @@
  * The OpenAPI 3.1 document, generated from the route table and the zod schemas of each route.
  * JSON Schema 2020-12 is OpenAPI 3.1's schema dialect, so `z.toJSONSchema` output is used as is.
  */
-import { z, type ZodType } from 'zod';
+import * as z from 'zod';
+import type { ZodType } from 'zod';
 import { ROUTES } from './routes';
 import { routeKeyOf } from './router';
 import * as s from './schemas';

@@ -2,7 +2,7 @@
  * Request and response schemas of every route. They validate input at the edge and are the
  * source of the OpenAPI document (`z.toJSONSchema`), so the document cannot drift from the code.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   CASE_STATUSES,
   LEVELS,

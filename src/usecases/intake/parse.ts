@@ -3,7 +3,7 @@
  * `parsed/<submissionId>.json` and record the submission. Unreadable content is not an error of
  * this step: it is a parse result with coded errors, and the workflow rejects it next.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ObjectNotFoundError } from '../../ports/object-store';
 import { audit } from '../audit';
 import type { WorkflowDeps } from '../deps';

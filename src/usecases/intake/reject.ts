@@ -1,5 +1,5 @@
 /** Rejection step: the submission is INVALID and the applicant hears why, code by code. */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Issue } from '../../domain/model';
 import { audit } from '../audit';
 import type { WorkflowDeps } from '../deps';

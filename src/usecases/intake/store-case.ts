@@ -10,7 +10,7 @@
  * waiting for its eligibility check, that open step is cancelled (a decision on it answers 410)
  * and the older execution ends when its timeout fires.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { cityCodeOf } from '../../domain/units';
 import type { CaseRecord, CaseStatus, Issue } from '../../domain/model';
 import { StoreError } from '../../store/errors';

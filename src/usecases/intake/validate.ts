@@ -5,7 +5,7 @@
  * one, for the near-duplicate warning). Writes `reports/<submissionId>.json`, which holds the
  * canonical dossier when valid.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CanonicalDossier, ParseResult } from '../../domain/dossier/schema';
 import type { Issue } from '../../domain/model';
 import { audit } from '../audit';

@@ -4,7 +4,7 @@
  * recomputes the normalised means once all cases are in, since calibration shifts as reviewers
  * score more cases.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ScoreSummary } from '../../domain/model';
 import { audit } from '../audit';
 import type { WorkflowDeps } from '../deps';

@@ -3,7 +3,7 @@
  * office asked to proceed without them. Rounds with a shortened notice period (local runs and
  * tests) are polled every second, others every ten minutes.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { WorkflowDeps } from '../deps';
 
 export const roundInputSchema = z.object({ roundId: z.string() });

@@ -8,7 +8,7 @@
  * - END: nothing waits for this step any more (the case was superseded or withdrawn, or the
  *   round moved on).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { quorumMet } from '../../domain/scoring/aggregate';
 import { TASK_KINDS, type TaskKind } from '../../domain/model';
 import { StoreError } from '../../store/errors';

@@ -3,7 +3,7 @@
  * token (people only ever see our task id), staffs the panel for PANEL steps, and notifies whoever
  * must act. Retries are harmless: the task id is deterministic and creation is conditional.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { TASK_KINDS, type Bilingual } from '../../domain/model';
 import type { StoredTask } from '../../store/store';
 import { audit } from '../audit';
