@@ -13,6 +13,8 @@ import type { BenchDossier } from '../fixtures/dossiers';
 export interface ReadyInfo {
   ready: true;
   bootMs: number;
+  /** Time spent making sure the template is synthesized (zero-ish unless sources changed). */
+  synthMs: number;
   pid: number;
   endpoints: { s3: string; dynamodb: string; sfn: string; api: string; site: string };
   env: Record<string, string>;
