@@ -2,22 +2,67 @@
  * The dependencies of the workflow and intake use cases, wired to AWS (or to the local cloud via
  * AWS_ENDPOINT_URL_*). Built once per process, on first use, so a handler that is only imported
  * does not need its environment yet.
+ *
+ * Every workflow function is handed the same set, but most never touch the dossier bucket and
+ * only send email where NOTIFIER=ses. The S3 and SES adapters (and their SDK clients, a large
+ * share of each bundle) are therefore loaded by `import()` the first time a call needs them:
+ * esbuild keeps the code in the one-file bundle but defers evaluating it, so a function's cold
+ * start pays only for what it uses. Once loaded, each client is created once and kept (in
+ * s3-wiring.ts / ses-wiring.ts).
  */
-import { S3Client } from '@aws-sdk/client-s3';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { config } from '../config';
-import { systemClock } from '../ports/clock';
-import type { Notifier } from '../ports/notifier';
+import { systemClock, type Clock } from '../ports/clock';
+import type { Notifier, NotificationDraft } from '../ports/notifier';
+import type { ObjectStore, StoredObject } from '../ports/object-store';
 import { defaultStore } from '../store/client';
+import type { Store } from '../store/store';
 import type { WorkflowDeps } from '../usecases/deps';
 import { OutboxNotifier } from './outbox-notifier';
-import { S3ObjectStore } from './s3-object-store';
-import { SesNotifier } from './ses-notifier';
 
-let s3: S3Client | undefined;
-export function s3Client(): S3Client {
-  s3 ??= new S3Client({});
-  return s3;
+/** Loads once and keeps the result; a failed load is forgotten so the next call can retry. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= load().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    });
+    return pending;
+  };
+}
+
+/** The dossier bucket through S3, loading the S3 adapter on the first call. */
+class LazyS3ObjectStore implements ObjectStore {
+  private readonly store = once(async () => (await import('./s3-wiring')).s3ObjectStore(this.bucket));
+
+  constructor(private readonly bucket: string) {}
+
+  async getObject(key: string, versionId?: string): Promise<StoredObject> {
+    return (await this.store()).getObject(key, versionId);
+  }
+
+  async putJson(key: string, value: unknown): Promise<void> {
+    return (await this.store()).putJson(key, value);
+  }
+
+  async getJson<T = unknown>(key: string): Promise<T> {
+    return (await this.store()).getJson<T>(key);
+  }
+}
+
+/** SES with the outbox copy, loading the SES adapter on the first notification. */
+class LazySesNotifier implements Notifier {
+  private readonly notifier = once(async () => (await import('./ses-wiring')).sesNotifier(this.store, this.clock, this.senderEmail));
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly senderEmail: string,
+  ) {}
+
+  async notify(draft: NotificationDraft): Promise<string> {
+    return (await this.notifier()).notify(draft);
+  }
 }
 
 let deps: WorkflowDeps | undefined;
@@ -26,16 +71,17 @@ export function defaultDeps(): WorkflowDeps {
   if (deps) return deps;
   const store = defaultStore();
   const clock = systemClock;
-  const notifier: Notifier =
-    config.notifier === 'ses' ? new SesNotifier(new SESv2Client({}), store, clock, config.senderEmail) : new OutboxNotifier(store, clock);
-  let objects: S3ObjectStore | undefined;
+  // Both settings are read now, as before, so a misconfigured function still fails at its first
+  // invocation rather than at its first notification.
+  const notifier: Notifier = config.notifier === 'ses' ? new LazySesNotifier(store, clock, config.senderEmail) : new OutboxNotifier(store, clock);
+  let objects: ObjectStore | undefined;
   deps = {
     store,
     clock,
     notifier,
     // Only intake functions have DOSSIER_BUCKET; the others never touch this.
     get objects() {
-      objects ??= new S3ObjectStore(s3Client(), config.dossierBucket);
+      objects ??= new LazyS3ObjectStore(config.dossierBucket);
       return objects;
     },
   };
