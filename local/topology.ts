@@ -263,7 +263,17 @@ export function buildTopology(template: CfnTemplate, assemblyDir: string, templa
   };
   for (const [id, r] of byType('AWS::S3::Bucket')) nameOf(id, r.Properties?.BucketName);
   for (const [id, r] of byType('AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable')) nameOf(id, r.Properties?.TableName);
-  for (const [id, r] of byType('AWS::Lambda::Function')) {
+  // CDK's custom-resource handlers (the console's bucket deployment) act only while CloudFormation
+  // deploys; the local cloud deploys nothing, so they are not local functions.
+  const serviceTokens = new Set(
+    Object.values(resources)
+      .filter((r) => r.Type.startsWith('Custom::'))
+      .map((r) => JSON.stringify(r.Properties?.ServiceToken ?? null)),
+  );
+  const isCustomResourceHandler = (id: string, r: CfnResource): boolean =>
+    typeof r.Metadata?.['casebook:function'] !== 'string' && serviceTokens.has(JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] }));
+  const lambdaFunctions = byType('AWS::Lambda::Function').filter(([id, r]) => !isCustomResourceHandler(id, r));
+  for (const [id, r] of lambdaFunctions) {
     const name = r.Metadata?.['casebook:function'];
     if (typeof name !== 'string') throw new TopologyError(`function ${id} has no casebook:function metadata`);
     names.set(id, name);
@@ -421,7 +431,7 @@ export function buildTopology(template: CfnTemplate, assemblyDir: string, templa
     return { logicalId: id, create, ...(ttl?.Enabled !== false && ttl?.AttributeName ? { ttlAttribute: ttl.AttributeName } : {}) };
   });
 
-  const functions: FunctionSpec[] = byType('AWS::Lambda::Function').map(([id, r]) => {
+  const functions: FunctionSpec[] = lambdaFunctions.map(([id, r]) => {
     const name = names.get(id)!;
     const context = `function ${name} (${id})`;
     const assetPath = r.Metadata?.['aws:asset:path'];
