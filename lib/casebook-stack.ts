@@ -94,6 +94,7 @@ export class CasebookStack extends Stack {
     this.observability.watchQueue('PublishFailures', this.publication.streamFailures);
 
     new CfnOutput(this, 'SiteUrl', { value: this.publication.siteUrl });
+    new CfnOutput(this, 'ConsoleUrl', { value: this.publication.consoleUrl });
     new CfnOutput(this, 'DistributionDomain', { value: this.publication.distribution.distributionDomainName });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId });

@@ -1,4 +1,5 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { join } from 'node:path';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
@@ -17,16 +18,26 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { StartingPosition, FilterCriteria, FilterRule } from 'aws-cdk-lib/aws-lambda';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Function as LambdaFunction, StartingPosition, FilterCriteria, FilterRule } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type Bucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Asset } from 'aws-cdk-lib/aws-s3-assets';
+import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Bindable, CaseStore } from './case-store';
-import { CasebookFunction } from './casebook-function';
+import { CasebookFunction, PROJECT_ROOT } from './casebook-function';
 import { accessLogBucket, privateBucket } from './dossier-intake';
 import { allow, roleOf, wildcardFinding } from './iam';
 import { failureQueue } from './observability';
+
+/** Where the web console lives in the site bucket (and so on the site): `<siteUrl>/console/`. */
+export const CONSOLE_PREFIX = 'console/';
+
+/** A few hundred KB of pages: the AWS CLI's sync needs nowhere near the 1 GB default. */
+const CONSOLE_DEPLOYMENT_MEMORY_MB = 512;
 
 /** Item types whose changes can change the published site (see docs/table-design.md). */
 export const PUBLICATION_ITEM_TYPES = ['Round', 'Case'] as const;
@@ -106,6 +117,10 @@ export class Publication extends Construct {
   readonly streamFailures: Queue;
   /** `https://<domain>` — the custom domain if given, else the CloudFront domain. */
   readonly siteUrl: string;
+  /** Uploads `console/` (and its `config.json`) under `CONSOLE_PREFIX` of the site bucket. */
+  readonly consoleDeployment: BucketDeployment;
+  /** `<siteUrl>/console/`. */
+  readonly consoleUrl: string;
 
   constructor(scope: Construct, id: string, props: PublicationProps) {
     super(scope, id);
@@ -213,6 +228,101 @@ export class Publication extends Construct {
       id: wildcardFinding(this.publisher, '*'),
       reason: 'dynamodb:ListStreams (added by the stream event source) supports no resource-level permission.',
     });
+
+    this.consoleDeployment = this.deployConsole(props.apiUrl);
+    this.consoleUrl = `${this.siteUrl}/${CONSOLE_PREFIX}`;
+  }
+
+  /**
+   * The console's static files and a `config.json` naming the API (the pages read it when no
+   * `?api=` is given), copied under `console/` by CDK's bucket-deployment custom resource.
+   *
+   * The publisher owns the rest of the bucket and deletes only paths its own manifest lists,
+   * which never start with `console/`. The deployment never deletes at all: no prune (a console
+   * file dropped from the repository stays until removed by hand, harmless beside the new ones)
+   * and retained on stack deletion. Its role therefore needs no s3:DeleteObject, and is ours,
+   * with explicit statements: handed to the construct without policy updates, so CDK's grants
+   * (`s3:GetObject*`, `s3:List*`, `s3:DeleteObject*` on the whole bucket, invalidations on `*`)
+   * are dropped instead of added.
+   */
+  private deployConsole(apiUrl: string): BucketDeployment {
+    const logGroup = new LogGroup(this, 'ConsoleDeploymentLogs', {
+      retention: RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const role = new Role(this, 'ConsoleDeploymentRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: 'casebook: copies the web console into the site bucket under console/',
+    });
+    const deployment = new BucketDeployment(this, 'ConsoleDeployment', {
+      sources: [Source.asset(join(PROJECT_ROOT, 'console')), Source.jsonData('config.json', { apiBaseUrl: apiUrl })],
+      destinationBucket: this.bucket,
+      destinationKeyPrefix: CONSOLE_PREFIX,
+      prune: false,
+      retainOnDelete: true,
+      distribution: this.distribution,
+      distributionPaths: [`/${CONSOLE_PREFIX}*`],
+      memoryLimit: CONSOLE_DEPLOYMENT_MEMORY_MB,
+      role: role.withoutPolicyUpdates(),
+      logGroup,
+    });
+
+    allow(role, {
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn],
+      wildcardReason: 'The ARN of the deployment function\'s own log group ends in :* to cover its log streams.',
+    });
+    // Each source is one zip in the bootstrap asset bucket: read exactly those objects. (The AWS
+    // CLI layer's zip, deeper in the tree, is fetched by the Lambda service, not by this role.)
+    const assets = deployment.node.children.filter((c): c is Asset => c instanceof Asset);
+    if (assets.length !== 2) throw new Error(`console deployment: expected 2 source assets, found ${assets.length}`);
+    allow(role, { actions: ['s3:GetObject'], resources: assets.map((a) => a.bucket.arnForObjects(a.s3ObjectKey)) });
+    // `aws s3 sync` lists the destination to skip unchanged files.
+    allow(role, { actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] });
+    allow(role, {
+      actions: ['s3:PutObject'],
+      resources: [this.bucket.arnForObjects(`${CONSOLE_PREFIX}*`)],
+      wildcardReason: 'The deployment writes the console files, whose names come from the console folder, under console/ only.',
+    });
+    allow(role, {
+      actions: ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation'],
+      resources: [this.distributionArn()],
+    });
+
+    // CDK keeps one handler per stack and memory size, at stack level, named after both.
+    const handler = Stack.of(this)
+      .node.children.filter((c): c is LambdaFunction => c instanceof LambdaFunction)
+      .find((fn) => fn.node.id.startsWith('Custom::CDKBucketDeployment') && fn.node.id.endsWith(`${CONSOLE_DEPLOYMENT_MEMORY_MB}MiB`));
+    if (!handler) throw new Error('console deployment: the bucket-deployment function was not found at stack level');
+    const findings: Array<[id: string, reason: string]> = [
+      [
+        'AwsSolutions-L1',
+        'aws-cdk-lib pins this handler\'s Python runtime together with the AWS CLI layer it ships and tests; upgrading aws-cdk-lib moves both.',
+      ],
+      [
+        'Serverless-LambdaLatestVersion',
+        'aws-cdk-lib pins this handler\'s Python runtime together with the AWS CLI layer it ships and tests; upgrading aws-cdk-lib moves both.',
+      ],
+      [
+        'Serverless-LambdaDLQ',
+        'CloudFormation invokes this handler and waits for the response it sends back: a failed copy fails (and rolls back) the deployment, so a queued event would have no one to replay it.',
+      ],
+      [
+        'Serverless-LambdaTracing',
+        'A copy job run once per deployment whose outcome CloudFormation records; tracing it would need X-Ray permissions on resource * for nothing worth looking at.',
+      ],
+    ];
+    for (const [id, reason] of findings) Validations.of(handler).acknowledge({ id, reason });
+    return deployment;
+  }
+
+  private distributionArn(): string {
+    return Stack.of(this).formatArn({
+      service: 'cloudfront',
+      region: '',
+      resource: 'distribution',
+      resourceName: this.distribution.distributionId,
+    });
   }
 
   /** SITE_BUCKET, DISTRIBUTION_ID; read/write/delete site objects; invalidate this distribution only. */
@@ -227,14 +337,7 @@ export class Publication extends Construct {
     });
     allow(roleOf(fn), {
       actions: ['cloudfront:CreateInvalidation'],
-      resources: [
-        Stack.of(this).formatArn({
-          service: 'cloudfront',
-          region: '',
-          resource: 'distribution',
-          resourceName: this.distribution.distributionId,
-        }),
-      ],
+      resources: [this.distributionArn()],
     });
   }
 

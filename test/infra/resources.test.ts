@@ -233,6 +233,14 @@ describe('functions', () => {
     }
   });
 
+  it('besides them, the only function is the handler of the console deployment (CDK\'s, tested in console.test.ts)', () => {
+    const casebook = new Set(functionIds(s.resources).values());
+    const others = ofType(s.resources, 'AWS::Lambda::Function').filter(([id]) => !casebook.has(id)).map(([id]) => id);
+    const tokens = ofType(s.resources, 'Custom::CDKBucketDeployment').map(([, r]) => r.Properties!.ServiceToken['Fn::GetAtt'][0]);
+    expect(others).toEqual(tokens);
+    expect(others).toHaveLength(1);
+  });
+
   it('share the house defaults: nodejs24.x, arm64, ESM handler, explicit memory and timeout, tracing, own log group, DLQ, async failure destination', () => {
     const configs = ofType(s.resources, 'AWS::Lambda::EventInvokeConfig');
     for (const [name, id] of functionIds(s.resources)) {

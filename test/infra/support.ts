@@ -29,23 +29,35 @@ export interface CfnResourceJson {
 }
 
 export function synthesize(context: Record<string, unknown> = TEST_PARAMETERS): Synthesized {
+  const { outdir, ...synthesized } = synthesizeKeepingAssets(context);
+  rmSync(outdir, { recursive: true, force: true });
+  return synthesized;
+}
+
+/** Like `synthesize`, but leaves the cloud assembly (staged assets included) in `outdir` for the caller to read and remove. */
+export function synthesizeKeepingAssets(context: Record<string, unknown> = TEST_PARAMETERS): Synthesized & { outdir: string } {
   const outdir = mkdtempSync(join(tmpdir(), 'casebook-infra-'));
   const { app, stack } = createApp({ 'aws:cdk:bundling-stacks': [], ...context }, outdir);
   const template = Template.fromStack(stack);
-  rmSync(outdir, { recursive: true, force: true });
   const resources = template.toJSON().Resources as Record<string, CfnResourceJson>;
-  return { app, stack, template, resources };
+  return { app, stack, template, resources, outdir };
 }
 
 export function ofType(resources: Record<string, CfnResourceJson>, type: string): Array<[string, CfnResourceJson]> {
   return Object.entries(resources).filter(([, r]) => r.Type === type);
 }
 
-/** Logical id of each casebook function, by its `casebook:function` name. */
+/**
+ * Logical id of each casebook function, by its `casebook:function` name. Functions without that
+ * metadata (CDK's own custom-resource handlers) are left out; resources.test.ts names them.
+ */
 export function functionIds(resources: Record<string, CfnResourceJson>): Map<string, string> {
-  return new Map(
-    ofType(resources, 'AWS::Lambda::Function').map(([id, r]) => [r.Metadata?.['casebook:function'] as string, id]),
-  );
+  const out = new Map<string, string>();
+  for (const [id, r] of ofType(resources, 'AWS::Lambda::Function')) {
+    const name = r.Metadata?.['casebook:function'];
+    if (typeof name === 'string') out.set(name, id);
+  }
+  return out;
 }
 
 export interface Statement {
