@@ -3,9 +3,29 @@
  * BOM), UTF-16 with BOM (Windows Notepad's "Unicode"), GB18030/GBK (Simplified Windows) and Big5
  * (Traditional Windows). The result is NFC-normalised.
  */
-import chardet from 'chardet';
-import iconv from 'iconv-lite';
 import { toHans } from '../text/script';
+
+/**
+ * iconv-lite and chardet (with their code tables, a large share of the parser's bundle) are only
+ * needed for UTF-16 and the legacy Chinese charsets, so they are loaded on the first such upload.
+ */
+interface LegacyDecoders {
+  decode(buf: Buffer, charset: string): string;
+  detect(buf: Buffer): string | null;
+}
+
+let legacyDecoders: Promise<LegacyDecoders> | undefined;
+
+function loadLegacyDecoders(): Promise<LegacyDecoders> {
+  legacyDecoders ??= Promise.all([import('iconv-lite'), import('chardet')]).then(
+    ([iconv, chardet]) => ({ decode: iconv.decode, detect: chardet.detect }),
+    (error: unknown) => {
+      legacyDecoders = undefined;
+      throw error;
+    },
+  );
+  return legacyDecoders;
+}
 
 export interface DecodedText {
   text: string;
@@ -19,16 +39,21 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
  * The 3,755 most frequent Chinese characters (GB2312 level 1, bytes B0A1–D7F9). Real text is
  * overwhelmingly made of them; bytes decoded with the wrong charset, or noise, are not.
  */
-const COMMON_HAN: Set<string> = (() => {
+let commonHan: Set<string> | undefined;
+
+function commonHanSet(decoders: LegacyDecoders): Set<string> {
+  if (commonHan) return commonHan;
   const set = new Set<string>();
   for (let lead = 0xb0; lead <= 0xd7; lead++) {
-    for (let trail = 0xa1; trail <= 0xfe; trail++) set.add(iconv.decode(Buffer.from([lead, trail]), 'gbk'));
+    for (let trail = 0xa1; trail <= 0xfe; trail++) set.add(decoders.decode(Buffer.from([lead, trail]), 'gbk'));
   }
+  commonHan = set;
   return set;
-})();
+}
 
 /** Share of Han characters (compared in Simplified script) that are common ones; 1 when there are few. */
-function commonHanShare(text: string): number {
+function commonHanShare(text: string, decoders: LegacyDecoders): number {
+  const COMMON_HAN = commonHanSet(decoders);
   let han = 0;
   let common = 0;
   for (const ch of toHans(text)) {
@@ -80,7 +105,7 @@ function looksLikeUtf16(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
 }
 
 /** Decodes text bytes, or returns null when no supported charset reads them cleanly. */
-export function decodeText(bytes: Uint8Array): DecodedText | null {
+export async function decodeText(bytes: Uint8Array): Promise<DecodedText | null> {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
     try {
@@ -89,26 +114,27 @@ export function decodeText(bytes: Uint8Array): DecodedText | null {
       return null;
     }
   }
-  if (buf[0] === 0xff && buf[1] === 0xfe) return { text: iconv.decode(buf.subarray(2), 'utf-16le').normalize('NFC'), charset: 'utf-16le' };
-  if (buf[0] === 0xfe && buf[1] === 0xff) return { text: iconv.decode(buf.subarray(2), 'utf-16be').normalize('NFC'), charset: 'utf-16be' };
+  if (buf[0] === 0xff && buf[1] === 0xfe) return { text: (await loadLegacyDecoders()).decode(buf.subarray(2), 'utf-16le').normalize('NFC'), charset: 'utf-16le' };
+  if (buf[0] === 0xfe && buf[1] === 0xff) return { text: (await loadLegacyDecoders()).decode(buf.subarray(2), 'utf-16be').normalize('NFC'), charset: 'utf-16be' };
   try {
     return { text: strictUtf8.decode(buf).normalize('NFC'), charset: 'utf-8' };
   } catch {
     // not UTF-8: fall through to the legacy Chinese charsets
   }
+  const decoders = await loadLegacyDecoders();
   const utf16 = looksLikeUtf16(buf);
-  if (utf16) return { text: iconv.decode(buf, utf16).normalize('NFC'), charset: utf16 };
+  if (utf16) return { text: decoders.decode(buf, utf16).normalize('NFC'), charset: utf16 };
 
   // GB18030 and Big5 both decode most byte strings without error, so judge the candidates by
   // what they produce; chardet's statistical guess breaks ties.
-  const guess = (chardet.detect(buf) ?? '').toLowerCase();
+  const guess = (decoders.detect(buf) ?? '').toLowerCase();
   const candidates = ['gb18030', 'big5'].map((charset) => {
-    const text = iconv.decode(buf, charset);
+    const text = decoders.decode(buf, charset);
     const replacement = (text.match(/\uFFFD/g) ?? []).length;
     return { charset, text, score: plausibility(text) - replacement / Math.max(1, text.length) + (guess.includes(charset.slice(0, 3)) ? 0.02 : 0) };
   });
   candidates.sort((a, b) => b.score - a.score);
   const best = candidates[0]!;
-  if (best.score < 0.6 || commonHanShare(best.text) < 0.5) return null;
+  if (best.score < 0.6 || commonHanShare(best.text, decoders) < 0.5) return null;
   return { text: best.text.normalize('NFC'), charset: best.charset };
 }

@@ -6,7 +6,6 @@
  */
 import { createHash } from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
-import mammoth from 'mammoth';
 import { isMap, isScalar, parseDocument, type YAMLError } from 'yaml';
 import type { Issue } from '../model';
 import { parseChineseNumber } from '../text/numerals';
@@ -380,14 +379,26 @@ function docxLabel(paragraph: string): { label: DocxLabel; inline: string } | nu
   return label ? { label, inline: (m[2] ?? '').trim() } : null;
 }
 
+/** mammoth (with jszip, xmldom, underscore) reads Word files only; loaded on the first one. */
+let mammothLoading: Promise<typeof import('mammoth')> | undefined;
+
+function loadMammoth(): Promise<typeof import('mammoth')> {
+  mammothLoading ??= import('mammoth').catch((error: unknown) => {
+    mammothLoading = undefined;
+    throw error;
+  });
+  return mammothLoading;
+}
+
 async function parseDocx(bytes: Uint8Array, limits: IntakeLimits, field: string): Promise<DocumentParse> {
   const out: DocumentParse = { fields: null, errors: [], warnings: [], charset: 'utf-8' };
   const inspected = await readZip(bytes, limits, { readContents: false, field, corruptCode: 'DOCX_UNREADABLE' });
   out.errors.push(...inspected.errors);
   if (out.errors.length) return out;
+  const { extractRawText } = await loadMammoth();
   let raw: string;
   try {
-    raw = (await mammoth.extractRawText({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) })).value;
+    raw = (await extractRawText({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) })).value;
   } catch (err) {
     out.errors.push(issue('DOCX_UNREADABLE', field, { detail: err instanceof Error ? err.message : String(err) }));
     return out;
@@ -506,7 +517,7 @@ async function parseDocument_(bytes: Uint8Array, name: string, limits: IntakeLim
     case 'binary':
       return fail(issue('FORMAT_UNSUPPORTED', field, { type: detected.type }));
     case 'text': {
-      const decoded = decodeText(bytes);
+      const decoded = await decodeText(bytes);
       if (!decoded) return fail(issue('CHARSET_UNDETECTED', field));
       if (looksBinary(decoded.text)) return fail(issue('FORMAT_UNSUPPORTED', field, { type: 'binary' }));
       const text = decoded.text.replace(/^\uFEFF/, '');

@@ -5,7 +5,7 @@
  * compression ratio, names, symlinks, encryption), and inflation itself is counted so that a
  * lying header cannot expand past the caps. Nothing is ever written to disk.
  */
-import yauzl from 'yauzl';
+import type { Entry, ZipFile } from 'yauzl';
 import type { Issue } from '../model';
 import { issue } from './codes';
 import type { IntakeLimits } from './schema';
@@ -48,7 +48,20 @@ export function isUnsafeEntryName(name: string): boolean {
   );
 }
 
-function openZip(buffer: Buffer): Promise<yauzl.ZipFile> {
+type Yauzl = typeof import('yauzl');
+
+/** yauzl is needed only for Word files and archives, so it is loaded on the first one. */
+let yauzlLoading: Promise<Yauzl> | undefined;
+
+function loadYauzl(): Promise<Yauzl> {
+  yauzlLoading ??= import('yauzl').catch((error: unknown) => {
+    yauzlLoading = undefined;
+    throw error;
+  });
+  return yauzlLoading;
+}
+
+function openZip(yauzl: Yauzl, buffer: Buffer): Promise<ZipFile> {
   return new Promise((resolve, reject) => {
     yauzl.fromBuffer(buffer, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: true }, (err, zip) =>
       err || !zip ? reject(err ?? new Error('no zip')) : resolve(zip),
@@ -56,7 +69,7 @@ function openZip(buffer: Buffer): Promise<yauzl.ZipFile> {
   });
 }
 
-function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, budget: number): Promise<Buffer> {
+function readEntry(zip: ZipFile, entry: Entry, budget: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     zip.openReadStream(entry, (err, stream) => {
       if (err || !stream) return reject(err ?? new Error('no stream'));
@@ -92,9 +105,11 @@ export async function readZip(
   const corrupt = (detail: string) =>
     opts.corruptCode === 'DOCX_UNREADABLE' ? issue('DOCX_UNREADABLE', opts.field, { detail }) : issue('ZIP_CORRUPT', opts.field, { detail });
 
-  let zip: yauzl.ZipFile;
+  // Loaded outside the try: a missing module is our fault, not a corrupt upload.
+  const yauzl = await loadYauzl();
+  let zip: ZipFile;
   try {
-    zip = await openZip(buffer);
+    zip = await openZip(yauzl, buffer);
   } catch (err) {
     errors.push(corrupt(err instanceof Error ? err.message : String(err)));
     return { entries, errors, warnings };
@@ -122,7 +137,7 @@ export async function readZip(
     };
     zip.on('error', (err: Error) => stop(corrupt(err.message)));
     zip.on('end', finish);
-    zip.on('entry', (entry: yauzl.Entry) => {
+    zip.on('entry', (entry: Entry) => {
       void (async () => {
         const name = decodeName(entry.fileName as unknown as Buffer, (entry.generalPurposeBitFlag & 0x800) !== 0).normalize('NFC');
         if (isUnsafeEntryName(name)) return stop(issue('ZIP_UNSAFE_NAME', opts.field, { name: name.replace(/\0/g, '\\0') }));

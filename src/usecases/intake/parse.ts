@@ -8,7 +8,8 @@ import { ObjectNotFoundError } from '../../ports/object-store';
 import { audit } from '../audit';
 import type { WorkflowDeps } from '../deps';
 import { WorkflowError } from '../errors';
-import { dossierRules, type DossierRules } from './dossier-domain';
+import type { DossierRules } from './dossier-domain';
+import { parseRules } from './parse-rules';
 import { parseDossierKey, parsedKeyOf } from './keys';
 
 export const parseInputSchema = z.object({ bucket: z.string(), key: z.string(), versionId: z.string().nullish() });
@@ -22,7 +23,7 @@ export interface ParseOutput {
   parseOk: boolean;
 }
 
-export async function parseUpload(deps: WorkflowDeps, event: ParseInput, rules: DossierRules = dossierRules): Promise<ParseOutput> {
+export async function parseUpload(deps: WorkflowDeps, event: ParseInput, rules: Pick<DossierRules, 'parse'> = parseRules): Promise<ParseOutput> {
   const input = parseInputSchema.parse(event);
   const location = parseDossierKey(input.key);
   if (!location) throw new WorkflowError('Casebook.UploadNotRecognised', `key does not follow dossiers/<roundId>/<unitCode>/<submissionId>/<file>: ${input.key}`);

@@ -11,7 +11,8 @@ import type { Issue } from '../../domain/model';
 import { audit } from '../audit';
 import type { WorkflowDeps } from '../deps';
 import { WorkflowError } from '../errors';
-import { dossierRules, type DossierRules } from './dossier-domain';
+import type { DossierRules } from './dossier-domain';
+import { validateRules } from './validate-rules';
 import { nearDuplicateCandidates } from './duplicates';
 import { caseIdFor, parsedKeyOf, reportKeyOf } from './keys';
 
@@ -31,7 +32,7 @@ export interface ValidationReport {
 export async function validateSubmission(
   deps: WorkflowDeps,
   event: ValidateInput,
-  rules: DossierRules = dossierRules,
+  rules: Pick<DossierRules, 'validate'> = validateRules,
 ): Promise<{ valid: boolean; reportKey: string; errorCount: number }> {
   const { roundId, submissionId } = validateInputSchema.parse(event);
   const round = await deps.store.requireRound(roundId);
