@@ -73,7 +73,10 @@ export function svgFrame(id: string, title: string, desc: string, width: number,
 }
 
 export function svgText(x: number, y: number, text: string, extra = ''): string {
-  return `<text x="${px(x)}" y="${px(y)}" ${FONT} fill="${INK}"${extra ? ` ${extra}` : ''}>${escapeXml(text)}</text>`;
+  // a colour given in `extra` replaces the default ink (an attribute twice is not well-formed XML,
+  // and the console parses charts as XML)
+  const fill = /(^|\s)fill=/.test(extra) ? '' : ` fill="${INK}"`;
+  return `<text x="${px(x)}" y="${px(y)}" ${FONT}${fill}${extra ? ` ${extra}` : ''}>${escapeXml(text)}</text>`;
 }
 
 /**
