@@ -204,7 +204,10 @@ export const taskViewSchema = z
     caseId: z.string().optional(),
     status: z.enum(TASK_STATUSES),
     createdAt: z.string(),
+    /** The ceiling: past it a decision answers 410. */
     expiresAt: z.string(),
+    /** The charter's due time for this step (before the ceiling); past it the step is overdue. */
+    dueAt: z.string().optional(),
     decision: z.unknown().optional(),
     decidedBy: z.string().optional(),
     decidedAt: z.string().optional(),

@@ -243,7 +243,14 @@ export interface Task {
   caseId?: string;
   status: TaskStatus;
   createdAt: string;
+  /** The ceiling: past it the workflow's timeout fires and a decision answers 410. */
   expiresAt: string;
+  /**
+   * When the charter wants the step done (its timeout for this kind, never past the ceiling);
+   * past it the office sees the step overdue and the hourly sweep reminds once. Absent on tasks
+   * opened before the charter's timeouts acted.
+   */
+  dueAt?: string;
   /** The workflow execution that waits on this task. */
   executionArn: string;
   decision?: unknown;

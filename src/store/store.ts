@@ -85,6 +85,7 @@ export interface StoredTask extends Task {
   assignees?: string[];
   /** How many times this step was (re)opened after a timeout. */
   attempt?: number;
+  /** When the overdue sweep reminded (set once, before it notifies). */
   remindedAt?: string;
 }
 
@@ -97,6 +98,7 @@ export interface NewTask {
   stateName: string;
   createdAt: string;
   expiresAt: string;
+  dueAt?: string;
   assignees?: string[];
   attempt?: number;
 }
@@ -834,8 +836,65 @@ export class Store {
     return strip<StoredTask>(item, ['taskToken'])!;
   }
 
-  async markTaskReminded(taskId: string, at: string): Promise<void> {
-    await this.conditionalUpdate(keys.task(taskId), { remindedAt: at }, { expression: 'attribute_exists(PK)' }, () => notFound('task', taskId));
+  /**
+   * Claims the overdue reminder of an OPEN task that was not reminded yet: true for the one caller
+   * whose conditional write set `remindedAt`, false for every other (already reminded, decided,
+   * expired or gone). Whoever gets true sends the reminder; a retry gets false and sends nothing.
+   */
+  async markTaskReminded(taskId: string, at: string): Promise<boolean> {
+    try {
+      await this.conditionalUpdate(
+        keys.task(taskId),
+        { remindedAt: at },
+        {
+          expression: 'attribute_exists(PK) AND #status = :open AND attribute_not_exists(remindedAt)',
+          names: { '#status': 'status' },
+          values: { ':open': 'OPEN' },
+        },
+        () => new TaskConditionFailed(),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof TaskConditionFailed) return false;
+      throw error;
+    }
+  }
+
+  /** Gives a claimed reminder back (its sending failed), so the next sweep tries again. */
+  async releaseTaskReminder(taskId: string, at: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.task(taskId),
+          UpdateExpression: 'REMOVE remindedAt',
+          ConditionExpression: 'remindedAt = :at',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+    }
+  }
+
+  /**
+   * OPEN tasks of every round past their `dueAt` and not yet reminded, oldest first per role. One
+   * Query per role on GSI1 (`TASKS#<role>`, `OPEN#…`): it reads the open tasks only (a few per
+   * live round), and the filter keeps those due by `now` (ISO strings in UTC compare in time order).
+   */
+  async listOverdueTasks(now: string): Promise<StoredTask[]> {
+    const roles = [...new Set(Object.values(TASK_ROLE))].sort();
+    const perRole = await Promise.all(
+      roles.map((role) =>
+        this.queryAll({
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :open)',
+          FilterExpression: 'dueAt <= :now AND attribute_not_exists(remindedAt)',
+          ExpressionAttributeValues: { ':pk': `TASKS#${role}`, ':open': 'OPEN#', ':now': now },
+        }),
+      ),
+    );
+    return perRole.flat().map((item) => strip<StoredTask>(item, ['taskToken'])!);
   }
 
   /** Tasks a role may act on, newest first, optionally only in one status. */

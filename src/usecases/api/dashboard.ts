@@ -41,7 +41,8 @@ async function dashboardWithRound(deps: ApiDeps, actor: Actor, roundId: string) 
   const reviewsByCase = await Promise.all(cases.map((c) => deps.store.listReviewsByCase(c.caseId)));
   const reviews: Review[] = reviewsByCase.flat();
   const openTasks = tasks.filter((t) => t.status === 'OPEN');
-  const overdue = openTasks.filter((t) => Date.parse(t.expiresAt) <= now.getTime());
+  // Overdue from the charter's due time; tasks opened before it was recorded fall back to the ceiling.
+  const overdue = openTasks.filter((t) => Date.parse(t.dueAt ?? t.expiresAt) <= now.getTime());
   const casesByStatus = countBy(cases, (c) => c.status);
   const casesByCity = countBy(cases, (c) => c.city || '—');
   const c = round.charter;

@@ -60,6 +60,7 @@ export function taskView(t: Task) {
     status: t.status,
     createdAt: t.createdAt,
     expiresAt: t.expiresAt,
+    ...(t.dueAt ? { dueAt: t.dueAt } : {}),
     ...(t.decision !== undefined ? { decision: t.decision } : {}),
     ...(t.decidedBy ? { decidedBy: t.decidedBy } : {}),
     ...(t.decidedAt ? { decidedAt: t.decidedAt } : {}),

@@ -4,7 +4,7 @@
  * must act. Retries are harmless: the task id is deterministic and creation is conditional.
  */
 import * as z from 'zod';
-import { TASK_KINDS, type Bilingual } from '../../domain/model';
+import { TASK_KINDS, type Bilingual, type TaskKind, type Timeouts } from '../../domain/model';
 import type { StoredTask } from '../../store/store';
 import { audit } from '../audit';
 import type { WorkflowDeps } from '../deps';
@@ -24,6 +24,23 @@ export const openTaskInputSchema = z.object({
 });
 export type OpenTaskInput = z.infer<typeof openTaskInputSchema>;
 
+/** The charter's timeout for each kind of step. */
+const CHARTER_TIMEOUT: Record<TaskKind, keyof Timeouts> = {
+  ELIGIBILITY: 'eligibilitySeconds',
+  PANEL: 'panelSeconds',
+  LEADERSHIP: 'leadershipSeconds',
+  OBJECTION_RULING: 'objectionRulingSeconds',
+};
+
+/**
+ * When a step is due: the charter's timeout for its kind, never later than the ceiling the state
+ * machine enforces (`timeoutSeconds`, which the file must state as a fixed number). The ceiling
+ * still ends the step; the due time only makes the office see it overdue and triggers one reminder.
+ */
+export function dueSecondsFor(kind: TaskKind, timeouts: Timeouts, ceilingSeconds: number): number {
+  return Math.min(timeouts[CHARTER_TIMEOUT[kind]], ceilingSeconds);
+}
+
 export async function openTask(deps: WorkflowDeps, event: OpenTaskInput): Promise<{ taskId: string; created: boolean }> {
   const input = openTaskInputSchema.parse(event);
   const round = await deps.store.requireRound(input.roundId);
@@ -31,6 +48,7 @@ export async function openTask(deps: WorkflowDeps, event: OpenTaskInput): Promis
   const at = now.toISOString();
   const taskId = taskIdFor(input.executionArn, input.state, input.attempt);
   const expiresAt = new Date(now.getTime() + input.timeoutSeconds * 1000).toISOString();
+  const dueAt = new Date(now.getTime() + dueSecondsFor(input.kind, round.charter.timeouts, input.timeoutSeconds) * 1000).toISOString();
 
   let assignees: string[] | undefined;
   let shortage: Bilingual | undefined;
@@ -53,6 +71,7 @@ export async function openTask(deps: WorkflowDeps, event: OpenTaskInput): Promis
       stateName: input.state,
       createdAt: at,
       expiresAt,
+      dueAt,
       attempt: input.attempt,
       ...(assignees ? { assignees } : {}),
     },
@@ -70,12 +89,15 @@ export async function openTask(deps: WorkflowDeps, event: OpenTaskInput): Promis
     caseId: input.caseId ?? null,
     attempt: input.attempt,
     expiresAt,
+    dueAt,
     assignees: assignees ?? null,
   });
   return { taskId, created: true };
 }
 
 async function notifyOpened(deps: WorkflowDeps, task: StoredTask, shortage: Bilingual | undefined): Promise<void> {
+  // People are asked for the charter's due time; the ceiling is only the workflow's last resort.
+  const by = task.dueAt ?? task.expiresAt;
   const subjectCase = task.caseId ? `（${task.caseId}）` : '';
   switch (task.kind) {
     case 'ELIGIBILITY':
@@ -85,7 +107,7 @@ async function notifyOpened(deps: WorkflowDeps, task: StoredTask, shortage: Bili
         recipient: 'secretariat',
         dedupKey: `task:${task.taskId}`,
         subject: { zh: `待辦：資格審查${subjectCase}`, en: `To do: eligibility check ${task.caseId ?? ''}`.trim() },
-        body: { zh: `請在 ${task.expiresAt} 前完成資格審查（步驟 ${task.taskId}）。`, en: `Please decide eligibility by ${task.expiresAt} (step ${task.taskId}).` },
+        body: { zh: `請在 ${by} 前完成資格審查（步驟 ${task.taskId}）。`, en: `Please decide eligibility by ${by} (step ${task.taskId}).` },
       });
       return;
     case 'PANEL':
@@ -96,7 +118,7 @@ async function notifyOpened(deps: WorkflowDeps, task: StoredTask, shortage: Bili
           recipient: reviewerId,
           dedupKey: `task:${task.taskId}`,
           subject: { zh: '新的評審任務', en: 'A new case to review' },
-          body: { zh: `請在 ${task.expiresAt} 前為案例評分（步驟 ${task.taskId}）。`, en: `Please score the case by ${task.expiresAt} (step ${task.taskId}).` },
+          body: { zh: `請在 ${by} 前為案例評分（步驟 ${task.taskId}）。`, en: `Please score the case by ${by} (step ${task.taskId}).` },
         });
       }
       if (shortage) {
@@ -118,8 +140,8 @@ async function notifyOpened(deps: WorkflowDeps, task: StoredTask, shortage: Bili
         dedupKey: `task:${task.taskId}`,
         subject: { zh: '候選名單已就緒，待領導審定', en: 'The shortlist is ready for approval' },
         body: {
-          zh: `請在 ${task.expiresAt} 前審定名單並填寫入選理由（步驟 ${task.taskId}）。`,
-          en: `Please approve or amend the list and write each case's reason by ${task.expiresAt} (step ${task.taskId}).`,
+          zh: `請在 ${by} 前審定名單並填寫入選理由（步驟 ${task.taskId}）。`,
+          en: `Please approve or amend the list and write each case's reason by ${by} (step ${task.taskId}).`,
         },
       });
       return;
@@ -130,7 +152,7 @@ async function notifyOpened(deps: WorkflowDeps, task: StoredTask, shortage: Bili
         recipient: 'approver',
         dedupKey: `task:${task.taskId}`,
         subject: { zh: '公示期收到異議，待裁定', en: 'Objections received during the notice period' },
-        body: { zh: `請在 ${task.expiresAt} 前就異議作出裁定（步驟 ${task.taskId}）。`, en: `Please rule on the objections by ${task.expiresAt} (step ${task.taskId}).` },
+        body: { zh: `請在 ${by} 前就異議作出裁定（步驟 ${task.taskId}）。`, en: `Please rule on the objections by ${by} (step ${task.taskId}).` },
       });
       return;
   }
