@@ -86,7 +86,7 @@ export class CasebookStack extends Stack {
     }
     const router = this.intake.routeUploadsTo(this.workflow.dossierReview, functionFailures);
 
-    const functions = [router, ...this.workflow.functions.values(), this.api.apiFunction, this.api.decideFunction, this.publication.publisher];
+    const functions = [router, ...this.workflow.functions.values(), this.workflow.overdueReminder, this.api.apiFunction, this.api.decideFunction, this.publication.publisher];
     for (const fn of functions) this.observability.watchFunction(fn.casebookName, fn);
     this.observability.watchStateMachine('DossierReview', this.workflow.dossierReview);
     this.observability.watchStateMachine('RoundFinalization', this.workflow.roundFinalization);

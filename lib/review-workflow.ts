@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
@@ -74,6 +76,9 @@ export const WORKFLOW_FUNCTIONS: Readonly<Record<string, WorkflowFunctionSpec>> 
   },
 };
 
+/** How often the overdue sweep runs: reminders land within this of a step's due time. */
+export const OVERDUE_SWEEP_RATE = Duration.hours(1);
+
 /** The state-machine files, by construct id. */
 export const STATE_MACHINE_FILES = {
   DossierReview: 'statemachines/dossier-review.asl.json',
@@ -101,6 +106,8 @@ export interface ReviewWorkflowProps {
  */
 export class ReviewWorkflow extends Construct {
   readonly functions: ReadonlyMap<string, CasebookFunction>;
+  /** The scheduled `remind-overdue` sweep (no state machine invokes it). */
+  readonly overdueReminder: CasebookFunction;
   readonly dossierReview: StateMachine;
   readonly roundFinalization: StateMachine;
 
@@ -122,15 +129,51 @@ export class ReviewWorkflow extends Construct {
       functions.set(name, fn);
     }
     this.functions = functions;
+    this.overdueReminder = this.scheduleOverdueReminders(props);
     this.dossierReview = this.machine('DossierReview', props.logRetention);
     this.roundFinalization = this.machine('RoundFinalization', props.logRetention);
   }
 
   /** Functions that send notifications (they also need SITE_BASE_URL). */
   get notifyingFunctions(): CasebookFunction[] {
-    return Object.entries(WORKFLOW_FUNCTIONS)
-      .filter(([, spec]) => spec.notifies)
-      .map(([name]) => this.functions.get(name)!);
+    return [
+      ...Object.entries(WORKFLOW_FUNCTIONS)
+        .filter(([, spec]) => spec.notifies)
+        .map(([name]) => this.functions.get(name)!),
+      this.overdueReminder,
+    ];
+  }
+
+  /**
+   * The charter's step timeouts, made to act: the state-machine files keep a fixed ceiling on
+   * every callback, so an hourly schedule runs `remind-overdue`, which reminds and escalates the
+   * open steps past their charter due time. It reads and claims tasks in the table and notifies;
+   * nothing else. A failed run is retried twice by Lambda and then lands in the failure queue; an
+   * event EventBridge cannot deliver goes there too, and one older than the next run is dropped
+   * (that run covers the same steps).
+   */
+  private scheduleOverdueReminders(props: ReviewWorkflowProps): CasebookFunction {
+    const fn = new CasebookFunction(this, 'RemindOverdue', {
+      name: 'remind-overdue',
+      description: 'Hourly: reminds whoever must act on approval steps past the charter due time, escalates to the office, once',
+      memorySize: 512,
+      timeout: Duration.seconds(120),
+      failureQueue: props.functionFailures,
+    });
+    props.store.bindReadWrite(fn);
+    props.notifications.bindSender(fn);
+    new Rule(this, 'RemindOverdueSchedule', {
+      description: 'Every hour: remind and escalate approval steps past the round charter\'s due time',
+      schedule: Schedule.rate(OVERDUE_SWEEP_RATE),
+      targets: [
+        new LambdaFunction(fn, {
+          deadLetterQueue: props.functionFailures,
+          retryAttempts: 2,
+          maxEventAge: OVERDUE_SWEEP_RATE,
+        }),
+      ],
+    });
+    return fn;
   }
 
   private machine(id: keyof typeof STATE_MACHINE_FILES, retention = RetentionDays.SIX_MONTHS): StateMachine {

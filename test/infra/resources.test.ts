@@ -75,7 +75,7 @@ describe('buckets', () => {
 describe('uploads start the review', () => {
   it('an EventBridge rule sends Object Created under dossiers/ of the dossier bucket to intake-router, with a DLQ', () => {
     const { dossier } = bucketIdsByPrefix();
-    const rules = ofType(s.resources, 'AWS::Events::Rule');
+    const rules = ofType(s.resources, 'AWS::Events::Rule').filter(([, r]) => r.Properties?.EventPattern !== undefined);
     expect(rules).toHaveLength(1);
     const rule = rules[0]![1].Properties!;
     expect(rule.EventPattern).toEqual({
@@ -87,6 +87,32 @@ describe('uploads start the review', () => {
     const routerId = functionIds(s.resources).get('intake-router')!;
     expect(rule.Targets[0].Arn).toEqual({ 'Fn::GetAtt': [routerId, 'Arn'] });
     expect(rule.Targets[0].DeadLetterConfig?.Arn).toBeDefined();
+  });
+});
+
+describe('charter due times act', () => {
+  it('an hourly schedule invokes remind-overdue (and nothing else), with retries, a DLQ and an age limit', () => {
+    const schedules = ofType(s.resources, 'AWS::Events::Rule').filter(([, r]) => r.Properties?.ScheduleExpression !== undefined);
+    expect(schedules).toHaveLength(1);
+    const rule = schedules[0]![1].Properties!;
+    expect(rule.ScheduleExpression).toBe('rate(1 hour)');
+    expect(rule.State ?? 'ENABLED').toBe('ENABLED');
+    expect(rule.Targets).toHaveLength(1);
+    const target = rule.Targets[0];
+    expect(target.Arn).toEqual({ 'Fn::GetAtt': [functionIds(s.resources).get('remind-overdue')!, 'Arn'] });
+    expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 });
+    const failures = ofType(s.resources, 'AWS::SQS::Queue').find(([id]) => id.startsWith('ObservabilityFunctionFailures'))![0];
+    expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [failures, 'Arn'] } });
+  });
+
+  it('remind-overdue has the table, the notifier settings and an errors alarm', () => {
+    const id = functionIds(s.resources).get('remind-overdue')!;
+    const env = s.resources[id]!.Properties!.Environment.Variables;
+    expect(Object.keys(env)).toEqual(expect.arrayContaining(['TABLE_NAME', 'NOTIFIER', 'SENDER_EMAIL', 'SITE_BASE_URL']));
+    const alarms = ofType(s.resources, 'AWS::CloudWatch::Alarm').filter(([, a]) =>
+      (a.Properties?.Dimensions ?? []).some((d: { Name: string; Value: unknown }) => d.Name === 'FunctionName' && mentions(d.Value, id)),
+    );
+    expect(alarms.map(([, a]) => a.Properties!.MetricName)).toEqual(['Errors']);
   });
 });
 
@@ -221,11 +247,11 @@ describe('publication', () => {
 describe('functions', () => {
   const EXPECTED = [
     'intake-router', 'parse-dossier', 'validate-dossier', 'record-rejection', 'store-case', 'open-task',
-    'handle-timeout', 'aggregate-scores', 'check-round', 'rank-shortlist', 'open-notice', 'collect-objections',
+    'handle-timeout', 'remind-overdue', 'aggregate-scores', 'check-round', 'rank-shortlist', 'open-notice', 'collect-objections',
     'mark-approved', 'publisher', 'api', 'decide',
   ];
 
-  it('the sixteen functions of docs/architecture.md exist, each named by casebook:function metadata with asset metadata', () => {
+  it('the seventeen functions of docs/architecture.md exist, each named by casebook:function metadata with asset metadata', () => {
     const ids = functionIds(s.resources);
     expect([...ids.keys()].sort()).toEqual([...EXPECTED].sort());
     for (const id of ids.values()) {

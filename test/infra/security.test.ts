@@ -77,7 +77,7 @@ describe('least privilege', () => {
   });
 
   it('only the publisher invalidates CloudFront; only notifying functions send email, from the sender identity', () => {
-    const notifying = ['record-rejection', 'open-task', 'handle-timeout', 'api'];
+    const notifying = ['record-rejection', 'open-task', 'handle-timeout', 'remind-overdue', 'api'];
     for (const name of functionIds(s.resources).keys()) {
       expect(can(name, 'cloudfront:CreateInvalidation'), name).toBe(name === 'publisher');
       const ses = statementsOf(name).filter((st) => actionsOf(st).some((a) => a.startsWith('ses:')));
@@ -114,6 +114,26 @@ describe('least privilege', () => {
           expect(action.includes('*') && !['logs:*', 'xray:*'].includes(action), `${id}: ${action}`).toBe(false);
         }
       }
+    }
+  });
+
+  it('remind-overdue may use the table and send email, and nothing else: no bucket, no workflow, no Scan', () => {
+    const table = resourceId('AWS::DynamoDB::Table', 'CaseStore');
+    const statements = statementsOf('remind-overdue');
+    const actions = new Set(statements.flatMap((st) => actionsOf(st)));
+    for (const action of actions) {
+      expect(/^(dynamodb|ses|logs|xray|sqs):/.test(action), action).toBe(true);
+    }
+    // SQS only for the house failure destination every function has.
+    const failures = resourceId('AWS::SQS::Queue', 'ObservabilityFunctionFailures');
+    for (const st of statements.filter((st) => actionsOf(st).some((a) => a.startsWith('sqs:')))) {
+      expect(resourcesOf(st).every((r) => mentions(r, failures)), JSON.stringify(st.Resource)).toBe(true);
+    }
+    for (const needed of ['dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'ses:SendEmail']) expect(actions.has(needed), needed).toBe(true);
+    expect(actions.has('dynamodb:Scan')).toBe(false);
+    expect(can('remind-overdue', 'dynamodb:UpdateItem', table)).toBe(true);
+    for (const bucket of ['DossierIntakeDossierBucket', 'PublicationSiteBucket']) {
+      expect(touches('remind-overdue', resourceId('AWS::S3::Bucket', bucket)), bucket).toBe(false);
     }
   });
 
