@@ -20,6 +20,7 @@ import { ensureSynthesized, loadTopology, LOCAL_REGION, PROJECT_ROOT, withLocalO
 import { freePort } from './net';
 import { createEngine, type EngineTuning, type LocalEngine } from './engine-adapter';
 import type { EventRouterStats } from './s3';
+import { Scheduler, type ScheduleOptions, type ScheduleStats } from './schedules';
 
 export interface LocalCloudFaults {
   /** Make named functions fail (N times or at a rate) before their handler runs. */
@@ -42,6 +43,11 @@ export interface LocalCloudOptions {
   engine?: EngineTuning;
   /** Template to use instead of cdk.out/Casebook.template.json (synthesized when stale). */
   templatePath?: string;
+  /**
+   * Scheduled rules (`rate(...)`): by default each fires at its deployed rate capped at 60 s, so an
+   * hourly sweep still runs in a short session; `intervalMs` sets one pace for all, `disabled` none.
+   */
+  schedules?: ScheduleOptions;
   log?: (line: string) => void;
 }
 
@@ -50,6 +56,7 @@ export interface LocalCloudStats {
   functions: Record<string, FunctionStats>;
   streams: Record<string, StreamStats>;
   events: EventRouterStats;
+  schedules: Record<string, ScheduleStats>;
 }
 
 export interface LocalCloud {
@@ -60,6 +67,8 @@ export interface LocalCloud {
   topology: Topology;
   engine: LocalEngine;
   lambdas: LambdaRegistry;
+  /** Runs every scheduled rule's targets now (as if its period had passed) and waits for them. */
+  runSchedules(): Promise<void>;
   stats(): LocalCloudStats;
   mintToken(request: MintRequest): Promise<string>;
   /** True when no S3 event and no stream batch is in flight. */
@@ -211,6 +220,16 @@ async function boot(
   await poller.start();
   stoppers.push(() => poller.stop());
 
+  const scheduler = new Scheduler({
+    schedules: topology.schedules,
+    options: options.schedules,
+    invokeFunction: (name, event) => lambdas.invoke(name, event),
+    startExecution: (arn, input) => engine.startExecution(arn, JSON.stringify(input)),
+    log,
+  });
+  scheduler.start();
+  stoppers.push(() => scheduler.stop());
+
   const endpoints: LocalCloudEndpoints = {
     s3: s3.endpoint,
     dynamodb: dynamo.endpoint,
@@ -226,7 +245,7 @@ async function boot(
   const bootMs = Math.round(performance.now() - started);
   log(`ready in ${bootMs} ms (data in ${dataDir})`);
   for (const [name, url] of Object.entries(endpoints)) log(`  ${name.padEnd(9)} ${url}`);
-  log(`  ${topology.functions.length} functions, ${topology.stateMachines.length} state machines, ${topology.routes.length} routes, ${topology.streamMappings.length} stream mappings`);
+  log(`  ${topology.functions.length} functions, ${topology.stateMachines.length} state machines, ${topology.routes.length} routes, ${topology.streamMappings.length} stream mappings, ${topology.schedules.length} schedules`);
 
   let stopped = false;
   return {
@@ -236,7 +255,8 @@ async function boot(
     topology,
     engine,
     lambdas,
-    stats: () => ({ functions: lambdas.stats(), streams: poller.stats(), events: router.stats() }),
+    runSchedules: () => scheduler.fireAll(),
+    stats: () => ({ functions: lambdas.stats(), streams: poller.stats(), events: router.stats(), schedules: scheduler.stats() }),
     mintToken: (request) => issuer.mintToken(request),
     quiescent: () => router.idle && poller.idle,
     async stop() {

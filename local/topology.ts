@@ -88,6 +88,14 @@ export interface RuleSpec {
   pattern: Record<string, unknown>;
   targets: Target[];
 }
+/** A scheduled rule (`ScheduleExpression`). Only `rate(...)` is supported locally; `cron(...)` fails the topology. */
+export interface ScheduleSpec {
+  logicalId: string;
+  expression: string;
+  /** The rule's period as deployed. */
+  rateMs: number;
+  targets: Target[];
+}
 export interface StreamMappingSpec {
   logicalId: string;
   tableName: string;
@@ -117,6 +125,7 @@ export interface Topology {
   functions: FunctionSpec[];
   stateMachines: StateMachineSpec[];
   rules: RuleSpec[];
+  schedules: ScheduleSpec[];
   streamMappings: StreamMappingSpec[];
   routes: RouteSpecLocal[];
   /** Response headers the CloudFront distribution adds (CSP, HSTS, …). */
@@ -493,6 +502,15 @@ export function buildTopology(template: CfnTemplate, assemblyDir: string, templa
       return { logicalId: id, pattern: resolveValue(r.Properties!.EventPattern, context) as Record<string, unknown>, targets };
     });
 
+  const schedules: ScheduleSpec[] = byType('AWS::Events::Rule')
+    .filter(([, r]) => r.Properties?.ScheduleExpression !== undefined && r.Properties?.State !== 'DISABLED')
+    .map(([id, r]) => {
+      const context = `rule ${id}`;
+      const expression = asString(r.Properties!.ScheduleExpression, context);
+      const targets = ((r.Properties?.Targets ?? []) as { Arn: Json }[]).map((t) => targetOf(t.Arn, context));
+      return { logicalId: id, expression, rateMs: rateMs(expression, context), targets };
+    });
+
   const streamMappings: StreamMappingSpec[] = byType('AWS::Lambda::EventSourceMapping').map(([id, r]) => {
     const p = r.Properties ?? {};
     const context = `event-source mapping ${id}`;
@@ -593,5 +611,22 @@ export function buildTopology(template: CfnTemplate, assemblyDir: string, templa
     }
   }
 
-  return { templatePath, buckets, tables, functions, stateMachines, rules, streamMappings, routes, siteHeaders, siteIndexDocument, apiCors, environment };
+  return { templatePath, buckets, tables, functions, stateMachines, rules, schedules, streamMappings, routes, siteHeaders, siteIndexDocument, apiCors, environment };
+}
+
+const RATE_UNIT_MS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+
+/**
+ * The period of an EventBridge `rate(value unit)` expression in milliseconds. `cron(...)` is not
+ * supported locally (it would need a calendar scheduler; the stack uses rates only), so it and
+ * anything malformed are refused with the rule named.
+ */
+export function rateMs(expression: string, context = 'schedule'): number {
+  if (/^cron\(/.test(expression)) throw new TopologyError(`${context}: ${expression}: only rate(...) schedules run locally, not cron(...)`);
+  const match = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  const value = match ? Number(match[1]) : 0;
+  const unit = match?.[2]!.replace(/s$/, '');
+  // EventBridge's own rule: 1 takes the singular unit, anything else the plural.
+  if (!match || value < 1 || (value === 1) !== (match[2] === unit)) throw new TopologyError(`${context}: ${expression} is not a rate(value unit) expression`);
+  return value * RATE_UNIT_MS[unit!]!;
 }
