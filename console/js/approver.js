@@ -3,7 +3,7 @@
  * Approver (the leadership meeting): the shortlist with a reason (入選理由) per case, amendments
  * (strike or add, each with its reason), and rulings on objections from the notice period.
  */
-import { ApiProblem, CASE_STATUS_ZH, alertError, announce, api, clearAlert, cst, fieldError, h, initPage } from './core.js';
+import { ApiProblem, CASE_STATUS_ZH, alertError, announce, api, cityName, clearAlert, cst, fieldError, h, initPage } from './core.js';
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const form = /** @type {HTMLFormElement} */ ($('decision-form'));
@@ -76,7 +76,7 @@ function caseItem(/** @type {any} */ c, /** @type {'short'|'added'} */ kind, /**
     'li',
     { class: 'list-case', 'data-case': c.caseId, 'data-kind': kind },
     h('h3', {}, c.title),
-    h('p', {}, [c.unitName, c.city, c.level === 'township' ? '鄉鎮級' : '縣級'].filter(Boolean).join('・'), c.score ? `；標準化平均分 ${c.score.normalizedMean.toFixed(2)}（${c.score.count} 位評審）` : ''),
+    h('p', {}, [c.unitName, cityName(c.city), c.level === 'township' ? '鄉鎮級' : '縣級'].filter(Boolean).join('・'), c.score ? `；標準化平均分 ${c.score.normalizedMean.toFixed(2)}（${c.score.count} 位評審）` : ''),
     reasonField(`reason-${id}`, `「${c.title}」的入選理由`, '將在公布頁面刊出，4–500 字。', c.reason ?? ''),
     kind === 'short'
       ? h('div', { class: 'field' }, h('label', { class: 'choice', for: `strike-${id}` }, strike, ' 從名單剔除此案例'), strikeBox)

@@ -150,6 +150,13 @@ export function alertError(err) {
   if (err instanceof ApiProblem && err.status === 401) showSignIn();
 }
 
+// Editing a field the page marked invalid clears its message: the person is fixing it, and a
+// stale "required" next to a filled field misleads (the form checks again on submit).
+document.addEventListener('input', (e) => {
+  const target = e.target;
+  if (target instanceof HTMLElement && target.getAttribute('aria-invalid') === 'true' && !(target instanceof HTMLInputElement && target.type === 'file')) fieldError(target, '');
+});
+
 export function clearAlert() {
   const el = document.getElementById('alert');
   if (el) {
@@ -355,6 +362,12 @@ export async function initPage() {
   return me;
 }
 
+/** Guangdong's prefecture-level cities by GB/T 2260 code (as in data/units/guangdong.json): the API names a case's city by code. */
+const CITY_ZH = { 440100: '廣州市', 440200: '韶關市', 440300: '深圳市', 440400: '珠海市', 440500: '汕頭市', 440600: '佛山市', 440700: '江門市', 440800: '湛江市', 440900: '茂名市', 441200: '肇慶市', 441300: '惠州市', 441400: '梅州市', 441500: '汕尾市', 441600: '河源市', 441700: '陽江市', 441800: '清遠市', 441900: '東莞市', 442000: '中山市', 445100: '潮州市', 445200: '揭陽市', 445300: '云浮市' };
+
+/** The city's name for a code the API gives (`440100` → 廣州市); anything else as it is. */
+export const cityName = (/** @type {string|undefined} */ code) => (code ? CITY_ZH[/** @type {keyof CITY_ZH} */ (Number(code))] ?? code : '');
+
 export const ROLE_ZH = { applicant: '申報單位', reviewer: '評審', secretariat: '秘書處', approver: '審定領導' };
 
 export const ROUND_STATUS_ZH = { DRAFT: '草擬', OPEN: '徵集中', CLOSED: '已截止', SHORTLISTED: '已擬入圍名單', NOTICE: '公示中', APPROVED: '已審定' };
@@ -387,4 +400,16 @@ export async function roundPicker(onChange, prefer = () => true) {
   };
   select.addEventListener('change', fire);
   fire();
+}
+
+/**
+ * Keeps the round picker's label in step with the round's status after the page changed it
+ * (the office closing the round, say).
+ * @param {string} roundId
+ * @param {string} status
+ */
+export function updateRoundStatus(roundId, status) {
+  const option = /** @type {HTMLSelectElement|null} */ (document.getElementById('round'))?.querySelector(`option[value="${CSS.escape(roundId)}"]`);
+  if (!option?.textContent) return;
+  option.textContent = option.textContent.replace(/—[^—]*$/, `—${ROUND_STATUS_ZH[/** @type {keyof ROUND_STATUS_ZH} */ (status)] ?? status}`);
 }

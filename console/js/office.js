@@ -3,7 +3,7 @@
  * Secretariat: the round's dashboard (counts, overdue steps, charts with text alternatives),
  * eligibility decisions, the outbox with release buttons and the audit-chain check.
  */
-import { ApiProblem, CASE_STATUS_ZH, ROUND_STATUS_ZH, SUBMISSION_STATUS_ZH, alertError, announce, api, clearAlert, cst, fieldError, h, initPage, roundPicker, safeSvg } from './core.js';
+import { ApiProblem, CASE_STATUS_ZH, ROUND_STATUS_ZH, SUBMISSION_STATUS_ZH, alertError, announce, api, cityName, clearAlert, cst, fieldError, h, initPage, roundPicker, safeSvg, updateRoundStatus } from './core.js';
 
 const KIND_ZH = { ELIGIBILITY: '資格審查', PANEL: '評審', LEADERSHIP: '領導審定', OBJECTION_RULING: '異議裁定' };
 const NOTE_ZH = { VALIDATION_RESULT: '檢查結果', ELIGIBILITY: '資格審查', REVISION_REQUESTED: '要求修改', ASSIGNMENT: '評審分派', REMINDER: '提醒', ESCALATION: '逾期上報', LIST_READY: '名單待審定', FINAL_RESULT: '評選結果' };
@@ -114,6 +114,7 @@ async function loadDashboard() {
     );
     $('audit-result').textContent = auditText(d.audit);
     roundActions(d.status);
+    updateRoundStatus(roundId, d.status);
   } catch (err) {
     alertError(err);
   }
@@ -160,7 +161,7 @@ function eligibilityForm(/** @type {any} */ task, /** @type {any} */ c) {
     'form',
     { class: 'eligibility', novalidate: true, 'aria-label': `資格審查：${c?.title ?? task.caseId}` },
     h('h3', {}, c?.title ?? task.caseId),
-    h('p', {}, `${c?.unitName ?? ''} ${c?.city ?? ''}；期限 ${cst(task.expiresAt)}`),
+    h('p', {}, `${c?.unitName ?? ''} ${cityName(c?.city)}；期限 ${cst(task.expiresAt)}`),
     h(
       'fieldset',
       {},
