@@ -109,7 +109,7 @@ async function loadDashboard() {
             {},
             h('caption', {}, '已過期限仍未決定的步驟'),
             h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, '步驟'), h('th', { scope: 'col' }, '案例'), h('th', { scope: 'col' }, '期限'))),
-            h('tbody', {}, ...d.overdueTasks.map((/** @type {any} */ t) => h('tr', {}, h('th', { scope: 'row' }, KIND_ZH[/** @type {keyof KIND_ZH} */ (t.kind)] ?? t.kind), h('td', {}, t.caseId ?? '—'), h('td', {}, cst(t.expiresAt))))),
+            h('tbody', {}, ...d.overdueTasks.map((/** @type {any} */ t) => h('tr', {}, h('th', { scope: 'row' }, KIND_ZH[/** @type {keyof KIND_ZH} */ (t.kind)] ?? t.kind), h('td', {}, t.caseId ?? '—'), h('td', {}, cst(t.dueAt ?? t.expiresAt))))),
           ),
     );
     $('audit-result').textContent = auditText(d.audit);
@@ -161,7 +161,7 @@ function eligibilityForm(/** @type {any} */ task, /** @type {any} */ c) {
     'form',
     { class: 'eligibility', novalidate: true, 'aria-label': `資格審查：${c?.title ?? task.caseId}` },
     h('h3', {}, c?.title ?? task.caseId),
-    h('p', {}, `${c?.unitName ?? ''} ${cityName(c?.city)}；期限 ${cst(task.expiresAt)}`),
+    h('p', {}, `${c?.unitName ?? ''} ${cityName(c?.city)}；期限 ${cst(task.dueAt ?? task.expiresAt)}`),
     h(
       'fieldset',
       {},

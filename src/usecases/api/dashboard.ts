@@ -1,12 +1,15 @@
 /** The office dashboard: counts, overdue steps, outbox, audit check and charts for one round. */
 import type { Actor, Review } from '../../domain/model';
 import { requireRole } from './access';
+import { listCities } from '../../domain/units';
 import { barChart, CASE_STATUS_ORDER, CASE_STATUS_ZH, distributionChart, timelineChart, type TimelineEvent } from '../../domain/charts';
 import type { ApiDeps } from './ports';
 import { loadRound } from './rounds';
 import { auditCheck } from './office';
 import { taskView } from './views';
 import { dashboardPage } from './dashboard-page';
+
+const CITY_NAMES = new Map(listCities().map((city) => [city.code, city.hant]));
 
 const countBy = <T>(items: T[], key: (t: T) => string) =>
   items.reduce<Record<string, number>>((acc, t) => {
@@ -44,7 +47,8 @@ async function dashboardWithRound(deps: ApiDeps, actor: Actor, roundId: string) 
   // Overdue from the charter's due time; tasks opened before it was recorded fall back to the ceiling.
   const overdue = openTasks.filter((t) => Date.parse(t.dueAt ?? t.expiresAt) <= now.getTime());
   const casesByStatus = countBy(cases, (c) => c.status);
-  const casesByCity = countBy(cases, (c) => c.city || '—');
+  // cases carry the city's registry code; people read its name
+  const casesByCity = countBy(cases, (c) => CITY_NAMES.get(c.city) ?? (c.city || '—'));
   const c = round.charter;
   const events: TimelineEvent[] = [
     { label: '建立', at: round.createdAt, kind: 'event' },
