@@ -73,7 +73,7 @@ export async function runIntake(opts: { quick: boolean }): Promise<SuiteResult[]
     return [
       {
         name: `intake on the local cloud: ${n} dossiers to eligibility`,
-        metric: `dossiers/s reaching eligibility: presigned upload (8 applicants at a time) → parsed, validated, stored, eligibility task open; vs parse + validate in a loop (ratio = ours / ceiling)${lost ? `; ${lost} of ${n * runs} dossiers did not get there (executions failed: ${outcomes.find((o) => o.firstCause)?.firstCause ?? 'rejected'})` : ''}`,
+        metric: `dossiers/s reaching eligibility: presigned upload (8 applicants at a time) → parsed, validated, stored, eligibility task open; vs parse + validate in a loop (ratio = ours / ceiling)${lost ? `; ${lost} of ${n * runs} dossiers did not get there (${outcomes.reduce((s, o) => s + o.failed, 0)} executions failed${outcomes.find((o) => o.firstCause)?.firstCause ? `, e.g. ${outcomes.find((o) => o.firstCause)!.firstCause}` : ''}; ${outcomes.reduce((s, o) => s + o.rejected, 0)} rejected)` : ''}`,
         ours,
         baseline: base,
         ratio: ours / base,
