@@ -55,9 +55,10 @@ export function register(program: Command): void {
       const out = [
         `round ${roundId}: ${dossiers} dossiers, metered ${metering.writtenAt}`,
         '',
-        ...rows.map((l) => `  ${l.service.padEnd(width)}  ${String(Math.round(l.quantity * 1000) / 1000).padStart(12)} ${l.unit.padEnd(20)} ${usd(l.usd).padStart(10)}`),
+        ...rows.map((l) => `  ${l.service.padEnd(width)}  ${String(Math.round(l.quantity * 1000) / 1000).padStart(12)} ${l.unit.padEnd(20)} ${usd(l.usd).padStart(10)}${l.scope === 'round' ? '  (once per round)' : ''}`),
         '',
-        `  total ${usd(projection.totalUsd)}; per 1,000 dossiers ${usd(projection.perThousandDossiersUsd)} (goal ≤ $1)`,
+        `  total ${usd(projection.totalUsd)}: ${usd(projection.perDossierUsd)} per dossier, ${usd(projection.perRoundUsd)} once per round`,
+        `  a round of 1,000 dossiers: ${usd(projection.perThousandDossiersUsd)} (goal ≤ $1)`,
         '',
         ...projection.assumptions.map((a) => `  · ${a}`),
         ...notes.map((n) => `  · ${n}`),

@@ -134,11 +134,16 @@ export function register(program: Command): void {
       const { startLocalCloud } = await import('../../local/cloud');
       say('starting the local cloud…');
       const cloud = await startLocalCloud({ dataDir: g.dataDir, quiet: true, log: (l) => say(`  [local] ${l}`) });
+      // Count what the round costs on AWS (`casebook cost round-5` reads it): the counting proxies
+      // must sit in front of DynamoDB and S3 before the first function runs.
+      const { meterLocalCloud, collectCounts, writeMeteringFile } = await import('../../local/metering');
+      const metering = await meterLocalCloud(cloud);
       let stopped = false;
       const stop = async () => {
         if (!stopped) {
           stopped = true;
           await cloud.stop();
+          await metering.stop();
         }
       };
       try {
@@ -297,6 +302,8 @@ export function register(program: Command): void {
             applicant: consoleUrl('applicant', await cloud.mintToken(applicantIdentity(unitCode(seedCases[0]!.unit)))),
           },
         };
+        const meteringFile = writeMeteringFile(g.dataDir, await collectCounts(cloud, metering));
+        say(`counted this round's AWS usage in ${meteringFile}: \`casebook cost ${ROUND_ID} --data-dir ${g.dataDir}\` projects the bill`);
         if (opts.exportSite) {
           const n = await exportSite(cloud.env, opts.exportSite);
           say(`copied ${n} published files into ${opts.exportSite}`);

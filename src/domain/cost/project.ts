@@ -46,12 +46,22 @@ export interface CostLine {
   quantity: number;
   unit: string;
   usd: number;
+  /**
+   * `dossier`: grows with the dossiers (intake, review, notifications); `round`: paid once per
+   * round whatever its size (the public reading the published site, CDN invalidations).
+   */
+  scope: 'dossier' | 'round';
 }
 
 export interface CostProjection {
   prices: { date: string; region: string; currency: string };
   lines: CostLine[];
   totalUsd: number;
+  /** The per-dossier lines divided by the dossiers counted. */
+  perDossierUsd: number;
+  /** The lines paid once per round. */
+  perRoundUsd: number;
+  /** What a round of 1,000 dossiers costs: 1,000 × the per-dossier cost plus the per-round cost. */
   perThousandDossiersUsd: number;
   /** Monthly storage and one month of public reads of the site, billed apart from the round itself. */
   assumptions: string[];
@@ -67,7 +77,8 @@ function lambdaGbSeconds(l: RoundCounts['lambda'][number]): number {
 export function projectCost(counts: RoundCounts, prices: Prices, opts: { siteViewsPerCasePage?: number } = {}): CostProjection {
   const views = opts.siteViewsPerCasePage ?? 100;
   const lines: CostLine[] = [];
-  const add = (service: string, quantity: number, unit: string, usd: number) => lines.push({ service, quantity, unit, usd });
+  const add = (service: string, quantity: number, unit: string, usd: number, scope: CostLine['scope'] = 'dossier') =>
+    lines.push({ service, quantity, unit, usd, scope });
 
   add('Step Functions (Standard)', counts.stateTransitions, 'state transitions', counts.stateTransitions * prices.stepFunctionsStandardPerStateTransition);
   const invocations = counts.lambda.reduce((s, l) => s + l.invocations, 0);
@@ -81,26 +92,32 @@ export function projectCost(counts: RoundCounts, prices: Prices, opts: { siteVie
   add('S3 GET requests', counts.s3.getRequests, 'requests', counts.s3.getRequests * prices.s3PerGetRequest);
   add('S3 storage (1 month)', (counts.s3.storedBytes + counts.site.bytes) / GB, 'GB-months', ((counts.s3.storedBytes + counts.site.bytes) / GB) * prices.s3StoragePerGbMonth);
   const billedInvalidations = Math.max(0, counts.site.invalidationPaths - prices.cloudfrontFreeInvalidationPathsPerMonth);
-  add('CloudFront invalidations', counts.site.invalidationPaths, 'paths', billedInvalidations * prices.cloudfrontPerInvalidationPathAfterFree);
+  add('CloudFront invalidations', counts.site.invalidationPaths, 'paths', billedInvalidations * prices.cloudfrontPerInvalidationPathAfterFree, 'round');
   const pageViews = counts.site.objects * views;
   const avgObject = counts.site.objects ? counts.site.bytes / counts.site.objects : 0;
-  add('CloudFront requests (public reads)', pageViews, 'HTTPS requests', pageViews * prices.cloudfrontPerHttpsRequest);
-  add('CloudFront transfer (public reads)', (pageViews * avgObject) / GB, 'GB', ((pageViews * avgObject) / GB) * prices.cloudfrontPerGbTransferOut);
+  add('CloudFront requests (public reads)', pageViews, 'HTTPS requests', pageViews * prices.cloudfrontPerHttpsRequest, 'round');
+  add('CloudFront transfer (public reads)', (pageViews * avgObject) / GB, 'GB', ((pageViews * avgObject) / GB) * prices.cloudfrontPerGbTransferOut, 'round');
   add('API Gateway (HTTP API)', counts.apiRequests, 'requests', counts.apiRequests * prices.httpApiPerRequest);
   add('SES email', counts.emails, 'emails', counts.emails * prices.sesPerEmail);
   add('EventBridge (S3 events)', counts.s3Events, 'events', counts.s3Events * prices.eventBridgeAwsServiceEventsPerEvent);
   add('CloudWatch Logs', counts.logBytes / GB, 'GB ingested', (counts.logBytes / GB) * prices.cloudwatchLogsPerGbIngested);
 
   const totalUsd = lines.reduce((s, l) => s + l.usd, 0);
+  const perRoundUsd = lines.filter((l) => l.scope === 'round').reduce((s, l) => s + l.usd, 0);
+  const perDossierUsd = counts.dossiers ? (totalUsd - perRoundUsd) / counts.dossiers : Number.NaN;
   return {
     prices: { date: prices.date, region: prices.region, currency: prices.currency },
     lines,
     totalUsd,
-    perThousandDossiersUsd: counts.dossiers ? (totalUsd / counts.dossiers) * 1000 : Number.NaN,
+    perDossierUsd,
+    perRoundUsd,
+    // the published site shows the selected cases, not every dossier: its reads do not scale
+    perThousandDossiersUsd: perDossierUsd * 1000 + perRoundUsd,
     assumptions: [
       `prices of ${prices.date} for ${prices.region} (${prices.currency})`,
       'free tiers are not deducted, except CloudFront invalidation paths (first 1,000 a month are free)',
-      `public reads: ${views} views of every published object; storage: one month`,
+      `public reads: ${views} views of every published object, paid once per round; storage: one month`,
+      'per 1,000 dossiers: a round of 1,000 dossiers, i.e. 1,000 × the per-dossier lines plus the per-round lines',
       'Lambda billed at the configured memory, arm64, 1 ms granularity',
       "people's time excluded",
     ],

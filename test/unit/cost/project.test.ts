@@ -65,3 +65,17 @@ describe('roundShare', () => {
     expect(roundShare(only, 50)).toEqual(only);
   });
 });
+
+describe('a round of 1,000 dossiers', () => {
+  it('pays the per-dossier lines 1,000 times and the public reading of the site once', () => {
+    const counts: RoundCounts = { ...zero, dossiers: 20, stateTransitions: 200, site: { bytes: 1_000_000, objects: 100, invalidationPaths: 0 } };
+    const p = projectCost(counts, prices, { siteViewsPerCasePage: 100 });
+    const sfn = 200 * prices.stepFunctionsStandardPerStateTransition;
+    const reads = p.lines.filter((l) => l.scope === 'round').reduce((s, l) => s + l.usd, 0);
+    expect(reads).toBeGreaterThan(0);
+    expect(p.perRoundUsd).toBeCloseTo(reads, 12);
+    expect(p.perDossierUsd).toBeCloseTo((p.totalUsd - reads) / 20, 12);
+    expect(p.perThousandDossiersUsd).toBeCloseTo(((p.totalUsd - reads) / 20) * 1000 + reads, 9);
+    expect(p.perDossierUsd * 20).toBeGreaterThanOrEqual(sfn);
+  });
+});
