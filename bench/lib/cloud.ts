@@ -9,6 +9,7 @@ import { DynamoDBClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/c
 import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { createLocalIssuer, type LocalIssuer } from '../../local/issuer';
 import type { BenchDossier } from '../fixtures/dossiers';
+import { charterFor } from '../../test/support/localcloud';
 
 export interface ReadyInfo {
   ready: true;
@@ -81,31 +82,13 @@ export async function spawnCloud(dataDir: string, opts: { meter?: boolean } = {}
 
 export const OFFICE = { sub: 'bench-office', name: '省人大常委會辦公廳', groups: ['secretariat'] };
 
+/** The tests' charter (test/support/localcloud.ts), with a panel and quota sized for bulk intake. */
 function charter(number: number) {
-  const far = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
-  return {
-    number,
-    year: 2026,
-    theme: '踐行全過程人民民主 推動人大工作創新',
-    script: 'hant',
-    eligibleLevels: ['county', 'township'],
-    submissionDeadline: far(30),
-    reviewDeadline: far(60),
-    rubric: {
-      maxScore: 10,
-      criteria: [
-        { id: 'innovation', name: { zh: '創新性', en: 'Innovation' }, weight: 0.5, descriptors: [{ min: 0, max: 10, text: { zh: '做法新穎', en: 'New practice' } }] },
-        { id: 'impact', name: { zh: '實效性', en: 'Impact' }, weight: 0.5, descriptors: [{ min: 0, max: 10, text: { zh: '成效明顯', en: 'Clear results' } }] },
-      ],
-    },
+  const { noticePeriodSecondsOverride: _short, ...charter } = charterFor(number, {
     panel: ['甲', '乙', '丙'].map((n, i) => ({ id: `bench-reviewer-${i + 1}`, name: `評審${n}`, jurisdictions: [], declaredConflicts: [] })),
-    reviewersPerCase: 2,
-    quorum: 2,
-    blindReview: false,
     quotas: { total: 20 },
-    noticePeriodDays: 5,
-    timeouts: { eligibilitySeconds: 1_209_600, panelSeconds: 1_209_600, leadershipSeconds: 1_209_600, objectionRulingSeconds: 1_209_600 },
-  };
+  });
+  return charter;
 }
 
 export class RoundDriver {
