@@ -6,7 +6,7 @@
  * contract: 0 success, 1 the input or the round is invalid, 2 usage or I/O errors.
  */
 import { Command, CommanderError } from 'commander';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CliError, EXIT } from './support/errors';
@@ -17,7 +17,22 @@ export interface CommandModule {
 
 const commandsDir = join(dirname(fileURLToPath(import.meta.url)), 'commands');
 
-export async function buildProgram(): Promise<Command> {
+/**
+ * The command modules to load for `argv`: only the one(s) that declare the requested command, so
+ * a single command does not pay for importing (and transpiling) every other command's
+ * dependencies; all of them for help, an unknown command, or no command.
+ */
+function modulesFor(argv: readonly string[], files: readonly string[]): readonly string[] {
+  const name = argv.slice(2).find((arg) => !arg.startsWith('-') && !GLOBAL_VALUE_OPTIONS.has(argv[argv.indexOf(arg) - 1] ?? ''));
+  if (!name || name === 'help') return files;
+  const declaring = files.filter((file) => readFileSync(join(commandsDir, file), 'utf8').includes(`.command('${name}`));
+  return declaring.length > 0 ? declaring : files;
+}
+
+/** Root options that take a value: their value is not a command name. */
+const GLOBAL_VALUE_OPTIONS = new Set(['--api', '--token', '--data-dir']);
+
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('casebook')
     .description('Selection rounds of innovation cases, end to end (local cloud by default).')
     .option('--json', 'machine-readable output (one JSON document, or JSON lines for many)')
@@ -29,7 +44,7 @@ export async function buildProgram(): Promise<Command> {
   const files = readdirSync(commandsDir)
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
     .sort();
-  for (const file of files) {
+  for (const file of modulesFor(argv, files)) {
     const mod = (await import(pathToFileURL(join(commandsDir, file)).href)) as Partial<CommandModule>;
     if (typeof mod.register !== 'function') throw new Error(`cli/commands/${file} exports no register()`);
     mod.register(program);
@@ -38,7 +53,7 @@ export async function buildProgram(): Promise<Command> {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = await buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
