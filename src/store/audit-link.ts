@@ -1,13 +1,7 @@
 /**
- * Links a new audit entry to the head of its round's chain. The hashing belongs to the audit
- * domain (src/domain/audit/chain.ts); this file only adapts it to the store's append loop.
+ * What a caller supplies to append to a round's audit trail; seq and the hashes are the chain's
+ * business (src/domain/audit/chain.ts), filled in by the store's append and seal.
  */
-import { appendEntry, type AuditInput } from '../domain/audit/chain';
-import type { AuditEntry } from '../domain/model';
+import type { AuditInput } from '../domain/audit/chain';
 
-/** What a caller supplies; seq and the hashes are the chain's business. */
 export type AuditDraft = AuditInput;
-
-export function linkAuditEntry(previous: AuditEntry | undefined, draft: AuditDraft): AuditEntry {
-  return appendEntry(previous ?? null, draft);
-}

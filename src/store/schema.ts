@@ -66,6 +66,8 @@ export const keys = {
   }),
   objection: (roundId: string, objectionId: string) => ({ PK: `ROUND#${roundId}`, SK: `OBJECTION#${objectionId}` }),
   audit: (roundId: string, seq: number) => ({ PK: `AUDIT#${roundId}`, SK: pad(seq, 10) }),
+  /** The chain's head: the seq counter and how far the chain is sealed. 'HEAD' sorts after every `<seq:010>`. */
+  auditHead: (roundId: string) => ({ PK: `AUDIT#${roundId}`, SK: 'HEAD' }),
   /** The id alone in the sort key: a retried notifier writes the same key and finds it taken. */
   notification: (roundId: string, id: string) => ({ PK: `OUTBOX#${roundId}`, SK: `N#${id}` }),
   notificationIndex: (status: string, createdAt: string) => ({ GSI1PK: 'OUTBOX', GSI1SK: `${status}#${createdAt}` }),

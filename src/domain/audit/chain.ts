@@ -20,6 +20,37 @@ export const FIRST_SEQ = 1;
 
 export type UnhashedAuditEntry = Omit<AuditEntry, 'hash' | 'prevHash'>;
 
+/**
+ * An entry that was appended (it holds its seq) but not linked yet. Appends write these so that
+ * concurrent writers never race for the chain's head; a single sealer links them later, in seq
+ * order, with `sealEntry`. Until then they are not tamper-evident, which `verifyChain` reports.
+ */
+export type UnsealedAuditEntry = UnhashedAuditEntry & { sealed: false };
+
+/** What a round's audit partition holds: the sealed chain, then possibly an unsealed tail. */
+export type StoredAuditEntry = AuditEntry | UnsealedAuditEntry;
+
+/** The action of the entry a sealer writes for a seq whose writer never wrote its entry. */
+export const AUDIT_SEQ_ABANDONED = 'AUDIT_SEQ_ABANDONED';
+
+export function isUnsealed(entry: unknown): entry is UnsealedAuditEntry {
+  return entry !== null && typeof entry === 'object' && (entry as { sealed?: unknown }).sealed === false;
+}
+
+/** Links an appended entry to the chain: same hashing as `appendEntry`, so `verifyChain` holds. */
+export function sealEntry(prevHash: string, entry: UnhashedAuditEntry): AuditEntry {
+  const unhashed: UnhashedAuditEntry = {
+    roundId: entry.roundId,
+    seq: entry.seq,
+    at: entry.at,
+    actor: { id: entry.actor.id, name: entry.actor.name },
+    action: entry.action,
+    subject: entry.subject,
+    change: entry.change,
+  };
+  return { ...unhashed, prevHash, hash: hashEntry(prevHash, unhashed) };
+}
+
 /** What a caller supplies to append: the chain fills in seq, prevHash and hash. */
 export interface AuditInput {
   roundId: string;
@@ -77,7 +108,14 @@ export function appendEntry(prev: AuditEntry | null, input: AuditInput): AuditEn
 }
 
 export type ChainVerification =
-  | { ok: true; count: number; head: string }
+  | {
+      ok: true;
+      /** Sealed entries verified. */
+      count: number;
+      head: string;
+      /** Present only when entries after the sealed chain are not linked yet (not tamper-evident). */
+      unsealed?: { count: number; firstSeq: number };
+    }
   | { ok: false; firstBrokenSeq: number; reason: Bilingual };
 
 /** Optional anchor, e.g. the head hash and count stored on the round item when the last entry was written. */
@@ -90,8 +128,42 @@ export interface ChainAnchor {
  * Recomputes the chain over entries in stored order (ascending seq, as the table returns them)
  * and names the first broken link: a changed field (hash mismatch), a removed entry (seq gap),
  * a reordered or inserted entry (seq out of order or prevHash not the previous hash).
+ *
+ * Unsealed entries may only form the tail (sealing goes in seq order); they are counted in
+ * `unsealed`, not verified, and a sealed entry after an unsealed one breaks the chain.
  */
-export function verifyChain(entries: readonly AuditEntry[], expected: ChainAnchor = {}): ChainVerification {
+export function verifyChain(entries: readonly StoredAuditEntry[], expected: ChainAnchor = {}): ChainVerification {
+  const firstUnsealed = entries.findIndex(isUnsealed);
+  const sealed = firstUnsealed < 0 ? entries : entries.slice(0, firstUnsealed);
+  const result = verifySealed(sealed as readonly AuditEntry[], expected);
+  if (!result.ok || firstUnsealed < 0) return result;
+  const tail = entries.slice(firstUnsealed);
+  const roundId = (entries[0] as Partial<AuditEntry>).roundId;
+  let previousSeq = sealed.length;
+  for (const entry of tail) {
+    const seq = (entry as Partial<AuditEntry> | null)?.seq;
+    if (!isUnsealed(entry)) {
+      const at = typeof seq === 'number' ? seq : previousSeq + 1;
+      return broken(
+        at,
+        `第 ${at} 條記錄已封存，卻排在未封存的記錄之後，封存順序被改動`,
+        `entry ${at} is sealed but follows an unsealed entry: the sealing order was tampered with`,
+      );
+    }
+    if (!wellFormedUnhashed(entry) || entry.roundId !== roundId || entry.seq <= previousSeq) {
+      const at = typeof seq === 'number' ? seq : previousSeq + 1;
+      return broken(
+        at,
+        `第 ${at} 條未封存記錄格式不完整、屬於另一輪次或順序錯誤`,
+        `unsealed entry ${at} is malformed, belongs to another round or is out of order`,
+      );
+    }
+    previousSeq = entry.seq;
+  }
+  return { ...result, unsealed: { count: tail.length, firstSeq: (tail[0] as UnsealedAuditEntry).seq } };
+}
+
+function verifySealed(entries: readonly AuditEntry[], expected: ChainAnchor): ChainVerification {
   let prevHash = GENESIS_HASH;
   const roundId = (entries[0] as Partial<AuditEntry> | null | undefined)?.roundId;
   const seqsPresent = new Set(entries.map((entry) => (entry as Partial<AuditEntry> | null)?.seq));
@@ -161,6 +233,12 @@ export function verifyChain(entries: readonly AuditEntry[], expected: ChainAncho
 }
 
 function wellFormed(entry: unknown): entry is AuditEntry {
+  if (!wellFormedUnhashed(entry)) return false;
+  const candidate = entry as Partial<AuditEntry>;
+  return typeof candidate.prevHash === 'string' && typeof candidate.hash === 'string';
+}
+
+function wellFormedUnhashed(entry: unknown): entry is UnhashedAuditEntry {
   if (entry === null || typeof entry !== 'object') return false;
   const candidate = entry as Partial<AuditEntry>;
   return (
@@ -170,8 +248,6 @@ function wellFormed(entry: unknown): entry is AuditEntry {
     typeof candidate.at === 'string' &&
     typeof candidate.action === 'string' &&
     typeof candidate.subject === 'string' &&
-    typeof candidate.prevHash === 'string' &&
-    typeof candidate.hash === 'string' &&
     candidate.actor !== null &&
     typeof candidate.actor === 'object' &&
     typeof candidate.actor.id === 'string' &&

@@ -58,6 +58,9 @@ export async function remindOverdue(deps: WorkflowDeps): Promise<RemindOverdueRe
       failures.push(error);
     }
   }
+  // Appends leave entries unsealed until someone reads the trail; sealing here bounds how long
+  // any round's chain stays unlinked when nobody does.
+  await deps.store.sealAllAudits();
   if (failures.length === 1) throw failures[0];
   if (failures.length > 1) throw new AggregateError(failures, `${failures.length} overdue reminders failed`);
   return result;
