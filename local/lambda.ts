@@ -120,7 +120,16 @@ export class LambdaRegistry {
   private readonly counters = new Map<string, FunctionStats>();
   private readonly random: () => number;
 
-  constructor(functions: readonly FunctionSpec[], options: { seed?: number; faults?: Record<string, FunctionFault> } = {}) {
+  /**
+   * Invocations running at once. Every handler shares one thread here, where on AWS each has its
+   * own CPU: without a cap, a burst of uploads starts hundreds of invocations that starve each
+   * other past their timeouts. Beyond the cap, invocations wait their turn (as Lambda's async
+   * queue would hold them), and a function's timeout and duration count from its start.
+   */
+  private readonly gate: Gate;
+
+  constructor(functions: readonly FunctionSpec[], options: { seed?: number; faults?: Record<string, FunctionFault>; concurrency?: number } = {}) {
+    this.gate = new Gate(options.concurrency ?? DEFAULT_CONCURRENCY);
     for (const fn of functions) this.specs.set(fn.name, fn);
     this.random = seeded(options.seed ?? 42);
     for (const [name, fault] of Object.entries(options.faults ?? {})) this.injectFault(name, fault);
@@ -167,6 +176,7 @@ export class LambdaRegistry {
     if (!spec) throw new FunctionNotFound(name);
     const stats = this.statsFor(name);
     stats.invocations += 1;
+    const release = await this.gate.acquire();
     const started = performance.now();
     try {
       const fault = this.faults.get(name);
@@ -197,6 +207,7 @@ export class LambdaRegistry {
       stats.errors += 1;
       throw err;
     } finally {
+      release();
       const ms = performance.now() - started;
       stats.totalDurationMs += ms;
       stats.maxDurationMs = Math.max(stats.maxDurationMs, ms);
@@ -224,6 +235,32 @@ export class LambdaRegistry {
   /** Invocation counts and durations per function (benchmarks and tests read these). */
   stats(): Record<string, FunctionStats> {
     return Object.fromEntries(this.names().map((n) => [n, { ...this.statsFor(n) }]));
+  }
+}
+
+const DEFAULT_CONCURRENCY = 4;
+
+/** A counting semaphore with a FIFO queue. */
+export class Gate {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {
+    if (!Number.isInteger(limit) || limit < 1) throw new Error(`concurrency must be a whole number ≥ 1, got ${limit}`);
+  }
+
+  async acquire(): Promise<() => void> {
+    if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      // hand the slot straight to the next waiter, so the count never dips and races
+      if (next) next();
+      else this.running -= 1;
+    };
   }
 }
 
