@@ -165,23 +165,30 @@ function redactRound(round: SiteRound): SiteRound {
 }
 
 /**
- * The round's texts in a script: as written when it is the round's own script (the office's
- * wording is authoritative), converted for the mirror.
+ * The round's texts in a script. The office's wording (theme, reasons, corrections, unit names)
+ * is shown as written on the pages of the round's own script and converted for the mirror; an
+ * applicant's text (title, practices, outcomes) is shown as written on the pages of its own
+ * script and converted on the others, so every page reads in one script.
  */
 function inScript(round: SiteRound, script: Script): SiteRound {
-  if (round.script === script) return round;
   const convert = (text: string) => (text ? convertTo(script, text) : text);
+  const officeText = round.script === script ? (text: string) => text : convert;
+  const applicantText = (c: SiteCase) => ((c.dossierScript ?? round.script) === script ? (text: string) => text : convert);
+  if (round.script === script && round.cases.every((c) => (c.dossierScript ?? round.script) === script)) return round;
   return {
     ...round,
-    theme: convert(round.theme),
-    cases: round.cases.map((c) => ({
-      ...c,
-      title: convert(c.title),
-      unit: { name: convert(c.unit.name), city: convert(c.unit.city) },
-      practices: convert(c.practices),
-      outcomes: convert(c.outcomes),
-      reason: convert(c.reason),
-      corrections: c.corrections.map((x) => ({ at: x.at, note: convert(x.note) })),
-    })),
+    theme: officeText(round.theme),
+    cases: round.cases.map((c) => {
+      const applicant = applicantText(c);
+      return {
+        ...c,
+        title: applicant(c.title),
+        unit: { name: officeText(c.unit.name), city: officeText(c.unit.city) },
+        practices: applicant(c.practices),
+        outcomes: applicant(c.outcomes),
+        reason: officeText(c.reason),
+        corrections: c.corrections.map((x) => ({ at: x.at, note: officeText(x.note) })),
+      };
+    }),
   };
 }

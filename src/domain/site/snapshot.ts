@@ -26,6 +26,11 @@ export interface SiteCase {
   outcomes: string;
   /** 入選理由 */
   reason: string;
+  /**
+   * The script of the applicant's own text (title, practices, outcomes) when it differs from the
+   * round's: a dossier written in Simplified still reads in Traditional on the Traditional pages.
+   */
+  dossierScript?: Script;
   /** Office corrections after publication, oldest first. */
   corrections: SiteCorrection[];
   withdrawn: boolean;
@@ -57,6 +62,8 @@ export interface PublicationCase {
   record: CaseRecord;
   practices: string;
   outcomes?: string;
+  /** The script the applicant wrote the dossier in (its title, practices and outcomes). */
+  script?: Script;
 }
 
 export interface PublicationRound {
@@ -89,6 +96,7 @@ export function buildSnapshot(rounds: readonly PublicationRound[]): SiteSnapshot
         unit: { name: record.unitName, city: record.city },
         practices: found.practices,
         outcomes: found.outcomes ?? '',
+        ...(found.script ? { dossierScript: found.script } : {}),
         reason: entry.reason ?? record.reason ?? '',
         corrections: (record.corrections ?? [])
           .map((c) => ({ at: c.at, note: c.note }))

@@ -314,3 +314,21 @@ describe('relativeUrl agrees with a segment-by-segment reference', () => {
     fc.assert(fc.property(path, path, (from, to) => relativeUrl(from, to) === reference(from, to)), { numRuns: 2000 });
   });
 });
+
+describe('a dossier written in the other script', () => {
+  it('reads in Traditional on the Traditional pages and as written on the Simplified ones; the office text stays as written', () => {
+    const round = smallRound('r-mixed', 'APPROVED', 'hant', [
+      { caseId: 'c1', title: '创新实施工作新机制', unitName: '佛山市高明區人大常委會', practices: '一是加强培训指导。二是建立闭环办理机制。', reason: '辦成率持續提升。' },
+    ]);
+    round.cases[0] = { ...round.cases[0]!, script: 'hans' };
+    const site = render(round);
+    const hant = fileText(site, sitePaths.case('hant', 'r-mixed', 'c1'));
+    const hans = fileText(site, sitePaths.case('hans', 'r-mixed', 'c1'));
+    expect(hant).toContain('創新實施工作新機制');
+    expect(hant).toContain('加強培訓指導');
+    expect(hant).not.toContain('创新实施');
+    expect(hant).toContain('辦成率持續提升');
+    expect(hans).toContain('创新实施工作新机制');
+    expect(hans).toContain('办成率持续提升');
+  });
+});
