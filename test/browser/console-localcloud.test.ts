@@ -6,7 +6,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
+import { launchChromium } from '../support/browser';
 import { bootForTest, SECRETARIAT, validDossier, type TestCloud } from '../support/localcloud';
 
 let env: TestCloud;
@@ -21,10 +22,7 @@ beforeAll(async () => {
   const round = await env.api('GET', `/rounds/${roundId}`);
   roundNumber = round.body.number;
   mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -15,7 +15,8 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
 import { APPROVER, bootForTest, REVIEWERS, SECRETARIAT, UNITS, type TestCloud, type UnitKey } from '../support/localcloud';
 
 const SHOTS = 'test-results/console-round';
@@ -93,10 +94,7 @@ beforeAll(async () => {
   officeToken = await env.token(SECRETARIAT);
   roundNumber = (await env.api('GET', `/rounds/${roundId}`, { token: officeToken })).body.number;
   mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

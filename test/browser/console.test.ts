@@ -15,7 +15,8 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
 import { DEFAULT_RUBRIC } from '../../src/domain/round/charter';
 import { barChart, distributionChart, timelineChart, CASE_STATUS_ZH, CASE_STATUS_ORDER } from '../../src/domain/charts';
 import type { Round } from '../../src/domain/model';
@@ -248,10 +249,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
   siteOrigin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
   mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
