@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { SHARE_ENV, Worker } from 'node:worker_threads';
 import { localFunctionArn, functionNameFromArn, type FunctionSpec } from './topology';
+import { mulberry32 } from '../src/domain/random';
 
 export interface FunctionFault {
   /** Fail the next `times` invocations (then behave). */
@@ -101,16 +102,10 @@ export class FunctionNotFound extends Error {
   }
 }
 
-/** Deterministic generator (mulberry32) so rate-based faults repeat run to run. */
+/** Deterministic draws in [0, 1) so rate-based faults repeat run to run. */
 function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
+  return () => next() / 4294967296;
 }
 
 export class LambdaRegistry {

@@ -16,6 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import { comparisonKey } from '../text/script';
+import { mulberry32 } from '../random';
 
 export const BANDS = 50;
 export const ROWS = 5;
@@ -62,22 +63,11 @@ function baseHash(s: string): number {
   return fmix32(h >>> 0);
 }
 
-/** mulberry32: the fixed, seeded source of the hash family's salts. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 
 /** Changing this seed re-buckets every stored case: the index would have to be rebuilt. */
 const FAMILY_SEED = 0x0ca5eb00;
 const SALTS: readonly [number, number][] = (() => {
-  const next = seeded(FAMILY_SEED);
+  const next = mulberry32(FAMILY_SEED);
   return Array.from({ length: SIGNATURE_LENGTH }, () => [next(), next() | 1] as [number, number]);
 })();
 

@@ -1,0 +1,15 @@
+/**
+ * mulberry32: a small seeded generator of unsigned 32-bit integers. Deterministic on purpose:
+ * the near-duplicate hash family and the local cloud's rate-based fault injection must repeat
+ * exactly from run to run. Not for anything secret.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+}
