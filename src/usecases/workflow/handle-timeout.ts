@@ -10,21 +10,15 @@
  */
 import * as z from 'zod';
 import { quorumMet } from '../../domain/scoring/aggregate';
-import { TASK_KINDS, type TaskKind } from '../../domain/model';
+import type { TaskKind } from '../../domain/model';
 import { StoreError } from '../../store/errors';
 import type { StoredTask } from '../../store/store';
 import { audit } from '../audit';
 import type { WorkflowDeps } from '../deps';
+import { approvalStepSchema } from './open-task';
 import { taskIdFor } from './task-id';
 
-export const timeoutInputSchema = z.object({
-  kind: z.enum(TASK_KINDS),
-  roundId: z.string(),
-  caseId: z.string().optional(),
-  executionArn: z.string(),
-  state: z.string(),
-  attempt: z.number().int().positive(),
-});
+export const timeoutInputSchema = approvalStepSchema;
 export type TimeoutInput = z.infer<typeof timeoutInputSchema>;
 
 export interface TimeoutOutput {

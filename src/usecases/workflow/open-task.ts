@@ -12,14 +12,18 @@ import { WorkflowError } from '../errors';
 import { staffPanel } from './panel';
 import { taskIdFor } from './task-id';
 
-export const openTaskInputSchema = z.object({
-  taskToken: z.string().min(1),
+/** Which approval step of which execution: what open-task and handle-timeout both receive. */
+export const approvalStepSchema = z.object({
   kind: z.enum(TASK_KINDS),
   roundId: z.string(),
   caseId: z.string().optional(),
   executionArn: z.string(),
   state: z.string(),
   attempt: z.number().int().positive(),
+});
+
+export const openTaskInputSchema = approvalStepSchema.extend({
+  taskToken: z.string().min(1),
   timeoutSeconds: z.number().int().positive().max(2_147_483),
 });
 export type OpenTaskInput = z.infer<typeof openTaskInputSchema>;
