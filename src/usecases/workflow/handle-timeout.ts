@@ -10,7 +10,7 @@
  */
 import * as z from 'zod';
 import { quorumMet } from '../../domain/scoring/aggregate';
-import type { TaskKind } from '../../domain/model';
+import { TASK_ROLE } from '../../domain/model';
 import { StoreError } from '../../store/errors';
 import type { StoredTask } from '../../store/store';
 import { audit } from '../audit';
@@ -30,7 +30,6 @@ export interface TimeoutOutput {
   missing?: string[];
 }
 
-const ROLE_OF: Record<TaskKind, string> = { ELIGIBILITY: 'secretariat', PANEL: 'reviewer', LEADERSHIP: 'approver', OBJECTION_RULING: 'approver' };
 
 export async function handleTimeout(deps: WorkflowDeps, event: TimeoutInput): Promise<TimeoutOutput> {
   const input = timeoutInputSchema.parse(event);
@@ -67,7 +66,7 @@ export async function handleTimeout(deps: WorkflowDeps, event: TimeoutInput): Pr
       return next('END');
     }
   }
-  await remindAndEscalate(deps, input, [ROLE_OF[input.kind]]);
+  await remindAndEscalate(deps, input, [TASK_ROLE[input.kind]]);
   await audit(deps, input.roundId, 'TASK_EXPIRED', `task:${taskId}`, { kind: input.kind, next: 'REOPEN', attempt: input.attempt });
   return next('REOPEN');
 }
