@@ -130,11 +130,23 @@ export function renderSite(snapshot: SiteSnapshot, options: RenderOptions): Rend
 
 export function buildManifest(files: ReadonlyMap<string, SiteFile>, snapshotHash: string): SiteManifest {
   const entries: Record<string, ManifestEntry> = {};
+  // Every page is encoded to UTF-8 exactly once, into one scratch buffer reused for all files:
+  // hashing a string encodes it internally and Buffer.byteLength walks it again for the size,
+  // and a fresh Buffer per page would leave megabytes of garbage per render. UTF-8 takes at most
+  // 3 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2 units; a lone surrogate: 3).
+  let longest = 0;
+  for (const file of files.values()) if (typeof file.body === 'string' && file.body.length > longest) longest = file.body.length;
+  const scratch = Buffer.allocUnsafeSlow(longest * 3);
   for (const path of [...files.keys()].sort()) {
     const file = files.get(path)!;
-    // hash strings as UTF-8 directly: copying every page into a Buffer first doubles the work
-    const size = typeof file.body === 'string' ? Buffer.byteLength(file.body, 'utf8') : file.body.byteLength;
-    entries[path] = { sha256: sha256Hex(file.body), size, contentType: file.contentType };
+    let bytes: Uint8Array;
+    if (typeof file.body === 'string') {
+      const written = scratch.write(file.body, 0, 'utf8');
+      bytes = scratch.subarray(0, written);
+    } else {
+      bytes = file.body;
+    }
+    entries[path] = { sha256: sha256Hex(bytes), size: bytes.byteLength, contentType: file.contentType };
   }
   return { format: 'casebook-site-manifest/1', snapshotSha256: snapshotHash, files: entries };
 }
