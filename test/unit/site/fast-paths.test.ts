@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildManifest, escapeHtml, type SiteFile } from '../../../src/domain/site';
 import { html, SafeHtml, trustedHtml, type HtmlValue } from '../../../src/domain/site/html';
+import { redactPersonalData, redactPersonalDataUnchecked } from '../../../src/domain/site/redact';
 
 /** Any UTF-16 text, lone surrogates included, with the characters markup must escape mixed in. */
 const anyText = fc.oneof(
@@ -92,5 +93,30 @@ describe('manifest entries (each page encoded once into a shared buffer)', () =>
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('personal data removal (patterns skipped when a text lacks what they need)', () => {
+  // Texts made of the pieces personal data is made of: digit runs of every length (mobile, ID and
+  // landline shapes among them), separators, the phone and contact labels, e-mail parts.
+  const piece = fc.oneof(
+    fc.stringMatching(/^[0-9]{1,18}$/),
+    fc.constantFrom('138', '1381234', '5678', '13812345678', '+86 ', '020-', '(0758)', '（0758）', '0758 ', '123 4567', '轉', '-', ' ', '　'),
+    fc.constantFrom('440106199001011234', '44010619900101123X', '440106900101123', '11010519491231002X'),
+    fc.constantFrom('電話', '电话：', 'Tel:', 'tel ', '手機', '傳真', '聯繫人：', '联系人:', '經辦人 ： ', '聯絡人'),
+    fc.constantFrom('@', 'a.b', 'x@example.com', 'org', '.', 'X', 'x', '張三', '王小明', '，', '。', '代表聯絡站', '（', '）'),
+    fc.string({ maxLength: 3 }),
+  );
+  const text = fc.array(piece, { maxLength: 12 }).map((parts) => parts.join(''));
+
+  it('gives the same text as running every pattern', () => {
+    fc.assert(fc.property(text, (t) => redactPersonalData(t) === redactPersonalDataUnchecked(t)), { numRuns: 5000 });
+  });
+
+  it('still removes what the patterns find', () => {
+    for (const t of ['電話：020-12345678', '聯繫人：張三', '13812345678', 'x@example.com', '身份證440106199001011234']) {
+      expect(redactPersonalData(t)).toBe(redactPersonalDataUnchecked(t));
+      expect(redactPersonalData(t)).not.toBe(t);
+    }
   });
 });
