@@ -72,8 +72,13 @@ export const keys = {
   notification: (roundId: string, id: string) => ({ PK: `OUTBOX#${roundId}`, SK: `N#${id}` }),
   notificationIndex: (status: string, createdAt: string) => ({ GSI1PK: 'OUTBOX', GSI1SK: `${status}#${createdAt}` }),
   siteManifest: () => ({ PK: 'SITE', SK: 'MANIFEST' }),
-  /** A near-duplicate bucket (`<band:02>#<hash>` or `T#<hash>`, src/domain/similarity) and a case in it. */
-  duplicateBucket: (bucketKey: string, caseId: string) => ({ PK: `DEDUP#${bucketKey}`, SK: caseId }),
+  /**
+   * A near-duplicate bucket (`<band:02>#<hash>` or `T#<hash>`, src/domain/similarity) and one
+   * version of a case in it: each version its own item, so filing one never touches another's.
+   */
+  duplicateBucket: (bucketKey: string, caseId: string, version: number) => ({ PK: `DEDUP#${bucketKey}`, SK: `${caseId}#${pad(version, 4)}` }),
+  /** The partition of a near-duplicate bucket (what a lookup queries). */
+  duplicateBucketPartition: (bucketKey: string) => `DEDUP#${bucketKey}`,
 };
 
 /** Attributes that belong to the table layout, not to the entity; removed on every read. */

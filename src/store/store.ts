@@ -7,6 +7,8 @@
  * update. Task tokens are written on Task items and returned only by `getTaskToken`.
  */
 import {
+  BatchGetCommand,
+  BatchWriteCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
@@ -14,6 +16,8 @@ import {
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
+  type BatchGetCommandInput,
+  type BatchWriteCommandInput,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type {
@@ -125,8 +129,29 @@ export interface DuplicateIndexEntry {
   version: number;
 }
 
-/** How many requests one index operation keeps in flight. */
+/** What the near-duplicate check reads of a stored case version (`Store.getDuplicateTexts`). */
+export interface DuplicateText {
+  caseId: string;
+  version: number;
+  supersededAt?: string;
+  /** Absent when the stored dossier has no such field (the check then skips the version). */
+  title?: string;
+  practicesText?: string;
+}
+
+/** How many bucket Queries one lookup keeps in flight. */
 const INDEX_CONCURRENCY = 10;
+/** The service's limits per BatchWriteItem and per BatchGetItem. */
+const BATCH_WRITE_SIZE = 25;
+const BATCH_GET_SIZE = 100;
+/** Sends of one batch before its unprocessed rest is reported as contention. */
+const BATCH_ATTEMPTS = 8;
+
+/** Exponential pause with full jitter before resending unprocessed batch items (50 ms … 3.2 s). */
+function backoff(attempt: number): Promise<void> {
+  const ceiling = Math.min(3_200, 50 * 2 ** (attempt - 1));
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+}
 
 async function inParallel<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
@@ -620,41 +645,103 @@ export class Store {
   // near-duplicate index (docs/table-design.md, "Near-duplicate buckets")
 
   /**
-   * Files a case version under each of its buckets. An entry of a newer version of the same case
-   * is never overwritten by an older one (a late retry of a superseded version's step).
+   * Files a case version under each of its buckets: 25 entries per BatchWriteItem. Each version
+   * has its own entry (the version is in the sort key), so a Put never replaces another
+   * version's entry and needs no condition: a retried step writes the same items again, and a
+   * late retry of a superseded version only adds entries that readers skip as superseded.
    */
   async indexCaseText(entry: DuplicateIndexEntry, bucketKeys: readonly string[]): Promise<void> {
-    await inParallel(bucketKeys, INDEX_CONCURRENCY, async (bucketKey) => {
-      try {
-        await this.doc.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { ...keys.duplicateBucket(bucketKey, entry.caseId), type: 'DuplicateIndexEntry', ...entry },
-            ConditionExpression: 'attribute_not_exists(PK) OR version <= :version',
-            ExpressionAttributeValues: { ':version': entry.version },
-          }),
-        );
-      } catch (error) {
-        if (!isConditionalFailure(error)) throw error;
-      }
-    });
+    await this.batchWrite(
+      bucketKeys.map((bucketKey) => ({
+        PutRequest: { Item: { ...keys.duplicateBucket(bucketKey, entry.caseId, entry.version), type: 'DuplicateIndexEntry', ...entry } },
+      })),
+      `${entry.caseId} v${entry.version}`,
+    );
   }
 
-  /** Removes a case from buckets its newer text left, unless a version from `version` on is filed there. */
+  /**
+   * Removes the entries of one version of a case (the version a newer one replaced), whatever
+   * newer versions are filed: theirs are other items.
+   */
   async unindexCaseText(caseId: string, bucketKeys: readonly string[], version: number): Promise<void> {
-    await inParallel(bucketKeys, INDEX_CONCURRENCY, async (bucketKey) => {
-      try {
-        await this.doc.send(
-          new DeleteCommand({
-            TableName: this.tableName,
-            Key: keys.duplicateBucket(bucketKey, caseId),
-            ConditionExpression: 'version < :version',
-            ExpressionAttributeValues: { ':version': version },
-          }),
-        );
-      } catch (error) {
-        if (!isConditionalFailure(error)) throw error;
+    await this.batchWrite(
+      bucketKeys.map((bucketKey) => ({ DeleteRequest: { Key: keys.duplicateBucket(bucketKey, caseId, version) } })),
+      `${caseId} v${version}`,
+    );
+  }
+
+  /**
+   * BatchWriteItem in requests of 25, resending what the service left unprocessed (throttling,
+   * a busy partition) with growing, jittered pauses; gives up as contention, which the steps retry.
+   */
+  private async batchWrite(requests: NonNullable<BatchWriteCommandInput['RequestItems']>[string], id: string): Promise<void> {
+    for (let start = 0; start < requests.length; start += BATCH_WRITE_SIZE) {
+      let pending = requests.slice(start, start + BATCH_WRITE_SIZE);
+      for (let attempt = 0; pending.length > 0; attempt += 1) {
+        if (attempt >= BATCH_ATTEMPTS) throw contention('near-duplicate index', id, `${pending.length} writes still unprocessed after ${BATCH_ATTEMPTS} attempts`);
+        if (attempt > 0) await backoff(attempt);
+        const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }));
+        pending = out.UnprocessedItems?.[this.tableName] ?? [];
       }
+    }
+  }
+
+  /**
+   * BatchGetItem in requests of 100 keys, resending unprocessed keys with growing pauses. Items
+   * come back in no particular order; missing ones are simply absent.
+   */
+  private async batchGet(
+    itemKeys: readonly { PK: string; SK: string }[],
+    options: Omit<NonNullable<BatchGetCommandInput['RequestItems']>[string], 'Keys'>,
+    what: string,
+  ): Promise<Item[]> {
+    const items: Item[] = [];
+    for (let start = 0; start < itemKeys.length; start += BATCH_GET_SIZE) {
+      let pending: Record<string, unknown>[] = itemKeys.slice(start, start + BATCH_GET_SIZE);
+      for (let attempt = 0; pending.length > 0; attempt += 1) {
+        if (attempt >= BATCH_ATTEMPTS) throw contention(what, `${itemKeys.length} keys`, `${pending.length} reads still unprocessed after ${BATCH_ATTEMPTS} attempts`);
+        if (attempt > 0) await backoff(attempt);
+        const out = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { ...options, Keys: pending } } }));
+        items.push(...((out.Responses?.[this.tableName] ?? []) as Item[]));
+        pending = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      }
+    }
+    return items;
+  }
+
+  /**
+   * What the near-duplicate check compares of several case versions, in as few requests as
+   * possible (100 a request): title, practices text and whether the version is superseded. Only
+   * those attributes are read; a version not found is left out.
+   */
+  async getDuplicateTexts(refs: readonly { caseId: string; version: number }[]): Promise<DuplicateText[]> {
+    const unique = new Map(refs.map((ref) => [`${ref.caseId}#${ref.version}`, keys.caseVersion(ref.caseId, ref.version)]));
+    const items = await this.batchGet(
+      [...unique.values()],
+      {
+        ConsistentRead: true,
+        ProjectionExpression: '#caseId, #version, #supersededAt, #dossier.#title, #dossier.#practices.#text',
+        ExpressionAttributeNames: {
+          '#caseId': 'caseId',
+          '#version': 'version',
+          '#supersededAt': 'supersededAt',
+          '#dossier': 'dossier',
+          '#title': 'title',
+          '#practices': 'practices',
+          '#text': 'text',
+        },
+      },
+      'case version',
+    );
+    return items.map((item) => {
+      const dossier = item.dossier as { title?: unknown; practices?: { text?: unknown } } | undefined;
+      return {
+        caseId: item.caseId as string,
+        version: item.version as number,
+        ...(typeof item.supersededAt === 'string' ? { supersededAt: item.supersededAt } : {}),
+        ...(typeof dossier?.title === 'string' ? { title: dossier.title } : {}),
+        ...(typeof dossier?.practices?.text === 'string' ? { practicesText: dossier.practices.text } : {}),
+      };
     });
   }
 
@@ -664,7 +751,7 @@ export class Store {
    */
   async findDuplicateCandidates(bucketKeys: readonly string[]): Promise<DuplicateIndexEntry[]> {
     const pages = await inParallel(bucketKeys, INDEX_CONCURRENCY, (bucketKey) =>
-      this.queryAll({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.duplicateBucket(bucketKey, '').PK } }),
+      this.queryAll({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.duplicateBucketPartition(bucketKey) } }),
     );
     const byCase = new Map<string, DuplicateIndexEntry>();
     for (const item of pages.flat()) {

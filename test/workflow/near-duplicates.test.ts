@@ -187,9 +187,12 @@ describe('near duplicates', () => {
     const small = await validateOne('s-scale-a', randomPractices(1005));
     await storeCases(30);
     const large = await validateOne('s-scale-b', randomPractices(1005));
-    // One Query per bucket (BANDS practices buckets and the title's); audit appends read nothing. The copy of case 5's text is the one candidate read.
+    // One Query per bucket (BANDS practices buckets and the title's); audit appends read nothing.
+    // The copy of case 5's text is the one candidate, read in one batch with any others.
     expect(large).toEqual(small);
     expect(large.QueryCommand).toBe(BANDS + 1);
+    expect(large.BatchGetCommand).toBe(1);
+    expect(large.GetCommand).toBe(2); // the round and the submission
     const submission = await db.store.getSubmission(roundId, 's-scale-b');
     expect(nearDuplicates(submission!).map((w) => w.message.en)).toEqual([expect.stringContaining('c-scale-5')]);
   });

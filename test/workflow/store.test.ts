@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseRecord } from '../../src/domain/model';
 import type { CaseVersion } from '../../src/store';
+import { Store } from '../../src/store/store';
 import { startTestTable, type TestTable } from '../support/dynamodb';
 import { testRound } from './fixtures';
 
@@ -170,5 +171,91 @@ describe('Store on DynamoDB Local', () => {
     await store.markApproved('r-fin', [{ caseId: 'c-sel', order: 1, reason: '理由充分' }], '2026-04-01T00:00:00.000Z');
     expect(await store.getCase('c-sel')).toMatchObject({ status: 'APPROVED', reason: '理由充分' });
     expect(await store.getRound('r-fin')).toMatchObject({ status: 'APPROVED', publicationRevision: 1 });
+  });
+});
+
+describe('near-duplicate index batches', () => {
+  /**
+   * A DocumentClient that, on each batch call while `deferring` is set, sends only the first half
+   * of the batch and hands the rest back as unprocessed, the way the service answers when
+   * throttled — so the store's resending is exercised for real against DynamoDB Local.
+   */
+  function deferringStore(deferring: { times: number }) {
+    const calls: string[] = [];
+    const doc = new Proxy(db.store.doc, {
+      get(target, property, receiver) {
+        if (property !== 'send') return Reflect.get(target, property, receiver);
+        return async (command: { constructor: { name: string }; input: Record<string, any> }) => {
+          const send = (c: unknown) => (target.send as (c: unknown) => Promise<any>).call(target, c);
+          const name = command.constructor.name;
+          calls.push(name);
+          if (deferring.times > 0 && (name === 'BatchWriteCommand' || name === 'BatchGetCommand')) {
+            deferring.times -= 1;
+            const [table, requests] = Object.entries(command.input.RequestItems as Record<string, any>)[0]!;
+            const list = name === 'BatchWriteCommand' ? (requests as unknown[]) : (requests.Keys as unknown[]);
+            const half = Math.ceil(list.length / 2);
+            const sent = name === 'BatchWriteCommand' ? { [table]: list.slice(0, half) } : { [table]: { ...requests, Keys: list.slice(0, half) } };
+            const out = await send(new (command.constructor as new (input: unknown) => unknown)({ ...command.input, RequestItems: sent }));
+            return name === 'BatchWriteCommand'
+              ? { ...out, UnprocessedItems: { [table]: list.slice(half) } }
+              : { ...out, UnprocessedKeys: { [table]: { ...requests, Keys: list.slice(half) } } };
+          }
+          return send(command);
+        };
+      },
+    });
+    return { store: new Store({ doc, tableName: db.tableName }), calls };
+  }
+
+  const entry = (caseId: string, v: number) => ({ caseId, roundId: 'r-batch', roundNumber: 6, unitCode: '440103', title: `題目${v}`, version: v });
+  const buckets = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${String(i).padStart(2, '0')}#${prefix}`);
+
+  it('files every entry when the service leaves part of a batch unprocessed, and finds them all in one lookup', async () => {
+    const { store, calls } = deferringStore({ times: 3 });
+    const keys = buckets('batch-a', 51);
+    await store.indexCaseText(entry('c-batch-a', 1), keys);
+    // 51 entries: 3 requests of ≤ 25, three of which came back half unprocessed and were resent
+    expect(calls.filter((c) => c === 'BatchWriteCommand').length).toBeGreaterThan(3);
+    for (const key of keys) expect(await db.store.findDuplicateCandidates([key])).toEqual([entry('c-batch-a', 1)]);
+  });
+
+  it('a version’s entries are its own: a late retry of an older one neither hides nor replaces the newer, and unindexing removes only the named version', async () => {
+    const keys = buckets('batch-b', 5);
+    await db.store.indexCaseText(entry('c-batch-b', 2), keys);
+    await db.store.indexCaseText(entry('c-batch-b', 1), keys.slice(0, 3)); // a late retry of version 1's step
+    expect(await db.store.findDuplicateCandidates(keys)).toEqual([entry('c-batch-b', 2)]);
+    await db.store.unindexCaseText('c-batch-b', keys, 1);
+    expect(await db.store.findDuplicateCandidates(keys)).toEqual([entry('c-batch-b', 2)]);
+    await db.store.unindexCaseText('c-batch-b', keys.slice(0, 2), 2);
+    expect(await db.store.findDuplicateCandidates(keys.slice(0, 2))).toEqual([]);
+    expect(await db.store.findDuplicateCandidates(keys)).toEqual([entry('c-batch-b', 2)]);
+  });
+
+  it('reads the compared texts of many versions in batches of 100, resending unprocessed keys, the same as reading them one by one', async () => {
+    const refs: { caseId: string; version: number }[] = [];
+    for (let i = 0; i < 130; i++) {
+      const caseId = `c-batch-text-${i}`;
+      const dossier = i % 13 === 0 ? { title: `只有題目${i}` } : { title: `題目${i}`, practices: { text: `做法${i}`, measures: ['x'] }, unit: { code: '440103' } };
+      await db.store.createCase(caseRecord(caseId, 'r-batch'), { caseId, roundId: 'r-batch', version: 1, submissionId: `s-${i}`, dossier, createdAt: '2026-03-01T00:00:00.000Z', ...(i % 7 === 0 ? { supersededAt: '2026-03-02T00:00:00.000Z' } : {}) });
+      refs.push({ caseId, version: 1 });
+    }
+    refs.push({ caseId: 'c-batch-text-missing', version: 1 }, refs[5]!);
+    const { store, calls } = deferringStore({ times: 1 });
+    const texts = await store.getDuplicateTexts(refs);
+    expect(calls.filter((c) => c === 'BatchGetCommand').length).toBe(3); // 100 + 31 keys, and the deferred half of the first resent
+    const expected = [];
+    for (const ref of refs.slice(0, 130)) {
+      const stored = (await db.store.getCaseVersion(ref.caseId, ref.version))!;
+      const d = stored.dossier as { title?: string; practices?: { text?: string } };
+      expected.push({
+        caseId: stored.caseId,
+        version: stored.version,
+        ...(stored.supersededAt ? { supersededAt: stored.supersededAt } : {}),
+        ...(d.title !== undefined ? { title: d.title } : {}),
+        ...(d.practices?.text !== undefined ? { practicesText: d.practices.text } : {}),
+      });
+    }
+    const byKey = (a: { caseId: string }, b: { caseId: string }) => a.caseId.localeCompare(b.caseId);
+    expect([...texts].sort(byKey)).toEqual(expected.sort(byKey));
   });
 });

@@ -2,8 +2,8 @@
  * The near-duplicate index as the intake steps use it. Storing a case version files it under its
  * similarity buckets (src/domain/similarity); validating a dossier reads only the cases that
  * share a bucket with it, in any round, and hands those to the dossier rules, which make the
- * exact comparison. The reads per validation are one Query per bucket plus one GetItem per
- * candidate, whatever the number of stored cases.
+ * exact comparison. The reads per validation are one Query per bucket plus one BatchGetItem per
+ * 100 candidates, whatever the number of stored cases.
  */
 import type { CanonicalDossier } from '../../domain/dossier/schema';
 import type { ValidationContext } from '../../domain/dossier';
@@ -15,8 +15,6 @@ export interface IndexedText {
   practicesText: string;
 }
 
-const READ_CONCURRENCY = 10;
-
 /** The texts of a stored dossier that the duplicate check compares. */
 export function indexedTextOf(dossier: unknown): IndexedText | undefined {
   const d = dossier as Partial<CanonicalDossier> | undefined;
@@ -25,20 +23,18 @@ export function indexedTextOf(dossier: unknown): IndexedText | undefined {
 }
 
 /**
- * Files a case version under its buckets; with the text of the version it replaces, also takes
- * the case out of the buckets only the old text was in (so an old text cannot match for ever).
+ * Files a case version under its buckets; with the version it replaces (its number and text),
+ * also takes that version's entries out (so an old text cannot match for ever). Each version is
+ * its own entry: the new one is filed first, so a reader in between finds the case either way.
  */
-export async function indexCaseVersion(store: Store, entry: DuplicateIndexEntry, text: IndexedText, replaced?: IndexedText): Promise<void> {
-  const current = duplicateKeys(text);
-  await store.indexCaseText(entry, current);
-  if (replaced) {
-    const kept = new Set(current);
-    await store.unindexCaseText(
-      entry.caseId,
-      duplicateKeys(replaced).filter((key) => !kept.has(key)),
-      entry.version,
-    );
-  }
+export async function indexCaseVersion(
+  store: Store,
+  entry: DuplicateIndexEntry,
+  text: IndexedText,
+  replaced?: { version: number; text: IndexedText },
+): Promise<void> {
+  await store.indexCaseText(entry, duplicateKeys(text));
+  if (replaced && replaced.version < entry.version) await store.unindexCaseText(entry.caseId, duplicateKeys(replaced.text), replaced.version);
 }
 
 /**
@@ -49,20 +45,15 @@ export async function indexCaseVersion(store: Store, entry: DuplicateIndexEntry,
 export async function nearDuplicateCandidates(store: Store, text: IndexedText, ownCaseId: string): Promise<NonNullable<ValidationContext['others']>> {
   if (!text.practicesText.trim() && !text.title.trim()) return [];
   const entries = (await store.findDuplicateCandidates(duplicateKeys(text))).filter((entry) => entry.caseId !== ownCaseId);
+  const texts = new Map((await store.getDuplicateTexts(entries)).map((stored) => [`${stored.caseId}#${stored.version}`, stored]));
   const others: NonNullable<ValidationContext['others']> = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < entries.length) {
-      const entry = entries[next++]!;
-      const version = await store.getCaseVersion(entry.caseId, entry.version);
-      // A superseded version is a stale entry (a newer text was filed meanwhile); the current one
-      // is indexed under its own buckets and is found through them if it is similar.
-      if (!version || version.supersededAt) continue;
-      const stored = indexedTextOf(version.dossier);
-      if (stored) others.push({ caseId: entry.caseId, roundNumber: entry.roundNumber, title: stored.title, practicesText: stored.practicesText });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, entries.length) }, worker));
-  // Candidates load concurrently; the warnings come out in one order on every run.
+  for (const entry of entries) {
+    const stored = texts.get(`${entry.caseId}#${entry.version}`);
+    // A superseded version is a stale entry (a newer text was filed meanwhile); the current one
+    // is indexed under its own buckets and is found through them if it is similar.
+    if (!stored || stored.supersededAt || stored.title === undefined || stored.practicesText === undefined) continue;
+    others.push({ caseId: entry.caseId, roundNumber: entry.roundNumber, title: stored.title, practicesText: stored.practicesText });
+  }
+  // The warnings come out in one order on every run, whatever order the batch answered in.
   return others.sort((a, b) => a.roundNumber - b.roundNumber || a.caseId.localeCompare(b.caseId));
 }

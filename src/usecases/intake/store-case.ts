@@ -137,7 +137,8 @@ export async function storeCase(deps: WorkflowDeps, event: StoreCaseInput): Prom
     { status: 'ELIGIBILITY_PENDING', title: dossier.title, unitName: dossier.unit.canonicalName, level: dossier.unit.level, updatedAt: now },
     REPLACEABLE,
   );
-  await indexCaseVersion(deps.store, indexEntry(version), text, indexedTextOf(replaced?.dossier));
+  const replacedText = indexedTextOf(replaced?.dossier);
+  await indexCaseVersion(deps.store, indexEntry(version), text, replacedText ? { version: existing.currentVersion, text: replacedText } : undefined);
   for (const task of await deps.store.listTasksByRound(roundId, 'ELIGIBILITY', 'OPEN')) {
     if (task.caseId === caseId) await deps.store.cancelTask(task.taskId, now).catch(ignoreDecidedMeanwhile);
   }
