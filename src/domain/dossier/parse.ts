@@ -13,7 +13,8 @@ import { toHans } from '../text/script';
 import { decodeText } from './charset';
 import { issue } from './codes';
 import { resolveLimits, type Attachment, type Contact, type DossierDraft, type DossierFormat, type IntakeLimits, type ParseResult } from './schema';
-import { readZip } from './zip';
+import { extractDocxText, isDocxXmlPart } from './docx-text';
+import { readZip, type ZipEntryData } from './zip';
 
 export interface ParseOptions {
   /** The object key or file name (used for messages and extension checks, never to decide the type). */
@@ -390,19 +391,34 @@ function loadMammoth(): Promise<typeof import('mammoth')> {
   return mammothLoading;
 }
 
-async function parseDocx(bytes: Uint8Array, limits: IntakeLimits, field: string): Promise<DocumentParse> {
-  const out: DocumentParse = { fields: null, errors: [], warnings: [], charset: 'utf-8' };
-  const inspected = await readZip(bytes, limits, { readContents: false, field, corruptCode: 'DOCX_UNREADABLE' });
-  out.errors.push(...inspected.errors);
-  if (out.errors.length) return out;
+/** The fast reader's raw text, or null when the package is outside what it understands. */
+function docxRawText(entries: readonly ZipEntryData[]): string | null {
+  const names = new Set(entries.map((e) => e.name));
+  if (names.size !== entries.length) return null; // duplicate names: which one wins is the zip reader's choice
+  const parts = new Map(entries.filter((e) => e.bytes.length > 0).map((e) => [e.name, e.bytes] as const));
+  return extractDocxText({ names, parts });
+}
+
+/** mammoth's raw text (the reference reader, for packages the fast one does not understand). */
+export async function docxRawTextWithMammoth(bytes: Uint8Array, field: string, out: { errors: Issue[] }): Promise<string | null> {
   const { extractRawText } = await loadMammoth();
-  let raw: string;
   try {
-    raw = (await extractRawText({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) })).value;
+    return (await extractRawText({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) })).value;
   } catch (err) {
     out.errors.push(issue('DOCX_UNREADABLE', field, { detail: err instanceof Error ? err.message : String(err) }));
-    return out;
+    return null;
   }
+}
+
+async function parseDocx(bytes: Uint8Array, limits: IntakeLimits, field: string): Promise<DocumentParse> {
+  const out: DocumentParse = { fields: null, errors: [], warnings: [], charset: 'utf-8' };
+  // The caps are checked on the central directory as before; the XML parts are inflated in the
+  // same pass for the fast reader.
+  const inspected = await readZip(bytes, limits, { readContents: false, field, corruptCode: 'DOCX_UNREADABLE', inflate: isDocxXmlPart });
+  out.errors.push(...inspected.errors);
+  if (out.errors.length) return out;
+  const raw = docxRawText(inspected.entries) ?? (await docxRawTextWithMammoth(bytes, field, out));
+  if (raw === null) return out;
   const paragraphs = raw.normalize('NFC').replace(/\r\n?/g, '\n').split(/\n+/).map((p) => p.trim()).filter(Boolean);
   const fields = EMPTY_FIELDS();
   const body: Record<'practices' | 'outcomes', string[] | undefined> = { practices: undefined, outcomes: undefined };

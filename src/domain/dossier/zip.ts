@@ -96,7 +96,17 @@ function readEntry(zip: ZipFile, entry: Entry, budget: number): Promise<Buffer> 
 export async function readZip(
   bytes: Uint8Array,
   limits: IntakeLimits,
-  opts: { readContents: boolean; field: string; corruptCode?: 'ZIP_CORRUPT' | 'DOCX_UNREADABLE' },
+  opts: {
+    readContents: boolean;
+    field: string;
+    corruptCode?: 'ZIP_CORRUPT' | 'DOCX_UNREADABLE';
+    /**
+     * Without `readContents`: entries to inflate anyway (a Word package's XML parts), under the
+     * same caps. An entry that fails to inflate is left empty rather than reported, so that the
+     * caller can hand the package to a reader that reports it in its own words.
+     */
+    inflate?: (name: string) => boolean;
+  },
 ): Promise<ZipReadResult> {
   const errors: Issue[] = [];
   const warnings: Issue[] = [];
@@ -165,7 +175,16 @@ export async function readZip(
             return stop(corrupt(`${name}: ${err instanceof Error ? err.message : String(err)}`));
           }
         } else if (!isDirectory) {
-          entries.push({ name, bytes: Buffer.alloc(0) });
+          let data: Buffer = Buffer.alloc(0);
+          if (opts.inflate?.(name)) {
+            try {
+              data = await readEntry(zip, entry, Math.min(entry.uncompressedSize, limits.maxUncompressedBytes - inflatedTotal));
+              inflatedTotal += data.length;
+            } catch {
+              // left empty: see `inflate`
+            }
+          }
+          entries.push({ name, bytes: data });
         }
         zip.readEntry();
       })();
