@@ -96,6 +96,33 @@ function lastCorrection(c: SiteCase): string | undefined {
   return c.corrections.length > 0 ? c.corrections[c.corrections.length - 1]!.at : undefined;
 }
 
+/**
+ * A case's long texts as markup, made once and shared by the two pages that show them in full
+ * (its own page and the round's annex) instead of split and escaped for each. Keyed by the case
+ * object, which every render makes afresh (redaction copies each case), so an entry never
+ * outlives the render that made it; the source texts are kept and compared, so a case object
+ * changed in between could never be shown with stale text.
+ */
+interface CaseTexts {
+  practicesSource: string;
+  reasonSource: string;
+  practices: SafeHtml;
+  reason: SafeHtml;
+}
+const caseTexts = new WeakMap<SiteCase, CaseTexts>();
+
+function textsOf(c: SiteCase): CaseTexts {
+  let texts = caseTexts.get(c);
+  if (!texts || texts.practicesSource !== c.practices || texts.reasonSource !== c.reason) {
+    texts = { practicesSource: c.practices, reasonSource: c.reason, practices: paragraphs(c.practices), reason: paragraphs(c.reason) };
+    // joined now, so each page that shows them copies one string instead of walking the parts
+    void texts.practices.value;
+    void texts.reason.value;
+    caseTexts.set(c, texts);
+  }
+  return texts;
+}
+
 function time(iso: string | undefined): SafeHtml {
   return iso ? html`<time datetime="${isoDate(iso)}">${chineseDate(iso)}</time>` : html``;
 }
@@ -163,8 +190,8 @@ function annex(path: string, view: RoundView): SafeHtml {
 <h3 id="case-${pathSegment(c.caseId)}-title"><span class="case-number">${itemLabel(labels, c.order)}</span>：<span class="case-title">${c.title}</span></h3>
 ${corrected ? html`<p class="updated">${labels.updated}（${labels.updatedOn}${time(corrected)}）</p>` : ''}
 <p><span class="field-label">${labels.unit}：</span><span class="case-unit">${c.unit.name}</span></p>
-<div class="case-practices"><p class="field-label">${labels.practices}：</p>${paragraphs(c.practices)}</div>
-<div class="case-reason"><p class="field-label">${labels.reason}：</p>${paragraphs(c.reason)}</div>
+<div class="case-practices"><p class="field-label">${labels.practices}：</p>${textsOf(c).practices}</div>
+<div class="case-reason"><p class="field-label">${labels.reason}：</p>${textsOf(c).reason}</div>
 <p><a href="${link(sitePaths.case(script, round.roundId, c.caseId))}">${labels.casePage}<span class="visually-hidden">：${c.title}</span></a></p>
 </article>`;
   });
@@ -335,9 +362,9 @@ ${corrected ? html`<p class="updated">${labels.updated}（${labels.updatedOn}${t
 <dt>${labels.unit}</dt><dd class="case-unit">${c.unit.name}</dd>
 <dt>${labels.city}</dt><dd>${c.unit.city}</dd>
 </dl>
-<section aria-labelledby="practices-title"><h2 id="practices-title">${labels.practices}</h2><div class="case-practices">${paragraphs(c.practices)}</div></section>
+<section aria-labelledby="practices-title"><h2 id="practices-title">${labels.practices}</h2><div class="case-practices">${textsOf(c).practices}</div></section>
 ${c.outcomes.trim() ? html`<section aria-labelledby="outcomes-title"><h2 id="outcomes-title">${labels.outcomes}</h2>${paragraphs(c.outcomes)}</section>` : ''}
-<section aria-labelledby="reason-title"><h2 id="reason-title">${labels.reason}</h2><div class="case-reason">${paragraphs(c.reason)}</div></section>
+<section aria-labelledby="reason-title"><h2 id="reason-title">${labels.reason}</h2><div class="case-reason">${textsOf(c).reason}</div></section>
 ${corrections.length > 0 ? html`<section aria-labelledby="corrections-title"><h2 id="corrections-title">${labels.correctionsHeading}</h2><ul class="changes">${corrections}</ul></section>` : ''}`,
     },
     options,

@@ -44,8 +44,11 @@ export function relativeUrl(from: string, to: string): string {
   }
   let up = 0;
   for (let j = lastSlash + 1; j < from.length; j++) if (from.charCodeAt(j) === 47) up++;
-  return '../'.repeat(up) + to.slice(lastSlash + 1);
+  return (UP[up] ?? '../'.repeat(up)) + to.slice(lastSlash + 1);
 }
+
+/** `../` repeated, for the depths site paths have: made once instead of on every link. */
+const UP: readonly string[] = Array.from({ length: 8 }, (_, n) => '../'.repeat(n));
 
 /** The base URL with exactly one trailing slash. */
 export function normalizeBaseUrl(baseUrl: string): string {
