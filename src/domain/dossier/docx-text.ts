@@ -418,18 +418,10 @@ const RELATIONSHIP_TYPES = 'http://schemas.openxmlformats.org/officeDocument/200
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
-/**
- * The parts of a Word package that were inflated (by name) plus the names of all its files.
- * A part listed in `names` but absent from `parts` could not be read here.
- */
+/** A Word package: the names of all its files, and their contents on demand (null: unreadable here). */
 export interface DocxPackage {
   names: ReadonlySet<string>;
-  parts: ReadonlyMap<string, Uint8Array>;
-}
-
-/** Which package parts the fast path needs inflated: every XML part and relationship file. */
-export function isDocxXmlPart(name: string): boolean {
-  return name.endsWith('.xml') || name.endsWith('.rels');
+  read(name: string): Uint8Array | null;
 }
 
 /**
@@ -443,7 +435,7 @@ export function extractDocxText(pkg: DocxPackage): string | null {
     const exists = (path: string) => pkg.names.has(path) && !path.endsWith('/');
     const read = (path: string): string | null => {
       if (!exists(path)) return null;
-      const bytes = pkg.parts.get(path);
+      const bytes = pkg.read(path);
       if (!bytes) giveUp();
       let text: string;
       try {

@@ -13,7 +13,7 @@ import { toHans } from '../text/script';
 import { decodeText } from './charset';
 import { issue } from './codes';
 import { resolveLimits, type Attachment, type Contact, type DossierDraft, type DossierFormat, type IntakeLimits, type ParseResult } from './schema';
-import { extractDocxText, isDocxXmlPart } from './docx-text';
+import { extractDocxText } from './docx-text';
 import { readZip, type ZipEntryData } from './zip';
 
 export interface ParseOptions {
@@ -395,12 +395,12 @@ function loadMammoth(): Promise<typeof import('mammoth')> {
 function docxRawText(entries: readonly ZipEntryData[]): string | null {
   const names = new Set(entries.map((e) => e.name));
   if (names.size !== entries.length) return null; // duplicate names: which one wins is the zip reader's choice
-  const parts = new Map(entries.filter((e) => e.bytes.length > 0).map((e) => [e.name, e.bytes] as const));
-  return extractDocxText({ names, parts });
+  const byName = new Map(entries.map((e) => [e.name, e] as const));
+  return extractDocxText({ names, read: (name) => byName.get(name)?.read?.() ?? null });
 }
 
 /** mammoth's raw text (the reference reader, for packages the fast one does not understand). */
-export async function docxRawTextWithMammoth(bytes: Uint8Array, field: string, out: { errors: Issue[] }): Promise<string | null> {
+async function docxRawTextWithMammoth(bytes: Uint8Array, field: string, out: { errors: Issue[] }): Promise<string | null> {
   const { extractRawText } = await loadMammoth();
   try {
     return (await extractRawText({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) })).value;
@@ -412,9 +412,9 @@ export async function docxRawTextWithMammoth(bytes: Uint8Array, field: string, o
 
 async function parseDocx(bytes: Uint8Array, limits: IntakeLimits, field: string): Promise<DocumentParse> {
   const out: DocumentParse = { fields: null, errors: [], warnings: [], charset: 'utf-8' };
-  // The caps are checked on the central directory as before; the XML parts are inflated in the
-  // same pass for the fast reader.
-  const inspected = await readZip(bytes, limits, { readContents: false, field, corruptCode: 'DOCX_UNREADABLE', inflate: isDocxXmlPart });
+  // The caps are checked on the central directory as before; the fast reader then inflates the
+  // few parts it needs.
+  const inspected = await readZip(bytes, limits, { readContents: false, field, corruptCode: 'DOCX_UNREADABLE', lazy: true });
   out.errors.push(...inspected.errors);
   if (out.errors.length) return out;
   const raw = docxRawText(inspected.entries) ?? (await docxRawTextWithMammoth(bytes, field, out));

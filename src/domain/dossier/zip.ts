@@ -6,6 +6,7 @@
  * lying header cannot expand past the caps. Nothing is ever written to disk.
  */
 import type { Entry, ZipFile } from 'yauzl';
+import { inflateRawSync } from 'node:zlib';
 import type { Issue } from '../model';
 import { issue } from './codes';
 import type { IntakeLimits } from './schema';
@@ -13,6 +14,12 @@ import type { IntakeLimits } from './schema';
 export interface ZipEntryData {
   name: string;
   bytes: Buffer;
+  /**
+   * With `lazy`: the entry's contents, or null when they cannot be read here (an unsupported
+   * method, a damaged stream, a size other than the declared one). Not an error: the caller
+   * hands such a package to a reader that reports the damage in its own words.
+   */
+  read?: () => Buffer | null;
 }
 
 export interface ZipReadResult {
@@ -90,6 +97,26 @@ function readEntry(zip: ZipFile, entry: Entry, budget: number): Promise<Buffer> 
 }
 
 /**
+ * One entry inflated straight from the archive's bytes: one zlib call instead of a stream per
+ * entry (the streams' set-up cost more than the inflating for a Word package's small parts). The
+ * output may not exceed the declared size, which the caps were checked against, and must equal it.
+ */
+function inflateInMemory(buffer: Buffer, entry: Entry): Buffer | null {
+  const at = entry.relativeOffsetOfLocalHeader;
+  if (at + 30 > buffer.length || buffer.readUInt32LE(at) !== 0x04034b50) return null;
+  const start = at + 30 + buffer.readUInt16LE(at + 26) + buffer.readUInt16LE(at + 28);
+  const end = start + entry.compressedSize;
+  if (end > buffer.length) return null;
+  const raw = buffer.subarray(start, end);
+  try {
+    const data = entry.compressionMethod === 0 ? raw : entry.compressionMethod === 8 ? inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize) }) : null;
+    return data && data.length === entry.uncompressedSize ? data : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Checks (and with `readContents`, inflates) a zip held in memory. Never throws: a damaged
  * archive becomes ZIP_CORRUPT (or DOCX_UNREADABLE for a .docx, via `corruptCode`).
  */
@@ -101,11 +128,10 @@ export async function readZip(
     field: string;
     corruptCode?: 'ZIP_CORRUPT' | 'DOCX_UNREADABLE';
     /**
-     * Without `readContents`: entries to inflate anyway (a Word package's XML parts), under the
-     * same caps. An entry that fails to inflate is left empty rather than reported, so that the
-     * caller can hand the package to a reader that reports it in its own words.
+     * Without `readContents`: give each entry a `read()` that inflates it on demand, in memory and
+     * synchronously (a Word package's XML parts, of which the caller needs a few). See `read`.
      */
-    inflate?: (name: string) => boolean;
+    lazy?: boolean;
   },
 ): Promise<ZipReadResult> {
   const errors: Issue[] = [];
@@ -175,16 +201,7 @@ export async function readZip(
             return stop(corrupt(`${name}: ${err instanceof Error ? err.message : String(err)}`));
           }
         } else if (!isDirectory) {
-          let data: Buffer = Buffer.alloc(0);
-          if (opts.inflate?.(name)) {
-            try {
-              data = await readEntry(zip, entry, Math.min(entry.uncompressedSize, limits.maxUncompressedBytes - inflatedTotal));
-              inflatedTotal += data.length;
-            } catch {
-              // left empty: see `inflate`
-            }
-          }
-          entries.push({ name, bytes: data });
+          entries.push(opts.lazy ? { name, bytes: Buffer.alloc(0), read: () => inflateInMemory(buffer, entry) } : { name, bytes: Buffer.alloc(0) });
         }
         zip.readEntry();
       })();
