@@ -57,7 +57,8 @@ export function openDataRows(round: SiteRound, baseUrl: string): OpenDataRow[] {
   }));
 }
 
-export function roundJson(round: SiteRound, baseUrl: string): string {
+/** `rows` lets the renderer build the rows once for both the JSON and the CSV. */
+export function roundJson(round: SiteRound, baseUrl: string, rows: readonly OpenDataRow[] = openDataRows(round, baseUrl)): string {
   const labels = labelsFor(round.script);
   const document = {
     round: {
@@ -76,7 +77,7 @@ export function roundJson(round: SiteRound, baseUrl: string): string {
       csv: baseUrl + sitePaths.roundCsv(round.roundId),
     },
     columns: OPEN_DATA_COLUMNS,
-    cases: openDataRows(round, baseUrl),
+    cases: rows,
   };
   return JSON.stringify(document, null, 2) + '\n';
 }
@@ -89,9 +90,9 @@ function csvCell(value: string | number): string {
 }
 
 /** RFC 4180 with a UTF-8 byte order mark, which spreadsheet programs need to read Chinese. */
-export function roundCsv(round: SiteRound, baseUrl: string): string {
+export function roundCsv(round: SiteRound, baseUrl: string, rows: readonly OpenDataRow[] = openDataRows(round, baseUrl)): string {
   const lines = [OPEN_DATA_COLUMNS.join(',')];
-  for (const row of openDataRows(round, baseUrl)) lines.push(OPEN_DATA_COLUMNS.map((col) => csvCell(row[col])).join(','));
+  for (const row of rows) lines.push(OPEN_DATA_COLUMNS.map((col) => csvCell(row[col])).join(','));
   return '\uFEFF' + lines.join('\r\n') + '\r\n';
 }
 

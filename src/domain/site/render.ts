@@ -5,7 +5,7 @@
  */
 import type { Script } from '../model';
 import { labelsFor } from './labels';
-import { atomFeed, robotsTxt, roundCsv, roundJson, sitemap } from './opendata';
+import { atomFeed, openDataRows, robotsTxt, roundCsv, roundJson, sitemap } from './opendata';
 import {
   announcementPage,
   casePage,
@@ -117,8 +117,9 @@ export function renderSite(snapshot: SiteSnapshot, options: RenderOptions): Rend
   page(sitePaths.notFound, notFoundPage(pageOptions), false);
 
   for (const round of rounds) {
-    files.set(sitePaths.roundJson(round.roundId), { body: roundJson(round, baseUrl), contentType: CONTENT_TYPES.json });
-    files.set(sitePaths.roundCsv(round.roundId), { body: roundCsv(round, baseUrl), contentType: CONTENT_TYPES.csv });
+    const rows = openDataRows(round, baseUrl);
+    files.set(sitePaths.roundJson(round.roundId), { body: roundJson(round, baseUrl, rows), contentType: CONTENT_TYPES.json });
+    files.set(sitePaths.roundCsv(round.roundId), { body: roundCsv(round, baseUrl, rows), contentType: CONTENT_TYPES.csv });
   }
   files.set(sitePaths.stylesheet, { body: STYLESHEET, contentType: CONTENT_TYPES.css });
   files.set(sitePaths.sitemap, { body: sitemap(htmlPages, baseUrl), contentType: CONTENT_TYPES.xml });
