@@ -1,4 +1,4 @@
-export { Store, type Amendment, type CaseVersion, type DuplicateIndexEntry, type DuplicateText, type NewTask, type StoredTask, type StoreOptions } from './store';
+export { Store, type Amendment, type CaseVersion, type DuplicateCandidate, type DuplicateIndexEntry, type DuplicateText, type NewTask, type StoredTask, type StoreOptions } from './store';
 export { StoreError } from './errors';
 export { createDocumentClient, defaultStore } from './client';
 export { tableDefinition, keys } from './schema';

@@ -129,6 +129,9 @@ export interface DuplicateIndexEntry {
   version: number;
 }
 
+/** A case found in a near-duplicate bucket: which version to load, and its round for the warning. */
+export type DuplicateCandidate = Pick<DuplicateIndexEntry, 'caseId' | 'roundNumber' | 'version'>;
+
 /** What the near-duplicate check reads of a stored case version (`Store.getDuplicateTexts`). */
 export interface DuplicateText {
   caseId: string;
@@ -746,16 +749,22 @@ export class Store {
   }
 
   /**
-   * The cases filed under any of the given buckets, one entry per case (its newest version seen):
-   * one Query per bucket, however many cases the table holds.
+   * The cases filed under any of the given buckets, one per case (its newest version seen): one
+   * Query per bucket, however many cases the table holds. Only what the check needs to load a
+   * candidate is read back (a bucket of near copies repeats the same cases in many buckets).
    */
-  async findDuplicateCandidates(bucketKeys: readonly string[]): Promise<DuplicateIndexEntry[]> {
+  async findDuplicateCandidates(bucketKeys: readonly string[]): Promise<DuplicateCandidate[]> {
     const pages = await inParallel(bucketKeys, INDEX_CONCURRENCY, (bucketKey) =>
-      this.queryAll({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.duplicateBucketPartition(bucketKey) } }),
+      this.queryAll({
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.duplicateBucketPartition(bucketKey) },
+        ProjectionExpression: '#caseId, #roundNumber, #version',
+        ExpressionAttributeNames: { '#caseId': 'caseId', '#roundNumber': 'roundNumber', '#version': 'version' },
+      }),
     );
-    const byCase = new Map<string, DuplicateIndexEntry>();
+    const byCase = new Map<string, DuplicateCandidate>();
     for (const item of pages.flat()) {
-      const entry = strip<DuplicateIndexEntry>(item)!;
+      const entry = { caseId: item.caseId as string, roundNumber: item.roundNumber as number, version: item.version as number };
       const seen = byCase.get(entry.caseId);
       if (!seen || seen.version < entry.version) byCase.set(entry.caseId, entry);
     }

@@ -208,6 +208,7 @@ describe('near-duplicate index batches', () => {
   }
 
   const entry = (caseId: string, v: number) => ({ caseId, roundId: 'r-batch', roundNumber: 6, unitCode: '440103', title: `題目${v}`, version: v });
+  const found = (caseId: string, v: number) => ({ caseId, roundNumber: 6, version: v });
   const buckets = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${String(i).padStart(2, '0')}#${prefix}`);
 
   it('files every entry when the service leaves part of a batch unprocessed, and finds them all in one lookup', async () => {
@@ -216,19 +217,19 @@ describe('near-duplicate index batches', () => {
     await store.indexCaseText(entry('c-batch-a', 1), keys);
     // 51 entries: 3 requests of ≤ 25, three of which came back half unprocessed and were resent
     expect(calls.filter((c) => c === 'BatchWriteCommand').length).toBeGreaterThan(3);
-    for (const key of keys) expect(await db.store.findDuplicateCandidates([key])).toEqual([entry('c-batch-a', 1)]);
+    for (const key of keys) expect(await db.store.findDuplicateCandidates([key])).toEqual([found('c-batch-a', 1)]);
   });
 
   it('a version’s entries are its own: a late retry of an older one neither hides nor replaces the newer, and unindexing removes only the named version', async () => {
     const keys = buckets('batch-b', 5);
     await db.store.indexCaseText(entry('c-batch-b', 2), keys);
     await db.store.indexCaseText(entry('c-batch-b', 1), keys.slice(0, 3)); // a late retry of version 1's step
-    expect(await db.store.findDuplicateCandidates(keys)).toEqual([entry('c-batch-b', 2)]);
+    expect(await db.store.findDuplicateCandidates(keys)).toEqual([found('c-batch-b', 2)]);
     await db.store.unindexCaseText('c-batch-b', keys, 1);
-    expect(await db.store.findDuplicateCandidates(keys)).toEqual([entry('c-batch-b', 2)]);
+    expect(await db.store.findDuplicateCandidates(keys)).toEqual([found('c-batch-b', 2)]);
     await db.store.unindexCaseText('c-batch-b', keys.slice(0, 2), 2);
     expect(await db.store.findDuplicateCandidates(keys.slice(0, 2))).toEqual([]);
-    expect(await db.store.findDuplicateCandidates(keys)).toEqual([entry('c-batch-b', 2)]);
+    expect(await db.store.findDuplicateCandidates(keys)).toEqual([found('c-batch-b', 2)]);
   });
 
   it('reads the compared texts of many versions in batches of 100, resending unprocessed keys, the same as reading them one by one', async () => {
