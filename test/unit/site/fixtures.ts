@@ -135,3 +135,30 @@ export function seedPublicationRound(seed = readSeedAnnouncement(), status: Roun
 export function smallRound(roundId: string, status: Round['status'], script: Script, cases: CaseInput[], number = 6): PublicationRound {
   return publicationRound({ roundId, status, charter: { number, year: 2024, script, theme: script === 'hant' ? '全過程人民民主' : '全过程人民民主' }, cases });
 }
+
+/** Rounds that reach every page kind and every escaping and redaction path (the byte-for-byte site test). */
+export function goldenRounds(): PublicationRound[] {
+  const approved = seedPublicationRound();
+  approved.cases[3]!.record.corrections = [
+    { at: '2023-07-01T09:00:00+08:00', by: 'office-1', note: '更正主要做法中的文件名稱' },
+    { at: '2023-06-20T09:00:00+08:00', by: 'office-1', note: '更正<單位>名稱 & "引號"' },
+  ];
+  approved.cases[1]!.record.status = 'WITHDRAWN';
+  approved.cases[1]!.record.updatedAt = '2023-07-02T00:00:00Z';
+  approved.cases[5] = { ...approved.cases[5]!, script: 'hans' };
+  const hostile: CaseInput[] = [
+    {
+      caseId: 'n1',
+      title: '<img src=x onerror=alert(1)>"\'&标题',
+      unitName: '深圳市南山区人大常委会',
+      practices: '一是<b>加强</b>联络站建设。\r\n\n二是联系人：张三，电话：0755-12345678，手机13812345678。\n  \n三是 x@example.com 反馈。',
+      outcomes: '=SUM(A1)',
+      reason: '成效明显（身份证440106199001011234）。',
+    },
+    { caseId: 'case with spaces/..', title: '普通标题', unitName: '广州市越秀区人大常委会', practices: '做法', reason: '理由' },
+    { caseId: 'n3', title: '第三个', unitName: '珠海市香洲区人大常委会', practices: '', outcomes: '', reason: '' },
+  ];
+  const notice = smallRound('r6 notice', 'NOTICE', 'hans', hostile, 6);
+  notice.round.noticeEndsAt = '2024-07-08T00:00:00+08:00';
+  return [approved, notice];
+}
