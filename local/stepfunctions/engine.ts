@@ -155,7 +155,15 @@ interface RegisteredMachine {
 
 interface ExecutionRuntime {
   record: ExecutionRecord;
-  history: StoredHistoryEvent[];
+  /**
+   * The history, kept in memory only by an engine without a data dir. With one, the history lives
+   * in its append-only file alone and is read back when asked for: holding every execution's
+   * events (inputs and outputs of each state) in memory grew the local cloud by ~40 KB per
+   * execution, and loading them all at boot read every file of a long-lived data dir.
+   */
+  history?: StoredHistoryEvent[];
+  /** Id of the last event recorded; undefined until first needed for an execution loaded from disk. */
+  lastEventId?: number;
   /** Aborted when the engine stops (reason STOPPED) or the execution ends early. */
   abort: AbortController;
   driving?: Promise<void>;
@@ -286,7 +294,6 @@ export class LocalStepFunctions {
     for (const record of this.store.loadExecutions()) {
       this.executions.set(record.executionArn, {
         record,
-        history: this.store.loadHistory(record.executionArn),
         abort: new AbortController(),
         parked: false,
       });
@@ -352,7 +359,7 @@ export class LocalStepFunctions {
       startDate: new Date().toISOString(),
       tokens: {},
     };
-    const runtime: ExecutionRuntime = { record, history: [], abort: new AbortController(), parked: false };
+    const runtime: ExecutionRuntime = { record, ...(this.store.dataDir ? {} : { history: [] }), lastEventId: 0, abort: new AbortController(), parked: false };
     this.executions.set(executionArn, runtime);
     this.persist(runtime);
     this.recordEvent(runtime, 'ExecutionStarted', {
@@ -417,7 +424,8 @@ export class LocalStepFunctions {
     nextToken?: string;
   } {
     const runtime = this.execution(input.executionArn);
-    const ordered = input.reverseOrder ? [...runtime.history].reverse() : runtime.history;
+    const history = runtime.history ? [...runtime.history] : this.store.loadHistory(runtime.record.executionArn);
+    const ordered = input.reverseOrder ? history.reverse() : history;
     const { page, nextToken } = paginate(ordered, input.maxResults, input.nextToken, 1000);
     return {
       events: page.map((event) => ({ ...structuredClone(event), timestamp: new Date(event.timestamp) })),
@@ -1034,9 +1042,12 @@ export class LocalStepFunctions {
   }
 
   private recordEvent(runtime: ExecutionRuntime, type: string, details: Record<string, unknown>): void {
-    const last = runtime.history[runtime.history.length - 1];
-    const event: StoredHistoryEvent = { ...details, id: (last?.id ?? 0) + 1, previousEventId: last?.id ?? 0, timestamp: Date.now(), type };
-    runtime.history.push(event);
+    // an execution loaded from disk reads its file once, at its first new event (which also seals
+    // a line torn by a kill before anything is appended after it)
+    const lastId = (runtime.lastEventId ??= this.store.loadHistory(runtime.record.executionArn).at(-1)?.id ?? 0);
+    const event: StoredHistoryEvent = { ...details, id: lastId + 1, previousEventId: lastId, timestamp: Date.now(), type };
+    runtime.lastEventId = event.id;
+    runtime.history?.push(event);
     this.store.appendHistory(runtime.record.executionArn, event);
     this.notify();
   }
