@@ -15,6 +15,23 @@ export interface CommandModule {
   register(program: Command): void;
 }
 
+/**
+ * Where command modules come from: the files of `cli/commands/` (their names, sorted) and how to
+ * load one. By default they are imported from the folder; the prebuilt CLI bundle passes its own
+ * loaders (cli/casebook.mjs), generated from the same folder listing.
+ */
+export interface CommandSource {
+  files: readonly string[];
+  load(file: string): Promise<Partial<CommandModule>>;
+}
+
+function folderSource(): CommandSource {
+  const files = readdirSync(commandsDir)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .sort();
+  return { files, load: async (file) => (await import(pathToFileURL(join(commandsDir, file)).href)) as Partial<CommandModule> };
+}
+
 const commandsDir = join(dirname(fileURLToPath(import.meta.url)), 'commands');
 
 /**
@@ -32,7 +49,7 @@ function modulesFor(argv: readonly string[], files: readonly string[]): readonly
 /** Root options that take a value: their value is not a command name. */
 const GLOBAL_VALUE_OPTIONS = new Set(['--api', '--token', '--data-dir']);
 
-export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
+export async function buildProgram(argv: readonly string[] = [], source: CommandSource = folderSource()): Promise<Command> {
   const program = new Command('casebook')
     .description('Selection rounds of innovation cases, end to end (local cloud by default).')
     .option('--json', 'machine-readable output (one JSON document, or JSON lines for many)')
@@ -41,19 +58,16 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
     .option('--data-dir <dir>', 'data directory of the local cloud', '.casebook')
     .showHelpAfterError()
     .exitOverride();
-  const files = readdirSync(commandsDir)
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
-    .sort();
-  for (const file of modulesFor(argv, files)) {
-    const mod = (await import(pathToFileURL(join(commandsDir, file)).href)) as Partial<CommandModule>;
+  for (const file of modulesFor(argv, source.files)) {
+    const mod = await source.load(file);
     if (typeof mod.register !== 'function') throw new Error(`cli/commands/${file} exports no register()`);
     mod.register(program);
   }
   return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const program = await buildProgram(argv);
+export async function main(argv: string[], source?: CommandSource): Promise<number> {
+  const program = await buildProgram(argv, source);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;

@@ -58,17 +58,20 @@ export function register(program: Command): void {
       bar?.start(files.length, 0);
       let anyInvalid = false;
       let ioFailure = false;
-      for (const file of files) {
+      // The next file is read while this one is parsed (the read's outcome, error included, is
+      // only looked at in its turn).
+      const read = (i: number) => (i < files.length ? readFile(files[i]!).then((bytes) => ({ bytes }), (err: unknown) => ({ err })) : null);
+      let next = read(0);
+      for (const [i, file] of files.entries()) {
         const name = isDirectory ? relative(path, file) : file;
-        let bytes: Buffer;
-        try {
-          bytes = await readFile(file);
-        } catch (err) {
+        const outcome = (await next)!;
+        next = read(i + 1);
+        if (!('bytes' in outcome)) {
           ioFailure = true;
-          process.stderr.write(`casebook: cannot read ${file}: ${err instanceof Error ? err.message : String(err)}\n`);
+          process.stderr.write(`casebook: cannot read ${file}: ${outcome.err instanceof Error ? outcome.err.message : String(outcome.err)}\n`);
           continue;
         }
-        const report = await intakeDossier(bytes, { key: name, ctx });
+        const report = await intakeDossier(outcome.bytes, { key: name, ctx });
         anyInvalid ||= !report.valid;
         bar?.increment();
         if (json) {

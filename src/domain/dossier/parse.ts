@@ -518,8 +518,15 @@ function formatName(kind: InnerFormat | 'zip'): string {
   return kind;
 }
 
-async function parseDocument_(bytes: Uint8Array, name: string, limits: IntakeLimits, field: string): Promise<DocumentParse & { format: InnerFormat | null; type: string }> {
-  const detected = await detect(bytes);
+async function parseDocument_(
+  bytes: Uint8Array,
+  name: string,
+  limits: IntakeLimits,
+  field: string,
+  /** What `detect` already said about these bytes (file-type inflates part of a zip to decide). */
+  known?: Detected,
+): Promise<DocumentParse & { format: InnerFormat | null; type: string }> {
+  const detected = known ?? (await detect(bytes));
   const fail = (problem: Issue) => ({ fields: null, errors: [problem], warnings: [], charset: null, format: null, type: detected.type });
   switch (detected.kind) {
     case 'docx':
@@ -617,7 +624,7 @@ export async function parseDossier(bytes: Uint8Array, opts: ParseOptions): Promi
       format = 'zip';
       parsed = await parseZip(bytes, limits, opts.key);
     } else {
-      const doc = await parseDocument_(bytes, opts.key, limits, 'file');
+      const doc = await parseDocument_(bytes, opts.key, limits, 'file', detected);
       format = doc.format;
       parsed = { ...doc, innerFormat: null, attachments: [] };
     }
