@@ -1,14 +1,19 @@
 /**
  * The API's dependencies wired to AWS (or to the local cloud through AWS_ENDPOINT_URL_*).
  * Built once per process on first use, so importing a handler needs no environment yet.
+ *
+ * Every route reads the table, so the DynamoDB store loads at init. The S3 presigner serves one
+ * route (an upload slot), Step Functions two (closing a round; a decision, which has its own
+ * function): they are loaded by `import()` on the first call that needs them, and the bundler
+ * puts them in chunks of their own, so the read routes' cold start does not compile them.
+ * The decide function imports ./decide-wiring statically: every one of its calls sends a task
+ * result, so it keeps the Step Functions client in its init.
  */
 import { randomUUID } from 'node:crypto';
 import { config } from '../config';
 import { defaultStore } from '../store/client';
-import { defaultWorkflow } from '../adapters/sfn';
-import { S3UploadPresigner, presignerClient } from '../adapters/upload-presigner';
+import type { S3UploadPresigner } from '../adapters/upload-presigner';
 import type { ApiDeps } from '../usecases/api/ports';
-import { decideWithWorkflow } from './decide-wiring';
 
 let deps: ApiDeps | undefined;
 
@@ -19,8 +24,11 @@ export function productionDeps(): ApiDeps {
   deps = {
     store,
     uploads: {
-      presignPut: (input) => {
-        presigner ??= new S3UploadPresigner(presignerClient(), config.dossierBucket);
+      presignPut: async (input) => {
+        if (!presigner) {
+          const { S3UploadPresigner, presignerClient } = await import('../adapters/upload-presigner');
+          presigner ??= new S3UploadPresigner(presignerClient(), config.dossierBucket);
+        }
         return presigner.presignPut(input);
       },
     },
@@ -29,11 +37,12 @@ export function productionDeps(): ApiDeps {
         const arn = config.roundFinalizationArn;
         // one finalization per round: the name makes a retried close harmless
         const name = `f-${roundId}`.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80);
+        const { defaultWorkflow } = await import('../adapters/sfn');
         const out = await defaultWorkflow().startExecution(arn, name, { roundId });
         return out.executionArn ?? `${arn.replace(':stateMachine:', ':execution:')}:${name}`;
       },
     },
-    decide: decideWithWorkflow,
+    decide: async (actor, taskId, body) => (await import('./decide-wiring')).decideWithWorkflow(actor, taskId, body),
     now: () => new Date(),
     newId: () => randomUUID(),
     siteBaseUrl: config.siteBaseUrl,
