@@ -16,6 +16,11 @@ export interface PageOptions {
   baseUrl: string;
   /** Base URL of the HTTP API (objections are posted there), without a trailing slash. */
   apiBaseUrl: string;
+  /**
+   * Page chrome already rendered during this render, by script and directory. The renderer
+   * passes a fresh map per render; without one every page renders its chrome itself.
+   */
+  chrome?: Map<string, { labels: Labels; chrome: Chrome }>;
 }
 
 interface Crumb {
@@ -37,48 +42,109 @@ interface PageSpec {
   footerLinks?: SafeHtml;
 }
 
-export function layout(spec: PageSpec, options: PageOptions): string {
-  const { path, labels } = spec;
+/**
+ * The parts of every page's markup between its own values. They depend only on the script (its
+ * labels) and on the page's directory (relative links), so the thousands of case pages of a
+ * round, which share both, render them once instead of escaping the same labels and computing
+ * the same links on every page. Joined in `layout` with the page's own values, they give
+ * exactly the document the single template gave (a byte-for-byte test holds every page).
+ */
+interface Chrome {
+  /** up to `<title>` */
+  head: SafeHtml;
+  /** after the title, up to the canonical URL */
+  afterTitle: SafeHtml;
+  /** after the canonical URL, up to this page's URL */
+  afterCanonical: SafeHtml;
+  /** after this page's URL, up to the other script's URL */
+  afterSelf: SafeHtml;
+  /** after the other script's URL, up to the language switch's link */
+  afterAlternate: SafeHtml;
+  /** after the language switch's link, up to the breadcrumb items */
+  afterSwitch: SafeHtml;
+  /** after the breadcrumb items, up to the body */
+  afterCrumbs: SafeHtml;
+  /** after the body, up to the footer links */
+  afterBody: SafeHtml;
+  /** after the footer links, to the end */
+  tail: SafeHtml;
+}
+
+function directoryOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/') + 1);
+}
+
+function renderChrome(path: string, script: Script, labels: Labels): Chrome {
+  // relativeUrl depends only on the directory of the page it starts from
   const link = (to: string) => relativeUrl(path, to);
-  const other = otherScript(spec.script);
-  const crumbs = spec.crumbs.map((crumb, i) =>
-    crumb.path && i < spec.crumbs.length - 1
-      ? html`<li><a href="${link(crumb.path)}">${crumb.label}</a></li>`
-      : html`<li><span aria-current="page">${crumb.label}</span></li>`,
-  );
-  return html`<!doctype html>
-<html lang="${langTag(spec.script)}">
+  const other = otherScript(script);
+  const chrome: Chrome = {
+    head: html`<!doctype html>
+<html lang="${langTag(script)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'self'">
 <meta name="referrer" content="strict-origin-when-cross-origin">
-<title>${spec.title} - ${labels.siteName}</title>
+<title>`,
+    afterTitle: html` - ${labels.siteName}</title>
 <link rel="stylesheet" href="${link(sitePaths.stylesheet)}">
-<link rel="canonical" href="${options.baseUrl + spec.canonicalPath}">
-<link rel="alternate" hreflang="${langTag(spec.script)}" href="${options.baseUrl + spec.path}">
-<link rel="alternate" hreflang="${langTag(other)}" href="${options.baseUrl + spec.alternatePath}">
-<link rel="alternate" type="application/atom+xml" title="${labels.feed}" href="${link(sitePaths.feed(spec.script))}">
+<link rel="canonical" href="`,
+    afterCanonical: html`">
+<link rel="alternate" hreflang="${langTag(script)}" href="`,
+    afterSelf: html`">
+<link rel="alternate" hreflang="${langTag(other)}" href="`,
+    afterAlternate: html`">
+<link rel="alternate" type="application/atom+xml" title="${labels.feed}" href="${link(sitePaths.feed(script))}">
 </head>
 <body>
 <a class="skip-link" href="#main">${labels.skipToContent}</a>
 <header class="site-header">
 <div class="inner">
-<p class="site-name"><a href="${link(sitePaths.siteIndex(spec.script))}">${labels.siteName}</a></p>
-<nav class="language-switch" aria-label="${labels.languageNav}"><a href="${link(spec.alternatePath)}" hreflang="${langTag(other)}" lang="${langTag(other)}" rel="alternate">${labels.switchTo}</a></nav>
+<p class="site-name"><a href="${link(sitePaths.siteIndex(script))}">${labels.siteName}</a></p>
+<nav class="language-switch" aria-label="${labels.languageNav}"><a href="`,
+    afterSwitch: html`" hreflang="${langTag(other)}" lang="${langTag(other)}" rel="alternate">${labels.switchTo}</a></nav>
 </div>
 </header>
-<nav class="breadcrumb" aria-label="${labels.breadcrumb}"><div class="inner"><ol>${crumbs}</ol></div></nav>
+<nav class="breadcrumb" aria-label="${labels.breadcrumb}"><div class="inner"><ol>`,
+    afterCrumbs: html`</ol></div></nav>
 <main id="main" tabindex="-1"><div class="inner">
-${spec.body}
+`,
+    afterBody: html`
 </div></main>
 <footer class="site-footer"><div class="inner">
-<ul>${spec.footerLinks ?? ''}<li><a href="${link(sitePaths.feed(spec.script))}" type="application/atom+xml">${labels.feed}</a></li></ul>
+<ul>`,
+    tail: html`<li><a href="${link(sitePaths.feed(script))}" type="application/atom+xml">${labels.feed}</a></li></ul>
 <p>${labels.footer}</p>
 </div></footer>
 </body>
 </html>
-`.value;
+`,
+  };
+  // joined now, so each page copies nine strings instead of walking and escaping their parts
+  for (const part of Object.values(chrome)) void part.value;
+  return chrome;
+}
+
+function chromeFor(spec: PageSpec, options: PageOptions): Chrome {
+  const key = `${spec.script}:${directoryOf(spec.path)}`;
+  const known = options.chrome?.get(key);
+  if (known && known.labels === spec.labels) return known.chrome;
+  const chrome = renderChrome(spec.path, spec.script, spec.labels);
+  options.chrome?.set(key, { labels: spec.labels, chrome });
+  return chrome;
+}
+
+export function layout(spec: PageSpec, options: PageOptions): string {
+  const { path } = spec;
+  const link = (to: string) => relativeUrl(path, to);
+  const crumbs = spec.crumbs.map((crumb, i) =>
+    crumb.path && i < spec.crumbs.length - 1
+      ? html`<li><a href="${link(crumb.path)}">${crumb.label}</a></li>`
+      : html`<li><span aria-current="page">${crumb.label}</span></li>`,
+  );
+  const c = chromeFor(spec, options);
+  return html`${c.head}${spec.title}${c.afterTitle}${options.baseUrl + spec.canonicalPath}${c.afterCanonical}${options.baseUrl + spec.path}${c.afterSelf}${options.baseUrl + spec.alternatePath}${c.afterAlternate}${link(spec.alternatePath)}${c.afterSwitch}${crumbs}${c.afterCrumbs}${spec.body}${c.afterBody}${spec.footerLinks ?? ''}${c.tail}`.value;
 }
 
 /** Round views are already in the page's script and already redacted. */
@@ -167,7 +233,26 @@ function roundCrumbs(view: RoundView, current?: string): Crumb[] {
   return crumbs;
 }
 
+/**
+ * A round's footer links by directory, per view: every case page of a round shares one. Views
+ * are made afresh by every render, so this never outlives the render.
+ */
+const footers = new WeakMap<RoundView, Map<string, SafeHtml>>();
+
 function roundFooter(path: string, view: RoundView): SafeHtml {
+  let byDirectory = footers.get(view);
+  if (!byDirectory) footers.set(view, (byDirectory = new Map()));
+  const dir = directoryOf(path);
+  let footer = byDirectory.get(dir);
+  if (!footer) {
+    footer = renderRoundFooter(path, view);
+    void footer.value;
+    byDirectory.set(dir, footer);
+  }
+  return footer;
+}
+
+function renderRoundFooter(path: string, view: RoundView): SafeHtml {
   const { round, labels, script } = view;
   const link = (to: string) => relativeUrl(path, to);
   return html`<li><a href="${link(sitePaths.roundJson(round.roundId))}" type="application/json">${labels.dataJson}</a></li>

@@ -75,6 +75,7 @@ export function renderSite(snapshot: SiteSnapshot, options: RenderOptions): Rend
   const pageOptions: PageOptions = {
     baseUrl,
     apiBaseUrl: (options.apiBaseUrl ?? `${baseUrl}api`).replace(/\/+$/, ''),
+    chrome: new Map(),
   };
   const rounds = snapshot.rounds.map(redactRound);
   const files = new Map<string, SiteFile>();
