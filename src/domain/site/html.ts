@@ -54,10 +54,11 @@ export class SafeHtml {
     }
     const strings = this.#strings!;
     const values = this.#values!;
-    out.push(strings[0]!);
+    // empty literal parts (between adjacent values) are left out: joining costs per piece
+    if (strings[0] !== '') out.push(strings[0]!);
     for (let i = 0; i < values.length; i++) {
       SafeHtml.#collectValue(values[i]!, out);
-      out.push(strings[i + 1]!);
+      if (strings[i + 1] !== '') out.push(strings[i + 1]!);
     }
   }
 
