@@ -67,11 +67,58 @@ export async function validateSubmission(
   };
   const reportKey = reportKeyOf(submissionId);
   await deps.objects.putJson(reportKey, report);
-  await deps.store.updateSubmissionStatus(roundId, submissionId, valid ? 'VALID' : 'INVALID', { errors: outcome.errors, warnings: outcome.warnings }, [
+  await deps.store.updateSubmissionStatus(roundId, submissionId, valid ? 'VALID' : 'INVALID', issuesForSubmissionItem(outcome.errors, outcome.warnings, reportKey), [
     'PARSED',
     'VALID',
     'INVALID',
   ]);
   await audit(deps, roundId, 'SUBMISSION_VALIDATED', `submission:${submissionId}`, { valid, errorCodes: outcome.errors.map((issue) => issue.code) });
   return { valid, reportKey, errorCount: outcome.errors.length };
+}
+
+/**
+ * How many bytes of issues (as JSON) the submission item holds. A DynamoDB item stops at 400 KB
+ * (its encoding of these maps is ~10% larger than their JSON), and a dossier that nearly repeats
+ * a thousand stored cases gets a thousand 400-byte DUPLICATE_NEAR warnings: its status update
+ * would fail on every retry.
+ */
+export const STORED_ISSUES_BUDGET_BYTES = 330_000;
+
+/**
+ * The issues the submission item keeps: all of them when they fit the budget (every dossier
+ * validated before this limit existed), otherwise every error and every warning that is not a
+ * near duplicate, as many near-duplicate warnings as fit, in order, and one DUPLICATE_NEAR_MORE
+ * warning that counts the rest and points to the report, which keeps them all.
+ */
+export function issuesForSubmissionItem(
+  errors: Issue[],
+  warnings: Issue[],
+  reportKey: string,
+  budgetBytes = STORED_ISSUES_BUDGET_BYTES,
+): { errors: Issue[]; warnings: Issue[] } {
+  const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
+  if (bytes({ errors, warnings }) <= budgetBytes) return { errors, warnings };
+  const near = warnings.filter((w) => w.code === 'DUPLICATE_NEAR');
+  const kept = warnings.filter((w) => w.code !== 'DUPLICATE_NEAR');
+  const more = (n: number): Issue => ({
+    code: 'DUPLICATE_NEAR_MORE',
+    field: 'practices',
+    message: {
+      zh: `另有 ${n} 個內容高度相似的案例未在此列出；驗證報告（${reportKey}）列出全部。`,
+      en: `${n} more near-duplicate cases are not listed here; the validation report (${reportKey}) lists them all.`,
+    },
+  });
+  let used = bytes({ errors, warnings: [...kept, more(near.length)] });
+  let listed = 0;
+  while (listed < near.length) {
+    const next = bytes(near[listed]) + 1;
+    if (used + next > budgetBytes) break;
+    used += next;
+    listed += 1;
+  }
+  const listedNear = near.slice(0, listed);
+  const keptNear = new Set(listedNear);
+  // Warnings stay in the rules’ order; the count of the rest comes last.
+  const ordered = warnings.filter((w) => w.code !== 'DUPLICATE_NEAR' || keptNear.has(w));
+  return { errors, warnings: [...ordered, more(near.length - listed)] };
 }
