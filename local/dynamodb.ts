@@ -111,6 +111,9 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   const guard = 'java_bin="$1"; shift; "$java_bin" "$@" </dev/null & j=$!; cat >/dev/null; kill $j 2>/dev/null; wait $j';
   const child = spawn('sh', ['-c', guard, 'sh', java, ...args], {
     cwd: dirname(jar),
+    // glibc gives each thread that mallocs an arena of its own (up to 8 per core); DynamoDB Local's
+    // request threads and SQLite then spread native memory over many half-used arenas. Two suffice.
+    env: { ...process.env, MALLOC_ARENA_MAX: '2' },
     detached: true, // own process group, so stop() can end the guard, cat and Java together
     stdio: ['pipe', 'pipe', 'pipe'],
   });

@@ -6,7 +6,7 @@
  *
  *   tsx bench/lib/cloud-child.ts DATA_DIR [--meter]
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { startLocalCloud } from '../../local/cloud';
@@ -44,6 +44,20 @@ if (flags.includes('--meter')) metering = await meterLocalCloud(cloud);
 const send = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
 send({ ready: true, bootMs, synthMs, pid: process.pid, endpoints: cloud.endpoints, env: cloud.env, stateMachines: Object.fromEntries(cloud.topology.stateMachines.map((m) => [m.name, m.arn])) });
 
+// Diagnostics (CASEBOOK_MEM_TRACE=FILE): this process's heaps, the runtime thread's and external
+// memory appended to FILE every second, to see which of them grows under load.
+if (process.env.CASEBOOK_MEM_TRACE) {
+  const { getHeapStatistics } = await import('node:v8');
+  const mib = (n: number) => Math.round(n / 2 ** 20);
+  setInterval(async () => {
+    const m = process.memoryUsage();
+    const worker = (cloud.lambdas as unknown as { host: { worker?: { getHeapStatistics(): Promise<{ used_heap_size: number; total_heap_size: number; external_memory: number }> } } }).host.worker;
+    const w = worker ? await worker.getHeapStatistics() : undefined;
+    const main = getHeapStatistics();
+    appendFileSync(process.env.CASEBOOK_MEM_TRACE!, `${JSON.stringify({ t: Math.round(performance.now()), rss: mib(m.rss), mainUsed: mib(main.used_heap_size), mainTotal: mib(main.total_heap_size), external: mib(m.external), arrayBuffers: mib(m.arrayBuffers), workerUsed: w && mib(w.used_heap_size), workerTotal: w && mib(w.total_heap_size), workerExternal: w && mib(w.external_memory) })}\n`);
+  }, 1000).unref();
+}
+
 let stopping = false;
 async function stop(code = 0) {
   if (stopping) return;
@@ -65,6 +79,16 @@ for await (const line of createInterface({ input: process.stdin })) {
       send({ ok: true, counts: file });
     } else if (command.cmd === 'stats') {
       send({ ok: true, stats: cloud.stats(), quiescent: cloud.quiescent() });
+    } else if (command.cmd.startsWith('snapshot ')) {
+      // Diagnostics: heap snapshots of this thread and of the runtime thread, into the folder given.
+      const dir = command.cmd.slice('snapshot '.length);
+      const { writeHeapSnapshot } = await import('node:v8');
+      const { createWriteStream } = await import('node:fs');
+      const { pipeline } = await import('node:stream/promises');
+      const main = writeHeapSnapshot(join(dir, 'main.heapsnapshot'));
+      const worker = (cloud.lambdas as unknown as { host: { worker?: { getHeapSnapshot(): Promise<NodeJS.ReadableStream> } } }).host.worker;
+      if (worker) await pipeline(await worker.getHeapSnapshot(), createWriteStream(join(dir, 'worker.heapsnapshot')));
+      send({ ok: true, files: [main, join(dir, 'worker.heapsnapshot')] });
     } else if (command.cmd === 'stop') {
       send({ ok: true });
       await stop();
