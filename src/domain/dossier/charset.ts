@@ -4,6 +4,7 @@
  * (Traditional Windows). The result is NFC-normalised.
  */
 import { toHans } from '../text/script';
+import { commonJsExports } from './commonjs';
 
 /**
  * iconv-lite and chardet (with their code tables, a large share of the parser's bundle) are only
@@ -18,7 +19,11 @@ let legacyDecoders: Promise<LegacyDecoders> | undefined;
 
 function loadLegacyDecoders(): Promise<LegacyDecoders> {
   legacyDecoders ??= Promise.all([import('iconv-lite'), import('chardet')]).then(
-    ([iconv, chardet]) => ({ decode: iconv.decode, detect: chardet.detect }),
+    ([iconvModule, chardetModule]) => {
+      const iconv = commonJsExports(iconvModule);
+      const chardet = commonJsExports(chardetModule);
+      return { decode: (buf, charset) => iconv.decode(buf, charset), detect: (buf) => chardet.detect(buf) };
+    },
     (error: unknown) => {
       legacyDecoders = undefined;
       throw error;

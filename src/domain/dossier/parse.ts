@@ -12,6 +12,7 @@ import { parseChineseNumber } from '../text/numerals';
 import { toHans } from '../text/script';
 import { decodeText } from './charset';
 import { issue } from './codes';
+import { commonJsExports } from './commonjs';
 import { resolveLimits, type Attachment, type Contact, type DossierDraft, type DossierFormat, type IntakeLimits, type ParseResult } from './schema';
 import { extractDocxText } from './docx-text';
 import { readZip, type ZipEntryData } from './zip';
@@ -384,7 +385,7 @@ function docxLabel(paragraph: string): { label: DocxLabel; inline: string } | nu
 let mammothLoading: Promise<typeof import('mammoth')> | undefined;
 
 function loadMammoth(): Promise<typeof import('mammoth')> {
-  mammothLoading ??= import('mammoth').catch((error: unknown) => {
+  mammothLoading ??= import('mammoth').then(commonJsExports).catch((error: unknown) => {
     mammothLoading = undefined;
     throw error;
   });

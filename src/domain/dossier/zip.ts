@@ -10,6 +10,7 @@ import { inflateRawSync } from 'node:zlib';
 import type { Issue } from '../model';
 import { issue } from './codes';
 import type { IntakeLimits } from './schema';
+import { commonJsExports } from './commonjs';
 
 export interface ZipEntryData {
   name: string;
@@ -61,7 +62,7 @@ type Yauzl = typeof import('yauzl');
 let yauzlLoading: Promise<Yauzl> | undefined;
 
 function loadYauzl(): Promise<Yauzl> {
-  yauzlLoading ??= import('yauzl').catch((error: unknown) => {
+  yauzlLoading ??= import('yauzl').then(commonJsExports).catch((error: unknown) => {
     yauzlLoading = undefined;
     throw error;
   });
