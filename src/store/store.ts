@@ -132,6 +132,21 @@ export interface DuplicateIndexEntry {
 /** A case found in a near-duplicate bucket: which version to load, and its round for the warning. */
 export type DuplicateCandidate = Pick<DuplicateIndexEntry, 'caseId' | 'roundNumber' | 'version'>;
 
+/** A candidate with how strongly the index points at it (`Store.findRankedDuplicateCandidates`). */
+export interface RankedDuplicateCandidate extends DuplicateCandidate {
+  /** How many of the looked-up buckets hold the case (any of its versions), title bucket included. */
+  sharedBuckets: number;
+  /** Whether one of those is the title's bucket (`T#…`): an equal title is a duplicate by the rules. */
+  sharesTitle: boolean;
+}
+
+/** What one lookup found, and whether any bucket held more entries than it read. */
+export interface DuplicateCandidateLookup {
+  candidates: RankedDuplicateCandidate[];
+  /** True when some bucket was cut at the per-bucket limit: more candidates may exist. */
+  truncated: boolean;
+}
+
 /** What the near-duplicate check reads of a stored case version (`Store.getDuplicateTexts`). */
 export interface DuplicateText {
   caseId: string;
@@ -752,23 +767,73 @@ export class Store {
    * The cases filed under any of the given buckets, one per case (its newest version seen): one
    * Query per bucket, however many cases the table holds. Only what the check needs to load a
    * candidate is read back (a bucket of near copies repeats the same cases in many buckets).
+   * Reads every entry of every bucket; validation uses the bounded `findRankedDuplicateCandidates`.
    */
   async findDuplicateCandidates(bucketKeys: readonly string[]): Promise<DuplicateCandidate[]> {
-    const pages = await inParallel(bucketKeys, INDEX_CONCURRENCY, (bucketKey) =>
-      this.queryAll({
+    const { candidates } = await this.findRankedDuplicateCandidates(bucketKeys);
+    return candidates.map(({ caseId, roundNumber, version }) => ({ caseId, roundNumber, version }));
+  }
+
+  /**
+   * The cases filed under any of the given buckets, one per case (its newest version seen), each
+   * with the number of those buckets that hold it: one Query per bucket.
+   *
+   * With `perBucketLimit`, each Query stops after that many entries plus one; a bucket that
+   * yields the extra one may hold more, and the lookup says so (`truncated`). Entries come in sort-key order, i.e. by case id — a
+   * hash of round and unit, so an arbitrary order but the same one in every bucket. That is why
+   * the cut is safe for the candidates that matter: a near copy at similarity s shares about
+   * 50·s⁵ of the 50 bands (≈ 4 at the rules' 0.6, ≈ 39 at 0.95), so it is lost only if it is cut
+   * from every one of its buckets, and a case cut from one bucket for coming late in the shared
+   * order is cut from the others only where as many cases precede it there too. What the cut
+   * drops first are cases that sit in one or two crowded buckets — the weakest candidates.
+   * Without a limit every entry is read (each Query pages to the end).
+   */
+  async findRankedDuplicateCandidates(bucketKeys: readonly string[], perBucketLimit?: number): Promise<DuplicateCandidateLookup> {
+    let truncated = false;
+    const pages = await inParallel(bucketKeys, INDEX_CONCURRENCY, async (bucketKey) => {
+      const input = {
         KeyConditionExpression: 'PK = :pk',
         ExpressionAttributeValues: { ':pk': keys.duplicateBucketPartition(bucketKey) },
         ProjectionExpression: '#caseId, #roundNumber, #version',
         ExpressionAttributeNames: { '#caseId': 'caseId', '#roundNumber': 'roundNumber', '#version': 'version' },
-      }),
-    );
-    const byCase = new Map<string, DuplicateCandidate>();
-    for (const item of pages.flat()) {
-      const entry = { caseId: item.caseId as string, roundNumber: item.roundNumber as number, version: item.version as number };
-      const seen = byCase.get(entry.caseId);
-      if (!seen || seen.version < entry.version) byCase.set(entry.caseId, entry);
+      };
+      if (perBucketLimit === undefined) return { bucketKey, items: await this.queryAll(input) };
+      const items: Item[] = [];
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const out = await this.doc.send(
+          new QueryCommand({ ...input, TableName: this.tableName, Limit: perBucketLimit + 1 - items.length, ExclusiveStartKey }),
+        );
+        items.push(...((out.Items ?? []) as Item[]));
+        ExclusiveStartKey = out.LastEvaluatedKey;
+      } while (ExclusiveStartKey && items.length <= perBucketLimit);
+      // The entry past the limit is kept: it is a candidate like the others, and having read
+      // it is how the lookup knows the bucket may hold more.
+      if (items.length > perBucketLimit) truncated = true;
+      return { bucketKey, items };
+    });
+    const byCase = new Map<string, RankedDuplicateCandidate & { buckets: Set<string> }>();
+    for (const { bucketKey, items } of pages) {
+      for (const item of items) {
+        const caseId = item.caseId as string;
+        const version = item.version as number;
+        let seen = byCase.get(caseId);
+        if (!seen) {
+          seen = { caseId, roundNumber: item.roundNumber as number, version, sharedBuckets: 0, sharesTitle: false, buckets: new Set() };
+          byCase.set(caseId, seen);
+        } else if (seen.version < version) {
+          seen.version = version;
+          seen.roundNumber = item.roundNumber as number;
+        }
+        seen.buckets.add(bucketKey);
+      }
     }
-    return [...byCase.values()];
+    const candidates = [...byCase.values()].map(({ buckets, ...candidate }) => ({
+      ...candidate,
+      sharedBuckets: buckets.size,
+      sharesTitle: [...buckets].some((bucketKey) => bucketKey.startsWith('T#')),
+    }));
+    return { candidates, truncated };
   }
 
   // -------------------------------------------------------------------------------------------

@@ -165,6 +165,10 @@ export const INTAKE_CODES = {
     zh: '本申報書與第 {round} 屆案例 {caseId}(「{title}」)內容高度相似(相似度 {similarity}%)。',
     en: 'This dossier is very similar to case {caseId} of round {round} ("{title}"; {similarity}% similar).',
   },
+  DUPLICATE_NEAR_UNCOMPARED: {
+    zh: '另有{countZh}個已存案例可能與本申報書相似,未逐一比對(只比對了最可能相似的 {compared} 個)。',
+    en: '{countEn} more stored cases may be similar to this dossier and were not compared (only the {compared} likeliest were).',
+  },
   ROUND_CLOSED: { zh: '第 {round} 屆評選已截止,不再接受申報。', en: 'Round {round} is closed to submissions.' },
   ROUND_MISMATCH: {
     zh: '申報書寫的是第 {declared} 屆,但上傳到了第 {round} 屆。',

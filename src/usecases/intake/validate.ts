@@ -13,7 +13,8 @@ import type { WorkflowDeps } from '../deps';
 import { WorkflowError } from '../errors';
 import type { DossierRules } from './dossier-domain';
 import { validateRules } from './validate-rules';
-import { nearDuplicateCandidates } from './duplicates';
+import { nearDuplicateCandidates, type NearDuplicateLookup } from './duplicates';
+import { issue } from '../../domain/dossier/codes';
 import { caseIdFor, parsedKeyOf, reportKeyOf } from './keys';
 
 export const validateInputSchema = z.object({ roundId: z.string(), submissionId: z.string() });
@@ -43,18 +44,20 @@ export async function validateSubmission(
   // The upload's own time decides, not the moment this step runs (a retried step may run late).
   const closed = round.status !== 'OPEN' || Date.parse(submission.createdAt) > Date.parse(round.charter.submissionDeadline);
   const draft = parsed.draft;
-  const others = draft
+  const lookup = draft
     ? await nearDuplicateCandidates(
         deps.store,
         { title: draft.title?.trim() ?? '', practicesText: draft.practicesText?.trim() ?? '' },
         caseIdFor(roundId, submission.unitCode),
       )
-    : [];
-  const outcome = rules.validate(parsed, {
+    : { others: [], uncompared: 0, atLeast: false };
+  const ruled = rules.validate(parsed, {
     round: { number: round.charter.number, eligibleLevels: [...round.charter.eligibleLevels], closed },
     expectedUnitCode: submission.unitCode,
-    others,
+    others: lookup.others,
   });
+  // The rules compare only a dossier with practices text (without one nothing was left uncompared).
+  const outcome = draft?.practicesText?.trim() ? { ...ruled, warnings: [...ruled.warnings, ...uncomparedWarning(lookup)] } : ruled;
   const valid = outcome.valid && outcome.dossier !== null;
   const report: ValidationReport = {
     submissionId,
@@ -74,6 +77,23 @@ export async function validateSubmission(
   ]);
   await audit(deps, roundId, 'SUBMISSION_VALIDATED', `submission:${submissionId}`, { valid, errorCodes: outcome.errors.map((issue) => issue.code) });
   return { valid, reportKey, errorCount: outcome.errors.length };
+}
+
+/**
+ * The candidates the near-duplicate lookup found but did not compare (it compares the likeliest
+ * `NEAR_DUPLICATE_BOUNDS.compared`), as one warning after the near-duplicate ones, so a reader
+ * knows the list is not all there is; none when every candidate was compared (every normal round).
+ */
+function uncomparedWarning(lookup: NearDuplicateLookup): Issue[] {
+  if (lookup.uncompared === 0) return [];
+  const n = lookup.uncompared;
+  return [
+    issue('DUPLICATE_NEAR_UNCOMPARED', 'practices', {
+      countZh: lookup.atLeast ? ` 至少 ${n} ` : ` ${n} `,
+      countEn: lookup.atLeast ? `At least ${n}` : String(n),
+      compared: lookup.others.length,
+    }),
+  ];
 }
 
 /**
