@@ -79,6 +79,9 @@ function charter(theme: string, now: Date) {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** How long a rerun waits for submissions that may never come before saying the data is unfinished. */
+const RERUN_STALL_MS = 30_000;
+
 async function until<T>(what: string | (() => string), timeoutMs: number, step: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -156,7 +159,9 @@ export function register(program: Command): void {
         let uploaded = 0;
         const refused: string[] = [];
         const existing = await office.get<{ rounds: { roundId: string; status: string }[] }>('/rounds');
-        if (!existing.rounds.some((r) => r.roundId === ROUND_ID)) {
+        const rerun = existing.rounds.some((r) => r.roundId === ROUND_ID);
+        if (rerun) say(`${ROUND_ID} is already in ${g.dataDir}: picking it up where the last run left it`);
+        else {
           await office.post('/rounds', { roundId: ROUND_ID, charter: charter(theme, new Date()) });
           await office.post(`/rounds/${ROUND_ID}/open`);
           say(`opened ${ROUND_ID}: ${theme}`);
@@ -187,11 +192,21 @@ export function register(program: Command): void {
 
         // 3. validation settles: every upload is stored or rejected
         let lastState = '';
-        const expected = uploaded || files.length + broken.length - refused.length;
+        // A rerun did its uploads before, and the API refused some broken files outright then:
+        // only the valid dossiers are sure to be on record.
+        const expected = rerun ? files.length : uploaded;
+        let recorded = -1;
+        let lastProgress = Date.now();
         await until(() => `validation of every upload (${lastState})`, timeout, async () => {
           const { submissions } = await office.get<{ submissions: { status: string }[] }>(`/rounds/${ROUND_ID}/submissions`);
           const settled = submissions.filter((s) => ['STORED', 'INVALID', 'SUPERSEDED'].includes(s.status)).length;
           lastState = `${submissions.length}/${expected} recorded, ${settled} settled: ${submissions.map((s) => s.status).join(' ')}`;
+          if (submissions.length !== recorded || settled !== submissions.length) [recorded, lastProgress] = [submissions.length, Date.now()];
+          // An earlier run stopped during its uploads: what it never sent will not arrive, and
+          // uploading again would file new versions. Say so rather than wait out the timeout.
+          if (rerun && submissions.length < expected && Date.now() - lastProgress > RERUN_STALL_MS) {
+            throw new CliError(`${g.dataDir} holds an unfinished demo round: ${lastState}`, EXIT.usage, `start afresh: remove ${g.dataDir} (or pass another --data-dir) and run the demo again`);
+          }
           return submissions.length >= expected && settled === submissions.length ? true : undefined;
         });
 
