@@ -48,9 +48,9 @@ export async function indexCaseVersion(
  */
 export interface NearDuplicateBounds {
   /**
-   * Candidates compared exactly (their texts read and compared by the rules): 30, about the
-   * most townships one county has, so a county's townships sharing one template are still all
-   * named; one BatchGetItem of ≤ 100 keys reads them.
+   * Candidates compared exactly (their texts read and compared by the rules): 30, so the
+   * townships of one county sharing a template (typically a dozen or two) are still all named,
+   * while the list stays short enough to read; one BatchGetItem (≤ 100 keys) reads them.
    */
   compared: number;
   /**
