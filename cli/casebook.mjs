@@ -29,6 +29,27 @@ if (major < REQUIRED_MAJOR && !process.env.CASEBOOK_REEXEC) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The local cloud's heap flags.
+//
+// `demo` and `dev` host the local cloud in this process, and its heap limits can only be set when
+// a process starts (see local/cloud-node-flags.mjs, shared with the benchmarks' cloud process). So
+// those commands replace this process with one started with the flags: same pid, same stdio and
+// signals (execve), at the cost of one more Node start. Where execve is missing (Windows) they
+// run with V8's defaults.
+const CLOUD_COMMANDS = new Set(['demo', 'dev']);
+const GLOBAL_VALUE_OPTIONS = new Set(['--api', '--token', '--data-dir']);
+{
+  const args = process.argv.slice(2);
+  const command = args.find((arg, i) => !arg.startsWith('-') && !GLOBAL_VALUE_OPTIONS.has(args[i - 1] ?? ''));
+  if (CLOUD_COMMANDS.has(command) && typeof process.execve === 'function') {
+    const { CLOUD_NODE_FLAGS } = await import('../local/cloud-node-flags.mjs');
+    if (!CLOUD_NODE_FLAGS.every((flag) => process.execArgv.includes(flag))) {
+      process.execve(process.execPath, [process.execPath, ...process.execArgv, ...CLOUD_NODE_FLAGS, fileURLToPath(import.meta.url), ...args], process.env);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // The cached bundle.
 //
 // Starting through tsx costs about a third of a second before any command runs (a loader

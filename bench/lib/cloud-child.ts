@@ -2,7 +2,8 @@
  * The local cloud in a process of its own, for the benchmarks: its memory is then the memory of
  * this process tree alone, and its boot is timed from spawn. Prints one JSON line when ready,
  * then answers JSON-line commands on stdin: `counts` (metering.json written and printed),
- * `stats`, `stop`.
+ * `stats`, `stop`; diagnostics: `snapshot DIR`, `profile start`, `profile stop DIR` (CPU profiles of
+ * this thread and the runtime thread).
  *
  *   tsx bench/lib/cloud-child.ts DATA_DIR [--meter]
  */
@@ -58,6 +59,8 @@ if (process.env.CASEBOOK_MEM_TRACE) {
   }, 1000).unref();
 }
 
+const profiling: { session?: import('node:inspector/promises').Session; worker?: { stop(): Promise<unknown> } } = {};
+
 let stopping = false;
 async function stop(code = 0) {
   if (stopping) return;
@@ -89,6 +92,32 @@ for await (const line of createInterface({ input: process.stdin })) {
       const worker = (cloud.lambdas as unknown as { host: { worker?: { getHeapSnapshot(): Promise<NodeJS.ReadableStream> } } }).host.worker;
       if (worker) await pipeline(await worker.getHeapSnapshot(), createWriteStream(join(dir, 'worker.heapsnapshot')));
       send({ ok: true, files: [main, join(dir, 'worker.heapsnapshot')] });
+    } else if (command.cmd === 'profile start') {
+      // Diagnostics: CPU profiles of this thread (inspector) and of the runtime thread, until `profile stop DIR`.
+      const { Session } = await import('node:inspector/promises');
+      profiling.session = new Session();
+      profiling.session.connect();
+      await profiling.session.post('Profiler.enable');
+      await profiling.session.post('Profiler.start');
+      const worker = (cloud.lambdas as unknown as { host: { worker?: { startCpuProfile(): Promise<{ stop(): Promise<unknown> }> } } }).host.worker;
+      profiling.worker = worker ? await worker.startCpuProfile() : undefined;
+      send({ ok: true });
+    } else if (command.cmd.startsWith('profile stop ')) {
+      const dir = command.cmd.slice('profile stop '.length);
+      const session = profiling.session;
+      if (!session) throw new Error('no profile running');
+      const { profile } = (await session.post('Profiler.stop')) as { profile: unknown };
+      session.disconnect();
+      profiling.session = undefined;
+      writeFileSync(join(dir, 'main.cpuprofile'), JSON.stringify(profile));
+      const files = [join(dir, 'main.cpuprofile')];
+      if (profiling.worker) {
+        const workerProfile = await profiling.worker.stop();
+        writeFileSync(join(dir, 'worker.cpuprofile'), typeof workerProfile === 'string' ? workerProfile : JSON.stringify(workerProfile));
+        files.push(join(dir, 'worker.cpuprofile'));
+        profiling.worker = undefined;
+      }
+      send({ ok: true, files });
     } else if (command.cmd === 'stop') {
       send({ ok: true });
       await stop();

@@ -10,6 +10,7 @@ import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@a
 import { createLocalIssuer, type LocalIssuer } from '../../local/issuer';
 import type { BenchDossier } from '../fixtures/dossiers';
 import { charterFor } from '../../test/support/localcloud';
+import { CLOUD_NODE_FLAGS } from '../../local/cloud-node-flags.mjs';
 
 export interface ReadyInfo {
   ready: true;
@@ -31,9 +32,10 @@ export interface BenchCloud {
   stop(): Promise<void>;
 }
 
+/** Started with the V8 flags `casebook demo`/`dev` run the cloud with (local/cloud-node-flags.mjs). */
 export async function spawnCloud(dataDir: string, opts: { meter?: boolean } = {}): Promise<BenchCloud> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/lib/cloud-child.ts', dataDir, ...(opts.meter ? ['--meter'] : [])], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...CLOUD_NODE_FLAGS, '--import', 'tsx', 'bench/lib/cloud-child.ts', dataDir, ...(opts.meter ? ['--meter'] : [])], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const lines = createInterface({ input: child.stdout! });
