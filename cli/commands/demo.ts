@@ -115,7 +115,8 @@ export function register(program: Command): void {
     .option('--timeout <seconds>', 'give up when a phase takes longer', (v) => Number(v), 600)
     .action(async (opts: { serve: boolean; exportSite?: string; timeout: number }) => {
       const g = globalsOf(program);
-      const say = (line: string) => (g.json ? undefined : process.stderr.write(`${line}\n`));
+      // progress goes to stderr; with --json only when CASEBOOK_DEBUG asks for it (tests read where a run stopped)
+      const say = (line: string) => (g.json && !process.env.CASEBOOK_DEBUG ? undefined : process.stderr.write(`${line}\n`));
       const { importAnnouncement } = await import('../../src/domain/announcement');
       const { resolveUnit } = await import('../../src/domain/units');
       const seed = importAnnouncement(readFileSync(findSeed(), 'utf8'));

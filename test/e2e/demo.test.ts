@@ -22,18 +22,26 @@ interface DemoSummary {
 const dataDir = mkdtempSync(join(tmpdir(), 'casebook-demo-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-function demo(): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs the demo; a run still going after `limitMs` is killed, and its progress lines say where it was. */
+function demo(limitMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'cli', 'casebook.mjs'), '--data-dir', dataDir, '--json', 'demo', '--no-serve', '--timeout', '240'], {
+    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'cli', 'casebook.mjs'), '--data-dir', dataDir, '--json', 'demo', '--no-serve', '--timeout', '120'], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' },
+      env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR', CASEBOOK_DEBUG: '1' },
     });
+    const limit = setTimeout(() => child.kill('SIGTERM'), limitMs);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (process.env.CASEBOOK_E2E_VERBOSE) process.stderr.write(`[${new Date().toISOString()}] ${d.toString()}`);
+    });
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      clearTimeout(limit);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 
@@ -49,15 +57,15 @@ describe('casebook demo (npm start)', () => {
   let first: DemoSummary;
 
   it('publishes the 12 round-5 cases in the page order, with its reasons, from every dossier format', async () => {
-    const run = await demo();
-    expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr.slice(-2000) }).toEqual({ code: 0, stderr: '' });
+    const run = await demo(540_000);
+    expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr.slice(-3000) }).toEqual({ code: 0, stderr: '' });
     first = JSON.parse(run.stdout.trim().split('\n').pop()!) as DemoSummary;
     expectTheSeedRound(first);
   }, 600_000);
 
   it('run again on the same data dir, picks the round up and prints the same result', async () => {
-    const run = await demo();
-    expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr.slice(-2000) }).toEqual({ code: 0, stderr: '' });
+    const run = await demo(270_000);
+    expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr.slice(-3000) }).toEqual({ code: 0, stderr: '' });
     const again = JSON.parse(run.stdout.trim().split('\n').pop()!) as DemoSummary;
     expectTheSeedRound(again);
     expect(again.selected).toEqual(first.selected);
