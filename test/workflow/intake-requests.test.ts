@@ -17,6 +17,7 @@ import { openTask } from '../../src/usecases/workflow/open-task';
 import { startTestTable, type TestTable } from '../support/dynamodb';
 import { testRound } from './fixtures';
 import { practicesFor } from './harness';
+import { randomPractices } from '../support/dossier-text';
 
 let db: TestTable;
 beforeAll(async () => {
@@ -79,19 +80,6 @@ async function intakeOne(roundId: string, unitCode: string, submissionId: string
   return steps;
 }
 
-/** Seeded text from a vocabulary of dossier characters: unrelated to every other draw (mulberry32). */
-function randomPractices(seed: number, length = 260): string {
-  const vocabulary = [...'人大代表工作機制群眾意見建議辦理監督聯絡站基層民主實踐創新推動完善制度規範服務開展組織參與決策協商公開反饋問題解決發展治理鄉鎮街道社區縣區市會議審議報告專題調研執法檢查預算財政經濟項目標準化常態化平台'];
-  let a = seed >>> 0;
-  let out = '';
-  for (let i = 0; i < length; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out += vocabulary[((t ^ (t >>> 14)) >>> 0) % vocabulary.length];
-  }
-  return out;
-}
 
 // One Query per similarity bucket (50 bands and the title's) is the one per-bucket cost left:
 // a bucket holds any number of cases, so it cannot be a key that one BatchGetItem reads.

@@ -16,6 +16,7 @@ import { validateSubmission } from '../../src/usecases/intake/validate';
 import { startTestTable, type TestTable } from '../support/dynamodb';
 import { testCharter, testRound } from './fixtures';
 import { createHarness } from './harness';
+import { randomPractices, VOCABULARY } from '../support/dossier-text';
 
 let db: TestTable;
 beforeAll(async () => {
@@ -25,20 +26,6 @@ afterAll(async () => {
   await db?.stop();
 });
 
-const VOCABULARY = [...'人大代表工作機制群眾意見建議辦理監督聯絡站基層民主實踐創新推動完善制度規範服務開展組織參與決策協商公開反饋問題解決發展治理鄉鎮街道社區縣區市會議審議報告專題調研執法檢查預算財政經濟項目標準化常態化平台'];
-
-/** Seeded text from dossier characters (mulberry32): unrelated to every other seed's. */
-function randomPractices(seed: number, length = 260): string {
-  let a = seed >>> 0;
-  let out = '';
-  for (let i = 0; i < length; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out += VOCABULARY[((t ^ (t >>> 14)) >>> 0) % VOCABULARY.length];
-  }
-  return out;
-}
 
 /** `text` with every `every`-th character replaced (seeded): a near copy, less alike as `every` shrinks. */
 function mutate(text: string, every: number, seed: number): string {

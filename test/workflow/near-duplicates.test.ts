@@ -19,6 +19,7 @@ import { validateSubmission } from '../../src/usecases/intake/validate';
 import { startTestTable, type TestTable } from '../support/dynamodb';
 import { testCharter, testRound } from './fixtures';
 import { createHarness, type Harness } from './harness';
+import { randomPractices } from '../support/dossier-text';
 
 let db: TestTable;
 let harness: Harness | undefined;
@@ -42,20 +43,6 @@ const UNITS = {
 const SEED = readFileSync(new URL('../../../shared/seed/announcement-round5.txt', import.meta.url), 'utf8');
 const fixedClock = { now: () => new Date('2026-02-01T00:00:00.000Z') };
 
-/** Seeded text from a vocabulary of dossier characters: unrelated to every other draw. */
-function randomPractices(seed: number, length = 260): string {
-  const vocabulary = [...'人大代表工作機制群眾意見建議辦理監督聯絡站基層民主實踐創新推動完善制度規範服務開展組織參與決策協商公開反饋問題解決發展治理鄉鎮街道社區縣區市會議審議報告專題調研執法檢查預算財政經濟項目標準化常態化平台'];
-  // mulberry32: an LCG's low bits repeat with a short period and would make the draws alike.
-  let a = seed >>> 0;
-  let out = '';
-  for (let i = 0; i < length; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out += vocabulary[((t ^ (t >>> 14)) >>> 0) % vocabulary.length];
-  }
-  return out;
-}
 
 async function settled(roundId: string, submissionId: string): Promise<Submission> {
   for (let i = 0; i < 400; i += 1) {
