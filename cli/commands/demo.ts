@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SingleBar, Presets } from 'cli-progress';
 import { ApiClient, APPROVER, applicantIdentity, globalsOf, OFFICE, reviewerIdentity, table, type Identity } from '../support/client';
@@ -31,16 +31,12 @@ const PANEL = [
 /** Units that upload the broken dossiers: bodies not among the 12 selected. */
 const BROKEN_UNITS = ['廣州市天河區人大常委會', '韶關市湞江區人大常委會', '肇慶市端州區人大常委會', '茂名市電白區人大常委會'];
 
+/** The published round-5 result page, part of the repository's demo data (data/seed/). */
+export const SEED_PATH = join(ROOT, 'data', 'seed', 'announcement-round5.txt');
+
 function findSeed(): string {
-  const candidates = [
-    join(ROOT, 'data/demo/announcement-round5.txt'),
-    join(ROOT, 'data/seed/announcement-round5.txt'),
-    join(ROOT, '../shared/seed/announcement-round5.txt'),
-    '/work/shared/seed/announcement-round5.txt',
-  ];
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new CliError('the round-5 result page is missing', EXIT.usage, `put it at ${candidates[0]}`);
-  return found;
+  if (!existsSync(SEED_PATH)) throw new CliError('the round-5 result page is missing', EXIT.usage, `restore it from git: git checkout -- ${relative(process.cwd(), SEED_PATH) || SEED_PATH}`);
+  return SEED_PATH;
 }
 
 function charter(theme: string, now: Date) {

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importAnnouncement } from '../../src/domain/announcement';
 import { PROJECT_ROOT } from '../../local/topology';
+import { SEED_PATH } from '../support/seed';
 
 interface DemoSummary {
   roundId: string;
@@ -45,7 +46,7 @@ function demo(limitMs: number): Promise<{ code: number | null; stdout: string; s
   });
 }
 
-const seed = importAnnouncement(readFileSync(join(PROJECT_ROOT, '..', 'shared', 'seed', 'announcement-round5.txt'), 'utf8'));
+const seed = importAnnouncement(readFileSync(SEED_PATH, 'utf8'));
 
 function expectTheSeedRound(summary: DemoSummary) {
   expect(summary.roundId).toBe('round-5');

@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main';
 import { ENDPOINTS_FILE } from '../../local/endpoints';
 import { startTestTable, type TestTable } from '../support/dynamodb';
+import { SEED_PATH } from '../support/seed';
 
-const SEED = join(import.meta.dirname, '..', '..', '..', 'shared', 'seed', 'announcement-round5.txt');
+const SEED = SEED_PATH;
 
 let db: TestTable;
 let dataDir: string;

@@ -20,6 +20,7 @@ import { startTestTable, type TestTable } from '../support/dynamodb';
 import { testCharter, testRound } from './fixtures';
 import { createHarness, type Harness } from './harness';
 import { randomPractices } from '../support/dossier-text';
+import { SEED_PATH } from '../support/seed';
 
 let db: TestTable;
 let harness: Harness | undefined;
@@ -40,7 +41,7 @@ const UNITS = {
   xiangzhou: { unitCode: '440402', unit: '珠海市香洲區人大常委會' },
   gaoming: { unitCode: '440608', unit: '佛山市高明區人大常委會' },
 };
-const SEED = readFileSync(new URL('../../../shared/seed/announcement-round5.txt', import.meta.url), 'utf8');
+const SEED = readFileSync(SEED_PATH, 'utf8');
 const fixedClock = { now: () => new Date('2026-02-01T00:00:00.000Z') };
 
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../cli/main';
+import { SEED_PATH } from '../../support/seed';
 
 const demo = join(import.meta.dirname, '..', '..', '..', 'data', 'demo');
 
@@ -64,7 +65,7 @@ describe('casebook validate', () => {
 
 describe('casebook import-announcement', () => {
   it('prints the round, the 12 cases and the defects as JSON', async () => {
-    const r = await run('import-announcement', join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'seed', 'announcement-round5.txt'), '--json');
+    const r = await run('import-announcement', SEED_PATH, '--json');
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.round.number).toBe(5);
