@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { importAnnouncement } from '../../src/domain/announcement';
 import { PROJECT_ROOT } from '../../local/topology';
 import { SEED_PATH } from '../support/seed';
@@ -21,7 +21,7 @@ interface DemoSummary {
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'casebook-demo-'));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }), 300_000);
 
 /** Runs the demo; a run still going after `limitMs` is killed, and its progress lines say where it was. */
 function demo(limitMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {

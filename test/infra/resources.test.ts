@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, it } from '@jest/globals';
+import { expect } from '../support/expect';
 import { ROUTES } from '../../src/api/routes';
 import { ROLES } from '../../src/domain/model';
 import { DIRECTORY_INDEX_FUNCTION } from '../../lib/publication';

@@ -4,7 +4,7 @@
  * and validation reads the same amount however many cases are stored.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { importAnnouncement } from '../../src/domain/announcement';
 import { renderMarkdown } from '../../src/domain/dossier';
 import type { Submission } from '../../src/domain/model';
@@ -26,14 +26,14 @@ let db: TestTable;
 let harness: Harness | undefined;
 beforeAll(async () => {
   db = await startTestTable();
-});
+}, 120_000);
 afterEach(async () => {
   await harness?.stop();
   harness = undefined;
-});
+}, 120_000);
 afterAll(async () => {
   await db?.stop();
-});
+}, 120_000);
 
 const UNITS = {
   liwan: { unitCode: '440103', unit: '廣州市荔灣區人大常委會' },

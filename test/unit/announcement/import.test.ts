@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { importAnnouncement } from '../../../src/domain/announcement';
 import { resolveUnit } from '../../../src/domain/units';
 import { SEED_PATH } from '../../support/seed';

@@ -7,7 +7,8 @@
  * holds only case B. Only secretariat calls succeed on office routes, so each mutating route has
  * exactly one successful cell and the order of cells does not matter for the others.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { expect } from '../../support/expect';
 import { buildHandlers, htmlErrorLinks } from '../../../src/api/app';
 import { mapKnownError } from '../../../src/api/lambda';
 import { createRouter, type HttpResult } from '../../../src/api/router';

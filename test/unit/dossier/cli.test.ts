@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { main } from '../../../cli/main';
 import { SEED_PATH } from '../../support/seed';
 
@@ -10,8 +10,8 @@ const demo = join(import.meta.dirname, '..', '..', '..', 'data', 'demo');
 async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
   try {
     process.exitCode = undefined;
     const code = await main(['node', 'casebook', ...args]);
@@ -24,7 +24,9 @@ async function run(...args: string[]): Promise<{ code: number; stdout: string; s
 }
 
 describe('casebook validate', () => {
-  afterEach(() => vi.restoreAllMocks());
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
 
   it('prints exactly one JSON object for one valid file and exits 0', async () => {
     const r = await run('validate', join(demo, 'case-06.docx'), '--json', '--round', '5');

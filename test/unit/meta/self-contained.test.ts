@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,9 +7,13 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * The repository stands on its own: no tracked file may refer to a folder beside the checkout
- * (`../shared`, the sibling that once held the seed page) or to an absolute path of one machine
- * (a home, /root, /work, /tmp, or a program under /usr/bin). Such a reference only works where the
- * checkout happens to sit next to the right things, and hides until a clone runs somewhere else.
+ * (the sibling folder named "shared" that once held the seed page, reached by climbing out with
+ * "..") or to an absolute path of one machine (a home folder, root's home, the work or temporary
+ * folder, or a program in the system's bin folders). Such a reference only works where the checkout
+ * happens to sit next to the right things, and hides until a clone runs somewhere else.
+ *
+ * The patterns are assembled from pieces so that this file does not itself contain what it looks
+ * for (it is tracked, and checked like every other file).
  */
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -19,19 +23,23 @@ export interface Finding {
   why: string;
 }
 
+const S = '/';
+const UP = '\\.\\.';
 /** Absolute machine paths, anchored where a path starts (not inside a URL or a longer path). */
 const ABSOLUTE = new RegExp(
-  String.raw`(?:^|[\s'"\x60(=,:;\[{<>|]|file://)` +
-    String.raw`(/home/[A-Za-z0-9._-]+|/root/|/work/|/tmp/[^\s'"\x60)]|/usr/(?:local/)?s?bin/[A-Za-z0-9._-]+)`,
+  String.raw`(?:^|[\s'"\x60(=,:;\[{<>|]|file:${S}${S})` +
+    `(${S}home${S}[A-Za-z0-9._-]+|${S}root${S}|${S}work${S}|${S}tmp${S}[^\\s'"\\x60)]|${S}usr${S}(?:local${S})?s?bin${S}[A-Za-z0-9._-]+)`,
   'g',
 );
-/** A relative path climbing out to a folder named shared: `../shared`, `../../shared/seed`, `'..', 'shared'`. */
-const SIBLING = [/((?:\.\.[/\\])+)shared\b/g, /((?:['"]\.\.['"]\s*,\s*)+)['"]shared['"]/g];
+const SHEBANG_ENV = `${S}usr${S}bin${S}env`;
+/** A relative path climbing out to a folder named shared, written as a path or as path.join arguments. */
+const SIBLING = [new RegExp(`((?:${UP}[/\\\\])+)shared\\b`, 'g'), new RegExp(`((?:['"]${UP}['"]\\s*,\\s*)+)['"]shared['"]`, 'g')];
 
 /**
  * What in `text` (the content of `file`, relative to the root) points outside the repository.
- * A `../shared` is allowed only when, read from the file's own folder, it names a folder that
- * exists inside the repository; a shebang's `/usr/bin/env` is how scripts find their interpreter.
+ * A climb to a shared folder is allowed only when, read from the file's own folder, it names a
+ * folder that exists inside the repository; a shebang's env program is how scripts find their
+ * interpreter.
  */
 export function outsideReferences(file: string, text: string, root = ROOT): Finding[] {
   const findings: Finding[] = [];
@@ -40,7 +48,7 @@ export function outsideReferences(file: string, text: string, root = ROOT): Find
     const line = i + 1;
     for (const m of lineText.matchAll(ABSOLUTE)) {
       const path = m[1]!;
-      if (line === 1 && lineText.startsWith('#!') && /^\/usr\/bin\/env$/.test(path)) continue;
+      if (line === 1 && lineText.startsWith('#!') && path === SHEBANG_ENV) continue;
       findings.push({ line, text: lineText.trim(), why: `absolute path ${path}` });
     }
     for (const re of SIBLING) {
@@ -69,11 +77,11 @@ function trackedTextFiles(): { file: string; text: string }[] {
   });
 }
 
-// Samples are assembled from pieces so this file does not itself contain what it looks for.
+// Samples too are assembled from pieces.
 const p = (...parts: string[]) => parts.join('');
 
 describe('the repository refers to nothing outside itself', () => {
-  it('no tracked file refers to ../shared or an absolute home, work, tmp or /usr/bin path', () => {
+  it('no tracked file climbs out to a shared folder or names an absolute home, work, tmp or bin path', () => {
     const tracked = trackedTextFiles();
     expect(tracked.length).toBeGreaterThan(100);
     const offending = tracked.flatMap(({ file, text }) => outsideReferences(file, text).map((f) => `${file}:${f.line}: ${f.why} — ${f.text.slice(0, 160)}`));
@@ -107,7 +115,7 @@ describe('the repository refers to nothing outside itself', () => {
     expect(outsideReferences(file, line)).toEqual([]);
   });
 
-  it('allows ../shared only when it names a folder inside the repository', () => {
+  it('allows a climb to a shared folder only when it names a folder inside the repository', () => {
     const root = mkdtempSync(join(tmpdir(), 'cb-self-contained-'));
     try {
       mkdirSync(join(root, 'src', 'shared'), { recursive: true });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { importAnnouncement } from '../../../src/domain/announcement';
 import { NEAR_DUPLICATE_THRESHOLD } from '../../../src/domain/dossier';
 import {
