@@ -17,7 +17,7 @@ import { createLocalIssuer, type MintRequest } from './issuer';
 import { startApiServer, startSiteServer, type RunningServer } from './api';
 import { acquireLock, type LockHandle } from './lock';
 import { ensureSynthesized, loadTopology, LOCAL_REGION, PROJECT_ROOT, withLocalOrigins, type Topology } from './topology';
-import { freePort } from './net';
+import { freePort, sleep } from './net';
 import { createEngine, type EngineTuning, type LocalEngine } from './engine-adapter';
 import type { EventRouterStats } from './s3';
 import { Scheduler, type ScheduleOptions, type ScheduleStats } from './schedules';
@@ -73,6 +73,12 @@ export interface LocalCloud {
   mintToken(request: MintRequest): Promise<string>;
   /** True when no S3 event and no stream batch is in flight. */
   quiescent(): boolean;
+  /**
+   * Resolves when what was set off before the call has played out: every S3 event delivered and
+   * every table stream read to its end (so the publisher has published the last change). Waits
+   * as long as deliveries keep progressing; the caller bounds it by its own measure of progress.
+   */
+  settled(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -259,6 +265,13 @@ async function boot(
     stats: () => ({ functions: lambdas.stats(), streams: poller.stats(), events: router.stats(), schedules: scheduler.stats() }),
     mintToken: (request) => issuer.mintToken(request),
     quiescent: () => router.idle && poller.idle,
+    async settled() {
+      // an S3 event may start work that writes to the table, whose stream then needs reading
+      do {
+        while (!router.idle) await sleep(50);
+        await poller.drained();
+      } while (!router.idle);
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
