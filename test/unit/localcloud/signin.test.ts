@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { beginSignIn, completeSignIn, refreshTokens, signedInClaims, SignInError, logoutUrl, type PendingSignIn } from '../../../src/auth/flow';
 import { createLocalIssuer, LOCAL_CLIENT_ID, LOCAL_ISSUER, loadSigningKey, type LocalIssuer } from '../../../local/issuer';
 import { startLocalOidc, type LocalOidc } from '../../../local/oidc';
+import { LOCAL_USER_POOL_ISSUER } from '../../../local/topology';
 import { LocalUserDirectory, LOCAL_DEMO_PASSWORD } from '../../../local/user-directory';
 import { signInThroughPage, SignInPageError } from '../../support/signin';
 
@@ -47,6 +48,8 @@ describe('the local provider speaks Cognito managed login', () => {
   it('answers discovery with the stable issuer and the Cognito paths, and keeps its signing key (mode 0600) in the data dir', async () => {
     const doc = (await (await fetch(oidc.config.discoveryUrl)).json()) as Record<string, unknown>;
     expect(doc.issuer).toBe(LOCAL_ISSUER);
+    // the template's user pool issuer resolves locally to the same one
+    expect(LOCAL_USER_POOL_ISSUER).toBe(LOCAL_ISSUER);
     expect(doc.authorization_endpoint).toBe(`${oidc.url}/oauth2/authorize`);
     expect(doc.token_endpoint).toBe(`${oidc.url}/oauth2/token`);
     expect(doc.end_session_endpoint).toBe(`${oidc.url}/logout`);
