@@ -5,14 +5,15 @@
 import * as z from 'zod';
 import { authConfig } from '../auth/config';
 import { config } from '../config';
-import { TASK_STATUSES } from '../domain/model';
+import { TASK_STATUSES, type Actor } from '../domain/model';
 import type { ApiDeps } from '../usecases/api/ports';
 import * as rounds from '../usecases/api/rounds';
 import * as submissions from '../usecases/api/submissions';
 import * as cases from '../usecases/api/cases';
 import * as tasks from '../usecases/api/tasks';
 import * as office from '../usecases/api/office';
-import { dashboard, dashboardHtml } from '../usecases/api/dashboard';
+import { dashboard, dashboardWithRound } from '../usecases/api/dashboard';
+import { dashboardPage } from './pages/dashboard';
 import { sitePaths } from '../domain/site/paths';
 import { SCRIPTS } from '../domain/model';
 import { bilingualHtml, esc, HTML_CONTENT_TYPE, HTML_HEADERS, htmlPage } from './html';
@@ -53,7 +54,7 @@ export function buildHandlers(deps: ApiDeps): Handlers {
     }),
     'GET /rounds/{roundId}/dashboard': async (req) =>
       req.wantsHtml
-        ? { contentType: HTML_CONTENT_TYPE, headers: { ...HTML_HEADERS, vary: 'Accept' }, body: await dashboardHtml(deps, req.requireActor(), p(req, 'roundId')) }
+        ? { contentType: HTML_CONTENT_TYPE, headers: { ...HTML_HEADERS, vary: 'Accept' }, body: await dashboardHtmlPage(deps, req.requireActor(), p(req, 'roundId')) }
         : { headers: { vary: 'Accept' }, body: await dashboard(deps, req.requireActor(), p(req, 'roundId')) },
     'POST /rounds/{roundId}/submissions': async (req) => ({
       status: 201,
@@ -151,4 +152,10 @@ export function htmlErrorLinks(deps: ApiDeps): Record<string, HtmlErrorLink> {
     'POST /rounds/{roundId}/objections': (req) =>
       noticePageLink(deps, req.params.roundId ?? '', (req.rawBody as { script?: unknown } | undefined)?.script),
   };
+}
+
+/** The dashboard as a page for a browser without JavaScript: the same data, charts with tables. */
+async function dashboardHtmlPage(deps: ApiDeps, actor: Actor, roundId: string): Promise<string> {
+  const { round, view } = await dashboardWithRound(deps, actor, roundId);
+  return dashboardPage(round, view, deps.now().toISOString());
 }
