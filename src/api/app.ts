@@ -3,14 +3,17 @@
  * Both Lambdas build their router from this table (`fn` picks which routes each serves).
  */
 import * as z from 'zod';
-import { TASK_STATUSES } from '../domain/model';
+import { authConfig } from '../auth/config';
+import { config } from '../config';
+import { TASK_STATUSES, type Actor } from '../domain/model';
 import type { ApiDeps } from '../usecases/api/ports';
 import * as rounds from '../usecases/api/rounds';
 import * as submissions from '../usecases/api/submissions';
 import * as cases from '../usecases/api/cases';
 import * as tasks from '../usecases/api/tasks';
 import * as office from '../usecases/api/office';
-import { dashboard, dashboardHtml } from '../usecases/api/dashboard';
+import { dashboard, dashboardWithRound } from '../usecases/api/dashboard';
+import { dashboardPage } from './pages/dashboard';
 import { sitePaths } from '../domain/site/paths';
 import { SCRIPTS } from '../domain/model';
 import { bilingualHtml, esc, HTML_CONTENT_TYPE, HTML_HEADERS, htmlPage } from './html';
@@ -25,6 +28,15 @@ export function buildHandlers(deps: ApiDeps): Handlers {
   const p = (req: { params: Record<string, string> }, name: string) => req.params[name] ?? '';
   return {
     'GET /openapi.json': async () => ({ body: openApiDocument() }),
+    'GET /auth/config': async () => ({
+      headers: { 'cache-control': 'public, max-age=300' },
+      body: authConfig({
+        issuer: config.authIssuer,
+        clientId: config.authClientId,
+        domainUrl: config.authDomainUrl,
+        ...(config.authDiscoveryUrl ? { discoveryUrl: config.authDiscoveryUrl } : {}),
+      }),
+    }),
     'GET /rounds': async () => ({ body: await rounds.listRounds(deps) }),
     'GET /rounds/{roundId}': async (req) => ({ body: await rounds.readRound(deps, req.actor, p(req, 'roundId')) }),
     'POST /rounds': async (req) => ({ status: 201, body: await rounds.createRound(deps, req.requireActor(), req.body(s.createRoundSchema)) }),
@@ -42,7 +54,7 @@ export function buildHandlers(deps: ApiDeps): Handlers {
     }),
     'GET /rounds/{roundId}/dashboard': async (req) =>
       req.wantsHtml
-        ? { contentType: HTML_CONTENT_TYPE, headers: { ...HTML_HEADERS, vary: 'Accept' }, body: await dashboardHtml(deps, req.requireActor(), p(req, 'roundId')) }
+        ? { contentType: HTML_CONTENT_TYPE, headers: { ...HTML_HEADERS, vary: 'Accept' }, body: await dashboardHtmlPage(deps, req.requireActor(), p(req, 'roundId')) }
         : { headers: { vary: 'Accept' }, body: await dashboard(deps, req.requireActor(), p(req, 'roundId')) },
     'POST /rounds/{roundId}/submissions': async (req) => ({
       status: 201,
@@ -140,4 +152,10 @@ export function htmlErrorLinks(deps: ApiDeps): Record<string, HtmlErrorLink> {
     'POST /rounds/{roundId}/objections': (req) =>
       noticePageLink(deps, req.params.roundId ?? '', (req.rawBody as { script?: unknown } | undefined)?.script),
   };
+}
+
+/** The dashboard as a page for a browser without JavaScript: the same data, charts with tables. */
+async function dashboardHtmlPage(deps: ApiDeps, actor: Actor, roundId: string): Promise<string> {
+  const { round, view } = await dashboardWithRound(deps, actor, roundId);
+  return dashboardPage(round, view, deps.now().toISOString());
 }
