@@ -129,7 +129,7 @@ async function boot(
   const phase = (name: string) => {
     if (process.env.CASEBOOK_BOOT_TRACE) log(`  +${Math.round(performance.now() - started)} ms ${name}`);
   };
-  const templatePath = options.templatePath ?? ensureSynthesized({ log });
+  const templatePath = options.templatePath ?? (await ensureSynthesized({ log }));
   // The site server's port is chosen now, so the distribution's domain in the environment, the CSP
   // and the API's CORS origins can all name the local site before any handler is imported.
   const [sitePort, apiPort] = await Promise.all([freePort(), freePort()]);

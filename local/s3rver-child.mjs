@@ -31,6 +31,9 @@ process.on('SIGTERM', () => {
 
 try {
   const address = await server.run();
+  // as the other local servers (see leaveIdleConnectionsToClients in net.ts): idle keep-alive
+  // connections are closed by the clients, so none is closed under a request being sent
+  server.httpServer.keepAliveTimeout = 0;
   process.send?.({ type: 'ready', port: address.port });
 } catch (err) {
   process.send?.({ type: 'error', message: String(err?.message ?? err) });
