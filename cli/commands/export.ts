@@ -69,7 +69,7 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** The round page of a one-round site rendered from the export, printed with its print stylesheet. */
-async function printAnnex(data: RoundExport, executablePath: string): Promise<Uint8Array> {
+export async function printAnnex(data: RoundExport, executablePath: string): Promise<Uint8Array> {
   const { annexSite } = await import('../../src/domain/export/annex');
   const { chromium } = await import('playwright-core');
   const { files, roundPath } = annexSite(data);
