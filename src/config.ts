@@ -63,6 +63,14 @@ export const config = {
   get distributionId(): string {
     return optional('DISTRIBUTION_ID', '');
   },
+  /** The Cognito user pool of the accounts (empty on the local cloud, which has its own directory). */
+  get userPoolId(): string {
+    return optional('USER_POOL_ID', '');
+  },
+  /** The local cloud's data dir, where its user directory keeps the accounts (unset on AWS). */
+  get localUsersDir(): string {
+    return optional('CASEBOOK_LOCAL_USERS_DIR', '');
+  },
   /** Public base URL of the HTTP API; the notice page's objection form posts there. */
   get apiBaseUrl(): string {
     return optional('API_BASE_URL', '');
