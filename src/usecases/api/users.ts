@@ -14,18 +14,18 @@ import { importAccounts, readAccountsFile, type ImportReport } from '../users/im
 import { requireRole } from './access';
 import type { ApiDeps, UsersPort } from './ports';
 
-const fail = (code: string, status: number, zh: string, en: string, issues: Issue[] = []) => new UseCaseError(code, status, { zh, en }, issues);
+const fail = (code: string, zh: string, en: string, issues: Issue[] = []) => new UseCaseError(code, { zh, en }, issues);
 
 function usersOf(deps: ApiDeps): UsersPort {
   if (!deps.users) {
-    throw fail('USERS_NOT_CONFIGURED', 503, '此部署未設定用戶目錄（USER_POOL_ID），無法管理帳號', 'no user directory is configured for this deployment (USER_POOL_ID); accounts cannot be managed');
+    throw fail('USERS_NOT_CONFIGURED', '此部署未設定用戶目錄（USER_POOL_ID），無法管理帳號', 'no user directory is configured for this deployment (USER_POOL_ID); accounts cannot be managed');
   }
   return deps.users;
 }
 
 export const requireOffice = (actor: Actor) => requireRole(actor, 'secretariat');
 
-const userNotFound = (username: string) => fail('USER_NOT_FOUND', 404, `找不到帳號：${username}`, `No account ${username}`);
+const userNotFound = (username: string) => fail('USER_NOT_FOUND', `找不到帳號：${username}`, `No account ${username}`);
 
 export async function listUsers(deps: ApiDeps, actor: Actor): Promise<{ users: DirectoryUser[] }> {
   requireRole(actor, 'secretariat');
@@ -55,7 +55,7 @@ export async function setUserEnabled(deps: ApiDeps, actor: Actor, username: stri
   const users = usersOf(deps);
   const user = await existing(users, username);
   if (!enabled && user.sub === actor.id) {
-    throw fail('USER_SELF_DISABLE', 409, '不能停用您自己正在使用的帳號', 'you cannot disable the account you are signed in with');
+    throw fail('USER_SELF_DISABLE', '不能停用您自己正在使用的帳號', 'you cannot disable the account you are signed in with');
   }
   try {
     await users.directory.setEnabled(user.username, enabled);
@@ -82,7 +82,7 @@ export async function resendInvite(deps: ApiDeps, actor: Actor, username: string
 }
 
 const alreadyConfirmed = (username: string) =>
-  fail('USER_ALREADY_CONFIRMED', 409, `帳號 ${username} 已設定自己的密碼，不需要再發邀請`, `account ${username} has already set its own password; there is no invitation to resend`);
+  fail('USER_ALREADY_CONFIRMED', `帳號 ${username} 已設定自己的密碼，不需要再發邀請`, `account ${username} has already set its own password; there is no invitation to resend`);
 
 /**
  * The panel as the directory knows it. An entry whose id is an e-mail address names a reviewer
@@ -137,7 +137,7 @@ export async function resolvePanel(deps: ApiDeps, charter: Charter, field = 'cha
     });
   }
   if (issues.length > 0) {
-    throw fail('PANEL_ACCOUNTS_INVALID', 400, `評審名單有 ${issues.length} 處與帳號不符`, `${issues.length} panel entr${issues.length === 1 ? 'y does' : 'ies do'} not match the accounts`, issues);
+    throw fail('PANEL_ACCOUNTS_INVALID', `評審名單有 ${issues.length} 處與帳號不符`, `${issues.length} panel entr${issues.length === 1 ? 'y does' : 'ies do'} not match the accounts`, issues);
   }
   return { ...charter, panel };
 }

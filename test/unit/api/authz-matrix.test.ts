@@ -13,7 +13,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalUserDirectory } from '../../../local/user-directory';
 import { buildHandlers, htmlErrorLinks } from '../../../src/api/app';
-import { mapKnownError } from '../../../src/api/lambda';
 import { createRouter, type HttpResult } from '../../../src/api/router';
 import { ROUTES } from '../../../src/api/routes';
 import type { CaseRecord, Round, Task } from '../../../src/domain/model';
@@ -187,8 +186,8 @@ beforeAll(async () => {
     },
   };
   const handlers = buildHandlers(deps);
-  api = createRouter({ fn: 'api', handlers, mapError: mapKnownError, errorLinks: htmlErrorLinks(deps) });
-  decideRoute = createRouter({ fn: 'decide', handlers, mapError: mapKnownError });
+  api = createRouter({ fn: 'api', handlers, errorLinks: htmlErrorLinks(deps) });
+  decideRoute = createRouter({ fn: 'decide', handlers });
 }, 120_000);
 
 afterAll(async () => {

@@ -11,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalUserDirectory } from '../../../local/user-directory';
 import { buildHandlers } from '../../../src/api/app';
 import { actorFromClaims } from '../../../src/api/auth';
-import { mapKnownError } from '../../../src/api/lambda';
 import { createRouter, type HttpResult } from '../../../src/api/router';
 import type { Round } from '../../../src/domain/model';
 import { assignReviewers, type AssignableCase } from '../../../src/domain/round/assignment';
@@ -54,7 +53,7 @@ beforeAll(async () => {
     newId: () => `id-${++n}`,
     users: { directory, readWorkbook: async () => [] },
   };
-  api = createRouter({ fn: 'api', handlers: buildHandlers(deps), mapError: mapKnownError });
+  api = createRouter({ fn: 'api', handlers: buildHandlers(deps) });
 }, 120_000);
 
 afterAll(async () => {
