@@ -246,7 +246,7 @@ export class ApiProblem extends Error {
 /**
  * Calls the API with the bearer token. Errors become ApiProblem with the API's code and message.
  * @param {string} path
- * @param {{ method?: string, body?: unknown, accept?: string }} [opts] `accept` other than JSON: the body is returned as text.
+ * @param {{ method?: string, body?: unknown, accept?: string, blob?: boolean }} [opts] `accept` other than JSON: the body is returned as text; `blob`: as a Blob (a file).
  */
 export async function api(path, opts = {}) {
   const base = await apiBase();
@@ -268,6 +268,8 @@ export async function api(path, opts = {}) {
   } catch {
     throw new ApiProblem(0, 'NETWORK', { zh: '無法連線到伺服器，請檢查網絡後再試。', en: 'Cannot reach the server; check the network and retry.' });
   }
+  // a file (a Word or Excel export): its bytes as a Blob
+  if (res.ok && opts.blob) return res.blob();
   const text = await res.text();
   if (res.ok && opts.accept && opts.accept !== 'application/json') return text;
   let body;
