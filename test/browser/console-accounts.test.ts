@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
+import { launchChromium, seedSession } from '../support/browser';
 import { LocalUserDirectory } from '../../local/user-directory';
 import { buildHandlers } from '../../src/api/app';
 import { createRouter } from '../../src/api/router';
@@ -137,7 +137,8 @@ async function open(role: keyof typeof TOKENS, opts: { bypassCSP?: boolean; scri
     if (/Content Security Policy|Refused to/i.test(msg.text())) cspErrors.push(msg.text());
   });
   page.on('pageerror', (err) => pageErrors.push(err.message));
-  const q = new URLSearchParams({ api: apiOrigin, token: TOKENS[role], ...(opts.script ? { script: opts.script } : {}) });
+  await seedSession(context, TOKENS[role]);
+  const q = new URLSearchParams({ api: apiOrigin, ...(opts.script ? { script: opts.script } : {}) });
   await page.goto(`${siteOrigin}/console/accounts.html?${q}`);
   return { context, page, cspErrors, pageErrors };
 }
