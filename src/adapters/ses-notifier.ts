@@ -32,7 +32,7 @@ export class SesNotifier implements Notifier {
 
   async notify(draft: NotificationDraft): Promise<string> {
     const notificationId = notificationIdFor(draft);
-    const claim = await this.store.appendNotificationOnce({ ...draft, notificationId, createdAt: this.clock.now().toISOString(), status: 'PENDING' });
+    const claim = await this.store.outbox.appendNotificationOnce({ ...draft, notificationId, createdAt: this.clock.now().toISOString(), status: 'PENDING' });
     if (!claim.created) return notificationId;
 
     const address = await this.resolveAddress(draft.recipient);
@@ -52,10 +52,10 @@ export class SesNotifier implements Notifier {
         }),
       );
     } catch (error) {
-      await this.store.withdrawNotification(draft.roundId, notificationId);
+      await this.store.outbox.withdrawNotification(draft.roundId, notificationId);
       throw error;
     }
-    await this.store.markNotificationReleased(claim.notification, this.clock.now().toISOString());
+    await this.store.outbox.markNotificationReleased(claim.notification, this.clock.now().toISOString());
     return notificationId;
   }
 }

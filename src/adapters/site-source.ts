@@ -26,10 +26,10 @@ export class StorePublicationSource implements PublicationSource {
   constructor(private readonly store: Store) {}
 
   async loadRounds(): Promise<PublicationRound[]> {
-    const rounds = (await this.store.listRounds()).filter((round) => isPublishedStatus(round.status));
+    const rounds = (await this.store.rounds.listRounds()).filter((round) => isPublishedStatus(round.status));
     const out: PublicationRound[] = [];
     for (const round of rounds) {
-      const records = await this.store.listCasesByRound(round.roundId);
+      const records = await this.store.cases.listCasesByRound(round.roundId);
       const listed = new Set(announcementEntries(round, records).map((e) => e.caseId));
       const wanted = records.filter((r) => listed.has(r.caseId));
       out.push({ round, cases: await this.withContent(wanted) });
@@ -44,7 +44,7 @@ export class StorePublicationSource implements PublicationSource {
       while (next < records.length) {
         const index = next++;
         const record = records[index]!;
-        const version = await this.store.getCaseVersion(record.caseId, record.currentVersion);
+        const version = await this.store.cases.getCaseVersion(record.caseId, record.currentVersion);
         cases[index] = { record, ...publicContent(version?.dossier) };
       }
     };

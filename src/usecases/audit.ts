@@ -11,5 +11,5 @@ export async function audit(
   change: unknown,
   actor: Actor = SYSTEM_ACTOR,
 ): Promise<void> {
-  await deps.store.appendAudit({ roundId, at: deps.clock.now().toISOString(), actor: { id: actor.id, name: actor.name }, action, subject, change });
+  await deps.store.audit.appendAudit({ roundId, at: deps.clock.now().toISOString(), actor: { id: actor.id, name: actor.name }, action, subject, change });
 }

@@ -29,13 +29,13 @@ export async function dashboardWithRound(deps: ApiDeps, actor: Actor, roundId: s
   const round = await loadRound(deps, roundId);
   const now = deps.now();
   const [cases, submissions, tasks, outbox, audit] = await Promise.all([
-    deps.store.listCasesByRound(roundId),
-    deps.store.listSubmissionsByRound(roundId),
-    deps.store.listTasksByRound(roundId),
-    deps.store.listPendingNotifications(),
-    deps.store.listAudit(roundId),
+    deps.store.cases.listCasesByRound(roundId),
+    deps.store.submissions.listSubmissionsByRound(roundId),
+    deps.store.tasks.listTasksByRound(roundId),
+    deps.store.outbox.listPendingNotifications(),
+    deps.store.audit.listAudit(roundId),
   ]);
-  const reviewsByCase = await Promise.all(cases.map((c) => deps.store.listReviewsByCase(c.caseId)));
+  const reviewsByCase = await Promise.all(cases.map((c) => deps.store.reviews.listReviewsByCase(c.caseId)));
   const reviews: Review[] = reviewsByCase.flat();
   const openTasks = tasks.filter((t) => t.status === 'OPEN');
   // Overdue from the charter's due time; tasks opened before it was recorded fall back to the ceiling.

@@ -42,7 +42,7 @@ export async function fileObjection(deps: ApiDeps, roundId: string, input: { cas
     filedAt: deps.now().toISOString(),
     status: 'OPEN',
   };
-  await deps.store.fileObjection(objection);
+  await deps.store.objections.fileObjection(objection);
   // the objector is anonymous: the audit names the public, never the contact
   await audit(deps, { id: 'public', name: 'public', roles: [] }, roundId, 'objection.file', `objection:${objection.objectionId}`, { caseId: input.caseId });
   return { objectionId: objection.objectionId, filedAt: objection.filedAt };
@@ -52,22 +52,22 @@ export async function listObjections(deps: ApiDeps, actor: Actor, roundId: strin
   requireRole(actor, 'secretariat', 'approver');
   await loadRound(deps, roundId);
   const office = isOffice(actor);
-  return { objections: (await deps.store.listObjections(roundId)).map((o) => objectionView(o, office)) };
+  return { objections: (await deps.store.objections.listObjections(roundId)).map((o) => objectionView(o, office)) };
 }
 
 export async function listOutbox(deps: ApiDeps, actor: Actor, status?: string) {
   requireRole(actor, 'secretariat');
   const filter = status === 'PENDING' || status === 'RELEASED' ? status : undefined;
-  if (filter === 'PENDING') return { notifications: await deps.store.listPendingNotifications() };
-  const rounds = await deps.store.listRounds();
-  const all = (await Promise.all(rounds.map((r) => deps.store.listNotificationsByRound(r.roundId)))).flat();
+  if (filter === 'PENDING') return { notifications: await deps.store.outbox.listPendingNotifications() };
+  const rounds = await deps.store.rounds.listRounds();
+  const all = (await Promise.all(rounds.map((r) => deps.store.outbox.listNotificationsByRound(r.roundId)))).flat();
   all.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   return { notifications: filter ? all.filter((n) => n.status === filter) : all };
 }
 
 export async function releaseNotification(deps: ApiDeps, actor: Actor, notificationId: string) {
   requireRole(actor, 'secretariat');
-  const released = await deps.store.releaseNotification(notificationId, deps.now().toISOString());
+  const released = await deps.store.outbox.releaseNotification(notificationId, deps.now().toISOString());
   await audit(deps, actor, released.roundId, 'outbox.release', `notification:${notificationId}`, { kind: released.kind, recipient: released.recipient });
   return released;
 }
@@ -75,13 +75,13 @@ export async function releaseNotification(deps: ApiDeps, actor: Actor, notificat
 export async function exportAudit(deps: ApiDeps, actor: Actor, roundId: string): Promise<string> {
   requireRole(actor, 'secretariat');
   await loadRound(deps, roundId);
-  return deps.store.exportAudit(roundId);
+  return deps.store.audit.exportAudit(roundId);
 }
 
 export async function verifyAudit(deps: ApiDeps, actor: Actor, roundId: string) {
   requireRole(actor, 'secretariat');
   await loadRound(deps, roundId);
-  const entries = await deps.store.listAudit(roundId);
+  const entries = await deps.store.audit.listAudit(roundId);
   return auditCheck(roundId, entries);
 }
 

@@ -58,15 +58,15 @@ export async function startSubmission(
 
 export async function listSubmissions(deps: ApiDeps, actor: Actor, roundId: string) {
   await loadRound(deps, roundId);
-  if (isOffice(actor)) return { submissions: (await deps.store.listSubmissionsByRound(roundId)).map(submissionView) };
-  if (isApplicant(actor)) return { submissions: (await deps.store.listSubmissionsByUnit(actor.unitCode!, roundId)).map(submissionView) };
+  if (isOffice(actor)) return { submissions: (await deps.store.submissions.listSubmissionsByRound(roundId)).map(submissionView) };
+  if (isApplicant(actor)) return { submissions: (await deps.store.submissions.listSubmissionsByUnit(actor.unitCode!, roundId)).map(submissionView) };
   requireRole(actor, 'applicant', 'secretariat');
   return { submissions: [] };
 }
 
 export async function readSubmission(deps: ApiDeps, actor: Actor, roundId: string, submissionId: string) {
   requireRole(actor, 'applicant', 'secretariat');
-  const s = await deps.store.getSubmission(roundId, submissionId);
+  const s = await deps.store.submissions.getSubmission(roundId, submissionId);
   // another unit's submission answers like a missing one: ids are not confirmed across units
   if (!s || (!isOffice(actor) && s.unitCode !== actor.unitCode)) throw notFound('submission', submissionId);
   return submissionView(s);

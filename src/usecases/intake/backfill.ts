@@ -128,19 +128,19 @@ export async function backfillRound(deps: { store: Store; clock: Clock }, page: 
   };
   let roundCreated = true;
   try {
-    await deps.store.createRound(round);
+    await deps.store.rounds.createRound(round);
   } catch (error) {
     if (!(error instanceof StoreError) || error.code !== 'ALREADY_EXISTS') throw error;
     roundCreated = false;
   }
-  const roundNumber = (await deps.store.requireRound(roundId)).charter.number;
+  const roundNumber = (await deps.store.rounds.requireRound(roundId)).charter.number;
 
   // Every case is visited even when the round existed: a run cut short the first time completes.
   const cases: BackfillResult['cases'] = [];
   for (const { record, dossier } of stored) {
     let created = true;
     try {
-      await deps.store.createCase(record, {
+      await deps.store.cases.createCase(record, {
         caseId: record.caseId,
         roundId,
         version: 1,

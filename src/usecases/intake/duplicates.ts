@@ -34,8 +34,8 @@ export async function indexCaseVersion(
   text: IndexedText,
   replaced?: { version: number; text: IndexedText },
 ): Promise<void> {
-  await store.indexCaseText(entry, duplicateKeys(text));
-  if (replaced && replaced.version < entry.version) await store.unindexCaseText(entry.caseId, duplicateKeys(replaced.text), replaced.version);
+  await store.cases.indexCaseText(entry, duplicateKeys(text));
+  if (replaced && replaced.version < entry.version) await store.cases.unindexCaseText(entry.caseId, duplicateKeys(replaced.text), replaced.version);
 }
 
 /**
@@ -104,10 +104,10 @@ export async function nearDuplicateCandidates(
   bounds: NearDuplicateBounds = NEAR_DUPLICATE_BOUNDS,
 ): Promise<NearDuplicateLookup> {
   if (!text.practicesText.trim() && !text.title.trim()) return { others: [], uncompared: 0, atLeast: false };
-  const found = await store.findRankedDuplicateCandidates(duplicateKeys(text), bounds.perBucket);
+  const found = await store.cases.findRankedDuplicateCandidates(duplicateKeys(text), bounds.perBucket);
   const candidates = found.candidates.filter((entry) => entry.caseId !== ownCaseId);
   const entries = candidates.length > bounds.compared ? [...candidates].sort(byLikelySimilarity).slice(0, bounds.compared) : candidates;
-  const texts = new Map((await store.getDuplicateTexts(entries)).map((stored) => [`${stored.caseId}#${stored.version}`, stored]));
+  const texts = new Map((await store.cases.getDuplicateTexts(entries)).map((stored) => [`${stored.caseId}#${stored.version}`, stored]));
   const others: NonNullable<ValidationContext['others']> = [];
   for (const entry of entries) {
     const stored = texts.get(`${entry.caseId}#${entry.version}`);

@@ -27,7 +27,7 @@ export async function parseUpload(deps: WorkflowDeps, event: ParseInput, rules: 
   const input = parseInputSchema.parse(event);
   const location = parseDossierKey(input.key);
   if (!location) throw new WorkflowError('Casebook.UploadNotRecognised', `key does not follow dossiers/<roundId>/<unitCode>/<submissionId>/<file>: ${input.key}`);
-  const round = await deps.store.getRound(location.roundId);
+  const round = await deps.store.rounds.getRound(location.roundId);
   if (!round) throw new WorkflowError('Casebook.UploadNotRecognised', `no round ${location.roundId} for ${input.key}`);
 
   let bytes: Uint8Array;
@@ -42,7 +42,7 @@ export async function parseUpload(deps: WorkflowDeps, event: ParseInput, rules: 
   await deps.objects.putJson(parsedKey, result);
 
   const now = deps.clock.now().toISOString();
-  const recorded = await deps.store.recordSubmission({
+  const recorded = await deps.store.submissions.recordSubmission({
     submissionId: location.submissionId,
     roundId: location.roundId,
     unitCode: location.unitCode,
@@ -56,7 +56,7 @@ export async function parseUpload(deps: WorkflowDeps, event: ParseInput, rules: 
   });
   if (!recorded.created) {
     // The API may have recorded the submission when it presigned the upload; a retried step finds it PARSED.
-    await deps.store.updateSubmissionStatus(location.roundId, location.submissionId, 'PARSED', { errors: result.errors, warnings: result.warnings }, ['UPLOADED', 'PARSED']);
+    await deps.store.submissions.updateSubmissionStatus(location.roundId, location.submissionId, 'PARSED', { errors: result.errors, warnings: result.warnings }, ['UPLOADED', 'PARSED']);
   }
   await audit(deps, location.roundId, 'SUBMISSION_PARSED', `submission:${location.submissionId}`, {
     key: input.key,

@@ -10,11 +10,11 @@ export type RejectionInput = z.infer<typeof rejectionInputSchema>;
 
 export async function recordRejection(deps: WorkflowDeps, event: RejectionInput): Promise<{ status: 'INVALID'; errorCodes: string[] }> {
   const { roundId, submissionId } = rejectionInputSchema.parse(event);
-  const submission = await deps.store.getSubmission(roundId, submissionId);
+  const submission = await deps.store.submissions.getSubmission(roundId, submissionId);
   if (!submission) throw new WorkflowError('Casebook.SubmissionMissing', `submission ${submissionId} was not recorded`);
   const errors: Issue[] = submission.errors ?? [];
   if (submission.status !== 'INVALID') {
-    await deps.store.updateSubmissionStatus(roundId, submissionId, 'INVALID', {}, ['PARSED', 'VALID', 'INVALID']);
+    await deps.store.submissions.updateSubmissionStatus(roundId, submissionId, 'INVALID', {}, ['PARSED', 'VALID', 'INVALID']);
   }
   const lines = (pick: 'zh' | 'en') => errors.map((issue) => `- [${issue.code}] ${issue.message[pick]}`).join('\n');
   await deps.notifier.notify({

@@ -43,8 +43,8 @@ export { caseIdFor };
 
 export async function storeCase(deps: WorkflowDeps, event: StoreCaseInput): Promise<StoreCaseOutput> {
   const { roundId, submissionId } = storeCaseInputSchema.parse(event);
-  const round = await deps.store.requireRound(roundId);
-  const submission = await deps.store.getSubmission(roundId, submissionId);
+  const round = await deps.store.rounds.requireRound(roundId);
+  const submission = await deps.store.submissions.getSubmission(roundId, submissionId);
   if (!submission) throw new WorkflowError('Casebook.SubmissionMissing', `submission ${submissionId} was not recorded`);
   const report = await deps.objects.getJson<ValidationReport>(reportKeyOf(submissionId));
   if (!report.valid || !report.dossier) throw new WorkflowError('Casebook.NotValid', `submission ${submissionId} has no valid report`);
@@ -73,7 +73,7 @@ export async function storeCase(deps: WorkflowDeps, event: StoreCaseInput): Prom
   const text = { title: dossier.title, practicesText: dossier.practices.text };
   const indexEntry = (version: number) => ({ caseId, roundId, roundNumber: round.charter.number, unitCode: submission.unitCode, title: dossier.title, version });
 
-  const existing = await deps.store.getCase(caseId);
+  const existing = await deps.store.cases.getCase(caseId);
   // A retried step finds its own work done, except perhaps the index entries (a crash between
   // the case write and the index writes): filing them again changes nothing if they are there.
   if (existing?.currentSubmissionId === submissionId) {
@@ -97,7 +97,7 @@ export async function storeCase(deps: WorkflowDeps, event: StoreCaseInput): Prom
       updatedAt: now,
     };
     try {
-      await deps.store.createCase(record, versionOf(1));
+      await deps.store.cases.createCase(record, versionOf(1));
     } catch (error) {
       if (!(error instanceof StoreError) || error.code !== 'ALREADY_EXISTS') throw error;
       // Two uploads of one unit raced; store this one as a version of the winner's case.
@@ -125,24 +125,24 @@ export async function storeCase(deps: WorkflowDeps, event: StoreCaseInput): Prom
             en: `The case has moved on (${existing.status}) and can no longer be replaced by a new version; contact the secretariat to change it.`,
           },
         };
-    await deps.store.updateSubmissionStatus(roundId, submissionId, 'VALID', { errors: [problem] }, ['VALID']);
+    await deps.store.submissions.updateSubmissionStatus(roundId, submissionId, 'VALID', { errors: [problem] }, ['VALID']);
     await audit(deps, roundId, 'CASE_VERSION_REFUSED', `case:${caseId}`, { submissionId, code: problem.code, caseStatus: existing.status });
     return { stored: false, caseId, roundId, reason: problem.code };
   }
 
   const version = existing.currentVersion + 1;
-  const replaced = await deps.store.getCaseVersion(caseId, existing.currentVersion);
-  await deps.store.addCaseVersion(
+  const replaced = await deps.store.cases.getCaseVersion(caseId, existing.currentVersion);
+  await deps.store.cases.addCaseVersion(
     versionOf(version),
     { status: 'ELIGIBILITY_PENDING', title: dossier.title, unitName: dossier.unit.canonicalName, level: dossier.unit.level, updatedAt: now },
     REPLACEABLE,
   );
   const replacedText = indexedTextOf(replaced?.dossier);
   await indexCaseVersion(deps.store, indexEntry(version), text, replacedText ? { version: existing.currentVersion, text: replacedText } : undefined);
-  for (const task of await deps.store.listTasksByRound(roundId, 'ELIGIBILITY', 'OPEN')) {
-    if (task.caseId === caseId) await deps.store.cancelTask(task.taskId, now).catch(ignoreDecidedMeanwhile);
+  for (const task of await deps.store.tasks.listTasksByRound(roundId, 'ELIGIBILITY', 'OPEN')) {
+    if (task.caseId === caseId) await deps.store.tasks.cancelTask(task.taskId, now).catch(ignoreDecidedMeanwhile);
   }
-  await deps.store
+  await deps.store.submissions
     .updateSubmissionStatus(roundId, existing.currentSubmissionId, 'SUPERSEDED', {}, ['STORED', 'VALID'])
     .catch(ignoreDecidedMeanwhile);
   await afterStored(deps, roundId, submissionId, caseId);
@@ -156,7 +156,7 @@ export async function storeCase(deps: WorkflowDeps, event: StoreCaseInput): Prom
 }
 
 async function afterStored(deps: WorkflowDeps, roundId: string, submissionId: string, caseId: string) {
-  await deps.store.updateSubmissionStatus(roundId, submissionId, 'STORED', { caseId }, ['VALID', 'STORED']);
+  await deps.store.submissions.updateSubmissionStatus(roundId, submissionId, 'STORED', { caseId }, ['VALID', 'STORED']);
 }
 
 /** Someone else moved the submission on (a person's doing); contention is transient and retried. */

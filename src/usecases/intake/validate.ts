@@ -36,8 +36,8 @@ export async function validateSubmission(
   rules: Pick<DossierRules, 'validate'> = validateRules,
 ): Promise<{ valid: boolean; reportKey: string; errorCount: number }> {
   const { roundId, submissionId } = validateInputSchema.parse(event);
-  const round = await deps.store.requireRound(roundId);
-  const submission = await deps.store.getSubmission(roundId, submissionId);
+  const round = await deps.store.rounds.requireRound(roundId);
+  const submission = await deps.store.submissions.getSubmission(roundId, submissionId);
   if (!submission) throw new WorkflowError('Casebook.SubmissionMissing', `submission ${submissionId} was not recorded`);
   const parsed = await deps.objects.getJson<ParseResult>(parsedKeyOf(submissionId));
 
@@ -70,7 +70,7 @@ export async function validateSubmission(
   };
   const reportKey = reportKeyOf(submissionId);
   await deps.objects.putJson(reportKey, report);
-  await deps.store.updateSubmissionStatus(roundId, submissionId, valid ? 'VALID' : 'INVALID', issuesForSubmissionItem(outcome.errors, outcome.warnings, reportKey), [
+  await deps.store.submissions.updateSubmissionStatus(roundId, submissionId, valid ? 'VALID' : 'INVALID', issuesForSubmissionItem(outcome.errors, outcome.warnings, reportKey), [
     'PARSED',
     'VALID',
     'INVALID',

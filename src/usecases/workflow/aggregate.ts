@@ -16,17 +16,17 @@ export type AggregateInput = z.infer<typeof aggregateInputSchema>;
 
 export async function aggregateScores(deps: WorkflowDeps, event: AggregateInput): Promise<ScoreSummary & { caseId: string }> {
   const { roundId, caseId } = aggregateInputSchema.parse(event);
-  const record = await deps.store.requireCase(caseId);
+  const record = await deps.store.cases.requireCase(caseId);
   const scoredCases = [
-    ...(await deps.store.listCasesByRound(roundId, 'IN_REVIEW')),
-    ...(await deps.store.listCasesByRound(roundId, 'REVIEWED')),
+    ...(await deps.store.cases.listCasesByRound(roundId, 'IN_REVIEW')),
+    ...(await deps.store.cases.listCasesByRound(roundId, 'REVIEWED')),
   ];
   const aggregate = await aggregateCases(deps.store, scoredCases.some((c) => c.caseId === caseId) ? scoredCases : [...scoredCases, record]);
   const mine = aggregate.cases.find((entry) => entry.caseId === caseId);
   if (!mine) throw new WorkflowError('Casebook.NoScores', `case ${caseId} has no scores to aggregate`);
   const score: ScoreSummary = { rawMean: mine.rawMean, normalizedMean: mine.normalizedMean, spread: mine.spread, count: mine.count, outliers: mine.outliers };
   const at = deps.clock.now().toISOString();
-  if (record.status === 'IN_REVIEW') await deps.store.updateCaseStatus(caseId, 'REVIEWED', ['IN_REVIEW'], { score, updatedAt: at });
+  if (record.status === 'IN_REVIEW') await deps.store.cases.updateCaseStatus(caseId, 'REVIEWED', ['IN_REVIEW'], { score, updatedAt: at });
   await audit(deps, roundId, 'CASE_REVIEWED', `case:${caseId}`, score);
   return { caseId, ...score };
 }

@@ -10,9 +10,9 @@ export async function collectObjections(
   event: RoundInput,
 ): Promise<{ open: number; objectionIds: string[]; attempt: number; timeoutSeconds: number }> {
   const { roundId } = roundInputSchema.parse(event);
-  const round = await deps.store.requireRound(roundId);
-  const open = await deps.store.listObjections(roundId, 'OPEN');
-  const rulings = await deps.store.listTasksByRound(roundId, 'OBJECTION_RULING');
+  const round = await deps.store.rounds.requireRound(roundId);
+  const open = await deps.store.objections.listObjections(roundId, 'OPEN');
+  const rulings = await deps.store.tasks.listTasksByRound(roundId, 'OBJECTION_RULING');
   return {
     open: open.length,
     objectionIds: open.map((objection) => objection.objectionId),

@@ -47,7 +47,7 @@ export function dueSecondsFor(kind: TaskKind, timeouts: Timeouts, ceilingSeconds
 
 export async function openTask(deps: WorkflowDeps, event: OpenTaskInput): Promise<{ taskId: string; created: boolean }> {
   const input = openTaskInputSchema.parse(event);
-  const round = await deps.store.requireRound(input.roundId);
+  const round = await deps.store.rounds.requireRound(input.roundId);
   const now = deps.clock.now();
   const at = now.toISOString();
   const taskId = taskIdFor(input.executionArn, input.state, input.attempt);
@@ -58,14 +58,14 @@ export async function openTask(deps: WorkflowDeps, event: OpenTaskInput): Promis
   let shortage: Bilingual | undefined;
   if (input.kind === 'PANEL') {
     if (!input.caseId) throw new WorkflowError('Casebook.BadTaskInput', 'a panel step needs a caseId');
-    const record = await deps.store.requireCase(input.caseId);
-    if (record.status === 'ELIGIBILITY_PENDING') await deps.store.updateCaseStatus(record.caseId, 'IN_REVIEW', ['ELIGIBILITY_PENDING']);
+    const record = await deps.store.cases.requireCase(input.caseId);
+    if (record.status === 'ELIGIBILITY_PENDING') await deps.store.cases.updateCaseStatus(record.caseId, 'IN_REVIEW', ['ELIGIBILITY_PENDING']);
     const staffed = await staffPanel(deps.store, round.charter, record, at);
     assignees = staffed.reviewerIds;
     shortage = staffed.shortage?.reason;
   }
 
-  const { created, task } = await deps.store.createTask(
+  const { created, task } = await deps.store.tasks.createTask(
     {
       taskId,
       kind: input.kind,
@@ -83,7 +83,7 @@ export async function openTask(deps: WorkflowDeps, event: OpenTaskInput): Promis
   );
   if (!created) {
     // Re-entered after a restart of the engine: the step stays the same, the live token is the new one.
-    if (task.status === 'OPEN') await deps.store.refreshTaskToken(taskId, input.taskToken);
+    if (task.status === 'OPEN') await deps.store.tasks.refreshTaskToken(taskId, input.taskToken);
     return { taskId, created: false };
   }
 

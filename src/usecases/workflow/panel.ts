@@ -21,13 +21,13 @@ export async function staffPanel(
   record: CaseRecord,
   at: string,
 ): Promise<{ reviewerIds: string[]; added: string[]; shortage?: { needed: number; available: number; reason: { zh: string; en: string } } }> {
-  const reviews = await store.listReviewsByCase(record.caseId);
+  const reviews = await store.reviews.listReviewsByCase(record.caseId);
   const active = activeReviews(reviews).map((review) => review.reviewerId);
   if (active.length >= charter.reviewersPerCase) return { reviewerIds: active, added: [] };
 
   const currentLoad: Record<string, number> = {};
   for (const reviewer of charter.panel) {
-    currentLoad[reviewer.id] = activeReviews(await store.listReviewsByReviewer(reviewer.id, record.roundId)).length;
+    currentLoad[reviewer.id] = activeReviews(await store.reviews.listReviewsByReviewer(reviewer.id, record.roundId)).length;
   }
   const exclude = reviews.map((review) => ({ caseId: record.caseId, reviewerId: review.reviewerId }));
   const result = assignReviewers({
@@ -38,7 +38,7 @@ export async function staffPanel(
     exclude,
   });
   const added = result.assignments[0]?.reviewerIds ?? [];
-  await store.assignReviewers(record.roundId, record.caseId, added, at);
+  await store.reviews.assignReviewers(record.roundId, record.caseId, added, at);
   const shortage = result.shortages[0];
   return {
     reviewerIds: [...active, ...added],

@@ -29,14 +29,14 @@ export interface RemindOverdueResult {
 export async function remindOverdue(deps: WorkflowDeps): Promise<RemindOverdueResult> {
   const now = deps.clock.now();
   const at = now.toISOString();
-  const overdue = await deps.store.listOverdueTasks(at);
+  const overdue = await deps.store.tasks.listOverdueTasks(at);
   const result: RemindOverdueResult = { reminded: [], skipped: 0 };
   const failures: unknown[] = [];
   for (const task of overdue) {
     // Past the ceiling the workflow's timeout expires the step and reminds itself; asking people
     // to act on a step that would answer 410 helps nobody.
     if (Date.parse(task.expiresAt) <= now.getTime()) continue;
-    if (!(await deps.store.markTaskReminded(task.taskId, at))) {
+    if (!(await deps.store.tasks.markTaskReminded(task.taskId, at))) {
       result.skipped += 1;
       continue;
     }
@@ -54,13 +54,13 @@ export async function remindOverdue(deps: WorkflowDeps): Promise<RemindOverdueRe
     } catch (error) {
       // One failing step must not starve the others; the claim is given back so the next run (or
       // this invocation's retry) tries again, and the deterministic ids keep what went out single.
-      await deps.store.releaseTaskReminder(task.taskId, at);
+      await deps.store.tasks.releaseTaskReminder(task.taskId, at);
       failures.push(error);
     }
   }
   // Appends leave entries unsealed until someone reads the trail; sealing here bounds how long
   // any round's chain stays unlinked when nobody does.
-  await deps.store.sealAllAudits();
+  await deps.store.audit.sealAllAudits();
   if (failures.length === 1) throw failures[0];
   if (failures.length > 1) throw new AggregateError(failures, `${failures.length} overdue reminders failed`);
   return result;
@@ -103,7 +103,7 @@ async function whoMustAct(deps: WorkflowDeps, task: StoredTask): Promise<string[
   if (task.kind !== 'PANEL') return [TASK_ROLE[task.kind]];
   if (!task.caseId) return task.assignees ?? [];
   const assignees = new Set(task.assignees ?? []);
-  const reviews = await deps.store.listReviewsByCase(task.caseId);
+  const reviews = await deps.store.reviews.listReviewsByCase(task.caseId);
   return reviews
     .filter((review) => review.status === 'ASSIGNED' && (assignees.size === 0 || assignees.has(review.reviewerId)))
     .map((review) => review.reviewerId)

@@ -6,7 +6,7 @@ import type { Store } from '../../store/store';
 export async function aggregateCases(store: Store, cases: readonly CaseRecord[]): Promise<RoundAggregate> {
   const totals = [];
   for (const record of cases) {
-    for (const review of await store.listReviewsByCase(record.caseId)) {
+    for (const review of await store.reviews.listReviewsByCase(record.caseId)) {
       if (review.status === 'SCORED' && typeof review.total === 'number') totals.push({ caseId: record.caseId, reviewerId: review.reviewerId, total: review.total });
     }
   }
