@@ -4,7 +4,10 @@
  */
 import { announcementEntries, isPublishedStatus, type PublicationCase, type PublicationRound } from '../domain/site';
 import type { CaseRecord, Script } from '../domain/model';
-import type { Store } from '../store';
+import type { StorePort } from '../store/store';
+
+/** What publication reads of the case table. */
+export type PublicationStore = StorePort<{ rounds: 'listRounds'; cases: 'listCasesByRound' | 'getCaseVersion' }>;
 import type { PublicationSource } from '../usecases/publish/ports';
 
 /** Parallel version reads per round. */
@@ -23,7 +26,7 @@ export function publicContent(dossier: unknown): { practices: string; outcomes?:
 }
 
 export class StorePublicationSource implements PublicationSource {
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: PublicationStore) {}
 
   async loadRounds(): Promise<PublicationRound[]> {
     const rounds = (await this.store.rounds.listRounds()).filter((round) => isPublishedStatus(round.status));

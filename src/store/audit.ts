@@ -6,7 +6,6 @@
  * concurrent writers never conflict; `sealAudit` links entries in seq order afterwards, one
  * logical sealer per round, and every read path seals first.
  */
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SYSTEM_ACTOR, type AuditEntry } from '../domain/model';
 import { AUDIT_SEQ_ABANDONED, GENESIS_HASH, isUnsealed, sealEntry, type StoredAuditEntry, type UnsealedAuditEntry } from '../domain/audit/chain';
 import type { AuditDraft } from './audit-link';
@@ -73,13 +72,10 @@ export class AuditRepository {
         sealed: false,
       };
       try {
-        await this.table.doc.send(
-          new PutCommand({
-            TableName: this.table.name,
+        await this.table.put({
             Item: { ...keys.audit(entry.roundId, seq), type: 'AuditEntry', ...entry, appendedAt: this.now() },
             ConditionExpression: 'attribute_not_exists(PK)',
-          }),
-        );
+          });
         return entry;
       } catch (error) {
         if (!isConditionalFailure(error)) throw error;
@@ -89,16 +85,13 @@ export class AuditRepository {
   }
 
   private async reserveAuditSeq(roundId: string): Promise<number> {
-    const out = await this.table.doc.send(
-      new UpdateCommand({
-        TableName: this.table.name,
+    const out = await this.table.update({
         Key: keys.auditHead(roundId),
         UpdateExpression: 'ADD nextSeq :one SET reservedAt = :now, #type = :type',
         ExpressionAttributeNames: { '#type': 'type' },
         ExpressionAttributeValues: { ':one': 1, ':now': this.now(), ':type': 'AuditHead' },
         ReturnValues: 'UPDATED_NEW',
-      }),
-    );
+      });
     return out.Attributes!.nextSeq as number;
   }
 
@@ -202,16 +195,13 @@ export class AuditRepository {
   /** Writes an entry's link, only while it is unsealed; true when the stored entry now carries exactly this link. */
   private async writeSeal(entry: AuditEntry): Promise<boolean> {
     try {
-      await this.table.doc.send(
-        new UpdateCommand({
-          TableName: this.table.name,
+      await this.table.update({
           Key: keys.audit(entry.roundId, entry.seq),
           UpdateExpression: 'SET prevHash = :prev, #hash = :hash, sealed = :true',
           ConditionExpression: 'sealed = :false',
           ExpressionAttributeNames: { '#hash': 'hash' },
           ExpressionAttributeValues: { ':prev': entry.prevHash, ':hash': entry.hash, ':true': true, ':false': false },
-        }),
-      );
+        });
       return true;
     } catch (error) {
       if (!isConditionalFailure(error)) throw error;
@@ -237,7 +227,7 @@ export class AuditRepository {
       appendedAt: now,
     };
     try {
-      await this.table.doc.send(new PutCommand({ TableName: this.table.name, Item: item, ConditionExpression: 'attribute_not_exists(PK)' }));
+      await this.table.put({ Item: item, ConditionExpression: 'attribute_not_exists(PK)' });
       return item;
     } catch (error) {
       if (!isConditionalFailure(error)) throw error;
@@ -248,15 +238,12 @@ export class AuditRepository {
   /** Moves the sealed head forward; false when another sealer already moved it at least as far. */
   private async advanceAuditHead(roundId: string, sealedSeq: number, sealedHash: string): Promise<boolean> {
     try {
-      await this.table.doc.send(
-        new UpdateCommand({
-          TableName: this.table.name,
+      await this.table.update({
           Key: keys.auditHead(roundId),
           UpdateExpression: 'SET sealedSeq = :seq, sealedHash = :hash',
           ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(sealedSeq) OR sealedSeq < :seq)',
           ExpressionAttributeValues: { ':seq': sealedSeq, ':hash': sealedHash },
-        }),
-      );
+        });
       return true;
     } catch (error) {
       if (isConditionalFailure(error)) return false;

@@ -2,7 +2,7 @@
  * Cases and their versions (one per accepted submission), and the near-duplicate index that files
  * each version's text under its MinHash buckets (docs/table-design.md, "Near-duplicate buckets").
  */
-import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { CaseRecord, CaseStatus } from '../domain/model';
 import { alreadyExists, conflict, isConditionalFailure, notFound } from './errors';
 import { keys } from './schema';
@@ -87,14 +87,10 @@ export class CaseRepository {
   /** Creates a case with its first version, only if no case with that id exists. */
   async createCase(record: CaseRecord, version: CaseVersion): Promise<void> {
     try {
-      await this.table.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Put: { TableName: this.table.name, Item: this.caseItem(record), ConditionExpression: 'attribute_not_exists(PK)' } },
-            { Put: { TableName: this.table.name, Item: this.versionItem(version), ConditionExpression: 'attribute_not_exists(PK)' } },
-          ],
-        }),
-      );
+      await this.table.transact([
+            { Put: { Item: this.caseItem(record), ConditionExpression: 'attribute_not_exists(PK)' } },
+            { Put: { Item: this.versionItem(version), ConditionExpression: 'attribute_not_exists(PK)' } },
+          ]);
     } catch (error) {
       if (isConditionalFailure(error)) throw alreadyExists('case', record.caseId);
       throw error;
@@ -120,12 +116,9 @@ export class CaseRepository {
     });
     const condition = statusCondition(expected);
     try {
-      await this.table.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
+      await this.table.transact([
             {
               Update: {
-                TableName: this.table.name,
                 Key: keys.case(version.caseId),
                 UpdateExpression: `SET ${parts.join(', ')}`,
                 ConditionExpression: `${condition.expression} AND currentVersion = :previous`,
@@ -135,17 +128,14 @@ export class CaseRepository {
             },
             {
               Update: {
-                TableName: this.table.name,
                 Key: keys.caseVersion(version.caseId, previous),
                 UpdateExpression: 'SET supersededAt = :at',
                 ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(supersededAt)',
                 ExpressionAttributeValues: { ':at': version.createdAt },
               },
             },
-            { Put: { TableName: this.table.name, Item: this.versionItem(version), ConditionExpression: 'attribute_not_exists(PK)' } },
-          ],
-        }),
-      );
+            { Put: { Item: this.versionItem(version), ConditionExpression: 'attribute_not_exists(PK)' } },
+          ]);
     } catch (error) {
       if (isConditionalFailure(error)) {
         throw conflict('case', version.caseId, `expected version ${previous} in status ${expected.join('|')}`);

@@ -1,5 +1,4 @@
 /** Objections: filed by the public during a round's notice period and ruled on by the office. */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Objection } from '../domain/model';
 import { alreadyExists, conflict, isConditionalFailure } from './errors';
 import { keys } from './schema';
@@ -10,13 +9,10 @@ export class ObjectionRepository {
 
   async fileObjection(objection: Objection): Promise<Objection> {
     try {
-      await this.table.doc.send(
-        new PutCommand({
-          TableName: this.table.name,
+      await this.table.put({
           Item: { ...keys.objection(objection.roundId, objection.objectionId), type: 'Objection', ...objection },
           ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      );
+        });
       return objection;
     } catch (error) {
       if (isConditionalFailure(error)) throw alreadyExists('objection', objection.objectionId);

@@ -1,5 +1,4 @@
 /** The outbox: every notification the system sends, kept until it is released (sent) or withdrawn. */
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Notification } from '../domain/model';
 import { conflict, isConditionalFailure, notFound, StoreError } from './errors';
 import { keys } from './schema';
@@ -15,13 +14,10 @@ export class OutboxRepository {
   async appendNotificationOnce(notification: Notification): Promise<{ created: boolean; notification: Notification }> {
     const key = keys.notification(notification.roundId, notification.notificationId);
     try {
-      await this.table.doc.send(
-        new PutCommand({
-          TableName: this.table.name,
+      await this.table.put({
           Item: { ...key, ...keys.notificationIndex(notification.status, notification.createdAt), type: 'Notification', ...notification },
           ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      );
+        });
       return { created: true, notification };
     } catch (error) {
       if (!isConditionalFailure(error)) throw error;
@@ -56,15 +52,12 @@ export class OutboxRepository {
   /** Withdraws a PENDING notification whose sending failed, so that a retry may send it. */
   async withdrawNotification(roundId: string, notificationId: string): Promise<void> {
     try {
-      await this.table.doc.send(
-        new DeleteCommand({
-          TableName: this.table.name,
+      await this.table.delete({
           Key: keys.notification(roundId, notificationId),
           ConditionExpression: '#status = :pending',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':pending': 'PENDING' },
-        }),
-      );
+        });
     } catch (error) {
       if (!isConditionalFailure(error)) throw error;
     }

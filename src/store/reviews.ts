@@ -1,5 +1,4 @@
 /** Reviews: a panel member's assignment to a case and the score sheet they return. */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Review, ScoreSheet } from '../domain/model';
 import { conflict, isConditionalFailure, notFound, reviewAlreadyScored } from './errors';
 import { keys } from './schema';
@@ -13,9 +12,7 @@ export class ReviewRepository {
     for (const reviewerId of reviewerIds) {
       const review: Review = { caseId, roundId, reviewerId, status: 'ASSIGNED', assignedAt: at };
       try {
-        await this.table.doc.send(
-          new PutCommand({
-            TableName: this.table.name,
+        await this.table.put({
             Item: {
               ...keys.review(caseId, reviewerId),
               ...keys.reviewIndex(reviewerId, roundId, 'ASSIGNED', caseId),
@@ -23,8 +20,7 @@ export class ReviewRepository {
               ...review,
             },
             ConditionExpression: 'attribute_not_exists(PK)',
-          }),
-        );
+          });
       } catch (error) {
         if (!isConditionalFailure(error)) throw error;
       }

@@ -3,7 +3,6 @@
  * opened, and the approval that closes it (round and approved cases in one transaction).
  * Status changes are conditional on the status the caller expects.
  */
-import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { ApprovedEntry, Charter, Round, RoundStatus } from '../domain/model';
 import { alreadyExists, conflict, isConditionalFailure, notFound } from './errors';
 import { keys } from './schema';
@@ -26,13 +25,10 @@ export class RoundRepository {
 
   async createRound(round: Round): Promise<Round> {
     try {
-      await this.table.doc.send(
-        new PutCommand({
-          TableName: this.table.name,
+      await this.table.put({
           Item: { ...keys.round(round.roundId), ...keys.roundIndex(round.charter.year, round.charter.number), type: 'Round', ...round },
           ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      );
+        });
       return round;
     } catch (error) {
       if (isConditionalFailure(error)) throw alreadyExists('round', round.roundId);
@@ -100,12 +96,9 @@ export class RoundRepository {
   ): Promise<void> {
     const condition = statusCondition(expected);
     try {
-      await this.table.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
+      await this.table.transact([
             {
               Update: {
-                TableName: this.table.name,
                 Key: keys.round(amendment.roundId),
                 UpdateExpression: charterSha256 ? 'SET #charter = :charter, #sha = :sha' : 'SET #charter = :charter',
                 ConditionExpression: condition.expression,
@@ -123,14 +116,11 @@ export class RoundRepository {
             },
             {
               Put: {
-                TableName: this.table.name,
                 Item: { ...keys.amendment(amendment.roundId, amendment.at, amendment.amendmentId), type: 'Amendment', ...amendment },
                 ConditionExpression: 'attribute_not_exists(PK)',
               },
             },
-          ],
-        }),
-      );
+          ]);
     } catch (error) {
       if (isConditionalFailure(error)) throw conflict('round', amendment.roundId, `expected status ${expected.join('|')}`);
       throw error;
@@ -156,12 +146,9 @@ export class RoundRepository {
     const round = await this.requireRound(roundId);
     const revision = (round.publicationRevision ?? 0) + 1;
     try {
-      await this.table.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
+      await this.table.transact([
             {
               Update: {
-                TableName: this.table.name,
                 Key: keys.round(roundId),
                 UpdateExpression: 'SET #status = :approved, approvedList = :list, approvedAt = :at, publicationRevision = :revision',
                 ConditionExpression: '#status = :notice',
@@ -171,7 +158,6 @@ export class RoundRepository {
             },
             ...approvedList.map((entry) => ({
               Update: {
-                TableName: this.table.name,
                 Key: keys.case(entry.caseId),
                 UpdateExpression: 'SET #status = :approved, GSI1SK = :gsi, reason = :reason, updatedAt = :at',
                 ConditionExpression: 'roundId = :round AND #status IN (:selected, :shortlisted)',
@@ -187,9 +173,7 @@ export class RoundRepository {
                 },
               },
             })),
-          ],
-        }),
-      );
+          ]);
     } catch (error) {
       if (isConditionalFailure(error)) throw conflict('round', roundId, 'round not in NOTICE or a case not selected');
       throw error;

@@ -71,3 +71,12 @@ export class Store implements Repositories {
     this.audit = new AuditRepository(table, this.rounds, { auditGraceMs: options.auditGraceMs, now: options.now });
   }
 }
+
+/**
+ * The narrow view of the store a use case declares: per repository, the methods it calls. For
+ * example `StorePort<{ tasks: 'createTask' | 'getTask'; audit: 'appendAudit' }>`. A `Store`
+ * satisfies every such port; a test may pass anything that has those methods.
+ */
+export type StorePort<Need extends { [R in keyof Repositories]?: keyof Repositories[R] }> = {
+  [R in keyof Need & keyof Repositories]: Pick<Repositories[R], Need[R] & keyof Repositories[R]>;
+};

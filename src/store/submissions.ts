@@ -1,5 +1,4 @@
 /** Submissions: one upload of a dossier by a unit, recorded once and moved through intake by status. */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Submission, SubmissionStatus } from '../domain/model';
 import { conflict, isConditionalFailure, notFound } from './errors';
 import { keys } from './schema';
@@ -14,9 +13,7 @@ export class SubmissionRepository {
    */
   async recordSubmission(submission: Submission): Promise<{ created: boolean; submission: Submission }> {
     try {
-      await this.table.doc.send(
-        new PutCommand({
-          TableName: this.table.name,
+      await this.table.put({
           Item: {
             ...keys.submission(submission.roundId, submission.submissionId),
             ...keys.submissionIndex(submission.unitCode, submission.roundId, submission.createdAt),
@@ -24,8 +21,7 @@ export class SubmissionRepository {
             ...submission,
           },
           ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      );
+        });
       return { created: true, submission };
     } catch (error) {
       if (!isConditionalFailure(error)) throw error;

@@ -8,13 +8,20 @@
 import {
   BatchGetCommand,
   BatchWriteCommand,
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
   type BatchGetCommandInput,
   type BatchWriteCommandInput,
+  type DeleteCommandInput,
+  type PutCommandInput,
   type QueryCommandInput,
+  type TransactWriteCommandInput,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { contention, isConditionalFailure } from './errors';
 import { KEY_ATTRIBUTES } from './schema';
@@ -27,6 +34,12 @@ const BATCH_WRITE_SIZE = 25;
 const BATCH_GET_SIZE = 100;
 /** Sends of one batch before its unprocessed rest is reported as contention. */
 const BATCH_ATTEMPTS = 8;
+
+/** A request's input without the table, which the client adds. */
+type OnTable<T> = Omit<T, 'TableName'>;
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+/** A transaction item whose operation (Put, Update, Delete or ConditionCheck) names no table. */
+type TransactItemOnTable = { [Op in keyof TransactItem]?: OnTable<NonNullable<TransactItem[Op]>> };
 
 /** Exponential pause with full jitter before resending unprocessed batch items (50 ms … 3.2 s). */
 function backoff(attempt: number): Promise<void> {
@@ -105,6 +118,28 @@ export class TableClient {
   async get(key: Key): Promise<Item | undefined> {
     const out = await this.doc.send(new GetCommand({ TableName: this.name, Key: key, ConsistentRead: true }));
     return out.Item;
+  }
+
+  put(input: OnTable<PutCommandInput>) {
+    return this.doc.send(new PutCommand({ TableName: this.name, ...input }));
+  }
+
+  update(input: OnTable<UpdateCommandInput>) {
+    return this.doc.send(new UpdateCommand({ TableName: this.name, ...input }));
+  }
+
+  delete(input: OnTable<DeleteCommandInput>) {
+    return this.doc.send(new DeleteCommand({ TableName: this.name, ...input }));
+  }
+
+  /** One TransactWriteItems over this table: all items or none. */
+  transact(items: readonly TransactItemOnTable[]) {
+    const TransactItems = items.map((item) => {
+      const onTable: TransactItem = {};
+      for (const [op, body] of Object.entries(item)) Object.assign(onTable, { [op]: { TableName: this.name, ...body } });
+      return onTable;
+    });
+    return this.doc.send(new TransactWriteCommand({ TransactItems }));
   }
 
   /** Every page of a query; the lists we read are bounded by a round's size. */

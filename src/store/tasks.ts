@@ -3,7 +3,7 @@
  * returned only by `getTaskToken`; every state change is conditional, so a second decision or a
  * decision after expiry is a coded error instead of a lost update.
  */
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Actor, Task, TaskKind, TaskStatus } from '../domain/model';
 import { TASK_ROLE } from '../domain/model';
 import { isConditionalFailure, notFound, taskAlreadyDecided, taskExpired } from './errors';
@@ -50,9 +50,7 @@ export class TaskRepository {
     const role = TASK_ROLE[task.kind];
     const stored: StoredTask = { ...task, role, status: 'OPEN' };
     try {
-      await this.table.doc.send(
-        new PutCommand({
-          TableName: this.table.name,
+      await this.table.put({
           Item: {
             ...keys.task(task.taskId),
             ...keys.taskIndex(role, 'OPEN', task.createdAt, task.roundId, task.kind, task.taskId),
@@ -61,8 +59,7 @@ export class TaskRepository {
             taskToken,
           },
           ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      );
+        });
       return { created: true, task: stored };
     } catch (error) {
       if (!isConditionalFailure(error)) throw error;
@@ -189,15 +186,12 @@ export class TaskRepository {
   /** Gives a claimed reminder back (its sending failed), so the next sweep tries again. */
   async releaseTaskReminder(taskId: string, at: string): Promise<void> {
     try {
-      await this.table.doc.send(
-        new UpdateCommand({
-          TableName: this.table.name,
+      await this.table.update({
           Key: keys.task(taskId),
           UpdateExpression: 'REMOVE remindedAt',
           ConditionExpression: 'remindedAt = :at',
           ExpressionAttributeValues: { ':at': at },
-        }),
-      );
+        });
     } catch (error) {
       if (!isConditionalFailure(error)) throw error;
     }

@@ -2,9 +2,13 @@
 import type { Actor } from '../domain/model';
 import { SYSTEM_ACTOR } from '../domain/model';
 import type { WorkflowDeps } from './deps';
+import type { StorePort } from '../store/store';
+
+/** What this use case reads and writes of the case table. */
+export type AuditTrailStore = StorePort<{ audit: 'appendAudit' }>;
 
 export async function audit(
-  deps: Pick<WorkflowDeps, 'store' | 'clock'>,
+  deps: Pick<WorkflowDeps<AuditTrailStore>, 'store' | 'clock'>,
   roundId: string,
   action: string,
   subject: string,

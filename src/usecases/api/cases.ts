@@ -3,10 +3,14 @@ import type { Actor, CaseRecord, Review, Round } from '../../domain/model';
 import { forbidden, notFound, wrongState } from '../errors';
 import { approverMaySee, assignmentOf, caseAccess, isApplicant, isApprover, isConflicted, isOffice, isReviewer, requireRole } from './access';
 import type { ApiDeps } from './ports';
-import { audit, loadRound } from './rounds';
+import { audit, loadRound, type LoadRoundStore, type OfficeAuditStore } from './rounds';
 import { caseView } from './views';
+import type { StorePort } from '../../store/store';
 
-async function loadCase(deps: ApiDeps, caseId: string): Promise<CaseRecord> {
+/** What this use case reads and writes of the case table. */
+export type CasesApiStore = StorePort<{ cases: 'getCase' | 'getCaseVersion' | 'listCasesByRound' | 'updateCaseStatus'; reviews: 'assignReviewers' | 'listReviewsByCase' | 'listReviewsByReviewer' | 'updateReviewStatus'; tasks: 'addTaskAssignees' | 'listTasksByRound' }> & LoadRoundStore & OfficeAuditStore;
+
+async function loadCase(deps: ApiDeps<CasesApiStore>, caseId: string): Promise<CaseRecord> {
   const c = await deps.store.cases.getCase(caseId);
   if (!c) throw notFound('case', caseId);
   return c;
@@ -21,7 +25,7 @@ function reviewSummaries(reviews: Review[]) {
   }));
 }
 
-export async function listCases(deps: ApiDeps, actor: Actor, roundId: string) {
+export async function listCases(deps: ApiDeps<CasesApiStore>, actor: Actor, roundId: string) {
   const round = await loadRound(deps, roundId);
   const blind = round.charter.blindReview;
   if (isOffice(actor)) {
@@ -45,7 +49,7 @@ export async function listCases(deps: ApiDeps, actor: Actor, roundId: string) {
   return { cases: [...seen.values()] };
 }
 
-export async function readCase(deps: ApiDeps, actor: Actor, caseId: string) {
+export async function readCase(deps: ApiDeps<CasesApiStore>, actor: Actor, caseId: string) {
   const c = await loadCase(deps, caseId);
   const round = await loadRound(deps, c.roundId);
   const reviews = await deps.store.reviews.listReviewsByCase(caseId);
@@ -55,13 +59,13 @@ export async function readCase(deps: ApiDeps, actor: Actor, caseId: string) {
   return caseView(c, access, { blind: round.charter.blindReview, ...(parsed ? { parsed } : {}), reviews: reviewSummaries(reviews) });
 }
 
-async function officeCase(deps: ApiDeps, actor: Actor, caseId: string): Promise<{ c: CaseRecord; round: Round }> {
+async function officeCase(deps: ApiDeps<CasesApiStore>, actor: Actor, caseId: string): Promise<{ c: CaseRecord; round: Round }> {
   requireRole(actor, 'secretariat');
   const c = await loadCase(deps, caseId);
   return { c, round: await loadRound(deps, c.roundId) };
 }
 
-export async function correctCase(deps: ApiDeps, actor: Actor, caseId: string, input: { note: string }) {
+export async function correctCase(deps: ApiDeps<CasesApiStore>, actor: Actor, caseId: string, input: { note: string }) {
   const { c, round } = await officeCase(deps, actor, caseId);
   if (c.status !== 'APPROVED') {
     throw wrongState('CASE_NOT_PUBLISHED', {
@@ -78,7 +82,7 @@ export async function correctCase(deps: ApiDeps, actor: Actor, caseId: string, i
   return caseView(next, 'office', { blind: round.charter.blindReview });
 }
 
-export async function withdrawCase(deps: ApiDeps, actor: Actor, caseId: string, input: { reason: string }) {
+export async function withdrawCase(deps: ApiDeps<CasesApiStore>, actor: Actor, caseId: string, input: { reason: string }) {
   const { c, round } = await officeCase(deps, actor, caseId);
   if (c.status === 'WITHDRAWN') {
     throw wrongState('CASE_ALREADY_WITHDRAWN', { zh: '案例已撤回。', en: 'The case is already withdrawn.' });
@@ -90,7 +94,7 @@ export async function withdrawCase(deps: ApiDeps, actor: Actor, caseId: string, 
 }
 
 export async function replaceReviewer(
-  deps: ApiDeps,
+  deps: ApiDeps<CasesApiStore>,
   actor: Actor,
   caseId: string,
   reviewerId: string,

@@ -4,9 +4,13 @@ import { requireRole } from './access';
 import { listCities } from '../../domain/units';
 import { barChart, CASE_STATUS_ORDER, CASE_STATUS_ZH, distributionChart, timelineChart, type TimelineEvent } from '../../domain/charts';
 import type { ApiDeps } from './ports';
-import { loadRound } from './rounds';
+import { loadRound, type LoadRoundStore } from './rounds';
 import { auditCheck } from './office';
 import { taskView } from './views';
+import type { StorePort } from '../../store/store';
+
+/** What this use case reads and writes of the case table. */
+export type DashboardApiStore = StorePort<{ cases: 'listCasesByRound'; submissions: 'listSubmissionsByRound'; tasks: 'listTasksByRound'; outbox: 'listPendingNotifications'; audit: 'listAudit'; reviews: 'listReviewsByCase' }> & LoadRoundStore;
 
 const CITY_NAMES = new Map(listCities().map((city) => [city.code, city.hant]));
 
@@ -19,12 +23,12 @@ const countBy = <T>(items: T[], key: (t: T) => string) =>
 
 export type DashboardView = Awaited<ReturnType<typeof dashboard>>;
 
-export async function dashboard(deps: ApiDeps, actor: Actor, roundId: string) {
+export async function dashboard(deps: ApiDeps<DashboardApiStore>, actor: Actor, roundId: string) {
   return (await dashboardWithRound(deps, actor, roundId)).view;
 }
 
 /** The view and the round it belongs to, for the page a browser without JavaScript reads (src/api/pages). */
-export async function dashboardWithRound(deps: ApiDeps, actor: Actor, roundId: string) {
+export async function dashboardWithRound(deps: ApiDeps<DashboardApiStore>, actor: Actor, roundId: string) {
   requireRole(actor, 'secretariat');
   const round = await loadRound(deps, roundId);
   const now = deps.now();

@@ -7,34 +7,42 @@ import { zodIssues } from '../../domain/zod-issues';
 import { isOffice, requireRole } from './access';
 import type { ApiDeps } from './ports';
 import { roundOffice, roundPublic } from './views';
+import type { StorePort } from '../../store/store';
+
+/** What recording an office action needs: the round's audit trail. */
+export type OfficeAuditStore = StorePort<{ audit: 'appendAudit' }>;
+/** What loading a round needs. */
+export type LoadRoundStore = StorePort<{ rounds: 'getRound' }>;
+/** What the round lifecycle reads and writes of the case table. */
+export type RoundsApiStore = StorePort<{ rounds: 'amendRound' | 'createRound' | 'getRound' | 'listRounds' | 'updateRound' | 'updateRoundStatus' }> & OfficeAuditStore;
 
 export const charterSha256 = (c: Charter) => sha256Hex(canonicalJson(c));
 
 /** Every office action lands in the round's hash-chained audit trail. */
-export async function audit(deps: ApiDeps, actor: Actor, roundId: string, action: string, subject: string, change: unknown) {
+export async function audit(deps: Pick<ApiDeps<OfficeAuditStore>, 'store' | 'now'>, actor: Actor, roundId: string, action: string, subject: string, change: unknown) {
   await deps.store.audit.appendAudit({ roundId, at: deps.now().toISOString(), actor: { id: actor.id, name: actor.name }, action, subject, change });
 }
 
 export const defaultRoundId = (c: Pick<Charter, 'number'>) => `round-${c.number}`;
 
-export async function loadRound(deps: ApiDeps, roundId: string): Promise<Round> {
+export async function loadRound(deps: Pick<ApiDeps<LoadRoundStore>, 'store'>, roundId: string): Promise<Round> {
   const round = await deps.store.rounds.getRound(roundId);
   if (!round) throw notFound('round', roundId);
   return round;
 }
 
-export async function listRounds(deps: ApiDeps) {
+export async function listRounds(deps: ApiDeps<RoundsApiStore>) {
   const rounds = await deps.store.rounds.listRounds();
   rounds.sort((a, b) => a.charter.year - b.charter.year || a.charter.number - b.charter.number);
   return { rounds: rounds.map(roundPublic) };
 }
 
-export async function readRound(deps: ApiDeps, actor: Actor | undefined, roundId: string) {
+export async function readRound(deps: ApiDeps<RoundsApiStore>, actor: Actor | undefined, roundId: string) {
   const round = await loadRound(deps, roundId);
   return isOffice(actor) ? roundOffice(round) : roundPublic(round);
 }
 
-export async function createRound(deps: ApiDeps, actor: Actor, input: { roundId?: string; charter: Charter }) {
+export async function createRound(deps: ApiDeps<RoundsApiStore>, actor: Actor, input: { roundId?: string; charter: Charter }) {
   requireRole(actor, 'secretariat');
   checkDeadlines(input.charter);
   const roundId = input.roundId ?? defaultRoundId(input.charter);
@@ -68,7 +76,7 @@ function checkDeadlines(c: Charter): void {
   }
 }
 
-export async function amendRound(deps: ApiDeps, actor: Actor, roundId: string, input: { changes: Partial<Charter>; reason: string }) {
+export async function amendRound(deps: ApiDeps<RoundsApiStore>, actor: Actor, roundId: string, input: { changes: Partial<Charter>; reason: string }) {
   requireRole(actor, 'secretariat');
   const round = await loadRound(deps, roundId);
   if (round.status !== 'DRAFT' && round.status !== 'OPEN') {
@@ -104,7 +112,7 @@ export async function amendRound(deps: ApiDeps, actor: Actor, roundId: string, i
   return roundOffice({ ...round, charter: merged.data, ...(sha ? { charterSha256: sha } : {}) });
 }
 
-export async function openRound(deps: ApiDeps, actor: Actor, roundId: string) {
+export async function openRound(deps: ApiDeps<RoundsApiStore>, actor: Actor, roundId: string) {
   requireRole(actor, 'secretariat');
   const round = await loadRound(deps, roundId);
   if (round.status !== 'DRAFT') {
@@ -128,7 +136,7 @@ export async function openRound(deps: ApiDeps, actor: Actor, roundId: string) {
  * Close submissions and start finalization. The round is marked CLOSED first (conditional), then
  * the execution starts; a CLOSED round with no execution yet can be closed again to retry.
  */
-export async function closeRound(deps: ApiDeps, actor: Actor, roundId: string) {
+export async function closeRound(deps: ApiDeps<RoundsApiStore>, actor: Actor, roundId: string) {
   requireRole(actor, 'secretariat');
   const round = await loadRound(deps, roundId);
   const retry = round.status === 'CLOSED' && !round.finalizationExecutionArn;
@@ -146,7 +154,7 @@ export async function closeRound(deps: ApiDeps, actor: Actor, roundId: string) {
   return roundOffice(next);
 }
 
-export async function proceedRound(deps: ApiDeps, actor: Actor, roundId: string, input: { reason: string }) {
+export async function proceedRound(deps: ApiDeps<RoundsApiStore>, actor: Actor, roundId: string, input: { reason: string }) {
   requireRole(actor, 'secretariat');
   const round = await loadRound(deps, roundId);
   if (round.status !== 'CLOSED') {

@@ -5,8 +5,12 @@ import { forbidden, notFound } from '../errors';
 import { isOffice, ownsTask } from './access';
 import type { ApiDeps } from './ports';
 import { taskView } from './views';
+import type { StorePort } from '../../store/store';
 
-async function owns(deps: ApiDeps, actor: Actor, task: Task): Promise<boolean> {
+/** What this use case reads and writes of the case table. */
+export type TasksApiStore = StorePort<{ rounds: 'getRound'; reviews: 'listReviewsByCase'; cases: 'getCase'; tasks: 'getTask' | 'listTasksByRole' }>;
+
+async function owns(deps: ApiDeps<TasksApiStore>, actor: Actor, task: Task): Promise<boolean> {
   if (!actor.roles.includes(TASK_ROLE[task.kind])) return false;
   if (task.kind !== 'PANEL' || !task.caseId) return ownsTask(actor, task, undefined, [], undefined);
   const [round, reviews, c] = await Promise.all([
@@ -17,7 +21,7 @@ async function owns(deps: ApiDeps, actor: Actor, task: Task): Promise<boolean> {
   return ownsTask(actor, task, round, reviews, c);
 }
 
-export async function listMyTasks(deps: ApiDeps, actor: Actor, status: Task['status'] = 'OPEN') {
+export async function listMyTasks(deps: ApiDeps<TasksApiStore>, actor: Actor, status: Task['status'] = 'OPEN') {
   const roles = [...new Set(actor.roles.filter((r): r is Role => Object.values(TASK_ROLE).includes(r)))];
   const out: Task[] = [];
   const seen = new Set<string>();
@@ -40,7 +44,7 @@ export async function listMyTasks(deps: ApiDeps, actor: Actor, status: Task['sta
   return { tasks: out.map(taskView) };
 }
 
-export async function readTask(deps: ApiDeps, actor: Actor, taskId: string) {
+export async function readTask(deps: ApiDeps<TasksApiStore>, actor: Actor, taskId: string) {
   const task = await deps.store.tasks.getTask(taskId);
   if (!task) throw notFound('task', taskId);
   if (!isOffice(actor) && !(await owns(deps, actor, task))) {
@@ -49,7 +53,7 @@ export async function readTask(deps: ApiDeps, actor: Actor, taskId: string) {
   return taskView(task);
 }
 
-export async function decide(deps: ApiDeps, actor: Actor, taskId: string, body: unknown) {
+export async function decide(deps: ApiDeps<TasksApiStore>, actor: Actor, taskId: string, body: unknown) {
   const task = await deps.store.tasks.getTask(taskId);
   if (!task) throw notFound('task', taskId);
   if (!(await owns(deps, actor, task))) {

@@ -9,7 +9,10 @@
 import type { CanonicalDossier } from '../../domain/dossier/schema';
 import type { ValidationContext } from '../../domain/dossier';
 import { duplicateKeys } from '../../domain/similarity';
-import type { DuplicateIndexEntry, RankedDuplicateCandidate, Store } from '../../store/store';
+import type { DuplicateIndexEntry, RankedDuplicateCandidate, Store, StorePort } from '../../store/store';
+
+/** What this use case reads and writes of the case table. */
+export type DuplicatesStore = StorePort<{ cases: 'findRankedDuplicateCandidates' | 'getDuplicateTexts' | 'indexCaseText' | 'unindexCaseText' }>;
 
 export interface IndexedText {
   title: string;
@@ -29,7 +32,7 @@ export function indexedTextOf(dossier: unknown): IndexedText | undefined {
  * its own entry: the new one is filed first, so a reader in between finds the case either way.
  */
 export async function indexCaseVersion(
-  store: Store,
+  store: DuplicatesStore,
   entry: DuplicateIndexEntry,
   text: IndexedText,
   replaced?: { version: number; text: IndexedText },
@@ -98,7 +101,7 @@ function byLikelySimilarity(a: RankedDuplicateCandidate, b: RankedDuplicateCandi
  * the rest are counted in `uncompared`.
  */
 export async function nearDuplicateCandidates(
-  store: Store,
+  store: DuplicatesStore,
   text: IndexedText,
   ownCaseId: string,
   bounds: NearDuplicateBounds = NEAR_DUPLICATE_BOUNDS,

@@ -5,12 +5,16 @@
  */
 import * as z from 'zod';
 import { ObjectNotFoundError } from '../../ports/object-store';
-import { audit } from '../audit';
+import { audit, type AuditTrailStore } from '../audit';
 import type { WorkflowDeps } from '../deps';
 import { WorkflowError } from '../errors';
 import type { DossierRules } from './dossier-domain';
 import { parseRules } from './parse-rules';
 import { parseDossierKey, parsedKeyOf } from './keys';
+import type { StorePort } from '../../store/store';
+
+/** What this use case reads and writes of the case table. */
+export type ParseStore = StorePort<{ rounds: 'getRound'; submissions: 'recordSubmission' | 'updateSubmissionStatus' }> & AuditTrailStore;
 
 export const parseInputSchema = z.object({ bucket: z.string(), key: z.string(), versionId: z.string().nullish() });
 export type ParseInput = z.infer<typeof parseInputSchema>;
@@ -23,7 +27,7 @@ export interface ParseOutput {
   parseOk: boolean;
 }
 
-export async function parseUpload(deps: WorkflowDeps, event: ParseInput, rules: Pick<DossierRules, 'parse'> = parseRules): Promise<ParseOutput> {
+export async function parseUpload(deps: WorkflowDeps<ParseStore>, event: ParseInput, rules: Pick<DossierRules, 'parse'> = parseRules): Promise<ParseOutput> {
   const input = parseInputSchema.parse(event);
   const location = parseDossierKey(input.key);
   if (!location) throw new WorkflowError('Casebook.UploadNotRecognised', `key does not follow dossiers/<roundId>/<unitCode>/<submissionId>/<file>: ${input.key}`);

@@ -14,12 +14,16 @@ import * as z from 'zod';
 import { cityCodeOf } from '../../domain/units';
 import type { CaseRecord, CaseStatus, Issue } from '../../domain/model';
 import { StoreError } from '../../store/errors';
-import { audit } from '../audit';
+import { audit, type AuditTrailStore } from '../audit';
 import type { WorkflowDeps } from '../deps';
 import { WorkflowError } from '../errors';
-import { indexCaseVersion, indexedTextOf } from './duplicates';
+import { indexCaseVersion, indexedTextOf, type DuplicatesStore } from './duplicates';
 import { caseIdFor, reportKeyOf, parsedKeyOf } from './keys';
 import type { ValidationReport } from './validate';
+import type { StorePort } from '../../store/store';
+
+/** What this use case reads and writes of the case table. */
+export type StoreCaseStore = StorePort<{ rounds: 'requireRound'; submissions: 'getSubmission' | 'updateSubmissionStatus'; cases: 'addCaseVersion' | 'createCase' | 'getCase' | 'getCaseVersion'; tasks: 'cancelTask' | 'listTasksByRound' }> & DuplicatesStore & AuditTrailStore;
 
 export const storeCaseInputSchema = z.object({ roundId: z.string(), submissionId: z.string() });
 export type StoreCaseInput = z.infer<typeof storeCaseInputSchema>;
@@ -41,7 +45,7 @@ const REPLACEABLE: readonly CaseStatus[] = ['ELIGIBILITY_PENDING', 'REVISION_REQ
 
 export { caseIdFor };
 
-export async function storeCase(deps: WorkflowDeps, event: StoreCaseInput): Promise<StoreCaseOutput> {
+export async function storeCase(deps: WorkflowDeps<StoreCaseStore>, event: StoreCaseInput): Promise<StoreCaseOutput> {
   const { roundId, submissionId } = storeCaseInputSchema.parse(event);
   const round = await deps.store.rounds.requireRound(roundId);
   const submission = await deps.store.submissions.getSubmission(roundId, submissionId);
@@ -155,7 +159,7 @@ export async function storeCase(deps: WorkflowDeps, event: StoreCaseInput): Prom
   return stored(version);
 }
 
-async function afterStored(deps: WorkflowDeps, roundId: string, submissionId: string, caseId: string) {
+async function afterStored(deps: WorkflowDeps<StoreCaseStore>, roundId: string, submissionId: string, caseId: string) {
   await deps.store.submissions.updateSubmissionStatus(roundId, submissionId, 'STORED', { caseId }, ['VALID', 'STORED']);
 }
 

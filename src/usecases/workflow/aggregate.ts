@@ -6,15 +6,19 @@
  */
 import * as z from 'zod';
 import type { ScoreSummary } from '../../domain/model';
-import { audit } from '../audit';
+import { audit, type AuditTrailStore } from '../audit';
 import type { WorkflowDeps } from '../deps';
 import { WorkflowError } from '../errors';
-import { aggregateCases } from './scores';
+import { aggregateCases, type ScoresStore } from './scores';
+import type { StorePort } from '../../store/store';
+
+/** What this use case reads and writes of the case table. */
+export type AggregateStore = StorePort<{ cases: 'listCasesByRound' | 'requireCase' | 'updateCaseStatus' }> & ScoresStore & AuditTrailStore;
 
 export const aggregateInputSchema = z.object({ roundId: z.string(), caseId: z.string() });
 export type AggregateInput = z.infer<typeof aggregateInputSchema>;
 
-export async function aggregateScores(deps: WorkflowDeps, event: AggregateInput): Promise<ScoreSummary & { caseId: string }> {
+export async function aggregateScores(deps: WorkflowDeps<AggregateStore>, event: AggregateInput): Promise<ScoreSummary & { caseId: string }> {
   const { roundId, caseId } = aggregateInputSchema.parse(event);
   const record = await deps.store.cases.requireCase(caseId);
   const scoredCases = [

@@ -5,12 +5,16 @@
  */
 import * as z from 'zod';
 import type { WorkflowDeps } from '../deps';
+import type { StorePort } from '../../store/store';
+
+/** What this use case reads and writes of the case table. */
+export type CheckRoundStore = StorePort<{ rounds: 'requireRound'; cases: 'listCasesByRound' }>;
 
 export const roundInputSchema = z.object({ roundId: z.string() });
 export type RoundInput = z.infer<typeof roundInputSchema>;
 
 export async function checkRound(
-  deps: WorkflowDeps,
+  deps: WorkflowDeps<CheckRoundStore>,
   event: RoundInput,
 ): Promise<{ ready: boolean; pending: number; reviewed: number; proceedRequested: boolean; pollSeconds: number }> {
   const { roundId } = roundInputSchema.parse(event);

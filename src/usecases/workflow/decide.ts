@@ -24,18 +24,21 @@ import {
 } from '../../domain/model';
 import { weightedTotal } from '../../domain/scoring/aggregate';
 import { StoreError, taskAlreadyDecided, taskExpired } from '../../store/errors';
-import type { StoredTask } from '../../store/store';
-import { audit } from '../audit';
+import type { StoredTask, StorePort } from '../../store/store';
+import { audit, type AuditTrailStore } from '../audit';
 import type { WorkflowDeps } from '../deps';
 import { forbidden, invalidDecision, UseCaseError } from '../errors';
 import { activeReviews } from './panel';
+
+/** What this use case reads and writes of the case table. */
+export type DecideStore = StorePort<{ tasks: 'decideTask' | 'getTaskToken' | 'requireTask'; cases: 'listCasesByRound' | 'requireCase' | 'updateCaseStatus'; rounds: 'requireRound' | 'updateRound'; reviews: 'listReviewsByCase' | 'recordScore'; objections: 'listObjections' | 'ruleObjection' }> & AuditTrailStore;
 
 export type DecideResult =
   | { status: 'sent'; task: StoredTask; sendSuccess: { token: string; output: unknown } }
   /** A panel score was recorded; the step waits for the other reviewers. */
   | { status: 'recorded'; task: StoredTask; remaining: string[] };
 
-type Deps = Pick<WorkflowDeps, 'store' | 'clock' | 'notifier'>;
+type Deps = Pick<WorkflowDeps<DecideStore>, 'store' | 'clock' | 'notifier'>;
 
 export async function decideTask(deps: Deps, actor: Actor, taskId: string, body: unknown): Promise<DecideResult> {
   const task = await deps.store.tasks.requireTask(taskId);

@@ -12,11 +12,14 @@ import * as z from 'zod';
 import { quorumMet } from '../../domain/scoring/aggregate';
 import { TASK_ROLE } from '../../domain/model';
 import { StoreError } from '../../store/errors';
-import type { StoredTask } from '../../store/store';
-import { audit } from '../audit';
+import type { StoredTask, StorePort } from '../../store/store';
+import { audit, type AuditTrailStore } from '../audit';
 import type { WorkflowDeps } from '../deps';
 import { approvalStepSchema } from './open-task';
 import { taskIdFor } from './task-id';
+
+/** What this use case reads and writes of the case table. */
+export type HandleTimeoutStore = StorePort<{ tasks: 'expireTask' | 'getTask'; cases: 'getCase'; rounds: 'getRound' | 'requireRound'; reviews: 'listReviewsByCase' | 'updateReviewStatus' }> & AuditTrailStore;
 
 export const timeoutInputSchema = approvalStepSchema;
 export type TimeoutInput = z.infer<typeof timeoutInputSchema>;
@@ -31,7 +34,7 @@ export interface TimeoutOutput {
 }
 
 
-export async function handleTimeout(deps: WorkflowDeps, event: TimeoutInput): Promise<TimeoutOutput> {
+export async function handleTimeout(deps: WorkflowDeps<HandleTimeoutStore>, event: TimeoutInput): Promise<TimeoutOutput> {
   const input = timeoutInputSchema.parse(event);
   const taskId = taskIdFor(input.executionArn, input.state, input.attempt);
   const at = deps.clock.now().toISOString();
@@ -72,7 +75,7 @@ export async function handleTimeout(deps: WorkflowDeps, event: TimeoutInput): Pr
 }
 
 async function panelTimeout(
-  deps: WorkflowDeps,
+  deps: WorkflowDeps<HandleTimeoutStore>,
   input: TimeoutInput,
   task: StoredTask | undefined,
   next: (action: TimeoutOutput['action'], extra?: Partial<TimeoutOutput>) => TimeoutOutput,
@@ -116,7 +119,7 @@ async function panelTimeout(
   return next('REOPEN', { scored });
 }
 
-async function remindAndEscalate(deps: WorkflowDeps, input: TimeoutInput, recipients: readonly string[], scored?: number): Promise<void> {
+async function remindAndEscalate(deps: WorkflowDeps<HandleTimeoutStore>, input: TimeoutInput, recipients: readonly string[], scored?: number): Promise<void> {
   const what = input.caseId ? `（${input.caseId}）` : '';
   for (const recipient of recipients) {
     await deps.notifier.notify({

@@ -5,14 +5,18 @@
  */
 import type { CaseStatus } from '../../domain/model';
 import { StoreError } from '../../store/errors';
-import { audit } from '../audit';
+import { audit, type AuditTrailStore } from '../audit';
 import type { WorkflowDeps } from '../deps';
 import { WorkflowError } from '../errors';
 import { roundInputSchema, type RoundInput } from './check-round';
+import type { StorePort } from '../../store/store';
+
+/** What this use case reads and writes of the case table. */
+export type MarkApprovedStore = StorePort<{ rounds: 'markApproved' | 'requireRound'; cases: 'listCasesByRound' | 'updateCaseStatus' }> & AuditTrailStore;
 
 const STILL_CANDIDATE: readonly CaseStatus[] = ['REVIEWED', 'SHORTLISTED', 'SELECTED'];
 
-export async function markApproved(deps: WorkflowDeps, event: RoundInput): Promise<{ approved: number; notSelected: number }> {
+export async function markApproved(deps: WorkflowDeps<MarkApprovedStore>, event: RoundInput): Promise<{ approved: number; notSelected: number }> {
   const { roundId } = roundInputSchema.parse(event);
   const round = await deps.store.rounds.requireRound(roundId);
   const list = round.approvedList ?? [];

@@ -4,9 +4,13 @@
  */
 import type { WorkflowDeps } from '../deps';
 import { roundInputSchema, type RoundInput } from './check-round';
+import type { StorePort } from '../../store/store';
+
+/** What this use case reads and writes of the case table. */
+export type ObjectionsStore = StorePort<{ rounds: 'requireRound'; objections: 'listObjections'; tasks: 'listTasksByRound' }>;
 
 export async function collectObjections(
-  deps: WorkflowDeps,
+  deps: WorkflowDeps<ObjectionsStore>,
   event: RoundInput,
 ): Promise<{ open: number; objectionIds: string[]; attempt: number; timeoutSeconds: number }> {
   const { roundId } = roundInputSchema.parse(event);

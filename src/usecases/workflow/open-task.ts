@@ -5,12 +5,15 @@
  */
 import * as z from 'zod';
 import { TASK_KINDS, type Bilingual, type TaskKind, type Timeouts } from '../../domain/model';
-import type { StoredTask } from '../../store/store';
-import { audit } from '../audit';
+import type { StoredTask, StorePort } from '../../store/store';
+import { audit, type AuditTrailStore } from '../audit';
 import type { WorkflowDeps } from '../deps';
 import { WorkflowError } from '../errors';
-import { staffPanel } from './panel';
+import { staffPanel, type PanelStore } from './panel';
 import { taskIdFor } from './task-id';
+
+/** What this use case reads and writes of the case table. */
+export type OpenTaskStore = StorePort<{ rounds: 'requireRound'; cases: 'requireCase' | 'updateCaseStatus'; tasks: 'createTask' | 'refreshTaskToken' }> & PanelStore & AuditTrailStore;
 
 /** Which approval step of which execution: what open-task and handle-timeout both receive. */
 export const approvalStepSchema = z.object({
@@ -45,7 +48,7 @@ export function dueSecondsFor(kind: TaskKind, timeouts: Timeouts, ceilingSeconds
   return Math.min(timeouts[CHARTER_TIMEOUT[kind]], ceilingSeconds);
 }
 
-export async function openTask(deps: WorkflowDeps, event: OpenTaskInput): Promise<{ taskId: string; created: boolean }> {
+export async function openTask(deps: WorkflowDeps<OpenTaskStore>, event: OpenTaskInput): Promise<{ taskId: string; created: boolean }> {
   const input = openTaskInputSchema.parse(event);
   const round = await deps.store.rounds.requireRound(input.roundId);
   const now = deps.clock.now();
@@ -99,7 +102,7 @@ export async function openTask(deps: WorkflowDeps, event: OpenTaskInput): Promis
   return { taskId, created: true };
 }
 
-async function notifyOpened(deps: WorkflowDeps, task: StoredTask, shortage: Bilingual | undefined): Promise<void> {
+async function notifyOpened(deps: WorkflowDeps<OpenTaskStore>, task: StoredTask, shortage: Bilingual | undefined): Promise<void> {
   // People are asked for the charter's due time; the ceiling is only the workflow's last resort.
   const by = task.dueAt ?? task.expiresAt;
   const subjectCase = task.caseId ? `（${task.caseId}）` : '';

@@ -2,7 +2,10 @@
 import { assignReviewers, type AssignableCase } from '../../domain/round/assignment';
 import { cityCodeOf } from '../../domain/units';
 import type { CaseRecord, Charter, Review } from '../../domain/model';
-import type { Store } from '../../store/store';
+import type { StorePort } from '../../store/store';
+
+/** What this use case reads and writes of the case table. */
+export type PanelStore = StorePort<{ reviews: 'assignReviewers' | 'listReviewsByCase' | 'listReviewsByReviewer' }>;
 
 /** Reviews that count towards the panel (not those reported missing or replaced). */
 export const activeReviews = (reviews: readonly Review[]) => reviews.filter((review) => review.status === 'ASSIGNED' || review.status === 'SCORED');
@@ -16,7 +19,7 @@ export function assignableCase(record: CaseRecord): AssignableCase {
  * across the round. Returns the active reviewer ids and any shortage message.
  */
 export async function staffPanel(
-  store: Store,
+  store: PanelStore,
   charter: Charter,
   record: CaseRecord,
   at: string,

@@ -7,11 +7,15 @@
 import { shortlist, type RankedCase } from '../../domain/round/shortlist';
 import { cityCodeOf } from '../../domain/units';
 import type { CaseRecord, ScoreSummary } from '../../domain/model';
-import { audit } from '../audit';
+import { audit, type AuditTrailStore } from '../audit';
 import type { WorkflowDeps } from '../deps';
 import { WorkflowError } from '../errors';
 import { roundInputSchema, type RoundInput } from './check-round';
-import { aggregateCases } from './scores';
+import { aggregateCases, type ScoresStore } from './scores';
+import type { StorePort } from '../../store/store';
+
+/** What this use case reads and writes of the case table. */
+export type RankStore = StorePort<{ rounds: 'requireRound' | 'updateRoundStatus'; cases: 'listCasesByRound' | 'updateCaseStatus' }> & ScoresStore & AuditTrailStore;
 
 export interface RankOutput {
   count: number;
@@ -20,7 +24,7 @@ export interface RankOutput {
   timeouts: { leadershipSeconds: number };
 }
 
-export async function rankShortlist(deps: WorkflowDeps, event: RoundInput): Promise<RankOutput> {
+export async function rankShortlist(deps: WorkflowDeps<RankStore>, event: RoundInput): Promise<RankOutput> {
   const { roundId } = roundInputSchema.parse(event);
   const round = await deps.store.rounds.requireRound(roundId);
   const out = (count: number, feasible: boolean): RankOutput => ({

@@ -12,9 +12,12 @@
  * without doubling what already went out.
  */
 import { TASK_ROLE } from '../../domain/model';
-import type { StoredTask } from '../../store/store';
-import { audit } from '../audit';
+import type { StoredTask, StorePort } from '../../store/store';
+import { audit, type AuditTrailStore } from '../audit';
 import type { WorkflowDeps } from '../deps';
+
+/** What this use case reads and writes of the case table. */
+export type RemindOverdueStore = StorePort<{ tasks: 'listOverdueTasks' | 'markTaskReminded' | 'releaseTaskReminder'; audit: 'sealAllAudits'; reviews: 'listReviewsByCase' }> & AuditTrailStore;
 
 /** Who hears about every overdue step: the office that runs the round. */
 export const OFFICE_RECIPIENT = 'secretariat';
@@ -26,7 +29,7 @@ export interface RemindOverdueResult {
   skipped: number;
 }
 
-export async function remindOverdue(deps: WorkflowDeps): Promise<RemindOverdueResult> {
+export async function remindOverdue(deps: WorkflowDeps<RemindOverdueStore>): Promise<RemindOverdueResult> {
   const now = deps.clock.now();
   const at = now.toISOString();
   const overdue = await deps.store.tasks.listOverdueTasks(at);
@@ -67,7 +70,7 @@ export async function remindOverdue(deps: WorkflowDeps): Promise<RemindOverdueRe
 }
 
 /** Sends the reminder and the escalation; returns who was reminded. */
-async function remind(deps: WorkflowDeps, task: StoredTask): Promise<string[]> {
+async function remind(deps: WorkflowDeps<RemindOverdueStore>, task: StoredTask): Promise<string[]> {
   const recipients = await whoMustAct(deps, task);
   const what = task.caseId ? `（${task.caseId}）` : '';
   const dedupKey = `overdue:${task.taskId}`;
@@ -99,7 +102,7 @@ async function remind(deps: WorkflowDeps, task: StoredTask): Promise<string[]> {
 }
 
 /** The role for role-wide steps; for a panel, the assigned reviewers who have not scored yet. */
-async function whoMustAct(deps: WorkflowDeps, task: StoredTask): Promise<string[]> {
+async function whoMustAct(deps: WorkflowDeps<RemindOverdueStore>, task: StoredTask): Promise<string[]> {
   if (task.kind !== 'PANEL') return [TASK_ROLE[task.kind]];
   if (!task.caseId) return task.assignees ?? [];
   const assignees = new Set(task.assignees ?? []);
