@@ -3,10 +3,10 @@
  *
  * Order matters: the decision is validated, then recorded with a conditional write (status OPEN
  * and not expired), and only then does the caller send the token to the workflow. So a second
- * decision is a clear TASK_ALREADY_DECIDED (409), one on an expired or superseded step
- * TASK_EXPIRED (410), and the workflow never receives two results for one step.
+ * decision is a clear TASK_ALREADY_DECIDED, one on an expired or superseded step
+ * TASK_EXPIRED, and the workflow never receives two results for one step.
  *
- * The decide Lambda (engineer G) authenticates, calls `decideTask`, and when the result carries
+ * The decide Lambda authenticates, calls `decideTask`, and when the result carries
  * `sendSuccess` calls SendTaskSuccess with its token and output. Panel steps collect one score
  * sheet per assigned reviewer; the step completes (and `sendSuccess` is returned) with the last.
  */

@@ -160,7 +160,7 @@ beforeAll(async () => {
         return `arn:aws:states:local:0:execution:round-finalization:f-${roundId}`;
       },
     },
-    // E2's real decideTask; only SendTaskSuccess is recorded instead of resuming a workflow
+    // the real decideTask; only SendTaskSuccess is recorded instead of resuming a workflow
     decide: async (actor, taskId, body) => {
       decisions.push({ actor: actor.id, taskId });
       const clock = new FixedClock(NOW);
