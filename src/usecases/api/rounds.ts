@@ -6,6 +6,7 @@ import { conflict, invalidInput, notFound, wrongState } from '../errors';
 import { zodIssues } from '../../domain/zod-issues';
 import { isOffice, requireRole } from './access';
 import type { ApiDeps } from './ports';
+import { resolvePanel } from './users';
 import { roundOffice, roundPublic } from './views';
 import type { StorePort } from '../../store/store';
 
@@ -45,6 +46,7 @@ export async function readRound(deps: ApiDeps<RoundsApiStore>, actor: Actor | un
 export async function createRound(deps: ApiDeps<RoundsApiStore>, actor: Actor, input: { roundId?: string; charter: Charter }) {
   requireRole(actor, 'secretariat');
   checkDeadlines(input.charter);
+  input = { ...input, charter: await resolvePanel(deps, input.charter) };
   const roundId = input.roundId ?? defaultRoundId(input.charter);
   if (await deps.store.rounds.getRound(roundId)) {
     throw conflict('ROUND_EXISTS', { zh: `評選輪次已存在：${roundId}`, en: `Round ${roundId} already exists` });
@@ -84,6 +86,10 @@ export async function amendRound(deps: ApiDeps<RoundsApiStore>, actor: Actor, ro
       zh: `輪次狀態為 ${round.status}，只能在草稿或徵集期間修訂章程。`,
       en: `The round is ${round.status}; the charter can be amended only while DRAFT or OPEN.`,
     });
+  }
+  if (input.changes.panel) {
+    const { panel } = await resolvePanel(deps, { ...round.charter, panel: input.changes.panel }, 'changes.panel');
+    input = { ...input, changes: { ...input.changes, panel } };
   }
   const merged = charterSchema.safeParse({ ...round.charter, ...input.changes });
   if (!merged.success) throw invalidInput(zodIssues(merged.error).map((i) => ({ ...i, field: `changes.${i.field}` })));
