@@ -15,6 +15,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { flattenClaims, type LocalIssuer } from './issuer';
+import { leaveIdleConnectionsToClients } from './net';
 import { LOCAL_ACCOUNT } from './topology';
 import type { RouteSpecLocal } from './topology';
 
@@ -269,6 +270,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
 }
 
 function listen(server: Server, port = 0): Promise<RunningServer> {
+  leaveIdleConnectionsToClients(server);
   return new Promise((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
@@ -318,6 +320,8 @@ export interface SiteServerOptions {
   indexDocument: string;
   /** Directory served at /console/ (the web console's static files). */
   consoleDir?: string;
+  /** Served as /console/config.json (the deployment writes one beside the console on AWS). */
+  consoleConfig?: unknown;
   port?: number;
 }
 
@@ -354,6 +358,11 @@ export async function startSiteServer(options: SiteServerOptions): Promise<Runni
         if (path === '/console') {
           res.writeHead(301, { location: '/console/', ...options.headers });
           res.end();
+          return;
+        }
+        if (path === '/console/config.json' && options.consoleConfig !== undefined) {
+          const body = JSON.stringify(options.consoleConfig);
+          send(res, 200, req.method === 'HEAD' ? '' : body, { 'content-type': 'application/json', 'cache-control': 'no-store', ...options.headers });
           return;
         }
         let file = normalize(join(consoleRoot, path.slice('/console/'.length)));

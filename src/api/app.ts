@@ -3,14 +3,20 @@
  * Both Lambdas build their router from this table (`fn` picks which routes each serves).
  */
 import * as z from 'zod';
-import { TASK_STATUSES } from '../domain/model';
+import { authConfig } from '../auth/config';
+import { config } from '../config';
+import { TASK_STATUSES, type Actor } from '../domain/model';
 import type { ApiDeps } from '../usecases/api/ports';
 import * as rounds from '../usecases/api/rounds';
 import * as submissions from '../usecases/api/submissions';
 import * as cases from '../usecases/api/cases';
 import * as tasks from '../usecases/api/tasks';
 import * as office from '../usecases/api/office';
-import { dashboard, dashboardHtml } from '../usecases/api/dashboard';
+import * as exports from '../usecases/api/exports';
+import { invalidInput } from '../usecases/errors';
+import * as users from '../usecases/api/users';
+import { dashboard, dashboardWithRound } from '../usecases/api/dashboard';
+import { dashboardPage } from './pages/dashboard';
 import { sitePaths } from '../domain/site/paths';
 import { SCRIPTS } from '../domain/model';
 import { bilingualHtml, esc, HTML_CONTENT_TYPE, HTML_HEADERS, htmlPage } from './html';
@@ -20,11 +26,24 @@ import type { HtmlErrorLink, Handlers, RequestContext, Reply } from './router';
 import * as s from './schemas';
 
 const taskStatusQuery = z.enum(TASK_STATUSES).optional();
+export const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const EXPORT_FORMATS = ['json', 'docx', 'xlsx'] as const;
+const isExportFormat = (f: string): f is (typeof EXPORT_FORMATS)[number] => (EXPORT_FORMATS as readonly string[]).includes(f);
 
 export function buildHandlers(deps: ApiDeps): Handlers {
   const p = (req: { params: Record<string, string> }, name: string) => req.params[name] ?? '';
   return {
     'GET /openapi.json': async () => ({ body: openApiDocument() }),
+    'GET /auth/config': async () => ({
+      headers: { 'cache-control': 'public, max-age=300' },
+      body: authConfig({
+        issuer: config.authIssuer,
+        clientId: config.authClientId,
+        domainUrl: config.authDomainUrl,
+        ...(config.authDiscoveryUrl ? { discoveryUrl: config.authDiscoveryUrl } : {}),
+      }),
+    }),
     'GET /rounds': async () => ({ body: await rounds.listRounds(deps) }),
     'GET /rounds/{roundId}': async (req) => ({ body: await rounds.readRound(deps, req.actor, p(req, 'roundId')) }),
     'POST /rounds': async (req) => ({ status: 201, body: await rounds.createRound(deps, req.requireActor(), req.body(s.createRoundSchema)) }),
@@ -42,7 +61,7 @@ export function buildHandlers(deps: ApiDeps): Handlers {
     }),
     'GET /rounds/{roundId}/dashboard': async (req) =>
       req.wantsHtml
-        ? { contentType: HTML_CONTENT_TYPE, headers: { ...HTML_HEADERS, vary: 'Accept' }, body: await dashboardHtml(deps, req.requireActor(), p(req, 'roundId')) }
+        ? { contentType: HTML_CONTENT_TYPE, headers: { ...HTML_HEADERS, vary: 'Accept' }, body: await dashboardHtmlPage(deps, req.requireActor(), p(req, 'roundId')) }
         : { headers: { vary: 'Accept' }, body: await dashboard(deps, req.requireActor(), p(req, 'roundId')) },
     'POST /rounds/{roundId}/submissions': async (req) => ({
       status: 201,
@@ -80,11 +99,44 @@ export function buildHandlers(deps: ApiDeps): Handlers {
     'POST /outbox/{notificationId}/release': async (req) => ({
       body: await office.releaseNotification(deps, req.requireActor(), p(req, 'notificationId')),
     }),
+    'GET /rounds/{roundId}/export': async (req) => {
+      const format = req.query.format ?? 'json';
+      if (!isExportFormat(format)) {
+        throw invalidInput([
+          {
+            code: 'EXPORT_FORMAT',
+            field: 'format',
+            message: { zh: `不支援的匯出格式「${format}」；可用：json、docx、xlsx。`, en: `Unknown export format "${format}"; use json, docx or xlsx.` },
+          },
+        ]);
+      }
+      const actor = req.requireActor();
+      const roundId = p(req, 'roundId');
+      const data = await exports.roundExport(deps, actor, roundId);
+      if (format === 'json') return { body: data };
+      // the Word and Excel writers load on the first file, never at the Lambda's init
+      const file =
+        format === 'docx'
+          ? { bytes: await (await import('../domain/export/docx')).announcementDocx(data), type: DOCX_TYPE }
+          : { bytes: await (await import('../domain/export/xlsx')).scoreSheetXlsx(data), type: XLSX_TYPE };
+      const name = `${roundId}-${format === 'docx' ? 'announcement' : 'scores'}.${format}`;
+      return { contentType: file.type, headers: { 'content-disposition': `attachment; filename="${name}"`, 'cache-control': 'no-store' }, body: file.bytes };
+    },
     'GET /rounds/{roundId}/audit': async (req) => ({
       contentType: 'application/x-ndjson; charset=utf-8',
       body: await office.exportAudit(deps, req.requireActor(), p(req, 'roundId')),
     }),
     'GET /rounds/{roundId}/audit/verify': async (req) => ({ body: await office.verifyAudit(deps, req.requireActor(), p(req, 'roundId')) }),
+    'GET /users': async (req) => ({ body: await users.listUsers(deps, req.requireActor()) }),
+    'POST /users/import': async (req) => {
+      const actor = req.requireActor();
+      // role first: a reviewer posting a malformed body learns it may not import, not what is malformed
+      users.requireOffice(actor);
+      return { body: await users.importUsers(deps, actor, req.body(s.importUsersSchema)) };
+    },
+    'POST /users/{username}/disable': async (req) => ({ body: await users.setUserEnabled(deps, req.requireActor(), p(req, 'username'), false) }),
+    'POST /users/{username}/enable': async (req) => ({ body: await users.setUserEnabled(deps, req.requireActor(), p(req, 'username'), true) }),
+    'POST /users/{username}/resend-invite': async (req) => ({ body: await users.resendInvite(deps, req.requireActor(), p(req, 'username')) }),
   };
 }
 
@@ -140,4 +192,10 @@ export function htmlErrorLinks(deps: ApiDeps): Record<string, HtmlErrorLink> {
     'POST /rounds/{roundId}/objections': (req) =>
       noticePageLink(deps, req.params.roundId ?? '', (req.rawBody as { script?: unknown } | undefined)?.script),
   };
+}
+
+/** The dashboard as a page for a browser without JavaScript: the same data, charts with tables. */
+async function dashboardHtmlPage(deps: ApiDeps, actor: Actor, roundId: string): Promise<string> {
+  const { round, view } = await dashboardWithRound(deps, actor, roundId);
+  return dashboardPage(round, view, deps.now().toISOString());
 }

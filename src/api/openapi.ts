@@ -21,10 +21,27 @@ interface Contract {
   formRequest?: ZodType;
   /** Other success statuses, e.g. 303 to the site after a form post. */
   alsoStatus?: Record<number, string>;
+  /** Other success bodies (binary files), by content type. */
+  alsoContent?: Record<string, string>;
 }
+
+/** GET /auth/config (src/auth/config.ts). */
+const authConfigSchema = z.object({
+  issuer: z.string(),
+  clientId: z.string(),
+  authorizationEndpoint: z.string(),
+  tokenEndpoint: z.string(),
+  logoutEndpoint: z.string(),
+  revocationEndpoint: z.string(),
+  userInfoEndpoint: z.string(),
+  discoveryUrl: z.string(),
+  scopes: z.array(z.string()),
+  cliLoginPorts: z.array(z.number().int()),
+});
 
 export const CONTRACT: Record<string, Contract> = {
   'GET /openapi.json': { response: z.object({ openapi: z.string() }).loose() },
+  'GET /auth/config': { response: authConfigSchema },
   'GET /rounds': { response: s.roundListSchema },
   'GET /rounds/{roundId}': { response: s.roundPublicSchema, errors: [404] },
   'POST /rounds': { request: s.createRoundSchema, response: s.roundOfficeSchema, status: 201, errors: [403, 409] },
@@ -55,8 +72,21 @@ export const CONTRACT: Record<string, Contract> = {
   'GET /rounds/{roundId}/objections': { response: s.objectionListSchema, errors: [403, 404] },
   'GET /outbox': { response: s.outboxSchema, errors: [403] },
   'POST /outbox/{notificationId}/release': { response: s.notificationSchema, errors: [403, 404, 409] },
+  'GET /rounds/{roundId}/export': {
+    response: s.roundExportSchema,
+    errors: [403, 404, 422],
+    alsoContent: {
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document': '?format=docx: the announcement and its annex as a Word document',
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': '?format=xlsx: the score sheet as an Excel workbook',
+    },
+  },
   'GET /rounds/{roundId}/audit': { response: z.string(), contentType: 'application/x-ndjson', errors: [403, 404] },
   'GET /rounds/{roundId}/audit/verify': { response: s.auditVerifySchema, errors: [403, 404] },
+  'GET /users': { response: s.userListSchema, errors: [403, 503] },
+  'POST /users/import': { request: s.importUsersSchema, response: s.importReportSchema, errors: [403, 503] },
+  'POST /users/{username}/disable': { response: s.directoryUserSchema, errors: [403, 404, 409, 503] },
+  'POST /users/{username}/enable': { response: s.directoryUserSchema, errors: [403, 404, 503] },
+  'POST /users/{username}/resend-invite': { response: s.resendInviteResultSchema, errors: [403, 404, 409, 503] },
 };
 
 const ERROR_TEXT: Record<number, string> = {
@@ -69,6 +99,7 @@ const ERROR_TEXT: Record<number, string> = {
   415: 'A form body on a route that takes JSON only',
   422: 'Wrong state of the round, case or task',
   500: 'Internal error',
+  503: 'The user directory is not configured or not reachable',
 };
 
 function schemaOf(t: ZodType): Record<string, unknown> {
@@ -116,6 +147,9 @@ export function openApiDocument(): Record<string, unknown> {
           content: {
             [c.contentType ?? 'application/json']: { schema: schemaOf(c.response) },
             ...(route.html || route.form ? { 'text/html': { schema: { type: 'string' } } } : {}),
+            ...Object.fromEntries(
+              Object.entries(c.alsoContent ?? {}).map(([type, description]) => [type, { schema: { type: 'string', contentMediaType: type, description } }]),
+            ),
           },
         },
         ...Object.fromEntries(

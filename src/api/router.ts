@@ -9,10 +9,11 @@
 import type { ZodType } from 'zod';
 import type { Actor } from '../domain/model';
 import { actorFromClaims, type Claims } from './auth';
-import { ApiError, badJson, errorBody, invalidInput, routeNotFound, unauthenticated, unsupportedMediaType } from './errors';
+import { apiErrorOf, badJson, errorBody, routeNotFound, unauthenticated, unsupportedMediaType } from './errors';
+import { invalidInput } from '../usecases/errors';
 import { errorPage, HTML_CONTENT_TYPE, HTML_HEADERS, prefersHtml } from './html';
 import { ROUTES, type RouteSpec } from './routes';
-import { zodIssues } from './validation';
+import { zodIssues } from '../domain/zod-issues';
 
 /** The parts of a payload v2.0 event the router reads (API Gateway's type is assignable to it). */
 export interface HttpEvent {
@@ -34,6 +35,8 @@ export interface HttpResult {
   statusCode: number;
   headers: Record<string, string>;
   body: string;
+  /** The body is base64 of binary bytes (a Word or Excel file): API Gateway decodes it. */
+  isBase64Encoded?: boolean;
 }
 
 export interface RequestContext {
@@ -58,7 +61,7 @@ export interface RequestContext {
 export interface Reply {
   status?: number;
   body?: unknown;
-  /** Default JSON; text bodies (JSON lines, SVG) pass a string body with their type. */
+  /** Default JSON; text bodies (JSON lines, SVG) pass a string body with their type, files their bytes. */
   contentType?: string;
   headers?: Record<string, string>;
 }
@@ -112,10 +115,8 @@ export function json(status: number, body: unknown, extra: Record<string, string
 export interface RouterOptions {
   fn: RouteSpec['fn'];
   handlers: Handlers;
-  /** Called with unexpected errors (not ApiErrors) so the Lambda can log them. */
+  /** Called with unexpected errors (not coded ones) so the Lambda can log them. */
   onUnexpected?: (err: unknown) => void;
-  /** Maps errors thrown by other layers (store, workflow) to ApiErrors. */
-  mapError?: (err: unknown) => ApiError | undefined;
   /** Per route key: the link back on an HTML error page (form posts from the public site). */
   errorLinks?: Record<string, HtmlErrorLink>;
 }
@@ -168,6 +169,14 @@ export function createRouter(opts: RouterOptions): (event: HttpEvent) => Promise
       };
       const reply = await handler(req);
       const status = reply.status ?? 200;
+      if (reply.contentType && reply.body instanceof Uint8Array) {
+        return {
+          statusCode: status,
+          headers: { 'content-type': reply.contentType, ...SECURITY_HEADERS, ...(reply.headers ?? {}) },
+          body: Buffer.from(reply.body.buffer, reply.body.byteOffset, reply.body.byteLength).toString('base64'),
+          isBase64Encoded: true,
+        };
+      }
       if (reply.contentType && typeof reply.body === 'string') {
         return {
           statusCode: status,
@@ -178,7 +187,7 @@ export function createRouter(opts: RouterOptions): (event: HttpEvent) => Promise
       if (status === 204) return { statusCode: 204, headers: { ...SECURITY_HEADERS }, body: '' };
       return json(status, reply.body ?? {}, reply.headers);
     } catch (err) {
-      const apiErr = err instanceof ApiError ? err : opts.mapError?.(err);
+      const apiErr = apiErrorOf(err);
       if (apiErr && htmlErrors) {
         const back = opts.errorLinks?.[htmlErrors.key]?.(htmlErrors);
         return {

@@ -24,6 +24,7 @@ export interface RouteSpec {
 
 export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/openapi.json', auth: 'public', fn: 'api', summary: 'This API as an OpenAPI 3.1 document' },
+  { method: 'GET', path: '/auth/config', auth: 'public', fn: 'api', summary: 'Where to sign in: issuer, app client id, authorization/token/logout endpoints and scopes (OAuth 2.0 code + PKCE)' },
   { method: 'GET', path: '/rounds', auth: 'public', fn: 'api', summary: 'List rounds (public fields)' },
   { method: 'GET', path: '/rounds/{roundId}', auth: 'public', fn: 'api', summary: 'Read a round (public fields; the office sees the charter)' },
   { method: 'POST', path: '/rounds', auth: 'jwt', fn: 'api', summary: 'Create a round in DRAFT from a charter (secretariat)' },
@@ -47,6 +48,12 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/rounds/{roundId}/objections', auth: 'jwt', fn: 'api', summary: 'Objections of a round (secretariat, approver)' },
   { method: 'GET', path: '/outbox', auth: 'jwt', fn: 'api', summary: 'Notifications waiting to be released (secretariat)' },
   { method: 'POST', path: '/outbox/{notificationId}/release', auth: 'jwt', fn: 'api', summary: 'Release (send) a notification (secretariat)' },
+  { method: 'GET', path: '/rounds/{roundId}/export', auth: 'jwt', fn: 'api', summary: 'An approved round for the office: announcement, annex and score sheet as JSON, or ?format=docx (the announcement as Word) or ?format=xlsx (the score sheet as Excel) (secretariat, approver)' },
   { method: 'GET', path: '/rounds/{roundId}/audit', auth: 'jwt', fn: 'api', summary: 'The audit trail as JSON lines (secretariat)' },
   { method: 'GET', path: '/rounds/{roundId}/audit/verify', auth: 'jwt', fn: 'api', summary: 'Recompute the hash chain; name the first broken link (secretariat)' },
+  { method: 'GET', path: '/users', auth: 'jwt', fn: 'api', summary: 'The accounts of the user directory (secretariat)' },
+  { method: 'POST', path: '/users/import', auth: 'jwt', fn: 'api', summary: 'Import accounts from a CSV or .xlsx file, a window of rows per call; dryRun plans only (secretariat)' },
+  { method: 'POST', path: '/users/{username}/disable', auth: 'jwt', fn: 'api', summary: 'Disable an account: it can no longer sign in (secretariat)' },
+  { method: 'POST', path: '/users/{username}/enable', auth: 'jwt', fn: 'api', summary: 'Enable a disabled account again (secretariat)' },
+  { method: 'POST', path: '/users/{username}/resend-invite', auth: 'jwt', fn: 'api', summary: 'Send the invitation again with a fresh temporary password (secretariat)' },
 ];

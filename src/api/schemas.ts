@@ -327,3 +327,127 @@ export const dashboardSchema = z
   .meta({ id: 'Dashboard' });
 
 export const okSchema = z.object({ ok: z.literal(true) }).meta({ id: 'Ok' });
+
+// ---------------------------------------------------------------------------------------------
+// Exports of an approved round (the JSON form; ?format=docx|xlsx answers with the file)
+
+export const roundExportSchema = z
+  .object({
+    format: z.literal('casebook-round-export/1'),
+    round: z.object({
+      roundId: z.string(),
+      number: z.number().int(),
+      year: z.number().int(),
+      theme: z.string(),
+      script: z.enum(SCRIPTS),
+      approvedAt: z.string().optional(),
+      blindReview: z.boolean(),
+      title: z.string(),
+      lead: z.string(),
+      annexTitle: z.string(),
+    }),
+    cases: z.array(
+      z.object({
+        order: z.number().int(),
+        caseId: z.string(),
+        title: z.string(),
+        unit: z.string(),
+        city: z.string(),
+        level: z.enum(LEVELS).optional(),
+        practices: z.string(),
+        outcomes: z.string(),
+        reason: z.string(),
+      }),
+    ),
+    criteria: z.array(z.object({ id: z.string(), name: z.string(), weight: z.number() })),
+    maxScore: z.number(),
+    scores: z.array(
+      z.object({
+        caseId: z.string(),
+        order: z.number().int().optional(),
+        title: z.string(),
+        unit: z.string(),
+        city: z.string(),
+        level: z.enum(LEVELS),
+        status: z.string(),
+        rawMean: z.number(),
+        normalizedMean: z.number(),
+        spread: z.number(),
+        reviewerCount: z.number().int(),
+        rank: z.number().int().optional(),
+        quotaNote: z.string().optional(),
+        explanation: z.string().optional(),
+      }),
+    ),
+    reviews: z.array(
+      z.object({
+        caseId: z.string(),
+        unit: z.string(),
+        /** A name with the id in an open round; 評審 N in a blind one. */
+        reviewer: z.string(),
+        total: z.number(),
+        scores: z.record(z.string(), z.number()),
+        scoredAt: z.string().optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'RoundExport' });
+// Accounts (the user directory: Cognito on AWS, the local directory on the local cloud)
+
+export const directoryUserSchema = z
+  .object({
+    username: z.string(),
+    sub: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role: z.enum(['applicant', 'reviewer', 'secretariat', 'approver']),
+    unitCode: z.string().optional(),
+    jurisdictions: z.array(z.string()).optional(),
+    enabled: z.boolean(),
+    status: z.enum(['FORCE_CHANGE_PASSWORD', 'CONFIRMED']),
+  })
+  .meta({ id: 'DirectoryUser' });
+
+export const userListSchema = z.object({ users: z.array(directoryUserSchema) }).meta({ id: 'UserList' });
+
+/** An accounts file, base64 in JSON (a console upload or `casebook users import`). ~7.5 MB decoded at most. */
+export const importUsersSchema = z
+  .object({
+    fileName: z.string().min(1).max(255),
+    content: z
+      .string()
+      .max(10_000_000)
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, { message: 'content must be base64' }),
+    dryRun: z.boolean().default(false),
+    /** First row of the window to apply (the report's `next` of the previous call). */
+    from: z.number().int().nonnegative().default(0),
+    limit: z.number().int().min(1).max(200).default(100),
+  })
+  .strict()
+  .meta({ id: 'ImportUsers' });
+
+export const importReportSchema = z
+  .object({
+    dryRun: z.boolean(),
+    rows: z.number().int(),
+    from: z.number().int(),
+    next: z.number().int().optional(),
+    lines: z.array(
+      z.object({
+        line: z.number().int(),
+        email: z.string().optional(),
+        outcome: z.enum(['created', 'updated', 'unchanged', 'refused', 'failed']),
+        changes: z.array(z.string()).optional(),
+        issues: z.array(issueSchema).optional(),
+        temporaryPassword: z.string().optional(),
+        disabled: z.literal(true).optional(),
+      }),
+    ),
+    fileIssues: z.array(issueSchema),
+    summary: z.object({ created: z.number(), updated: z.number(), unchanged: z.number(), refused: z.number(), failed: z.number() }),
+  })
+  .meta({ id: 'ImportReport' });
+
+export const resendInviteResultSchema = z
+  .object({ user: directoryUserSchema, temporaryPassword: z.string().optional() })
+  .meta({ id: 'ResendInviteResult' });

@@ -56,16 +56,23 @@ describe('console deployment', () => {
 
   it('ships the console folder as it is in the repository', () => {
     const dir = stagedSource(0);
-    for (const file of ['index.html', 'applicant.html', 'reviewer.html', 'office.html', 'approver.html', 'console.css', 'js/core.js']) {
+    for (const file of ['index.html', 'applicant.html', 'reviewer.html', 'office.html', 'approver.html', 'accounts.html', 'console.css', 'js/core.js', 'js/accounts.js']) {
       expect(readFileSync(join(dir, file))).toEqual(readFileSync(join('console', file)));
     }
     // the deployment's own config.json is the only one; the repository carries none to overwrite it
     expect(existsSync(join(dir, 'config.json'))).toBe(false);
   });
 
-  it('writes config.json whose apiBaseUrl is the HTTP API endpoint (the ApiUrl output)', () => {
-    const config = JSON.parse(readFileSync(join(stagedSource(1), 'config.json'), 'utf8')) as { apiBaseUrl: string };
-    expect(Object.keys(config)).toEqual(['apiBaseUrl']);
+  it('writes config.json whose apiBaseUrl is the HTTP API endpoint (the ApiUrl output) and whose auth says where to sign in', () => {
+    const config = JSON.parse(readFileSync(join(stagedSource(1), 'config.json'), 'utf8')) as { apiBaseUrl: string; auth: Record<string, unknown> };
+    expect(Object.keys(config)).toEqual(['apiBaseUrl', 'auth']);
+    expect(Object.keys(config.auth).sort()).toEqual(
+      ['authorizationEndpoint', 'clientId', 'cliLoginPorts', 'discoveryUrl', 'issuer', 'logoutEndpoint', 'revocationEndpoint', 'scopes', 'tokenEndpoint', 'userInfoEndpoint'].sort(),
+    );
+    expect(config.auth.scopes).toEqual(['openid', 'email', 'profile']);
+    const authMarkers = deployment().SourceMarkers[1] as Record<string, unknown>;
+    const [clientId] = only('AWS::Cognito::UserPoolClient');
+    expect(authMarkers[config.auth.clientId as string]).toEqual({ Ref: clientId });
     const markers = deployment().SourceMarkers[1] as Record<string, unknown>;
     expect(Object.keys(markers)).toContain(config.apiBaseUrl);
     const apiUrl = s.template.toJSON().Outputs.ApiUrl.Value;

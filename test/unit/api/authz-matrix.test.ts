@@ -7,10 +7,13 @@
  * holds only case B. Only secretariat calls succeed on office routes, so each mutating route has
  * exactly one successful cell and the order of cells does not matter for the others.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { expect } from '../../support/expect';
+import { LocalUserDirectory } from '../../../local/user-directory';
 import { buildHandlers, htmlErrorLinks } from '../../../src/api/app';
-import { mapKnownError } from '../../../src/api/lambda';
 import { createRouter, type HttpResult } from '../../../src/api/router';
 import { ROUTES } from '../../../src/api/routes';
 import type { CaseRecord, Round, Task } from '../../../src/domain/model';
@@ -75,44 +78,53 @@ async function seed(t: TestTable) {
     createdAt: NOW.toISOString(),
     ...extra,
   });
-  await s.createRound(round('round-9', 9, 'OPEN'));
-  await s.createRound(round('draft-r', 10, 'DRAFT'));
-  await s.createRound(round('close-r', 11, 'OPEN'));
-  await s.createRound(round('closed-r', 12, 'CLOSED'));
-  await s.createRound(round('notice-r', 13, 'NOTICE', { shortlist: [{ caseId: 'case-n', rank: 1, score: 8 }] }));
-  await s.createRound(round('short-r', 14, 'SHORTLISTED', { shortlist: [{ caseId: 'case-s', rank: 1, score: 9 }] }));
-  await s.createRound(round('ended-r', 15, 'NOTICE', { shortlist: [{ caseId: 'case-x', rank: 1, score: 7 }], noticeEndsAt: '2030-05-31T16:00:00.000Z' }));
+  await s.rounds.createRound(round('round-9', 9, 'OPEN'));
+  await s.rounds.createRound(round('draft-r', 10, 'DRAFT'));
+  await s.rounds.createRound(round('close-r', 11, 'OPEN'));
+  await s.rounds.createRound(round('closed-r', 12, 'CLOSED'));
+  await s.rounds.createRound(round('notice-r', 13, 'NOTICE', { shortlist: [{ caseId: 'case-n', rank: 1, score: 8 }] }));
+  await s.rounds.createRound(round('short-r', 14, 'SHORTLISTED', { shortlist: [{ caseId: 'case-s', rank: 1, score: 9 }] }));
+  await s.rounds.createRound(round('ended-r', 15, 'NOTICE', { shortlist: [{ caseId: 'case-x', rank: 1, score: 7 }], noticeEndsAt: '2030-05-31T16:00:00.000Z' }));
+  await s.rounds.createRound(
+    round('approved-r', 16, 'APPROVED', {
+      shortlist: [{ caseId: 'case-p', rank: 1, score: 8 }],
+      approvedList: [{ caseId: 'case-p', order: 1, reason: '做法紮實，成效明顯。' }],
+      approvedAt: NOW.toISOString(),
+    }),
+  );
 
   for (const [id, unit] of [
     ['sub-a', UNIT_A],
     ['sub-b', UNIT_B],
   ] as const) {
-    await s.recordSubmission({ submissionId: id, roundId: 'round-9', unitCode: unit, key: `dossiers/round-9/${unit}/${id}/d.md`, fileName: 'd.md', status: 'VALID', createdAt: NOW.toISOString() });
+    await s.submissions.recordSubmission({ submissionId: id, roundId: 'round-9', unitCode: unit, key: `dossiers/round-9/${unit}/${id}/d.md`, fileName: 'd.md', status: 'VALID', createdAt: NOW.toISOString() });
   }
   const version = (c: CaseRecord, dossier: unknown) => ({ caseId: c.caseId, roundId: c.roundId, version: 1, submissionId: c.currentSubmissionId, dossier, createdAt: NOW.toISOString() });
   const caseA = caseRecord('case-a', UNIT_A, '廣州市荔灣區人大常委會', 'IN_REVIEW');
-  await s.createCase(caseA, version(caseA, { title: caseA.title, unitName: caseA.unitName, practices: '荔灣區人大常委會建立代表聯絡站', contactPhone: '020-8888-0000' }));
+  await s.cases.createCase(caseA, version(caseA, { title: caseA.title, unitName: caseA.unitName, practices: '荔灣區人大常委會建立代表聯絡站', contactPhone: '020-8888-0000' }));
   const caseB = caseRecord('case-b', UNIT_B, '深圳市羅湖區人大常委會', 'ELIGIBILITY_PENDING');
-  await s.createCase(caseB, version(caseB, { title: caseB.title }));
+  await s.cases.createCase(caseB, version(caseB, { title: caseB.title }));
   const caseC = caseRecord('case-c', '440104', '廣州市越秀區人大常委會', 'APPROVED');
-  await s.createCase(caseC, version(caseC, { title: caseC.title }));
+  await s.cases.createCase(caseC, version(caseC, { title: caseC.title }));
   const caseD = caseRecord('case-d', '440105', '廣州市海珠區人大常委會', 'IN_REVIEW');
-  await s.createCase(caseD, version(caseD, { title: caseD.title }));
+  await s.cases.createCase(caseD, version(caseD, { title: caseD.title }));
   // the approver decides on short-r: a reviewed case that missed the shortlist is theirs to add
   const caseR = caseRecord('case-r', UNIT_A, '廣州市荔灣區人大常委會', 'REVIEWED', 'short-r');
-  await s.createCase(caseR, version(caseR, { title: caseR.title }));
+  await s.cases.createCase(caseR, version(caseR, { title: caseR.title }));
   const caseS = caseRecord('case-s', UNIT_B, '深圳市羅湖區人大常委會', 'SHORTLISTED', 'short-r');
-  await s.createCase(caseS, version(caseS, { title: caseS.title }));
+  await s.cases.createCase(caseS, version(caseS, { title: caseS.title }));
   // notice-r is past the approver's decision: its reviewed, unlisted case stays hidden from them
   const caseM = caseRecord('case-m', UNIT_A, '廣州市荔灣區人大常委會', 'REVIEWED', 'notice-r');
-  await s.createCase(caseM, version(caseM, { title: caseM.title }));
+  await s.cases.createCase(caseM, version(caseM, { title: caseM.title }));
+  const caseP = caseRecord('case-p', UNIT_A, '廣州市荔灣區人大常委會', 'APPROVED', 'approved-r');
+  await s.cases.createCase(caseP, version(caseP, { title: caseP.title, practices: '建立代表聯絡站。' }));
 
   // rev-5 sits in Guangzhou: assigned by mistake, the API must still keep case A from them
-  await s.assignReviewers('round-9', 'case-a', ['rev-1', 'rev-3', 'rev-5'], NOW.toISOString());
-  await s.assignReviewers('round-9', 'case-b', ['rev-2'], NOW.toISOString());
+  await s.reviews.assignReviewers('round-9', 'case-a', ['rev-1', 'rev-3', 'rev-5'], NOW.toISOString());
+  await s.reviews.assignReviewers('round-9', 'case-b', ['rev-2'], NOW.toISOString());
 
   const task = (taskId: string, kind: Task['kind'], caseId: string | undefined, extra: { assignees?: string[]; expiresAt?: string } = {}) =>
-    s.createTask(
+    s.tasks.createTask(
       {
         taskId,
         kind,
@@ -131,7 +143,7 @@ async function seed(t: TestTable) {
   await task('elig-b', 'ELIGIBILITY', 'case-b');
   await task('lead-9', 'LEADERSHIP', undefined);
   await task('expired-a', 'PANEL', 'case-a', { assignees: ['rev-1'], expiresAt: '2030-05-01T00:00:00.000Z' });
-  const n = await s.appendNotification({
+  const n = await s.outbox.appendNotification({
     notificationId: 'note-1',
     roundId: 'round-9',
     kind: 'ASSIGNMENT',
@@ -142,12 +154,20 @@ async function seed(t: TestTable) {
     status: 'PENDING',
   });
   notificationId = n.notificationId;
-  await s.fileObjection({ objectionId: 'obj-1', roundId: 'notice-r', caseId: 'case-n', text: '此案例材料與事實不符，請覆核。', contact: 'objector@example.org', filedAt: NOW.toISOString(), status: 'OPEN' });
+  await s.objections.fileObjection({ objectionId: 'obj-1', roundId: 'notice-r', caseId: 'case-n', text: '此案例材料與事實不符，請覆核。', contact: 'objector@example.org', filedAt: NOW.toISOString(), status: 'OPEN' });
 }
 
+let usersDir: string;
 beforeAll(async () => {
+  // where GET /auth/config says to sign in (the stack sets these on the api function)
+  process.env.AUTH_ISSUER = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_test';
+  process.env.AUTH_CLIENT_ID = 'test-client';
+  process.env.AUTH_DOMAIN_URL = 'https://casebook-test.auth.eu-west-1.amazoncognito.com';
   db = await startTestTable('casebook-authz');
   await seed(db);
+  usersDir = mkdtempSync(join(tmpdir(), 'casebook-authz-users-'));
+  const directory = new LocalUserDirectory(usersDir);
+  await directory.upsert({ username: 'invited@example.org', email: 'invited@example.org', name: '受邀評審', role: 'reviewer', jurisdictions: ['440300'] });
   let n = 0;
   const deps: ApiDeps = {
     store: db.store,
@@ -158,7 +178,7 @@ beforeAll(async () => {
         return `arn:aws:states:local:0:execution:round-finalization:f-${roundId}`;
       },
     },
-    // E2's real decideTask; only SendTaskSuccess is recorded instead of resuming a workflow
+    // the real decideTask; only SendTaskSuccess is recorded instead of resuming a workflow
     decide: async (actor, taskId, body) => {
       decisions.push({ actor: actor.id, taskId });
       const clock = new FixedClock(NOW);
@@ -172,14 +192,21 @@ beforeAll(async () => {
     now: () => NOW,
     newId: () => `id-${++n}`,
     siteBaseUrl: SITE,
+    users: {
+      directory,
+      readWorkbook: async () => {
+        throw new Error('no workbook in this test');
+      },
+    },
   };
   const handlers = buildHandlers(deps);
-  api = createRouter({ fn: 'api', handlers, mapError: mapKnownError, errorLinks: htmlErrorLinks(deps) });
-  decideRoute = createRouter({ fn: 'decide', handlers, mapError: mapKnownError });
+  api = createRouter({ fn: 'api', handlers, errorLinks: htmlErrorLinks(deps) });
+  decideRoute = createRouter({ fn: 'decide', handlers });
 }, 120_000);
 
 afterAll(async () => {
   await db?.stop();
+  if (usersDir) rmSync(usersDir, { recursive: true, force: true });
 });
 
 const call = (method: string, path: string, caller: Caller | undefined, body?: unknown, extras?: EventExtras) => {
@@ -216,6 +243,7 @@ const objectionForm = {
 
 const ROWS: Row[] = [
   { route: 'GET /openapi.json', path: '/openapi.json', expect: all(200) },
+  { route: 'GET /auth/config', path: '/auth/config', expect: all(200) },
   { route: 'GET /rounds', path: '/rounds', expect: all(200) },
   { route: 'GET /rounds/{roundId}', path: '/rounds/round-9', expect: all(200) },
   { route: 'POST /rounds', path: '/rounds', body: { roundId: 'new-r', charter: validCharter }, expect: officeOnly(201) },
@@ -322,8 +350,43 @@ const ROWS: Row[] = [
   },
   { route: 'GET /outbox', path: '/outbox', expect: officeOnly(200) },
   { route: 'POST /outbox/{notificationId}/release', path: '/outbox/note-1/release', expect: officeOnly(200) },
+  {
+    route: 'GET /rounds/{roundId}/export',
+    path: '/rounds/approved-r/export',
+    expect: { ...all(403), anonymous: 401, secretariat: 200, approver: 200 },
+  },
+  {
+    route: 'GET /rounds/{roundId}/export',
+    variant: 'the announcement as a Word document',
+    path: '/rounds/approved-r/export',
+    extras: { query: { format: 'docx' } },
+    expect: { ...all(403), anonymous: 401, secretariat: 200, approver: 200 },
+  },
+  {
+    route: 'GET /rounds/{roundId}/export',
+    variant: 'a round not yet approved',
+    path: '/rounds/notice-r/export',
+    expect: { ...all(403), anonymous: 401, secretariat: 422, approver: 422 },
+  },
   { route: 'GET /rounds/{roundId}/audit', path: '/rounds/round-9/audit', expect: officeOnly(200) },
   { route: 'GET /rounds/{roundId}/audit/verify', path: '/rounds/round-9/audit/verify', expect: officeOnly(200) },
+  { route: 'GET /users', path: '/users', expect: officeOnly(200) },
+  {
+    route: 'POST /users/import',
+    path: '/users/import',
+    body: { fileName: 'accounts.csv', content: Buffer.from('email,name,role,unitCode\nnew@example.org,新單位,applicant,440103\n').toString('base64'), dryRun: true },
+    expect: officeOnly(200),
+  },
+  {
+    route: 'POST /users/import',
+    variant: 'a malformed body: the role is refused before the body is read',
+    path: '/users/import',
+    body: { fileName: 'accounts.csv', content: '*not base64*' },
+    expect: officeOnly(400),
+  },
+  { route: 'POST /users/{username}/disable', path: '/users/invited%40example.org/disable', expect: officeOnly(200) },
+  { route: 'POST /users/{username}/enable', path: '/users/invited%40example.org/enable', expect: officeOnly(200) },
+  { route: 'POST /users/{username}/resend-invite', path: '/users/invited%40example.org/resend-invite', expect: officeOnly(200) },
 ];
 
 describe('authorization matrix', () => {
@@ -431,7 +494,7 @@ describe('what each role sees', () => {
     const before = decisions.length;
     for (const path of ['/tasks', '/tasks/panel-a2', '/rounds/round-9/cases', '/cases/case-a']) await call('GET', path, CALLERS.reviewerAssigned);
     expect(decisions.length).toBe(before);
-    expect((await db.store.getTask('panel-a2'))?.status).toBe('OPEN');
+    expect((await db.store.tasks.getTask('panel-a2'))?.status).toBe('OPEN');
     const again = await json('POST', '/tasks/panel-a/decision', CALLERS.reviewerAssigned, scoreSheet);
     expect(again.status).toBe(409);
     expect((again.body.error as { code: string }).code).toBe('REVIEW_ALREADY_SCORED');
@@ -546,12 +609,12 @@ describe('browsers without JavaScript', () => {
     const res = await call('POST', '/rounds/notice-r/objections', undefined, undefined, { form: { ...objectionForm, text, contact: 'a@example.org' } });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe(objectionForm.returnTo);
-    const filed = (await db.store.listObjections('notice-r')).find((o) => o.text === text);
+    const filed = (await db.store.objections.listObjections('notice-r')).find((o) => o.text === text);
     expect(filed).toMatchObject({ caseId: 'case-n', contact: 'a@example.org', status: 'OPEN' });
     // an empty optional field is no contact at all
     const bare = '表格提交：未留聯絡方式的異議內容。';
     await call('POST', '/rounds/notice-r/objections', undefined, undefined, { form: { ...objectionForm, text: bare } });
-    expect((await db.store.listObjections('notice-r')).find((o) => o.text === bare)).not.toHaveProperty('contact');
+    expect((await db.store.objections.listObjections('notice-r')).find((o) => o.text === bare)).not.toHaveProperty('contact');
   });
 
   it('never redirects off the public site: other origins, tricks and prefixes get a page instead', async () => {
@@ -592,13 +655,13 @@ describe('browsers without JavaScript', () => {
     const form = await call('POST', '/rounds/ended-r/objections', undefined, undefined, { form: { ...objectionForm, caseId: 'case-x' } });
     expect(form.statusCode).toBe(422);
     expect(html(form)).toContain('<code>NOTICE_ENDED</code>');
-    expect(await db.store.listObjections('ended-r')).toEqual([]);
+    expect(await db.store.objections.listObjections('ended-r')).toEqual([]);
   });
 
   it('routes that take JSON only refuse a form body (415), so a cross-site form cannot drive them', async () => {
     const res = await call('POST', '/rounds', CALLERS.secretariat, undefined, { form: { roundId: 'form-r' } });
     expect(res.statusCode).toBe(415);
     expect(JSON.parse(res.body).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
-    expect(await db.store.getRound('form-r')).toBeUndefined();
+    expect(await db.store.rounds.getRound('form-r')).toBeUndefined();
   });
 });
