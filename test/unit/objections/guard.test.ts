@@ -1,5 +1,6 @@
 /** The objection guard's pure rules: normalisation, content refusals, the sliding-window limit. */
-import { describe, expect, it } from 'vitest';
+import { describe, it } from '@jest/globals';
+import { expect } from '../../support/expect';
 import fc from 'fast-check';
 import {
   contentRefusal,
