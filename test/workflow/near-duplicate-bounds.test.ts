@@ -85,7 +85,9 @@ describe('near-duplicate lookup bounds', () => {
       ),
       { numRuns: 25 },
     );
-  });
+    // 25 generated rounds, each stored in DynamoDB Local: a minute on a quiet machine, more while
+    // the e2e and browser projects run beside it
+  }, 300_000);
 
   it('past the bounds, compares the likeliest: a shared title, then the most shared buckets, and counts the rest as a lower bound', async () => {
     const base = randomPractices(7_001);

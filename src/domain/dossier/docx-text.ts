@@ -274,6 +274,16 @@ type Mode =
   | 'sdt'
   | 'sdtPr'; // a checkbox content control
 
+function hasIdAndAnchor(attributes: ReadonlyMap<string, string>): boolean {
+  let id = false;
+  let anchor = false;
+  for (const key of attributes.keys()) {
+    if (/(^|:)id$/.test(key)) id = true;
+    if (/(^|:)anchor$/.test(key)) anchor = true;
+  }
+  return id && anchor;
+}
+
 /**
  * A scan of a part that mammoth reads with its body reader. With `collect`, returns the raw text
  * of the first w:body (the main document); without, only checks the part for what is not
@@ -289,6 +299,10 @@ function bodyHandler(collect: boolean): XmlHandler & { result(): string } {
   return {
     open(name, attributes) {
       if (UNDERSTOOD_NOT.has(name)) giveUp();
+      // mammoth resolves a hyperlink's r:id and then appends the anchor to it, which fails when the
+      // id is unknown; it does so wherever the element sits (notes, skipped or unknown wrappers),
+      // so the check cannot depend on the mode the scan is in
+      if (name === 'w:hyperlink' && hasIdAndAnchor(attributes)) giveUp();
       const p = parent();
       let mode: Mode;
       if (p === undefined) {
@@ -313,16 +327,6 @@ function bodyHandler(collect: boolean): XmlHandler & { result(): string } {
         else if (name === 'w:sdt') {
           mode = 'sdt';
           sdtContents.push(0);
-        } else if (name === 'w:hyperlink') {
-          // mammoth resolves an r:id and then appends the anchor to it, which fails when the id is unknown
-          let id = false;
-          let anchor = false;
-          for (const key of attributes.keys()) {
-            if (/(^|:)id$/.test(key)) id = true;
-            if (/(^|:)anchor$/.test(key)) anchor = true;
-          }
-          if (id && anchor) giveUp();
-          mode = 'body';
         } else if (TRANSPARENT.has(name)) mode = 'body';
         else if (Object.prototype.hasOwnProperty.call(LEAVES, name)) {
           out.push(LEAVES[name]!);

@@ -258,7 +258,12 @@ describe('fast .docx reader = mammoth.extractRawText', () => {
         if (expected instanceof Error) expect(got).toBeNull();
         else if (got !== null) expect(got).toBe(expected);
       }),
-      { numRuns: 500 },
+      {
+        numRuns: 500,
+        // a hyperlink naming an unknown r:id inside an alternative-format chunk: mammoth fails on it
+        // wherever it sits, so the fast reader must decline there too (found by this property)
+        examples: [[[{ kind: 'structural', which: 11, occurrence: 19 }, { kind: 'structural', which: 18, occurrence: 12 }]]],
+      },
     );
   });
 
