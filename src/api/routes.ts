@@ -25,7 +25,8 @@ export interface RouteSpec {
 export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/openapi.json', auth: 'public', fn: 'api', summary: 'This API as an OpenAPI 3.1 document' },
   { method: 'GET', path: '/rounds', auth: 'public', fn: 'api', summary: 'List rounds (public fields)' },
-  { method: 'GET', path: '/rounds/{roundId}', auth: 'public', fn: 'api', summary: 'Read a round (public fields; the office sees the charter)' },
+  { method: 'GET', path: '/rounds/{roundId}', auth: 'public', fn: 'api', summary: 'Read a round (public fields only: a public route never sees a token)' },
+  { method: 'GET', path: '/rounds/{roundId}/staff-view', auth: 'jwt', fn: 'api', summary: 'A round as its staff decide from it: charter and hash, ranked shortlist with explanations and quota notes, approved list, notice window, objections (secretariat, approver)' },
   { method: 'POST', path: '/rounds', auth: 'jwt', fn: 'api', summary: 'Create a round in DRAFT from a charter (secretariat)' },
   { method: 'PATCH', path: '/rounds/{roundId}', auth: 'jwt', fn: 'api', summary: 'Amend the charter, with a reason (secretariat)' },
   { method: 'POST', path: '/rounds/{roundId}/open', auth: 'jwt', fn: 'api', summary: 'Open the round: freeze the charter (secretariat)' },
@@ -37,6 +38,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/rounds/{roundId}/submissions/{submissionId}', auth: 'jwt', fn: 'api', summary: 'A submission with its validation report' },
   { method: 'GET', path: '/rounds/{roundId}/cases', auth: 'jwt', fn: 'api', summary: 'Cases visible to the caller' },
   { method: 'GET', path: '/cases/{caseId}', auth: 'jwt', fn: 'api', summary: 'A case as the caller may see it (blind fields hidden for reviewers)' },
+  { method: 'GET', path: '/cases/{caseId}/record', auth: 'jwt', fn: 'api', summary: 'A case’s whole record: versions, eligibility, assignments and scores, aggregate, status history (secretariat; approver with reviewers unnamed)' },
   { method: 'POST', path: '/cases/{caseId}/corrections', auth: 'jwt', fn: 'api', summary: 'Correct a published case (secretariat)' },
   { method: 'POST', path: '/cases/{caseId}/withdraw', auth: 'jwt', fn: 'api', summary: 'Withdraw a case (secretariat)' },
   { method: 'POST', path: '/cases/{caseId}/reviewers/{reviewerId}/replace', auth: 'jwt', fn: 'api', summary: 'Replace a missing reviewer (secretariat)' },

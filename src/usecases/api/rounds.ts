@@ -4,7 +4,7 @@ import { canonicalJson, sha256Hex } from '../../domain/round/canonical-json';
 import { charterSchema } from '../../domain/model';
 import { conflict, invalidInput, notFound, wrongState } from '../../api/errors';
 import { zodIssues } from '../../api/validation';
-import { isOffice, requireRole } from './access';
+import { requireRole } from './access';
 import type { ApiDeps } from './ports';
 import { roundOffice, roundPublic } from './views';
 
@@ -29,9 +29,9 @@ export async function listRounds(deps: ApiDeps) {
   return { rounds: rounds.map(roundPublic) };
 }
 
-export async function readRound(deps: ApiDeps, actor: Actor | undefined, roundId: string) {
-  const round = await loadRound(deps, roundId);
-  return isOffice(actor) ? roundOffice(round) : roundPublic(round);
+/** The public view, whoever asks: the staff's view has its own route (round-staff.ts). */
+export async function readRound(deps: ApiDeps, roundId: string) {
+  return roundPublic(await loadRound(deps, roundId));
 }
 
 export async function createRound(deps: ApiDeps, actor: Actor, input: { roundId?: string; charter: Charter }) {
