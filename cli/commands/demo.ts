@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { SingleBar, Presets } from 'cli-progress';
 import { ApiClient, APPROVER, applicantIdentity, globalsOf, OFFICE, reviewerIdentity, table, type Identity } from '../support/client';
 import { CliError, EXIT } from '../support/errors';
+import { exportSite } from '../support/site-export';
 import { uploadDossier } from '../support/upload';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -340,43 +341,4 @@ export function register(program: Command): void {
         await stop();
       }
     });
-}
-
-/** Copies every object of the site bucket into `dir`. */
-async function exportSite(env: Record<string, string>, dir: string): Promise<number> {
-  const { S3Client, ListObjectsV2Command, GetObjectCommand } = await import('@aws-sdk/client-s3');
-  const bucket = env.SITE_BUCKET;
-  if (!bucket) throw new CliError('the local cloud has no SITE_BUCKET', EXIT.usage);
-  const s3 = new S3Client({
-    endpoint: env.AWS_ENDPOINT_URL_S3,
-    forcePathStyle: true,
-    region: env.AWS_REGION ?? 'us-east-1',
-    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID ?? 'S3RVER', secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? 'S3RVER' },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-  let count = 0;
-  let token: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
-    for (const o of page.Contents ?? []) {
-      if (!o.Key || o.Key.includes('..')) continue;
-      let out;
-      try {
-        out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key }));
-      } catch (err) {
-        // the publisher may have replaced the object between the listing and the read
-        if ((err as { name?: string }).name !== 'NoSuchKey') throw err;
-        process.stderr.write(`  skipped ${o.Key}: gone since listed\n`);
-        continue;
-      }
-      const target = join(dir, o.Key);
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, await out.Body!.transformToByteArray());
-      count += 1;
-    }
-    token = page.NextContinuationToken;
-  } while (token);
-  s3.destroy();
-  return count;
 }
