@@ -3,7 +3,7 @@
  * Both Lambdas build their router from this table (`fn` picks which routes each serves).
  */
 import * as z from 'zod';
-import { TASK_STATUSES } from '../domain/model';
+import { TASK_STATUSES, type Actor } from '../domain/model';
 import type { ApiDeps } from '../usecases/api/ports';
 import * as rounds from '../usecases/api/rounds';
 import * as submissions from '../usecases/api/submissions';
@@ -12,7 +12,8 @@ import * as tasks from '../usecases/api/tasks';
 import * as office from '../usecases/api/office';
 import { readRoundForStaff } from '../usecases/api/round-staff';
 import { readCaseRecord } from '../usecases/api/case-record';
-import { dashboard, dashboardHtml } from '../usecases/api/dashboard';
+import { dashboard, dashboardWithRound } from '../usecases/api/dashboard';
+import { dashboardPage } from './pages/dashboard';
 import { sitePaths } from '../domain/site/paths';
 import { SCRIPTS } from '../domain/model';
 import { bilingualHtml, esc, HTML_CONTENT_TYPE, HTML_HEADERS, htmlPage } from './html';
@@ -45,7 +46,7 @@ export function buildHandlers(deps: ApiDeps): Handlers {
     }),
     'GET /rounds/{roundId}/dashboard': async (req) =>
       req.wantsHtml
-        ? { contentType: HTML_CONTENT_TYPE, headers: { ...HTML_HEADERS, vary: 'Accept' }, body: await dashboardHtml(deps, req.requireActor(), p(req, 'roundId')) }
+        ? { contentType: HTML_CONTENT_TYPE, headers: { ...HTML_HEADERS, vary: 'Accept' }, body: await dashboardHtmlPage(deps, req.requireActor(), p(req, 'roundId')) }
         : { headers: { vary: 'Accept' }, body: await dashboard(deps, req.requireActor(), p(req, 'roundId')) },
     'POST /rounds/{roundId}/submissions': async (req) => ({
       status: 201,
@@ -144,4 +145,10 @@ export function htmlErrorLinks(deps: ApiDeps): Record<string, HtmlErrorLink> {
     'POST /rounds/{roundId}/objections': (req) =>
       noticePageLink(deps, req.params.roundId ?? '', (req.rawBody as { script?: unknown } | undefined)?.script),
   };
+}
+
+/** The dashboard as a page for a browser without JavaScript: the same data, charts with tables. */
+async function dashboardHtmlPage(deps: ApiDeps, actor: Actor, roundId: string): Promise<string> {
+  const { round, view } = await dashboardWithRound(deps, actor, roundId);
+  return dashboardPage(round, view, deps.now().toISOString());
 }

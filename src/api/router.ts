@@ -9,10 +9,11 @@
 import type { ZodType } from 'zod';
 import type { Actor } from '../domain/model';
 import { actorFromClaims, type Claims } from './auth';
-import { ApiError, badJson, errorBody, invalidInput, routeNotFound, unauthenticated, unsupportedMediaType } from './errors';
+import { apiErrorOf, badJson, errorBody, routeNotFound, unauthenticated, unsupportedMediaType } from './errors';
+import { invalidInput } from '../usecases/errors';
 import { errorPage, HTML_CONTENT_TYPE, HTML_HEADERS, prefersHtml } from './html';
 import { ROUTES, type RouteSpec } from './routes';
-import { zodIssues } from './validation';
+import { zodIssues } from '../domain/zod-issues';
 
 /** The parts of a payload v2.0 event the router reads (API Gateway's type is assignable to it). */
 export interface HttpEvent {
@@ -112,10 +113,8 @@ export function json(status: number, body: unknown, extra: Record<string, string
 export interface RouterOptions {
   fn: RouteSpec['fn'];
   handlers: Handlers;
-  /** Called with unexpected errors (not ApiErrors) so the Lambda can log them. */
+  /** Called with unexpected errors (not coded ones) so the Lambda can log them. */
   onUnexpected?: (err: unknown) => void;
-  /** Maps errors thrown by other layers (store, workflow) to ApiErrors. */
-  mapError?: (err: unknown) => ApiError | undefined;
   /** Per route key: the link back on an HTML error page (form posts from the public site). */
   errorLinks?: Record<string, HtmlErrorLink>;
 }
@@ -178,7 +177,7 @@ export function createRouter(opts: RouterOptions): (event: HttpEvent) => Promise
       if (status === 204) return { statusCode: 204, headers: { ...SECURITY_HEADERS }, body: '' };
       return json(status, reply.body ?? {}, reply.headers);
     } catch (err) {
-      const apiErr = err instanceof ApiError ? err : opts.mapError?.(err);
+      const apiErr = apiErrorOf(err);
       if (apiErr && htmlErrors) {
         const back = opts.errorLinks?.[htmlErrors.key]?.(htmlErrors);
         return {

@@ -21,7 +21,7 @@ import { DEFAULT_RUBRIC } from '../../src/domain/round/charter';
 import { barChart, distributionChart, timelineChart, CASE_STATUS_ZH, CASE_STATUS_ORDER } from '../../src/domain/charts';
 import type { Round } from '../../src/domain/model';
 import { HTML_CONTENT_TYPE, HTML_HEADERS } from '../../src/api/html';
-import { dashboardPage } from '../../src/usecases/api/dashboard-page';
+import { dashboardPage } from '../../src/api/pages/dashboard';
 import type { DashboardView } from '../../src/usecases/api/dashboard';
 
 const CONSOLE_DIR = resolve('console');

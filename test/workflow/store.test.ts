@@ -46,7 +46,7 @@ describe('Store on DynamoDB Local', () => {
     await store.createRound(testRound('r-status', 'DRAFT'));
     await expect(store.createRound(testRound('r-status', 'DRAFT'))).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
     await store.updateRoundStatus('r-status', 'OPEN', ['DRAFT']);
-    await expect(store.updateRoundStatus('r-status', 'CLOSED', ['DRAFT'])).rejects.toMatchObject({ code: 'CONFLICT', httpStatus: 409 });
+    await expect(store.updateRoundStatus('r-status', 'CLOSED', ['DRAFT'])).rejects.toMatchObject({ code: 'CONFLICT' });
     expect((await store.getRound('r-status'))?.status).toBe('OPEN');
     expect((await store.listRounds()).map((r) => r.roundId)).toContain('r-status');
   });
@@ -95,18 +95,16 @@ describe('Store on DynamoDB Local', () => {
     await store.decideTask('t-open', { outcome: 'eligible' }, actor, '2026-03-02T00:00:00.000Z');
     await expect(store.decideTask('t-open', { outcome: 'eligible' }, actor, '2026-03-02T00:00:01.000Z')).rejects.toMatchObject({
       code: 'TASK_ALREADY_DECIDED',
-      httpStatus: 409,
     });
     expect((await store.listTasksByRole('secretariat', 'DECIDED')).map((t) => t.taskId)).toContain('t-open');
 
     await store.createTask({ ...base, taskId: 't-late', expiresAt: '2026-03-01T01:00:00.000Z' }, 'TOKEN-2');
     await expect(store.decideTask('t-late', { outcome: 'eligible' }, actor, '2026-03-02T00:00:00.000Z')).rejects.toMatchObject({
       code: 'TASK_EXPIRED',
-      httpStatus: 410,
     });
     await store.createTask({ ...base, taskId: 't-exp', expiresAt: '2099-01-01T00:00:00.000Z' }, 'TOKEN-3');
     await store.expireTask('t-exp', '2026-03-02T00:00:00.000Z');
-    await expect(store.decideTask('t-exp', { outcome: 'eligible' }, actor, '2026-03-02T00:00:00.000Z')).rejects.toMatchObject({ httpStatus: 410 });
+    await expect(store.decideTask('t-exp', { outcome: 'eligible' }, actor, '2026-03-02T00:00:00.000Z')).rejects.toMatchObject({ code: 'TASK_EXPIRED' });
   });
 
   it('records a score once per reviewer', async () => {

@@ -8,7 +8,7 @@
  */
 import type { Actor, CaseRecord, Review, Role, Round, Task } from '../../domain/model';
 import { TASK_ROLE } from '../../domain/model';
-import { forbidden, notFound } from '../../api/errors';
+import { forbidden, notFound } from '../errors';
 import { conflictOf, countyCodeOf } from '../../domain/round/assignment';
 
 export const isOffice = (a: Actor | undefined) => !!a && a.roles.includes('secretariat');

@@ -7,7 +7,7 @@
  * under stable labels (評審 1, 2, …) but not who gave them, so its decision rests on the scores.
  */
 import type { Actor, AuditEntry, CaseRecord, CaseStatus, Review, Round, Task } from '../../domain/model';
-import { notFound } from '../../api/errors';
+import { notFound } from '../errors';
 import { caseAccess, requireRole } from './access';
 import { caseView } from './views';
 

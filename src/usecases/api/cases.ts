@@ -1,6 +1,6 @@
 /** Cases as each role may see them, and the office's corrections, withdrawals and reviewer swaps. */
 import type { Actor, CaseRecord, Review, Round } from '../../domain/model';
-import { forbidden, notFound, wrongState } from '../../api/errors';
+import { forbidden, notFound, wrongState } from '../errors';
 import { approverMaySee, assignmentOf, caseAccess, isApplicant, isApprover, isConflicted, isOffice, isReviewer, requireRole } from './access';
 import type { ApiDeps } from './ports';
 import { audit, loadRound } from './rounds';

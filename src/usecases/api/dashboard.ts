@@ -7,7 +7,6 @@ import type { ApiDeps } from './ports';
 import { loadRound } from './rounds';
 import { auditCheck } from './office';
 import { taskView } from './views';
-import { dashboardPage } from './dashboard-page';
 
 const CITY_NAMES = new Map(listCities().map((city) => [city.code, city.hant]));
 
@@ -24,13 +23,8 @@ export async function dashboard(deps: ApiDeps, actor: Actor, roundId: string) {
   return (await dashboardWithRound(deps, actor, roundId)).view;
 }
 
-/** The dashboard as a page for a browser without JavaScript: the same data, charts with tables. */
-export async function dashboardHtml(deps: ApiDeps, actor: Actor, roundId: string): Promise<string> {
-  const { round, view } = await dashboardWithRound(deps, actor, roundId);
-  return dashboardPage(round, view, deps.now().toISOString());
-}
-
-async function dashboardWithRound(deps: ApiDeps, actor: Actor, roundId: string) {
+/** The view and the round it belongs to, for the page a browser without JavaScript reads (src/api/pages). */
+export async function dashboardWithRound(deps: ApiDeps, actor: Actor, roundId: string) {
   requireRole(actor, 'secretariat');
   const round = await loadRound(deps, roundId);
   const now = deps.now();

@@ -1,6 +1,6 @@
 /** Objections, the outbox and the audit trail. */
 import type { Actor, Objection } from '../../domain/model';
-import { notFound, wrongState } from '../../api/errors';
+import { notFound, wrongState } from '../errors';
 import { isOffice, requireRole } from './access';
 import type { ApiDeps } from './ports';
 import { audit, loadRound } from './rounds';

@@ -9,7 +9,7 @@
  */
 import type { Actor, AuditEntry, Bilingual, CaseRecord, Objection, Round } from '../../domain/model';
 import { quotaNotes } from '../../domain/round/quota-notes';
-import { notFound } from '../../api/errors';
+import { notFound } from '../errors';
 import { requireRole } from './access';
 import { roundOffice } from './views';
 

@@ -2,8 +2,8 @@
 import type { Actor, Charter, Round } from '../../domain/model';
 import { canonicalJson, sha256Hex } from '../../domain/round/canonical-json';
 import { charterSchema } from '../../domain/model';
-import { conflict, invalidInput, notFound, wrongState } from '../../api/errors';
-import { zodIssues } from '../../api/validation';
+import { conflict, invalidInput, notFound, wrongState } from '../errors';
+import { zodIssues } from '../../domain/zod-issues';
 import { requireRole } from './access';
 import type { ApiDeps } from './ports';
 import { roundOffice, roundPublic } from './views';

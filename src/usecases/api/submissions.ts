@@ -1,6 +1,6 @@
 /** Applicants start uploads (presigned PUT) and follow their submissions; the office sees all. */
 import type { Actor } from '../../domain/model';
-import { forbidden, notFound, wrongState } from '../../api/errors';
+import { forbidden, notFound, wrongState } from '../errors';
 import { isApplicant, isOffice, requireRole } from './access';
 import type { ApiDeps } from './ports';
 import { loadRound } from './rounds';

@@ -1,7 +1,7 @@
 /** Approval steps: each caller sees and decides only their own. Decisions never happen on a GET. */
 import type { Actor, Role, Task } from '../../domain/model';
 import { TASK_ROLE } from '../../domain/model';
-import { forbidden, notFound } from '../../api/errors';
+import { forbidden, notFound } from '../errors';
 import { isOffice, ownsTask } from './access';
 import type { ApiDeps } from './ports';
 import { taskView } from './views';

@@ -68,7 +68,7 @@ function archivedCharter(page: AnnouncementImport, number: number, year: number,
 export async function backfillRound(deps: { store: Store; clock: Clock }, page: AnnouncementImport, options: BackfillOptions): Promise<BackfillResult> {
   const number = page.round.number;
   if (!number) {
-    throw new UseCaseError('ROUND_NUMBER_MISSING', 400, {
+    throw new UseCaseError('ROUND_NUMBER_MISSING', {
       zh: '頁面沒有寫明屆次（第N屆），無法作為往屆評選導入。',
       en: 'The page names no round number (第N屆); it cannot be filed as a past round.',
     });

@@ -159,7 +159,8 @@ async function afterStored(deps: WorkflowDeps, roundId: string, submissionId: st
   await deps.store.updateSubmissionStatus(roundId, submissionId, 'STORED', { caseId }, ['VALID', 'STORED']);
 }
 
+/** Someone else moved the submission on (a person's doing); contention is transient and retried. */
 function ignoreDecidedMeanwhile(error: unknown): void {
-  if (error instanceof StoreError && error.httpStatus >= 400 && error.httpStatus < 500) return;
+  if (error instanceof StoreError && error.code !== 'CONTENTION') return;
   throw error;
 }

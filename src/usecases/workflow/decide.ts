@@ -23,7 +23,7 @@ import {
   type Issue,
 } from '../../domain/model';
 import { weightedTotal } from '../../domain/scoring/aggregate';
-import { StoreError } from '../../store/errors';
+import { StoreError, taskAlreadyDecided, taskExpired } from '../../store/errors';
 import type { StoredTask } from '../../store/store';
 import { audit } from '../audit';
 import type { WorkflowDeps } from '../deps';
@@ -41,14 +41,14 @@ export async function decideTask(deps: Deps, actor: Actor, taskId: string, body:
   const task = await deps.store.requireTask(taskId);
   const role = TASK_ROLE[task.kind];
   if (!actor.roles.includes(role)) {
-    throw forbidden(`此步驟只能由${ROLE_ZH[role]}決定。`, `Only the ${role} role may decide this step.`);
+    throw forbidden({ zh: `此步驟只能由${ROLE_ZH[role]}決定。`, en: `Only the ${role} role may decide this step.` });
   }
   if (task.kind === 'PANEL' && !(task.assignees ?? []).includes(actor.id)) {
-    throw forbidden('您未被分配評審此案例。', 'You are not assigned to review this case.');
+    throw forbidden({ zh: '您未被分配評審此案例。', en: 'You are not assigned to review this case.' });
   }
   const now = deps.clock.now();
-  if (task.status === 'DECIDED') throw taskStatusError('TASK_ALREADY_DECIDED', taskId);
-  if (task.status !== 'OPEN' || Date.parse(task.expiresAt) <= now.getTime()) throw taskStatusError('TASK_EXPIRED', taskId);
+  if (task.status === 'DECIDED') throw taskAlreadyDecided(taskId);
+  if (task.status !== 'OPEN' || Date.parse(task.expiresAt) <= now.getTime()) throw taskExpired(taskId);
 
   switch (task.kind) {
     case 'ELIGIBILITY':
@@ -63,12 +63,6 @@ export async function decideTask(deps: Deps, actor: Actor, taskId: string, body:
 }
 
 const ROLE_ZH: Record<string, string> = { secretariat: '秘書處', reviewer: '評審', approver: '審定領導', applicant: '申報單位' };
-
-function taskStatusError(code: 'TASK_ALREADY_DECIDED' | 'TASK_EXPIRED', taskId: string): StoreError {
-  return code === 'TASK_ALREADY_DECIDED'
-    ? new StoreError(code, 409, { zh: `此審批步驟已有決定：${taskId}`, en: `This approval step was already decided: ${taskId}` }, { taskId })
-    : new StoreError(code, 410, { zh: `此審批步驟已逾期，不能再作決定：${taskId}`, en: `This approval step has expired and can no longer be decided: ${taskId}` }, { taskId });
-}
 
 function parseBody<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, body: unknown): T {
   const parsed = schema.safeParse(body);
@@ -85,7 +79,7 @@ function parseBody<T>(schema: { safeParse(value: unknown): { success: true; data
 async function send(deps: Deps, task: StoredTask, decision: unknown, actor: Actor, output: unknown): Promise<DecideResult> {
   const decided = await deps.store.decideTask(task.taskId, decision, actor, deps.clock.now().toISOString());
   const token = await deps.store.getTaskToken(task.taskId);
-  if (!token) throw new StoreError('TASK_TOKEN_MISSING', 500, { zh: '審批步驟缺少工作流程憑證', en: 'The approval step has no workflow token' }, { taskId: task.taskId });
+  if (!token) throw new UseCaseError('TASK_TOKEN_MISSING', { zh: '審批步驟缺少工作流程憑證', en: 'The approval step has no workflow token' }, [], { taskId: task.taskId });
   return { status: 'sent', task: decided, sendSuccess: { token, output } };
 }
 

@@ -9,7 +9,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHandlers, htmlErrorLinks } from '../../../src/api/app';
-import { mapKnownError } from '../../../src/api/lambda';
 import { createRouter, type HttpResult } from '../../../src/api/router';
 import { ROUTES } from '../../../src/api/routes';
 import type { CaseRecord, Round, Task } from '../../../src/domain/model';
@@ -180,8 +179,8 @@ beforeAll(async () => {
     siteBaseUrl: SITE,
   };
   const handlers = buildHandlers(deps);
-  api = createRouter({ fn: 'api', handlers, mapError: mapKnownError, errorLinks: htmlErrorLinks(deps) });
-  decideRoute = createRouter({ fn: 'decide', handlers, mapError: mapKnownError });
+  api = createRouter({ fn: 'api', handlers, errorLinks: htmlErrorLinks(deps) });
+  decideRoute = createRouter({ fn: 'decide', handlers });
 }, 120_000);
 
 afterAll(async () => {

@@ -5,8 +5,8 @@
  */
 import { chartFigureHtml, formatCst, SUBMISSION_STATUS_ZH } from '../../domain/charts';
 import type { Round, RoundStatus, SubmissionStatus, TaskKind } from '../../domain/model';
-import { esc, htmlPage } from '../../api/html';
-import type { DashboardView } from './dashboard';
+import type { DashboardView } from '../../usecases/api/dashboard';
+import { esc, htmlPage } from '../html';
 
 const ROUND_STATUS_ZH: Record<RoundStatus, string> = {
   DRAFT: '草稿',
