@@ -6,7 +6,8 @@
  *
  * Parameters come from CDK context (`-c siteDomain=…`) or, for `npm run synth`, from environment
  * variables: siteDomain / CASEBOOK_SITE_DOMAIN, certificateArn / CASEBOOK_CERTIFICATE_ARN,
- * senderEmail / CASEBOOK_SENDER_EMAIL, alarmEmail / CASEBOOK_ALARM_EMAIL.
+ * senderEmail / CASEBOOK_SENDER_EMAIL, alarmEmail / CASEBOOK_ALARM_EMAIL, authDomainPrefix /
+ * CASEBOOK_AUTH_DOMAIN_PREFIX.
  */
 import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
@@ -54,6 +55,7 @@ export function createApp(
     certificateArn: parameter('certificateArn', 'CASEBOOK_CERTIFICATE_ARN'),
     senderEmail: parameter('senderEmail', 'CASEBOOK_SENDER_EMAIL'),
     alarmEmail: parameter('alarmEmail', 'CASEBOOK_ALARM_EMAIL'),
+    authDomainPrefix: parameter('authDomainPrefix', 'CASEBOOK_AUTH_DOMAIN_PREFIX'),
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
   return { app, stack };

@@ -13,13 +13,18 @@ import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import {
   AccountRecovery,
+  CfnManagedLoginBranding,
   ClientAttributes,
   FeaturePlan,
+  ManagedLoginVersion,
   Mfa,
+  OAuthScope,
   StandardThreatProtectionMode,
   StringAttribute,
   UserPool,
   UserPoolClient,
+  UserPoolClientIdentityProvider,
+  UserPoolDomain,
   CfnUserPoolGroup,
 } from 'aws-cdk-lib/aws-cognito';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -28,6 +33,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { ROUTES, type RouteSpec } from '../src/api/routes';
+import { authConfig, cliRedirectUri, CLI_LOGIN_PORTS, consoleCallbackUrl, consoleSignOutUrl, type AuthConfig } from '../src/auth/config';
 import { ROLES } from '../src/domain/model';
 import type { CaseStore } from './case-store';
 import { CasebookFunction } from './casebook-function';
@@ -43,6 +49,13 @@ export interface ApiProps {
   readonly functionFailures: IQueue;
   /** Browser origins allowed by CORS (the console's origin); may be a lazy token. */
   readonly allowedOrigins: string[];
+  /** `https://<site domain>` (may be a lazy token): the console's callback and sign-out URLs live under it. */
+  readonly siteUrl: string;
+  /**
+   * Prefix of the user pool domain, `<prefix>.auth.<region>.amazoncognito.com` (unique in the
+   * region; no "aws", "amazon" or "cognito" in it).
+   */
+  readonly authDomainPrefix: string;
 }
 
 /** Request rate limits of the API stage: generous for a few hundred people, a wall against floods. */
@@ -55,13 +68,20 @@ export function routeId(route: RouteSpec): string {
 
 /**
  * Api: the HTTP API of the console and the CLI. Cognito user pool (groups applicant, reviewer,
- * secretariat, approver; `custom:unitCode` set by the office, never by the user) with a JWT
- * authorizer; every route of `src/api/routes.ts` (`ROUTES`, shared with the local cloud and the
+ * secretariat, approver; `custom:unitCode` set by the office, never by the user) with managed
+ * login on a user pool domain, where people sign in (TOTP required; invited users set their
+ * password and enrol an authenticator there), a public app client for the console and the CLI
+ * (authorization code with PKCE, no secret), and a JWT authorizer; every route of `src/api/routes.ts` (`ROUTES`, shared with the local cloud and the
  * router) wired to `api` or `decide`; JSON access logs; stage throttling.
  */
 export class Api extends Construct {
   readonly userPool: UserPool;
   readonly client: UserPoolClient;
+  readonly domain: UserPoolDomain;
+  /** Base URL of managed login: `https://<prefix>.auth.<region>.amazoncognito.com`. */
+  readonly signInUrl: string;
+  /** What `GET /auth/config` answers and the console's config.json carries. */
+  readonly authConfig: AuthConfig;
   readonly httpApi: HttpApi;
   readonly apiFunction: CasebookFunction;
   readonly decideFunction: CasebookFunction;
@@ -97,9 +117,26 @@ export class Api extends Construct {
         description: `casebook ${role}`,
       });
     }
+    this.domain = this.userPool.addDomain('SignIn', {
+      cognitoDomain: { domainPrefix: props.authDomainPrefix },
+      managedLoginVersion: ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+    });
+    // Built from the prefix rather than the domain resource, so the site's CSP can name it
+    // without the distribution depending on the user pool.
+    this.signInUrl = `https://${props.authDomainPrefix}.auth.${Stack.of(this).region}.amazoncognito.com`;
+    // One public client for the console and `casebook login`: the authorization code flow with
+    // PKCE (both always send a code challenge), no secret to leak from a browser or a laptop.
+    // Cognito matches redirect URLs exactly, so the CLI's loopback ports are a fixed few.
     this.client = this.userPool.addClient('Console', {
       generateSecret: false,
       authFlows: { userSrp: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: [consoleCallbackUrl(props.siteUrl), ...CLI_LOGIN_PORTS.map(cliRedirectUri)],
+        logoutUrls: [consoleSignOutUrl(props.siteUrl)],
+      },
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
       preventUserExistenceErrors: true,
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
@@ -108,6 +145,14 @@ export class Api extends Construct {
       // Users must not change the unit they speak for.
       writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
     });
+    // Managed login shows a client's pages only once it has a branding style: Cognito's own.
+    const branding = new CfnManagedLoginBranding(this, 'SignInBranding', {
+      userPoolId: this.userPool.userPoolId,
+      clientId: this.client.userPoolClientId,
+      useCognitoProvidedValues: true,
+    });
+    branding.node.addDependency(this.domain);
+    this.authConfig = authConfig({ issuer: this.userPool.userPoolProviderUrl, clientId: this.client.userPoolClientId, domainUrl: this.signInUrl });
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'casebook API',
@@ -155,6 +200,9 @@ export class Api extends Construct {
     props.intake.bindObjects(this.apiFunction, { read: ['reports'], write: ['uploads'] });
     props.notifications.bindSender(this.apiFunction);
     this.apiFunction.addEnvironment('ROUND_FINALIZATION_ARN', props.roundFinalization.stateMachineArn);
+    this.apiFunction.addEnvironment('AUTH_ISSUER', this.authConfig.issuer);
+    this.apiFunction.addEnvironment('AUTH_CLIENT_ID', this.client.userPoolClientId);
+    this.apiFunction.addEnvironment('AUTH_DOMAIN_URL', this.signInUrl);
     allow(roleOf(this.apiFunction), { actions: ['states:StartExecution'], resources: [props.roundFinalization.stateMachineArn] });
 
     this.decideFunction = new CasebookFunction(this, 'DecideFunction', {
@@ -202,7 +250,7 @@ export class Api extends Construct {
     return this.httpApi.apiEndpoint;
   }
 
-  /** Cognito's endpoint in this region (the console signs in against it). */
+  /** Cognito's API endpoint in this region (the issuer's host: discovery and keys). */
   get cognitoEndpoint(): string {
     return `https://cognito-idp.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`;
   }

@@ -1,4 +1,4 @@
-import { CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Api } from './api';
 import { CaseStore } from './case-store';
@@ -17,6 +17,11 @@ export interface CasebookParameters {
   readonly senderEmail?: string;
   /** Who is emailed when an alarm fires. */
   readonly alarmEmail?: string;
+  /**
+   * Prefix of the sign-in domain `<prefix>.auth.<region>.amazoncognito.com`; unique in the region.
+   * Default `casebook-<account id>` (give another for a second stack in the same account and region).
+   */
+  readonly authDomainPrefix?: string;
 }
 
 /**
@@ -44,6 +49,7 @@ export class CasebookStack extends Stack {
     // endpoint for its CSP; a lazy value breaks the construction-order knot (not a template cycle).
     let siteOrigin: string | undefined;
     const consoleOrigins = Lazy.list({ produce: () => [siteOrigin ?? 'https://localhost'] });
+    const lazySiteUrl = Lazy.string({ produce: () => siteOrigin ?? 'https://localhost' });
 
     this.store = new CaseStore(this, 'CaseStore');
     const notifications = new Notifications(this, 'Notifications', { senderEmail: params.senderEmail });
@@ -61,6 +67,8 @@ export class CasebookStack extends Stack {
       roundFinalization: this.workflow.roundFinalization,
       functionFailures,
       allowedOrigins: consoleOrigins,
+      siteUrl: lazySiteUrl,
+      authDomainPrefix: params.authDomainPrefix ?? `casebook-${Aws.ACCOUNT_ID}`,
     });
     const apiSource = params.siteDomain ? this.api.url : `https://*.execute-api.${this.region}.${this.urlSuffix}`;
     this.publication = new Publication(this, 'Publication', {
@@ -73,9 +81,11 @@ export class CasebookStack extends Stack {
       // The console PUTs dossiers straight to the bucket through presigned (virtual-hosted) URLs.
       // Naming the bucket's own domain would close a cycle (the bucket's CORS names the site), so
       // the CSP allows this region's S3 hosts; the presigned signature still limits the target.
-      connectSources: [apiSource, this.api.cognitoEndpoint, `https://*.s3.${this.region}.${this.urlSuffix}`],
+      // The console exchanges and refreshes sign-in codes at managed login's token endpoint.
+      connectSources: [apiSource, this.api.signInUrl, `https://*.s3.${this.region}.${this.urlSuffix}`],
       formActions: [apiSource],
       apiUrl: this.api.url,
+      auth: this.api.authConfig,
       siteDomain: params.siteDomain,
       certificateArn: params.certificateArn,
     });
@@ -99,6 +109,9 @@ export class CasebookStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.api.client.userPoolClientId });
+    new CfnOutput(this, 'SignInDomain', { value: this.api.signInUrl, description: 'Cognito managed login (hosted UI) of the user pool domain' });
+    new CfnOutput(this, 'AuthIssuer', { value: this.api.authConfig.issuer, description: 'Issuer (iss) of the tokens the API accepts' });
+    new CfnOutput(this, 'AuthConfigUrl', { value: `${this.api.url}/auth/config`, description: 'What the console and `casebook login` read to sign in' });
     new CfnOutput(this, 'DossierBucket', { value: this.intake.bucket.bucketName });
     new CfnOutput(this, 'SiteBucket', { value: this.publication.bucket.bucketName });
     new CfnOutput(this, 'TableName', { value: this.store.table.tableName });

@@ -32,6 +32,7 @@ import { CasebookFunction, PROJECT_ROOT } from './casebook-function';
 import { accessLogBucket, privateBucket } from './dossier-intake';
 import { allow, roleOf, wildcardFinding } from './iam';
 import { failureQueue } from './observability';
+import type { AuthConfig } from '../src/auth/config';
 
 /** Where the web console lives in the site bucket (and so on the site): `<siteUrl>/console/`. */
 export const CONSOLE_PREFIX = 'console/';
@@ -98,6 +99,8 @@ export interface PublicationProps {
   readonly formActions: string[];
   /** The HTTP API's base URL: the notice page's objection form posts there (API_BASE_URL). */
   readonly apiUrl: string;
+  /** Where the console signs in (written into its config.json). */
+  readonly auth?: AuthConfig;
   /** Custom domain; requires `certificateArn` (an ACM certificate in us-east-1). */
   readonly siteDomain?: string;
   readonly certificateArn?: string;
@@ -229,13 +232,13 @@ export class Publication extends Construct {
       reason: 'dynamodb:ListStreams (added by the stream event source) supports no resource-level permission.',
     });
 
-    this.consoleDeployment = this.deployConsole(props.apiUrl);
+    this.consoleDeployment = this.deployConsole(props.apiUrl, props.auth);
     this.consoleUrl = `${this.siteUrl}/${CONSOLE_PREFIX}`;
   }
 
   /**
-   * The console's static files and a `config.json` naming the API (the pages read it when no
-   * `?api=` is given), copied under `console/` by CDK's bucket-deployment custom resource.
+   * The console's static files and a `config.json` naming the API and where to sign in (the
+   * pages read it when no `?api=` is given), copied under `console/` by CDK's bucket-deployment custom resource.
    *
    * The publisher owns the rest of the bucket and deletes only paths its own manifest lists,
    * which never start with `console/`. The deployment never deletes at all: no prune (a console
@@ -245,7 +248,7 @@ export class Publication extends Construct {
    * (`s3:GetObject*`, `s3:List*`, `s3:DeleteObject*` on the whole bucket, invalidations on `*`)
    * are dropped instead of added.
    */
-  private deployConsole(apiUrl: string): BucketDeployment {
+  private deployConsole(apiUrl: string, auth: AuthConfig | undefined): BucketDeployment {
     const logGroup = new LogGroup(this, 'ConsoleDeploymentLogs', {
       retention: RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -255,7 +258,7 @@ export class Publication extends Construct {
       description: 'casebook: copies the web console into the site bucket under console/',
     });
     const deployment = new BucketDeployment(this, 'ConsoleDeployment', {
-      sources: [Source.asset(join(PROJECT_ROOT, 'console')), Source.jsonData('config.json', { apiBaseUrl: apiUrl })],
+      sources: [Source.asset(join(PROJECT_ROOT, 'console')), Source.jsonData('config.json', { apiBaseUrl: apiUrl, ...(auth ? { auth } : {}) })],
       destinationBucket: this.bucket,
       destinationKeyPrefix: CONSOLE_PREFIX,
       prune: false,

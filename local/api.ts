@@ -318,6 +318,8 @@ export interface SiteServerOptions {
   indexDocument: string;
   /** Directory served at /console/ (the web console's static files). */
   consoleDir?: string;
+  /** Served as /console/config.json (the deployment writes one beside the console on AWS). */
+  consoleConfig?: unknown;
   port?: number;
 }
 
@@ -354,6 +356,11 @@ export async function startSiteServer(options: SiteServerOptions): Promise<Runni
         if (path === '/console') {
           res.writeHead(301, { location: '/console/', ...options.headers });
           res.end();
+          return;
+        }
+        if (path === '/console/config.json' && options.consoleConfig !== undefined) {
+          const body = JSON.stringify(options.consoleConfig);
+          send(res, 200, req.method === 'HEAD' ? '' : body, { 'content-type': 'application/json', 'cache-control': 'no-store', ...options.headers });
           return;
         }
         let file = normalize(join(consoleRoot, path.slice('/console/'.length)));

@@ -1,7 +1,8 @@
 /**
  * The whole system on one machine: DynamoDB Local (+ the stream poller), s3rver (+ the event
  * router), the Step Functions engine behind its JSON-protocol endpoint, the HTTP API with the
- * local issuer, and the site server — wired from the synthesized template.
+ * local OpenID provider (the user pool and its managed login), and the site server — wired from
+ * the synthesized template.
  *
  * The handlers run in this process with the SDK pointed at the local parts through environment
  * variables only (AWS_ENDPOINT_URL_*), exactly the variables the deployed functions lack.
@@ -14,6 +15,9 @@ import { startLocalS3, EventRouter, S3_CLIENT_ENV, S3RVER_CREDENTIALS, type Loca
 import { LambdaRegistry, type FunctionFault, type FunctionStats } from './lambda';
 import { StreamPoller, type StreamStats } from './streams';
 import { createLocalIssuer, type MintRequest } from './issuer';
+import { startLocalOidc, lifetimesFromEnv, type TokenLifetimes } from './oidc';
+import { LocalUserDirectory } from './user-directory';
+import { consoleCallbackUrl, consoleSignOutUrl, type AuthConfig } from '../src/auth/config';
 import { startApiServer, startSiteServer, type RunningServer } from './api';
 import { acquireLock, type LockHandle } from './lock';
 import { ensureSynthesized, loadTopology, LOCAL_REGION, PROJECT_ROOT, withLocalOrigins, type Topology } from './topology';
@@ -49,6 +53,8 @@ export interface LocalCloudOptions {
    */
   schedules?: ScheduleOptions;
   log?: (line: string) => void;
+  /** Lifetimes of the local provider's tokens (default: Cognito's, or CASEBOOK_LOCAL_*_TTL). */
+  tokenLifetimes?: TokenLifetimes;
 }
 
 
@@ -71,6 +77,10 @@ export interface LocalCloud {
   runSchedules(): Promise<void>;
   stats(): LocalCloudStats;
   mintToken(request: MintRequest): Promise<string>;
+  /** Where people sign in (what `GET /auth/config` answers). */
+  auth: AuthConfig;
+  /** The local user pool. */
+  users: LocalUserDirectory;
   /** True when no S3 event and no stream batch is in flight. */
   quiescent(): boolean;
   stop(): Promise<void>;
@@ -121,7 +131,9 @@ async function boot(
   const topology = withLocalOrigins(loadTopology(templatePath), { site: `http://127.0.0.1:${sitePort}`, api: `http://127.0.0.1:${apiPort}` });
 
   // The slow parts (the JVM above all) start together.
-  const [dynamo, s3, issuer] = await Promise.all([
+  const users = new LocalUserDirectory(dataDir);
+  const siteOrigin = `http://127.0.0.1:${sitePort}`;
+  const [dynamo, s3, issuer, oidc] = await Promise.all([
     startDynamoDbLocal(options.inMemoryDb ? { inMemory: true } : { dataDir: join(dataDir, 'dynamodb') }).then((d: DynamoDbLocal) => {
       stoppers.push(() => d.stop());
       lock.addHelper(d.pid, true, 'sh');
@@ -133,8 +145,21 @@ async function boot(
       return s;
     }),
     createLocalIssuer(dataDir),
+    users.ensureDemoAccounts().then(() =>
+      startLocalOidc({
+        dataDir,
+        accounts: users,
+        redirectUris: [consoleCallbackUrl(siteOrigin)],
+        postLogoutRedirectUris: [consoleSignOutUrl(siteOrigin)],
+        lifetimes: options.tokenLifetimes ?? lifetimesFromEnv(),
+        log,
+      }),
+    ).then((o) => {
+      stoppers.push(() => o.close());
+      return o;
+    }),
   ]);
-  phase('dynamodb, s3 and issuer up');
+  phase('dynamodb, s3, issuer and sign-in up');
   await ensureTables(dynamo.endpoint, topology.tables);
   phase('tables');
 
@@ -158,6 +183,11 @@ async function boot(
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamo.endpoint,
     AWS_ENDPOINT_URL_SFN: sfnServer.url,
+    // GET /auth/config names the local provider instead of the user pool domain.
+    AUTH_ISSUER: oidc.config.issuer,
+    AUTH_CLIENT_ID: oidc.config.clientId,
+    AUTH_DOMAIN_URL: oidc.url,
+    AUTH_DISCOVERY_URL: oidc.config.discoveryUrl,
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
@@ -204,7 +234,9 @@ async function boot(
           s3Endpoint: s3.endpoint,
           credentials: S3RVER_CREDENTIALS,
           bucket: siteBucket,
-          headers: withLocalApiInCsp(topology.siteHeaders, `http://127.0.0.1:${apiPort}`, new URL(s3.endpoint).origin),
+          headers: withLocalApiInCsp(topology.siteHeaders, `http://127.0.0.1:${apiPort}`, new URL(s3.endpoint).origin, oidc.url),
+          // what the deployment writes beside the console on AWS
+          consoleConfig: { apiBaseUrl: `http://127.0.0.1:${apiPort}`, auth: oidc.config },
           indexDocument: topology.siteIndexDocument,
           consoleDir: join(PROJECT_ROOT, 'console'),
           port: sitePort,
@@ -237,6 +269,7 @@ async function boot(
     api: api.url,
     site: site.url,
     console: `${site.url}/console/`,
+    auth: oidc.url,
   };
   const endpointsFile = join(dataDir, ENDPOINTS_FILE);
   const stateMachines = Object.fromEntries(topology.stateMachines.map((m) => [m.name, m.arn]));
@@ -258,6 +291,8 @@ async function boot(
     runSchedules: () => scheduler.fireAll(),
     stats: () => ({ functions: lambdas.stats(), streams: poller.stats(), events: router.stats(), schedules: scheduler.stats() }),
     mintToken: (request) => issuer.mintToken(request),
+    auth: oidc.config,
+    users,
     quiescent: () => router.idle && poller.idle,
     async stop() {
       if (stopped) return;
@@ -272,15 +307,16 @@ async function boot(
 /**
  * The deployed CSP lets pages connect (the console) and post forms (the objection form) to the
  * API's execute-api domain and PUT to the dossier bucket; locally the API and S3 have their own
- * origins, which are added to `connect-src` and `form-action` (the only change the local site
- * makes to the headers).
+ * origins, which are added to `connect-src` and `form-action`, as is the local sign-in provider
+ * (the only change the local site makes to the headers).
  */
-function withLocalApiInCsp(headers: Record<string, string>, apiOrigin: string, s3Origin: string): Record<string, string> {
+function withLocalApiInCsp(headers: Record<string, string>, apiOrigin: string, s3Origin: string, authOrigin: string): Record<string, string> {
   const csp = headers['content-security-policy'];
   if (!csp) return headers;
   const directives = csp.split(';').map((d) => d.trim());
   // the console also PUTs dossiers to presigned URLs, which point at the local S3 here
-  const added: Record<string, string> = { 'connect-src': `${apiOrigin} ${s3Origin}`, 'form-action': apiOrigin };
+  // and exchanges sign-in codes at the local provider's token endpoint
+  const added: Record<string, string> = { 'connect-src': `${apiOrigin} ${s3Origin} ${authOrigin}`, 'form-action': apiOrigin };
   for (const [name, origins] of Object.entries(added)) {
     const at = directives.findIndex((d) => d.startsWith(`${name} `) || d === name);
     if (at >= 0) directives[at] = `${directives[at]} ${origins}`;

@@ -15,6 +15,8 @@ export interface LocalCloudEndpoints {
   api: string;
   site: string;
   console: string;
+  /** The local OpenID provider (sign-in pages, token endpoint). */
+  auth: string;
 }
 
 export interface EndpointsFile {

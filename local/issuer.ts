@@ -1,11 +1,13 @@
 /**
- * The local stand-in for the Cognito user pool: mints ID tokens with Cognito's claim shape and
- * verifies them exactly as API Gateway's JWT authorizer does (signature against the issuer's
- * keys, `iss`, `aud`/`client_id`, `exp`/`nbf`). The signing key is kept in the data dir so tokens
- * minted before a restart stay valid after it.
+ * The local user pool's keys and its token checks: the signing key the local OpenID provider
+ * (local/oidc.ts) signs ID tokens with, kept in the data dir so tokens issued before a restart
+ * stay valid after it; `verify`, which checks a bearer token exactly as API Gateway's JWT
+ * authorizer does (signature against the issuer's keys, `iss`, `aud`/`client_id`, `exp`/`nbf`);
+ * and `mintToken`, the local cloud's shortcut that lets the CLI, the demo and tests act as a
+ * persona without a browser sign-in (the same key, issuer and claim shape as the provider's).
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
 
@@ -20,6 +22,8 @@ export interface MintRequest {
   groups: readonly string[];
   unitCode?: string;
   email?: string;
+  /** `cognito:username` (the sign-in name); the sub when not given. */
+  username?: string;
   /** Lifetime in seconds (Cognito's default ID token lifetime is one hour). */
   ttlSeconds?: number;
 }
@@ -33,25 +37,34 @@ export interface LocalIssuer {
   verify(token: string): Promise<JWTPayload>;
 }
 
-interface StoredKey {
+export interface StoredKey {
   kid: string;
   privateJwk: JWK;
   publicJwk: JWK;
 }
 
-export async function createLocalIssuer(dataDir: string): Promise<LocalIssuer> {
+/** The data dir's signing key, created (mode 0600) on first use. */
+export async function loadSigningKey(dataDir: string): Promise<StoredKey> {
   const dir = join(dataDir, 'issuer');
   const file = join(dir, 'signing-key.json');
-  let stored: StoredKey;
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as StoredKey;
+  const { privateKey, publicKey } = await generateKeyPair(ALG, { extractable: true });
+  const kid = randomUUID();
+  const stored: StoredKey = { kid, privateJwk: { ...(await exportJWK(privateKey)), kid, alg: ALG, use: 'sig' }, publicJwk: { ...(await exportJWK(publicKey)), kid, alg: ALG, use: 'sig' } };
+  mkdirSync(dir, { recursive: true });
+  // Written under a temporary name and renamed, so a concurrent reader never sees half a key.
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, JSON.stringify(stored), { mode: 0o600 });
   if (existsSync(file)) {
-    stored = JSON.parse(readFileSync(file, 'utf8')) as StoredKey;
-  } else {
-    const { privateKey, publicKey } = await generateKeyPair(ALG, { extractable: true });
-    const kid = randomUUID();
-    stored = { kid, privateJwk: { ...(await exportJWK(privateKey)), kid, alg: ALG }, publicJwk: { ...(await exportJWK(publicKey)), kid, alg: ALG, use: 'sig' } };
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(file, JSON.stringify(stored), { mode: 0o600 });
+    rmSync(temp, { force: true });
+    return JSON.parse(readFileSync(file, 'utf8')) as StoredKey;
   }
+  renameSync(temp, file);
+  return stored;
+}
+
+export async function createLocalIssuer(dataDir: string): Promise<LocalIssuer> {
+  const stored = await loadSigningKey(dataDir);
   const privateKey = await importJWK(stored.privateJwk, ALG);
   const publicKey = await importJWK(stored.publicJwk, ALG);
 
@@ -63,7 +76,7 @@ export async function createLocalIssuer(dataDir: string): Promise<LocalIssuer> {
       const now = Math.floor(Date.now() / 1000);
       const claims: JWTPayload & Record<string, unknown> = {
         'cognito:groups': [...request.groups],
-        'cognito:username': request.sub,
+        'cognito:username': request.username ?? request.sub,
         name: request.name,
         token_use: 'id',
         auth_time: now,

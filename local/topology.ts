@@ -18,6 +18,9 @@ export const LOCAL_REGION = 'us-east-1';
 export const PROJECT_ROOT = resolve(new URL('..', import.meta.url).pathname);
 export const STACK_TEMPLATE = 'Casebook.template.json';
 /** Stand for the distribution's domain and the API's endpoint until the local servers have ports (see `withLocalOrigins`). */
+/** The local user pool's issuer (= LOCAL_ISSUER of local/issuer.ts, repeated so the topology stays free of jose). */
+export const LOCAL_USER_POOL_ISSUER = 'https://cognito-idp.local.casebook/local_casebook';
+
 export const SITE_HOST_PLACEHOLDER = '__casebook_local_site__';
 export const API_HOST_PLACEHOLDER = '__casebook_local_api__';
 
@@ -341,6 +344,8 @@ export function buildTopology(template: CfnTemplate, assemblyDir: string, templa
           if (attr === 'ApiEndpoint' && r.Type === 'AWS::ApiGatewayV2::Api') return `https://${API_HOST_PLACEHOLDER}`;
           if (attr === 'RegionalDomainName' || attr === 'DomainName') return `${names.get(id)}.local`;
           if (attr === 'Name') return names.get(id) ?? id;
+          // The user pool's issuer: the local provider's stable one (local/issuer.ts).
+          if (attr === 'ProviderURL' && r.Type === 'AWS::Cognito::UserPool') return LOCAL_USER_POOL_ISSUER;
           throw new TopologyError(`${context}: Fn::GetAtt ${id}.${attr} has no local meaning`);
         }
         case 'Fn::Join': {

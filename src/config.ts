@@ -63,6 +63,22 @@ export const config = {
   get distributionId(): string {
     return optional('DISTRIBUTION_ID', '');
   },
+  /** The user pool's issuer (`iss` of its tokens), for GET /auth/config. */
+  get authIssuer(): string {
+    return required('AUTH_ISSUER');
+  },
+  /** The console's and the CLI's public app client. */
+  get authClientId(): string {
+    return required('AUTH_CLIENT_ID');
+  },
+  /** Base URL of the sign-in domain (Cognito managed login, or the local provider). */
+  get authDomainUrl(): string {
+    return required('AUTH_DOMAIN_URL');
+  },
+  /** Locally the provider's own discovery document; on AWS derived from the issuer. */
+  get authDiscoveryUrl(): string {
+    return optional('AUTH_DISCOVERY_URL', '');
+  },
   /** Public base URL of the HTTP API; the notice page's objection form posts there. */
   get apiBaseUrl(): string {
     return optional('API_BASE_URL', '');

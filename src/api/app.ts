@@ -3,6 +3,8 @@
  * Both Lambdas build their router from this table (`fn` picks which routes each serves).
  */
 import * as z from 'zod';
+import { authConfig } from '../auth/config';
+import { config } from '../config';
 import { TASK_STATUSES, type Actor } from '../domain/model';
 import type { ApiDeps } from '../usecases/api/ports';
 import * as rounds from '../usecases/api/rounds';
@@ -28,6 +30,15 @@ export function buildHandlers(deps: ApiDeps): Handlers {
   const p = (req: { params: Record<string, string> }, name: string) => req.params[name] ?? '';
   return {
     'GET /openapi.json': async () => ({ body: openApiDocument() }),
+    'GET /auth/config': async () => ({
+      headers: { 'cache-control': 'public, max-age=300' },
+      body: authConfig({
+        issuer: config.authIssuer,
+        clientId: config.authClientId,
+        domainUrl: config.authDomainUrl,
+        ...(config.authDiscoveryUrl ? { discoveryUrl: config.authDiscoveryUrl } : {}),
+      }),
+    }),
     'GET /rounds': async () => ({ body: await rounds.listRounds(deps) }),
     'GET /rounds/{roundId}': async (req) => ({ body: await rounds.readRound(deps, p(req, 'roundId')) }),
     'GET /rounds/{roundId}/staff-view': async (req) => ({ body: await readRoundForStaff(deps, req.requireActor(), p(req, 'roundId')) }),

@@ -23,8 +23,23 @@ interface Contract {
   alsoStatus?: Record<number, string>;
 }
 
+/** GET /auth/config (src/auth/config.ts). */
+const authConfigSchema = z.object({
+  issuer: z.string(),
+  clientId: z.string(),
+  authorizationEndpoint: z.string(),
+  tokenEndpoint: z.string(),
+  logoutEndpoint: z.string(),
+  revocationEndpoint: z.string(),
+  userInfoEndpoint: z.string(),
+  discoveryUrl: z.string(),
+  scopes: z.array(z.string()),
+  cliLoginPorts: z.array(z.number().int()),
+});
+
 export const CONTRACT: Record<string, Contract> = {
   'GET /openapi.json': { response: z.object({ openapi: z.string() }).loose() },
+  'GET /auth/config': { response: authConfigSchema },
   'GET /rounds': { response: s.roundListSchema },
   'GET /rounds/{roundId}': { response: s.roundPublicSchema, errors: [404] },
   'GET /rounds/{roundId}/staff-view': { response: s.roundStaffSchema, errors: [403, 404] },

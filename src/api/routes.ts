@@ -24,6 +24,7 @@ export interface RouteSpec {
 
 export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/openapi.json', auth: 'public', fn: 'api', summary: 'This API as an OpenAPI 3.1 document' },
+  { method: 'GET', path: '/auth/config', auth: 'public', fn: 'api', summary: 'Where to sign in: issuer, app client id, authorization/token/logout endpoints and scopes (OAuth 2.0 code + PKCE)' },
   { method: 'GET', path: '/rounds', auth: 'public', fn: 'api', summary: 'List rounds (public fields)' },
   { method: 'GET', path: '/rounds/{roundId}', auth: 'public', fn: 'api', summary: 'Read a round (public fields only: a public route never sees a token)' },
   { method: 'GET', path: '/rounds/{roundId}/staff-view', auth: 'jwt', fn: 'api', summary: 'A round as its staff decide from it: charter and hash, ranked shortlist with explanations and quota notes, approved list, notice window, objections (secretariat, approver)' },

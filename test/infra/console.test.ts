@@ -62,9 +62,16 @@ describe('console deployment', () => {
     expect(existsSync(join(dir, 'config.json'))).toBe(false);
   });
 
-  it('writes config.json whose apiBaseUrl is the HTTP API endpoint (the ApiUrl output)', () => {
-    const config = JSON.parse(readFileSync(join(stagedSource(1), 'config.json'), 'utf8')) as { apiBaseUrl: string };
-    expect(Object.keys(config)).toEqual(['apiBaseUrl']);
+  it('writes config.json whose apiBaseUrl is the HTTP API endpoint (the ApiUrl output) and whose auth says where to sign in', () => {
+    const config = JSON.parse(readFileSync(join(stagedSource(1), 'config.json'), 'utf8')) as { apiBaseUrl: string; auth: Record<string, unknown> };
+    expect(Object.keys(config)).toEqual(['apiBaseUrl', 'auth']);
+    expect(Object.keys(config.auth).sort()).toEqual(
+      ['authorizationEndpoint', 'clientId', 'cliLoginPorts', 'discoveryUrl', 'issuer', 'logoutEndpoint', 'revocationEndpoint', 'scopes', 'tokenEndpoint', 'userInfoEndpoint'].sort(),
+    );
+    expect(config.auth.scopes).toEqual(['openid', 'email', 'profile']);
+    const authMarkers = deployment().SourceMarkers[1] as Record<string, unknown>;
+    const [clientId] = only('AWS::Cognito::UserPoolClient');
+    expect(authMarkers[config.auth.clientId as string]).toEqual({ Ref: clientId });
     const markers = deployment().SourceMarkers[1] as Record<string, unknown>;
     expect(Object.keys(markers)).toContain(config.apiBaseUrl);
     const apiUrl = s.template.toJSON().Outputs.ApiUrl.Value;

@@ -67,6 +67,19 @@ const HANT = {
   selected: '入選',
   proposed: '擬入選',
   footer: '本網站內容由廣東省縣鄉人大工作創新案例評選系統自動生成。',
+  search: '搜尋案例',
+  searchHeading: '搜尋案例',
+  searchIntro: '按標題、申報單位、主要做法或入選理由中的任何詞語查找歷屆案例，可按評選屆次、地市和層級篩選。',
+  searchQuery: '關鍵詞',
+  searchRound: '評選屆次',
+  searchLevel: '層級',
+  searchAll: '全部',
+  searchSubmit: '搜尋',
+  searchAllCases: '全部案例',
+  searchFound: '找到 {n} 個案例',
+  searchNone: '沒有找到符合條件的案例。',
+  level_county: '縣級',
+  level_township: '鄉鎮級',
 };
 
 export type Labels = typeof HANT & { script: Script };

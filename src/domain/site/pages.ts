@@ -3,7 +3,7 @@
  * main, contentinfo), one h1, a skip link, a link to the same page in the other script, and one
  * external stylesheet: no inline script or style, so a strict CSP holds.
  */
-import type { Script } from '../model';
+import type { Level, Script } from '../model';
 import { chineseDate, isoDate } from './format';
 import { html, paragraphs, type SafeHtml } from './html';
 import { itemLabel, roundName, roundOrdinal, roundTitle, type Labels } from './labels';
@@ -102,6 +102,7 @@ function renderChrome(path: string, script: Script, labels: Labels): Chrome {
 <header class="site-header">
 <div class="inner">
 <p class="site-name"><a href="${link(sitePaths.siteIndex(script))}">${labels.siteName}</a></p>
+<p class="site-search"><a href="${link(sitePaths.search(script))}">${labels.search}</a></p>
 <nav class="language-switch" aria-label="${labels.languageNav}"><a href="`,
     afterSwitch: html`" hreflang="${langTag(other)}" lang="${langTag(other)}" rel="alternate">${labels.switchTo}</a></nav>
 </div>
@@ -511,3 +512,74 @@ ${hans}
 </html>
 `.value;
 }
+
+/** A case on the search page, with its number in the search index. */
+export interface SearchEntry {
+  doc: number;
+  round: SiteRound;
+  c: SiteCase;
+}
+
+export function levelLabel(labels: Labels, level: Level): string {
+  return level === 'county' ? labels.level_county : labels.level_township;
+}
+
+/**
+ * The search page: without JavaScript a plain list of every case on the site, grouped by round
+ * (newest first); the static search script reveals the form and filters the list in place, by
+ * the index's document numbers and the round, city and level each item carries.
+ */
+export function searchPage(path: string, script: Script, labels: Labels, rounds: readonly SiteRound[], entries: ReadonlyMap<SiteCase, number>, options: PageOptions): string {
+  const link = (to: string) => relativeUrl(path, to);
+  const ordered = sortRoundsNewestFirst(rounds);
+  const all = ordered.flatMap((round) => activeCases(round));
+  const cities = [...new Set(all.map((c) => c.unit.city).filter((city) => city.length > 0))].sort((a, b) => a.localeCompare(b, 'zh'));
+  const levels = LEVEL_ORDER.filter((level) => all.some((c) => c.level === level));
+  const sections = ordered
+    .filter((round) => activeCases(round).length > 0)
+    .map((round) => {
+      const items = activeCases(round).map(
+        (c) => html`<li data-doc="${entries.get(c) ?? -1}" data-round="${round.roundId}" data-city="${c.unit.city}" data-level="${c.level ?? ''}">
+<a href="${link(sitePaths.case(script, round.roundId, c.caseId))}">${itemLabel(labels, c.order)}：<span class="case-title">${c.title}</span></a>
+<span class="meta"><span class="case-unit">${c.unit.name}</span>　${c.unit.city}${c.level ? html`　${levelLabel(labels, c.level)}` : ''}</span>
+</li>`,
+      );
+      return html`<section class="search-round" data-round="${round.roundId}" aria-labelledby="search-round-${pathSegment(round.roundId)}">
+<h2 id="search-round-${pathSegment(round.roundId)}"><a href="${link(sitePaths.round(script, round.roundId))}">${roundTitle(labels, round.number, round.status)}</a></h2>
+<ol class="search-results">${items}</ol>
+</section>`;
+    });
+  const option = (value: string, label: string) => html`<option value="${value}">${label}</option>`;
+  return layout(
+    {
+      path,
+      script,
+      labels,
+      title: labels.searchHeading,
+      alternatePath: sitePaths.search(otherScript(script)),
+      canonicalPath: sitePaths.search(script),
+      crumbs: [{ label: labels.home, path: sitePaths.siteIndex(script) }, { label: labels.searchHeading }],
+      body: html`<h1>${labels.searchHeading}</h1>
+<p>${labels.searchIntro}</p>
+<form class="search" role="search" method="get" action="" data-index="${link(sitePaths.searchIndex)}" data-found="${labels.searchFound}" data-none="${labels.searchNone}" hidden>
+<p><label for="search-q">${labels.searchQuery}</label>
+<input id="search-q" name="q" type="search" autocomplete="off" maxlength="100"></p>
+<div class="search-filters">
+<p><label for="search-round">${labels.searchRound}</label>
+<select id="search-round" name="round">${option('', labels.searchAll)}${ordered.map((round) => option(round.roundId, roundName(labels, round.number)))}</select></p>
+<p><label for="search-city">${labels.city}</label>
+<select id="search-city" name="city">${option('', labels.searchAll)}${cities.map((city) => option(city, city))}</select></p>
+<p><label for="search-level">${labels.searchLevel}</label>
+<select id="search-level" name="level">${option('', labels.searchAll)}${levels.map((level) => option(level, levelLabel(labels, level)))}</select></p>
+</div>
+<p><button type="submit">${labels.searchSubmit}</button></p>
+</form>
+<p id="search-status" class="meta" role="status" aria-live="polite">${labels.searchAllCases}：${all.length}</p>
+${sections.length > 0 ? sections : html`<p>${labels.noRounds}</p>`}
+<script src="${link(sitePaths.searchScript)}" defer></script>`,
+    },
+    options,
+  );
+}
+
+const LEVEL_ORDER: readonly Level[] = ['county', 'township'];

@@ -13,12 +13,15 @@ import {
   noticePage,
   notFoundPage,
   objectionReceivedPage,
+  searchPage,
   siteIndexPage,
   type PageOptions,
   type RoundView,
 } from './pages';
 import { normalizeBaseUrl, sitePaths } from './paths';
 import { redactPersonalData } from './redact';
+import { buildSearchIndex, type SearchDocument } from './search';
+import { SEARCH_SCRIPT } from './search-script';
 import { convertTo } from './script';
 import { sha256Hex, snapshotSha256, type SiteCase, type SiteRound, type SiteSnapshot } from './snapshot';
 import { STYLESHEET } from './style';
@@ -60,6 +63,7 @@ const SCRIPTS: readonly Script[] = ['hant', 'hans'];
 export const CONTENT_TYPES = {
   html: 'text/html; charset=utf-8',
   css: 'text/css; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
   json: 'application/json; charset=utf-8',
   csv: 'text/csv; charset=utf-8',
   atom: 'application/atom+xml; charset=utf-8',
@@ -87,10 +91,29 @@ export function renderSite(snapshot: SiteSnapshot, options: RenderOptions): Rend
 
   // Each text is converted once per script, then shared by every page that shows it.
   const roundsByScript = new Map(SCRIPTS.map((script) => [script, rounds.map((round) => inScript(round, script))]));
+  // Search: one document per case on the site, numbered in snapshot order; each script's page
+  // finds its cases' numbers through its own (converted) case objects.
+  const searchDocs: SearchDocument[] = [];
+  const searchEntries = new Map<Script, Map<SiteCase, number>>(SCRIPTS.map((script) => [script, new Map()]));
+  rounds.forEach((round, r) => {
+    round.cases.forEach((c, k) => {
+      if (c.withdrawn) return;
+      const n = searchDocs.length;
+      const texts: string[] = [];
+      for (const script of SCRIPTS) {
+        const shown = roundsByScript.get(script)![r]!.cases[k]!;
+        searchEntries.get(script)!.set(shown, n);
+        texts.push(shown.title, shown.unit.name, shown.unit.city, shown.practices, shown.outcomes, shown.reason);
+      }
+      searchDocs.push({ texts });
+    });
+  });
+
   for (const script of SCRIPTS) {
     const labels = labelsFor(script);
     const views: RoundView[] = roundsByScript.get(script)!.map((round) => ({ round, labels, script }));
     page(sitePaths.siteIndex(script), siteIndexPage(sitePaths.siteIndex(script), script, labels, views.map((v) => v.round), pageOptions));
+    page(sitePaths.search(script), searchPage(sitePaths.search(script), script, labels, views.map((v) => v.round), searchEntries.get(script)!, pageOptions));
     for (const view of views) {
       const { round } = view;
       const roundPath = sitePaths.round(script, round.roundId);
@@ -122,6 +145,8 @@ export function renderSite(snapshot: SiteSnapshot, options: RenderOptions): Rend
     files.set(sitePaths.roundJson(round.roundId), { body: roundJson(round, baseUrl, rows), contentType: CONTENT_TYPES.json });
     files.set(sitePaths.roundCsv(round.roundId), { body: roundCsv(round, baseUrl, rows), contentType: CONTENT_TYPES.csv });
   }
+  files.set(sitePaths.searchIndex, { body: JSON.stringify(buildSearchIndex(searchDocs)), contentType: CONTENT_TYPES.json });
+  files.set(sitePaths.searchScript, { body: SEARCH_SCRIPT, contentType: CONTENT_TYPES.js });
   files.set(sitePaths.stylesheet, { body: STYLESHEET, contentType: CONTENT_TYPES.css });
   files.set(sitePaths.sitemap, { body: sitemap(htmlPages, baseUrl), contentType: CONTENT_TYPES.xml });
   files.set(sitePaths.robots, { body: robotsTxt(baseUrl), contentType: CONTENT_TYPES.text });

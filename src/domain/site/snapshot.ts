@@ -5,7 +5,7 @@
  * rendered files was made from (the manifest carries it). Rendering reads nothing else.
  */
 import { hash } from 'node:crypto';
-import type { CaseRecord, Round, Script } from '../model';
+import type { CaseRecord, Level, Round, Script } from '../model';
 
 export type PublishedRoundStatus = 'NOTICE' | 'APPROVED';
 
@@ -20,6 +20,8 @@ export interface SiteCase {
   order: number;
   title: string;
   unit: { name: string; city: string };
+  /** The unit's level (search filter); absent in snapshots made before it was kept. */
+  level?: Level;
   /** 主要做法 */
   practices: string;
   /** 主要成效 (may be empty) */
@@ -94,6 +96,7 @@ export function buildSnapshot(rounds: readonly PublicationRound[]): SiteSnapshot
         order: entry.order,
         title: record.title,
         unit: { name: record.unitName, city: record.city },
+        ...(record.level ? { level: record.level } : {}),
         practices: found.practices,
         outcomes: found.outcomes ?? '',
         ...(found.script ? { dossierScript: found.script } : {}),

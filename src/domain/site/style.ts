@@ -1,6 +1,7 @@
 /**
  * The one stylesheet: readable type for long Chinese text, responsive without media-query
- * breakpoints for layout, visible focus, and a print version that drops navigation and forms.
+ * breakpoints for layout, visible focus, and a print version (the printable annex) that drops
+ * navigation and forms and starts each case of a round's annex on a new page.
  * Colours meet WCAG 2.1 AA contrast (body text 16:1, links 8:1, header 9:1).
  */
 export const STYLESHEET = `:root {
@@ -66,19 +67,38 @@ form.objection select, form.objection textarea, form.objection input { width: 10
 form.objection button { font: inherit; padding: 0.5rem 1.5rem; background: var(--accent); color: #ffffff; border: 0; border-radius: 0.25rem; cursor: pointer; }
 .site-footer { margin-top: 3rem; border-top: 1px solid var(--rule); color: var(--muted); font-size: 0.9375rem; }
 .site-footer ul { list-style: none; padding: 0; margin: 0 0 0.5rem; display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; }
+[hidden] { display: none !important; }
+.site-search { margin: 0; }
+form.search { background: var(--panel); padding: 1rem; border-radius: 0.25rem; margin-bottom: 1rem; }
+form.search label { display: block; font-weight: 700; margin-bottom: 0.25rem; }
+form.search input, form.search select { width: 100%; font: inherit; padding: 0.5rem; border: 1px solid #6b6b6b; border-radius: 0.25rem; background: #ffffff; color: var(--text); }
+.search-filters { display: grid; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); gap: 0 1rem; }
+form.search button { font: inherit; padding: 0.5rem 1.5rem; background: var(--accent); color: #ffffff; border: 0; border-radius: 0.25rem; cursor: pointer; }
+.search-results { padding-left: 1.5rem; }
+.search-results li { margin-bottom: 0.75rem; }
+.search-results .meta { display: block; }
 @media (max-width: 30rem) {
   dl.facts { grid-template-columns: 1fr; }
   dl.facts dd { margin-bottom: 0.5rem; }
 }
+@page { size: A4; margin: 22mm 18mm 20mm; }
 @media print {
-  :root { --text: #000000; --link: #000000; }
+  :root { --text: #000000; --link: #000000; --muted: #000000; }
   body { font-size: 11pt; line-height: 1.6; }
-  .skip-link, .language-switch, .breadcrumb, form.objection, .site-footer ul { display: none; }
-  .site-header { background: none; color: #000000; border-bottom: 1pt solid #000000; }
-  .site-header a { color: #000000; text-decoration: none; }
+  /* the printed annex: no navigation, forms, links to other pages or site chrome; the running
+     header (page title and date) and page numbers come from the browser's print header, which
+     \`casebook export --pdf\` sets explicitly */
+  .skip-link, .site-header, .breadcrumb, .site-footer, form.objection, form.search, .site-search, #search-status { display: none !important; }
   .inner { max-width: none; padding: 0; }
-  a { text-decoration: none; }
+  a { color: inherit; text-decoration: none; }
+  h1 { font-size: 18pt; margin-top: 0; }
   h2, h3 { break-after: avoid; }
-  .case { break-inside: avoid-page; }
+  p, li { orphans: 2; widows: 2; }
+  section[aria-labelledby="annex-title"] { break-before: page; }
+  .case { border-top: 0; }
+  .case ~ .case { break-before: page; }
+  .case a[href] { display: none; }
+  .case p:has(> a[href]) { display: none; }
+  .updated { border-left: 2pt solid #000000; background: none; }
 }
 `;

@@ -81,7 +81,7 @@ export async function publishRound(deps: PublishDeps, roundId: string, options: 
 
 /** Writes go out leaves first and indexes last, so a reader never follows a link to a missing page. */
 function writeRank(path: string): number {
-  if (path === sitePaths.stylesheet) return 0;
+  if (path === sitePaths.stylesheet || path === sitePaths.searchScript) return 0;
   if (path.startsWith('data/')) return 1;
   if (path.includes('/cases/')) return 2;
   if (path.includes('/rounds/')) return 3;

@@ -151,6 +151,10 @@ async function seed(t: TestTable) {
 }
 
 beforeAll(async () => {
+  // where GET /auth/config says to sign in (the stack sets these on the api function)
+  process.env.AUTH_ISSUER = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_test';
+  process.env.AUTH_CLIENT_ID = 'test-client';
+  process.env.AUTH_DOMAIN_URL = 'https://casebook-test.auth.eu-west-1.amazoncognito.com';
   db = await startTestTable('casebook-authz');
   await seed(db);
   let n = 0;
@@ -221,6 +225,7 @@ const objectionForm = {
 
 const ROWS: Row[] = [
   { route: 'GET /openapi.json', path: '/openapi.json', expect: all(200) },
+  { route: 'GET /auth/config', path: '/auth/config', expect: all(200) },
   { route: 'GET /rounds', path: '/rounds', expect: all(200) },
   { route: 'GET /rounds/{roundId}', path: '/rounds/round-9', expect: all(200) },
   {

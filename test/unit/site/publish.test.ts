@@ -70,8 +70,8 @@ describe('publishSite', () => {
     expect(bucket.objects.size).toBe(Object.keys(bucket.manifest!.files).length);
     expect(first.written.length).toBe(bucket.objects.size);
     expect(bucket.puts.at(-1)).toBe(MANIFEST_PATH);
-    // leaves before indexes: the first write is the stylesheet, the root index comes after every case page
-    expect(bucket.puts[0]).toBe(sitePaths.stylesheet);
+    // leaves before indexes: the first writes are the stylesheet and the search script, the root index comes after every case page
+    expect(bucket.puts.slice(0, 2).sort()).toEqual([sitePaths.searchScript, sitePaths.stylesheet]);
     expect(bucket.puts.indexOf(sitePaths.root)).toBeGreaterThan(bucket.puts.lastIndexOf(sitePaths.case('hant', 'r2023-05', 'c012')));
     expect(invalidator.calls).toHaveLength(1);
 
@@ -97,14 +97,18 @@ describe('publishSite', () => {
     const expected = [
       'data/rounds/r2023-05.csv',
       'data/rounds/r2023-05.json',
+      // the search index and both search pages show the new title
+      'data/search-index.json',
       'hans/feed.xml',
       'hans/rounds/r2023-05/cases/c007.html',
       'hans/rounds/r2023-05/changes.html',
       'hans/rounds/r2023-05/index.html',
+      'hans/search.html',
       'hant/feed.xml',
       'hant/rounds/r2023-05/cases/c007.html',
       'hant/rounds/r2023-05/changes.html',
       'hant/rounds/r2023-05/index.html',
+      'hant/search.html',
     ];
     expect(result.roundOnSite).toBe(true);
     expect([...bucket.puts].sort()).toEqual([...expected, MANIFEST_PATH].sort());
