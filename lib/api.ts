@@ -35,7 +35,7 @@ import { Construct } from 'constructs';
 import { ROUTES, type RouteSpec } from '../src/api/routes';
 import { authConfig, cliRedirectUri, CLI_LOGIN_PORTS, consoleCallbackUrl, consoleSignOutUrl, type AuthConfig } from '../src/auth/config';
 import { ROLES } from '../src/domain/model';
-import type { CaseStore } from './case-store';
+import type { Bindable, CaseStore } from './case-store';
 import { CasebookFunction } from './casebook-function';
 import type { DossierIntake } from './dossier-intake';
 import { allow, roleOf, wildcardFinding } from './iam';
@@ -60,6 +60,39 @@ export interface ApiProps {
 
 /** Request rate limits of the API stage: generous for a few hundred people, a wall against floods. */
 export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
+
+/**
+ * What the users routes do to the pool (src/adapters/cognito-user-directory.ts), and nothing else:
+ * no AdminDeleteUser, no AdminSetUserPassword, no pool or client changes.
+ */
+export const USER_ADMIN_ACTIONS = [
+  'cognito-idp:AdminGetUser',
+  'cognito-idp:AdminListGroupsForUser',
+  'cognito-idp:ListUsersInGroup',
+  'cognito-idp:AdminCreateUser',
+  'cognito-idp:AdminUpdateUserAttributes',
+  'cognito-idp:AdminDeleteUserAttributes',
+  'cognito-idp:AdminAddUserToGroup',
+  'cognito-idp:AdminRemoveUserFromGroup',
+  'cognito-idp:AdminDisableUser',
+  'cognito-idp:AdminEnableUser',
+] as const;
+
+/** The invitation an imported person receives (Cognito fills in {username} and {####}). */
+export const INVITATION = {
+  subject: '評選系統帳號邀請 / casebook account invitation',
+  body: [
+    '您好！省人大常委會辦公廳已為您開設評選系統帳號。',
+    '登入名稱：{username}',
+    '臨時密碼：{####}',
+    '首次登入時請設定新密碼並設定驗證器應用程式（TOTP）。臨時密碼三天內有效。',
+    '',
+    'Hello! The office has opened a casebook account for you.',
+    'Sign-in name: {username}',
+    'Temporary password: {####}',
+    'At first sign-in you set a new password and enrol an authenticator app (TOTP). The temporary password is valid for three days.',
+  ].join('<br>'),
+} as const;
 
 /** The route id used for each route's construct (stable, readable in the template). */
 export function routeId(route: RouteSpec): string {
@@ -93,7 +126,12 @@ export class Api extends Construct {
       selfSignUpEnabled: false,
       signInAliases: { email: true },
       standardAttributes: { email: { required: true, mutable: true } },
-      customAttributes: { unitCode: new StringAttribute({ minLen: 6, maxLen: 64, mutable: true }) },
+      customAttributes: {
+        unitCode: new StringAttribute({ minLen: 6, maxLen: 64, mutable: true }),
+        // reviewers: the division codes of their conflicts of interest, comma-separated
+        jurisdictions: new StringAttribute({ minLen: 0, maxLen: 512, mutable: true }),
+      },
+      userInvitation: { emailSubject: INVITATION.subject, emailBody: INVITATION.body },
       passwordPolicy: {
         minLength: 12,
         requireLowercase: true,
@@ -199,6 +237,7 @@ export class Api extends Construct {
     props.store.bindReadWrite(this.apiFunction);
     props.intake.bindObjects(this.apiFunction, { read: ['reports'], write: ['uploads'] });
     props.notifications.bindSender(this.apiFunction);
+    this.bindUserAdmin(this.apiFunction);
     this.apiFunction.addEnvironment('ROUND_FINALIZATION_ARN', props.roundFinalization.stateMachineArn);
     this.apiFunction.addEnvironment('AUTH_ISSUER', this.authConfig.issuer);
     this.apiFunction.addEnvironment('AUTH_CLIENT_ID', this.client.userPoolClientId);
@@ -243,6 +282,12 @@ export class Api extends Construct {
         });
       }
     }
+  }
+
+  /** Lets `fn` manage the accounts: USER_POOL_ID and exactly USER_ADMIN_ACTIONS on this pool. */
+  bindUserAdmin(fn: Bindable): void {
+    fn.addEnvironment('USER_POOL_ID', this.userPool.userPoolId);
+    allow(roleOf(fn), { actions: USER_ADMIN_ACTIONS, resources: [this.userPool.userPoolArn] });
   }
 
   /** The API's base URL (the `$default` stage). */

@@ -193,6 +193,8 @@ async function boot(
     AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
     ...S3_CLIENT_ENV,
+    // the accounts of the local cloud (local/user-directory.ts), in place of the user pool
+    CASEBOOK_LOCAL_USERS_DIR: dataDir,
   };
   if (options.quiet && !('POWERTOOLS_LOG_LEVEL' in topology.environment)) env.POWERTOOLS_LOG_LEVEL = 'ERROR';
   delete process.env.AWS_SESSION_TOKEN;

@@ -332,6 +332,8 @@ export function buildTopology(template: CfnTemplate, assemblyDir: string, templa
           if (r.Type === 'AWS::StepFunctions::StateMachine') return arnOf(id, context);
           // No CDN locally: an empty distribution id tells the publisher there is nothing to invalidate.
           if (r.Type === 'AWS::CloudFront::Distribution') return '';
+          // No Cognito locally: an empty pool id tells the API to use the local cloud's own directory.
+          if (r.Type === 'AWS::Cognito::UserPool') return '';
           if (names.has(id)) return names.get(id);
           return `local-${id}`;
         }

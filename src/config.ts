@@ -63,6 +63,14 @@ export const config = {
   get distributionId(): string {
     return optional('DISTRIBUTION_ID', '');
   },
+  /** The Cognito user pool of the accounts (empty on the local cloud, which has its own directory). */
+  get userPoolId(): string {
+    return optional('USER_POOL_ID', '');
+  },
+  /** The local cloud's data dir, where its user directory keeps the accounts (unset on AWS). */
+  get localUsersDir(): string {
+    return optional('CASEBOOK_LOCAL_USERS_DIR', '');
+  },
   /** The user pool's issuer (`iss` of its tokens), for GET /auth/config. */
   get authIssuer(): string {
     return required('AUTH_ISSUER');

@@ -14,6 +14,7 @@ import * as tasks from '../usecases/api/tasks';
 import * as office from '../usecases/api/office';
 import { readRoundForStaff } from '../usecases/api/round-staff';
 import { readCaseRecord } from '../usecases/api/case-record';
+import * as users from '../usecases/api/users';
 import { dashboard, dashboardWithRound } from '../usecases/api/dashboard';
 import { dashboardPage } from './pages/dashboard';
 import { sitePaths } from '../domain/site/paths';
@@ -101,6 +102,16 @@ export function buildHandlers(deps: ApiDeps): Handlers {
       body: await office.exportAudit(deps, req.requireActor(), p(req, 'roundId')),
     }),
     'GET /rounds/{roundId}/audit/verify': async (req) => ({ body: await office.verifyAudit(deps, req.requireActor(), p(req, 'roundId')) }),
+    'GET /users': async (req) => ({ body: await users.listUsers(deps, req.requireActor()) }),
+    'POST /users/import': async (req) => {
+      const actor = req.requireActor();
+      // role first: a reviewer posting a malformed body learns it may not import, not what is malformed
+      users.requireOffice(actor);
+      return { body: await users.importUsers(deps, actor, req.body(s.importUsersSchema)) };
+    },
+    'POST /users/{username}/disable': async (req) => ({ body: await users.setUserEnabled(deps, req.requireActor(), p(req, 'username'), false) }),
+    'POST /users/{username}/enable': async (req) => ({ body: await users.setUserEnabled(deps, req.requireActor(), p(req, 'username'), true) }),
+    'POST /users/{username}/resend-invite': async (req) => ({ body: await users.resendInvite(deps, req.requireActor(), p(req, 'username')) }),
   };
 }
 

@@ -74,6 +74,11 @@ export const CONTRACT: Record<string, Contract> = {
   'POST /outbox/{notificationId}/release': { response: s.notificationSchema, errors: [403, 404, 409] },
   'GET /rounds/{roundId}/audit': { response: z.string(), contentType: 'application/x-ndjson', errors: [403, 404] },
   'GET /rounds/{roundId}/audit/verify': { response: s.auditVerifySchema, errors: [403, 404] },
+  'GET /users': { response: s.userListSchema, errors: [403, 503] },
+  'POST /users/import': { request: s.importUsersSchema, response: s.importReportSchema, errors: [403, 503] },
+  'POST /users/{username}/disable': { response: s.directoryUserSchema, errors: [403, 404, 409, 503] },
+  'POST /users/{username}/enable': { response: s.directoryUserSchema, errors: [403, 404, 503] },
+  'POST /users/{username}/resend-invite': { response: s.resendInviteResultSchema, errors: [403, 404, 409, 503] },
 };
 
 const ERROR_TEXT: Record<number, string> = {
@@ -86,6 +91,7 @@ const ERROR_TEXT: Record<number, string> = {
   415: 'A form body on a route that takes JSON only',
   422: 'Wrong state of the round, case or task',
   500: 'Internal error',
+  503: 'The user directory is not configured or not reachable',
 };
 
 function schemaOf(t: ZodType): Record<string, unknown> {

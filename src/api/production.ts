@@ -13,7 +13,8 @@ import { randomUUID } from 'node:crypto';
 import { config } from '../config';
 import { defaultStore } from '../store/client';
 import type { S3UploadPresigner } from '../adapters/upload-presigner';
-import type { ApiDeps } from '../usecases/api/ports';
+import type { ApiDeps, UsersPort } from '../usecases/api/ports';
+import type { UserDirectory } from '../ports/user-directory';
 
 let deps: ApiDeps | undefined;
 
@@ -46,6 +47,36 @@ export function productionDeps(): ApiDeps {
     now: () => new Date(),
     newId: () => randomUUID(),
     siteBaseUrl: config.siteBaseUrl,
+    ...usersPort(),
   };
   return deps;
+}
+
+/**
+ * The accounts: Cognito where the stack set USER_POOL_ID, the local cloud's directory where it
+ * set CASEBOOK_LOCAL_USERS_DIR, none otherwise. Loaded on the first users call (its own chunk),
+ * like the presigner, so the other routes' cold start does not compile the Cognito client.
+ */
+function usersPort(): { users?: UsersPort } {
+  const poolId = config.userPoolId;
+  const localDir = config.localUsersDir;
+  if (!poolId && !localDir) return {};
+  let loading: Promise<UserDirectory> | undefined;
+  const load = () =>
+    (loading ??= poolId
+      ? import('../adapters/cognito-user-directory').then(({ CognitoUserDirectory, cognitoClient }) => new CognitoUserDirectory(cognitoClient(), poolId))
+      : import('../../local/user-directory').then(({ LocalUserDirectory }) => new LocalUserDirectory(localDir)));
+  const directory: UserDirectory = {
+    find: async (username) => (await load()).find(username),
+    list: async () => (await load()).list(),
+    upsert: async (input) => (await load()).upsert(input),
+    setEnabled: async (username, enabled) => (await load()).setEnabled(username, enabled),
+    resendInvite: async (username) => (await load()).resendInvite(username),
+  };
+  return {
+    users: {
+      directory,
+      readWorkbook: async (bytes) => (await import('../adapters/xlsx-rows')).readXlsxRows(bytes),
+    },
+  };
 }

@@ -52,4 +52,9 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/outbox/{notificationId}/release', auth: 'jwt', fn: 'api', summary: 'Release (send) a notification (secretariat)' },
   { method: 'GET', path: '/rounds/{roundId}/audit', auth: 'jwt', fn: 'api', summary: 'The audit trail as JSON lines (secretariat)' },
   { method: 'GET', path: '/rounds/{roundId}/audit/verify', auth: 'jwt', fn: 'api', summary: 'Recompute the hash chain; name the first broken link (secretariat)' },
+  { method: 'GET', path: '/users', auth: 'jwt', fn: 'api', summary: 'The accounts of the user directory (secretariat)' },
+  { method: 'POST', path: '/users/import', auth: 'jwt', fn: 'api', summary: 'Import accounts from a CSV or .xlsx file, a window of rows per call; dryRun plans only (secretariat)' },
+  { method: 'POST', path: '/users/{username}/disable', auth: 'jwt', fn: 'api', summary: 'Disable an account: it can no longer sign in (secretariat)' },
+  { method: 'POST', path: '/users/{username}/enable', auth: 'jwt', fn: 'api', summary: 'Enable a disabled account again (secretariat)' },
+  { method: 'POST', path: '/users/{username}/resend-invite', auth: 'jwt', fn: 'api', summary: 'Send the invitation again with a fresh temporary password (secretariat)' },
 ];

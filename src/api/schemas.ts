@@ -396,3 +396,64 @@ export const dashboardSchema = z
   .meta({ id: 'Dashboard' });
 
 export const okSchema = z.object({ ok: z.literal(true) }).meta({ id: 'Ok' });
+
+// ---------------------------------------------------------------------------------------------
+// Accounts (the user directory: Cognito on AWS, the local directory on the local cloud)
+
+export const directoryUserSchema = z
+  .object({
+    username: z.string(),
+    sub: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role: z.enum(['applicant', 'reviewer', 'secretariat', 'approver']),
+    unitCode: z.string().optional(),
+    jurisdictions: z.array(z.string()).optional(),
+    enabled: z.boolean(),
+    status: z.enum(['FORCE_CHANGE_PASSWORD', 'CONFIRMED']),
+  })
+  .meta({ id: 'DirectoryUser' });
+
+export const userListSchema = z.object({ users: z.array(directoryUserSchema) }).meta({ id: 'UserList' });
+
+/** An accounts file, base64 in JSON (a console upload or `casebook users import`). ~7.5 MB decoded at most. */
+export const importUsersSchema = z
+  .object({
+    fileName: z.string().min(1).max(255),
+    content: z
+      .string()
+      .max(10_000_000)
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, { message: 'content must be base64' }),
+    dryRun: z.boolean().default(false),
+    /** First row of the window to apply (the report's `next` of the previous call). */
+    from: z.number().int().nonnegative().default(0),
+    limit: z.number().int().min(1).max(200).default(100),
+  })
+  .strict()
+  .meta({ id: 'ImportUsers' });
+
+export const importReportSchema = z
+  .object({
+    dryRun: z.boolean(),
+    rows: z.number().int(),
+    from: z.number().int(),
+    next: z.number().int().optional(),
+    lines: z.array(
+      z.object({
+        line: z.number().int(),
+        email: z.string().optional(),
+        outcome: z.enum(['created', 'updated', 'unchanged', 'refused', 'failed']),
+        changes: z.array(z.string()).optional(),
+        issues: z.array(issueSchema).optional(),
+        temporaryPassword: z.string().optional(),
+        disabled: z.literal(true).optional(),
+      }),
+    ),
+    fileIssues: z.array(issueSchema),
+    summary: z.object({ created: z.number(), updated: z.number(), unchanged: z.number(), refused: z.number(), failed: z.number() }),
+  })
+  .meta({ id: 'ImportReport' });
+
+export const resendInviteResultSchema = z
+  .object({ user: directoryUserSchema, temporaryPassword: z.string().optional() })
+  .meta({ id: 'ResendInviteResult' });

@@ -8,12 +8,14 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = {
   INVALID_JSON: 400,
   DECISION_INVALID: 400,
   ROUND_NUMBER_MISSING: 400,
+  PANEL_ACCOUNTS_INVALID: 400,
   // who is asking
   AUTH_REQUIRED: 401,
   FORBIDDEN: 403,
   // what is asked for
   NOT_FOUND: 404,
   ROUTE_NOT_FOUND: 404,
+  USER_NOT_FOUND: 404,
   UNSUPPORTED_MEDIA_TYPE: 415,
   // someone else changed it first
   ALREADY_EXISTS: 409,
@@ -21,6 +23,8 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = {
   ROUND_EXISTS: 409,
   TASK_ALREADY_DECIDED: 409,
   REVIEW_ALREADY_SCORED: 409,
+  USER_ALREADY_CONFIRMED: 409,
+  USER_SELF_DISABLE: 409,
   // too late
   TASK_EXPIRED: 410,
   // well formed, but the round, case or step is not in a state that allows it
@@ -43,6 +47,8 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = {
   // ours, not the caller's
   TASK_TOKEN_MISSING: 500,
   CONTENTION: 503,
+  // the accounts routes on a deployment without a user directory
+  USERS_NOT_CONFIGURED: 503,
 };
 
 /**

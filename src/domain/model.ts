@@ -65,8 +65,15 @@ export const rubricSchema = z.object({
 export type Rubric = z.infer<typeof rubricSchema>;
 
 export const reviewerSchema = z.object({
+  /**
+   * The reviewer's subject (the `sub` of their sign-in tokens). The office may write the e-mail
+   * address of the reviewer's account instead: the API resolves it to the sub and keeps the
+   * address in `account`.
+   */
   id: z.string().min(1),
   name: z.string().min(1),
+  /** The e-mail (username) of the reviewer's account, once resolved by the directory. */
+  account: z.string().optional(),
   /** Registry codes (city or county) the reviewer belongs to: never assigned cases from there. */
   jurisdictions: z.array(z.string()).default([]),
   /** Unit codes or case ids the reviewer declared a conflict with. */

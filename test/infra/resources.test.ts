@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../src/api/routes';
 import { ROLES } from '../../src/domain/model';
 import { DIRECTORY_INDEX_FUNCTION } from '../../lib/publication';
+import { USER_ADMIN_ACTIONS } from '../../lib/api';
 import { functionIds, mentions, ofType, synthesize, type Synthesized } from './support';
 
 let s: Synthesized;
@@ -367,6 +368,31 @@ describe('api', () => {
     expect(client.Properties!.GenerateSecret).toBe(false);
     expect(client.Properties!.ReadAttributes).toContain('custom:unitCode');
     expect(client.Properties!.WriteAttributes).not.toContain('custom:unitCode');
+    expect(client.Properties!.WriteAttributes).not.toContain('custom:jurisdictions');
+  });
+
+  it('the api function administers exactly the accounts: the pool id and the admin actions of the users routes on that pool only', () => {
+    const [poolId, pool] = ofType(s.resources, 'AWS::Cognito::UserPool')[0]!;
+    expect(pool.Properties!.Schema).toEqual(expect.arrayContaining([expect.objectContaining({ Name: 'jurisdictions', AttributeDataType: 'String', Mutable: true })]));
+    // the invitation an import sends names the sign-in name and the temporary password, in both languages
+    const invite = pool.Properties!.AdminCreateUserConfig.InviteMessageTemplate;
+    expect(invite.EmailMessage).toContain('{username}');
+    expect(invite.EmailMessage).toContain('{####}');
+    expect(invite.EmailSubject).toMatch(/邀請.*invitation/);
+    const ids = functionIds(s.resources);
+    const api = s.resources[ids.get('api')!]!;
+    expect(api.Properties!.Environment.Variables.USER_POOL_ID).toEqual({ Ref: poolId });
+    const statements = ofType(s.resources, 'AWS::IAM::Policy').flatMap(([, policy]) =>
+      (policy.Properties!.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]).map((st) => ({ roles: JSON.stringify(policy.Properties!.Roles), ...st })),
+    );
+    const cognito = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('cognito-idp:')));
+    expect(cognito).toHaveLength(1);
+    expect([cognito[0]!.Action].flat().sort()).toEqual([...USER_ADMIN_ACTIONS].sort());
+    expect(cognito[0]!.Resource).toEqual({ 'Fn::GetAtt': [poolId, 'Arn'] });
+    const apiRole = JSON.stringify(api.Properties!.Role).match(/"(\w+)"/)![1]!;
+    expect(cognito[0]!.roles).toContain(apiRole);
+    // no function but the api holds the pool id
+    for (const [name, id] of ids) if (name !== 'api') expect(Object.keys(s.resources[id]!.Properties!.Environment?.Variables ?? {})).not.toContain('USER_POOL_ID');
   });
 });
 

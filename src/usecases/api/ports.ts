@@ -5,6 +5,8 @@
  */
 import type { Actor, Task } from '../../domain/model';
 import type { Store } from '../../store/store';
+import type { UserDirectory } from '../../ports/user-directory';
+import type { WorkbookReader } from '../users/import';
 
 export interface UploadPort {
   /** A presigned PUT URL that signs Content-Type and Content-Length. */
@@ -29,4 +31,15 @@ export interface ApiDeps {
   newId(): string;
   /** The public site's base URL (SITE_BASE_URL): form posts may only be sent back under it. */
   siteBaseUrl?: string;
+  /**
+   * The accounts (Cognito's user pool on AWS, the local directory on the local cloud) and the
+   * spreadsheet reader of imports. Absent where no directory is wired: the users routes say so,
+   * and panel entries are taken as written.
+   */
+  users?: UsersPort;
+}
+
+export interface UsersPort {
+  directory: UserDirectory;
+  readWorkbook: WorkbookReader;
 }

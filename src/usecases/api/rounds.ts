@@ -6,6 +6,7 @@ import { conflict, invalidInput, notFound, wrongState } from '../errors';
 import { zodIssues } from '../../domain/zod-issues';
 import { requireRole } from './access';
 import type { ApiDeps } from './ports';
+import { resolvePanel } from './users';
 import { roundOffice, roundPublic } from './views';
 
 export const charterSha256 = (c: Charter) => sha256Hex(canonicalJson(c));
@@ -37,6 +38,7 @@ export async function readRound(deps: ApiDeps, roundId: string) {
 export async function createRound(deps: ApiDeps, actor: Actor, input: { roundId?: string; charter: Charter }) {
   requireRole(actor, 'secretariat');
   checkDeadlines(input.charter);
+  input = { ...input, charter: await resolvePanel(deps, input.charter) };
   const roundId = input.roundId ?? defaultRoundId(input.charter);
   if (await deps.store.getRound(roundId)) {
     throw conflict('ROUND_EXISTS', { zh: `評選輪次已存在：${roundId}`, en: `Round ${roundId} already exists` });
@@ -76,6 +78,10 @@ export async function amendRound(deps: ApiDeps, actor: Actor, roundId: string, i
       zh: `輪次狀態為 ${round.status}，只能在草稿或徵集期間修訂章程。`,
       en: `The round is ${round.status}; the charter can be amended only while DRAFT or OPEN.`,
     });
+  }
+  if (input.changes.panel) {
+    const { panel } = await resolvePanel(deps, { ...round.charter, panel: input.changes.panel }, 'changes.panel');
+    input = { ...input, changes: { ...input.changes, panel } };
   }
   const merged = charterSchema.safeParse({ ...round.charter, ...input.changes });
   if (!merged.success) throw invalidInput(zodIssues(merged.error).map((i) => ({ ...i, field: `changes.${i.field}` })));

@@ -7,7 +7,11 @@
  * holds only case B. Only secretariat calls succeed on office routes, so each mutating route has
  * exactly one successful cell and the order of cells does not matter for the others.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalUserDirectory } from '../../../local/user-directory';
 import { buildHandlers, htmlErrorLinks } from '../../../src/api/app';
 import { createRouter, type HttpResult } from '../../../src/api/router';
 import { ROUTES } from '../../../src/api/routes';
@@ -150,6 +154,7 @@ async function seed(t: TestTable) {
   await s.fileObjection({ objectionId: 'obj-1', roundId: 'notice-r', caseId: 'case-n', text: '此案例材料與事實不符，請覆核。', contact: 'objector@example.org', filedAt: NOW.toISOString(), status: 'OPEN' });
 }
 
+let usersDir: string;
 beforeAll(async () => {
   // where GET /auth/config says to sign in (the stack sets these on the api function)
   process.env.AUTH_ISSUER = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_test';
@@ -157,6 +162,9 @@ beforeAll(async () => {
   process.env.AUTH_DOMAIN_URL = 'https://casebook-test.auth.eu-west-1.amazoncognito.com';
   db = await startTestTable('casebook-authz');
   await seed(db);
+  usersDir = mkdtempSync(join(tmpdir(), 'casebook-authz-users-'));
+  const directory = new LocalUserDirectory(usersDir);
+  await directory.upsert({ username: 'invited@example.org', email: 'invited@example.org', name: '受邀評審', role: 'reviewer', jurisdictions: ['440300'] });
   let n = 0;
   const deps: ApiDeps = {
     store: db.store,
@@ -181,6 +189,12 @@ beforeAll(async () => {
     now: () => NOW,
     newId: () => `id-${++n}`,
     siteBaseUrl: SITE,
+    users: {
+      directory,
+      readWorkbook: async () => {
+        throw new Error('no workbook in this test');
+      },
+    },
   };
   const handlers = buildHandlers(deps);
   api = createRouter({ fn: 'api', handlers, errorLinks: htmlErrorLinks(deps) });
@@ -189,6 +203,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await db?.stop();
+  if (usersDir) rmSync(usersDir, { recursive: true, force: true });
 });
 
 const call = (method: string, path: string, caller: Caller | undefined, body?: unknown, extras?: EventExtras) => {
@@ -357,6 +372,23 @@ const ROWS: Row[] = [
   { route: 'POST /outbox/{notificationId}/release', path: '/outbox/note-1/release', expect: officeOnly(200) },
   { route: 'GET /rounds/{roundId}/audit', path: '/rounds/round-9/audit', expect: officeOnly(200) },
   { route: 'GET /rounds/{roundId}/audit/verify', path: '/rounds/round-9/audit/verify', expect: officeOnly(200) },
+  { route: 'GET /users', path: '/users', expect: officeOnly(200) },
+  {
+    route: 'POST /users/import',
+    path: '/users/import',
+    body: { fileName: 'accounts.csv', content: Buffer.from('email,name,role,unitCode\nnew@example.org,新單位,applicant,440103\n').toString('base64'), dryRun: true },
+    expect: officeOnly(200),
+  },
+  {
+    route: 'POST /users/import',
+    variant: 'a malformed body: the role is refused before the body is read',
+    path: '/users/import',
+    body: { fileName: 'accounts.csv', content: '*not base64*' },
+    expect: officeOnly(400),
+  },
+  { route: 'POST /users/{username}/disable', path: '/users/invited%40example.org/disable', expect: officeOnly(200) },
+  { route: 'POST /users/{username}/enable', path: '/users/invited%40example.org/enable', expect: officeOnly(200) },
+  { route: 'POST /users/{username}/resend-invite', path: '/users/invited%40example.org/resend-invite', expect: officeOnly(200) },
 ];
 
 describe('authorization matrix', () => {
