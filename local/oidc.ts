@@ -7,7 +7,8 @@
  * - `/oauth2/authorize` (code + PKCE only) → the local sign-in page (username and password, then a
  *   new password for an invited account still on its temporary one)
  * - `/oauth2/token` (authorization_code, refresh_token), `/oauth2/userInfo`, `/oauth2/revoke`
- * - `/logout?client_id=…&logout_uri=…` (Cognito's form; OpenID's `post_logout_redirect_uri` too)
+ * - `/logout?client_id=…&logout_uri=…` (Cognito's logout: ends the browser's sign-in session and
+ *   returns to a registered sign-out URL at once); OpenID's RP-initiated logout at `/oauth2/logout`
  *
  * Accounts are the local user directory's (local/user-directory.ts); ID tokens are signed with the
  * data dir's key (local/issuer.ts) under the stable local issuer, so the API's authorizer checks
@@ -93,7 +94,7 @@ export async function startLocalOidc(options: LocalOidcOptions): Promise<LocalOi
       token: '/oauth2/token',
       userinfo: '/oauth2/userInfo',
       revocation: '/oauth2/revoke',
-      end_session: '/logout',
+      end_session: '/oauth2/logout',
       jwks: '/.well-known/jwks.json',
     },
     scopes: [...AUTH_SCOPES],
@@ -225,6 +226,22 @@ export async function startLocalOidc(options: LocalOidcOptions): Promise<LocalOi
     html(res, 404, page('Not Found', '<h1>404</h1>'));
   }
 
+  /**
+   * Cognito's `/logout`: the client and the sign-out URL must match the registration; the
+   * browser's session cookies are dropped (the next sign-in asks for the password again) and the
+   * browser goes straight to the sign-out URL. Refresh tokens are revoked by the client itself.
+   */
+  function cognitoLogout(res: ServerResponse, url: URL): void {
+    const target = url.searchParams.get('logout_uri') ?? '';
+    if (url.searchParams.get('client_id') !== LOCAL_CLIENT_ID || !options.postLogoutRedirectUris.includes(target)) {
+      html(res, 400, page('登出請求無效 · Invalid sign-out', '<h1>登出請求無效 <span lang="en">Invalid sign-out request</span></h1><p>未知的用戶端或登出網址。</p><p lang="en">Unknown client or sign-out URL.</p>'));
+      return;
+    }
+    const expired = 'path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT; samesite=lax; httponly';
+    res.writeHead(302, { location: target, 'cache-control': 'no-store', 'set-cookie': ['_session', '_session.sig'].map((name) => `${name}=; ${expired}`) });
+    res.end();
+  }
+
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://local');
     if (url.pathname.startsWith('/interaction/')) {
@@ -235,12 +252,7 @@ export async function startLocalOidc(options: LocalOidcOptions): Promise<LocalOi
       });
       return;
     }
-    if (url.pathname === '/logout' && url.searchParams.has('logout_uri')) {
-      // Cognito's logout takes `logout_uri`; OpenID's end-session endpoint calls it post_logout_redirect_uri.
-      url.searchParams.set('post_logout_redirect_uri', url.searchParams.get('logout_uri')!);
-      url.searchParams.delete('logout_uri');
-      req.url = `${url.pathname}?${url.searchParams}`;
-    }
+    if (url.pathname === '/logout' && req.method === 'GET') return cognitoLogout(res, url);
     callback(req, res);
   });
   const port = await new Promise<number>((resolvePort, reject) => {
@@ -285,7 +297,8 @@ function html(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+    // form-action also governs the redirects after a post: back to the client's loopback callback
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http://127.0.0.1:* http://localhost:*; frame-ancestors 'none'",
     'x-frame-options': 'DENY',
     'referrer-policy': 'no-referrer',
   });
@@ -337,16 +350,12 @@ ${errors(problems)}
 }
 
 async function logoutSource(ctx: KoaContextWithOIDC, form: string): Promise<void> {
-  // Cognito signs out at once; the provider's form (with its anti-forgery token) is submitted for the person.
-  const nonce = randomBytes(16).toString('base64');
   ctx.type = 'html';
   ctx.body = page(
-    '登出 · Signing out',
-    `<h1>正在登出… <span lang="en">Signing out…</span></h1>${form}
-<button type="submit" form="op.logoutForm" name="logout" value="yes" id="confirm">登出 <span lang="en">Sign out</span></button>
-<script nonce="${nonce}">document.getElementById('confirm').click();</script>`,
+    '登出 · Sign out',
+    `<h1>登出？ <span lang="en">Sign out?</span></h1>${form}
+<button type="submit" form="op.logoutForm" name="logout" value="yes" autofocus>登出 <span lang="en">Sign out</span></button>`,
   );
-  ctx.set('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'; form-action 'self' http:");
 }
 
 async function postLogoutSuccessSource(ctx: KoaContextWithOIDC): Promise<void> {

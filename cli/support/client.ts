@@ -67,6 +67,18 @@ export class ApiClient {
   get<T = unknown>(path: string) {
     return this.request<T>('GET', path);
   }
+
+  /** A file the API answers with (a Word or Excel export): its bytes. */
+  async getBytes(path: string): Promise<Uint8Array> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.base.replace(/\/$/, '')}${path}`, { headers: { accept: '*/*', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) } });
+    } catch (err) {
+      throw new CliError(`cannot reach the API at ${this.base}: ${(err as Error).message}`, EXIT.usage, 'start the local cloud with `casebook dev`, or pass --api URL of a deployed stack');
+    }
+    if (!res.ok) throw apiError(res.status, 'GET', path, await res.text());
+    return new Uint8Array(await res.arrayBuffer());
+  }
   post<T = unknown>(path: string, body?: unknown) {
     return this.request<T>('POST', path, body ?? {});
   }

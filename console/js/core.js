@@ -4,52 +4,183 @@
  * announcements, the Traditional/Simplified switch and small DOM helpers.
  *
  * API base URL: `?api=URL` (kept in sessionStorage for the tab), else `config.json` beside the
- * pages (`{ "apiBaseUrl": "…" }`, written at deployment), else the sign-in form asks for it.
- * Token: `?token=JWT` (kept in sessionStorage and removed from the address bar at once), or
- * pasted in the sign-in form. Nothing is kept beyond the browser tab.
+ * pages (`{ "apiBaseUrl": "…", "auth": {…} }`, written at deployment and served by the local
+ * cloud), else the developer form asks for it.
+ *
+ * Sign-in: OAuth 2.0 authorization code with PKCE against Cognito managed login (on the local
+ * cloud, its local OpenID provider), through vendor/oauth.js: the same module the CLI runs
+ * (src/auth/flow.ts with oauth4webapi). Tokens live in sessionStorage of this tab only, never in
+ * a URL; they are refreshed before they expire; signing out goes through the logout endpoint.
+ * A token is never taken from the address bar; pasting one is a developer option behind `#dev`.
  */
 import { Converter } from '../vendor/opencc-t2cn.js';
+import { SignInError, beginSignIn, completeSignIn, logoutUrl, needsRefresh, refreshDelayMs, refreshTokens, revokeRefreshToken, signedInClaims } from '../vendor/oauth.js';
 
-const KEY = { api: 'casebook.api', token: 'casebook.token', round: 'casebook.round', script: 'casebook.script' };
+const KEY = { api: 'casebook.api', tokens: 'casebook.tokens', pending: 'casebook.signin', round: 'casebook.round', script: 'casebook.script' };
 
 // ---------------------------------------------------------------------------------------------
 // Configuration and sign-in
 
-/** Moves ?api= and ?token= into sessionStorage and strips the token from the URL (and history). */
+/** Moves ?api=, ?round= and ?script= into storage; a ?token= is dropped unread and erased from the URL and history. */
 function absorbUrlParams() {
   const url = new URL(location.href);
   const api = url.searchParams.get('api');
-  const token = url.searchParams.get('token');
   const round = url.searchParams.get('round');
   const script = url.searchParams.get('script');
   if (api) sessionStorage.setItem(KEY.api, api.replace(/\/+$/, ''));
-  if (token) sessionStorage.setItem(KEY.token, token.trim());
   if (round) sessionStorage.setItem(KEY.round, round);
   if (script === 'hans' || script === 'hant') localStorage.setItem(KEY.script, script);
-  if (token) {
+  if (url.searchParams.has('token')) {
     url.searchParams.delete('token');
     history.replaceState(history.state, '', url.pathname + (url.search ? url.search : '') + url.hash);
   }
 }
 absorbUrlParams();
 
+/** @type {Promise<{ apiBaseUrl?: string, auth?: any }> | undefined} */
+let siteConfigPromise;
+function siteConfig() {
+  siteConfigPromise ??= (async () => {
+    try {
+      const res = await fetch(new URL('../config.json', import.meta.url), { cache: 'no-store' });
+      if (res.ok) return await res.json();
+    } catch {
+      // no config.json: the developer form asks for the API
+    }
+    return {};
+  })();
+  return siteConfigPromise;
+}
+
 /** @returns {Promise<string|undefined>} */
 export async function apiBase() {
   const stored = sessionStorage.getItem(KEY.api);
   if (stored) return stored;
-  try {
-    const res = await fetch('config.json', { cache: 'no-store' });
-    if (res.ok) {
-      const cfg = await res.json();
-      if (typeof cfg.apiBaseUrl === 'string' && cfg.apiBaseUrl) return cfg.apiBaseUrl.replace(/\/+$/, '');
-    }
-  } catch {
-    // no config.json: the sign-in form asks
-  }
+  const cfg = await siteConfig();
+  if (typeof cfg.apiBaseUrl === 'string' && cfg.apiBaseUrl) return cfg.apiBaseUrl.replace(/\/+$/, '');
   return undefined;
 }
 
-export const token = () => sessionStorage.getItem(KEY.token) ?? undefined;
+/** @type {Promise<any> | undefined} */
+let authConfigPromise;
+/** Where to sign in: config.json's `auth`, else the API's GET /auth/config. */
+export function authConfig() {
+  authConfigPromise ??= (async () => {
+    const cfg = await siteConfig();
+    const base = await apiBase();
+    // an ?api= other than the deployment's own names its own sign-in
+    if (cfg.auth && (!base || !cfg.apiBaseUrl || base === cfg.apiBaseUrl.replace(/\/+$/, ''))) return cfg.auth;
+    if (!base) throw new ApiProblem(0, 'NO_API', { zh: '未設定伺服器位址。', en: 'No API base URL.' });
+    let res;
+    try {
+      res = await fetch(`${base}/auth/config`, { headers: { accept: 'application/json' } });
+    } catch {
+      throw new ApiProblem(0, 'NETWORK', { zh: '無法連線到伺服器，請檢查網絡後再試。', en: 'Cannot reach the server; check the network and retry.' });
+    }
+    if (!res.ok) throw new ApiProblem(res.status, 'NO_AUTH_CONFIG', { zh: '伺服器沒有提供登入設定。', en: 'The server gave no sign-in configuration.' });
+    return res.json();
+  })();
+  authConfigPromise.catch(() => (authConfigPromise = undefined));
+  return authConfigPromise;
+}
+
+/** @returns {{ idToken: string, refreshToken?: string, issuedAt: number, expiresAt: number } | undefined} */
+function storedTokens() {
+  try {
+    const t = JSON.parse(sessionStorage.getItem(KEY.tokens) ?? 'null');
+    return t && typeof t.idToken === 'string' && typeof t.expiresAt === 'number' ? t : undefined;
+  } catch {
+    return undefined;
+  }
+}
+/** @param {{ idToken: string, refreshToken?: string, issuedAt: number, expiresAt: number }} t */
+function storeTokens(t) {
+  // the access token is not kept: the API takes the ID token
+  sessionStorage.setItem(KEY.tokens, JSON.stringify({ idToken: t.idToken, ...(t.refreshToken ? { refreshToken: t.refreshToken } : {}), issuedAt: t.issuedAt, expiresAt: t.expiresAt }));
+}
+function forgetTokens() {
+  sessionStorage.removeItem(KEY.tokens);
+  clearTimeout(refreshTimer);
+}
+
+/** The current ID token as stored (possibly about to expire: `freshToken` refreshes). */
+export const token = () => storedTokens()?.idToken;
+
+/** @type {Promise<string|undefined> | undefined} */
+let refreshing;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let refreshTimer;
+
+/**
+ * The ID token to send, refreshed first when it is close to expiry (one refresh at a time for
+ * the whole page). Undefined when nobody is signed in or the sign-in could not be renewed.
+ * @returns {Promise<string|undefined>}
+ */
+export async function freshToken() {
+  const t = storedTokens();
+  if (!t) return undefined;
+  if (!needsRefresh(t)) return t.idToken;
+  if (!t.refreshToken) return t.expiresAt > Date.now() / 1000 ? t.idToken : undefined;
+  const refreshToken = t.refreshToken;
+  refreshing ??= (async () => {
+    try {
+      const next = await refreshTokens(await authConfig(), refreshToken);
+      storeTokens(next);
+      scheduleRefresh();
+      return next.idToken;
+    } catch (err) {
+      forgetTokens();
+      throw err;
+    } finally {
+      refreshing = undefined;
+    }
+  })();
+  return refreshing;
+}
+
+/** Refreshes ahead of expiry even while the page is idle, so the next click does not wait. */
+function scheduleRefresh() {
+  clearTimeout(refreshTimer);
+  const t = storedTokens();
+  if (!t?.refreshToken) return;
+  refreshTimer = setTimeout(() => {
+    freshToken().then(showWho, (err) => {
+      showWho();
+      alertError(err);
+    });
+  }, refreshDelayMs(t));
+}
+
+/** Sends the browser to the sign-in page (managed login, or the local cloud's). */
+export async function signIn() {
+  const cfg = await authConfig();
+  const { url, pending } = await beginSignIn(cfg, new URL('callback.html', location.href).href);
+  sessionStorage.setItem(KEY.pending, JSON.stringify({ ...pending, returnTo: location.pathname + location.search }));
+  location.assign(url);
+}
+
+/**
+ * The callback page's work: checks the redirect against the request this tab made (state, then
+ * the code with the PKCE verifier), keeps the tokens, and goes back to the page that asked.
+ * The code leaves the address bar before anything else happens.
+ * @returns {Promise<string>} where to go next
+ */
+export async function finishSignIn() {
+  const callback = new URL(location.href);
+  history.replaceState(null, '', location.pathname);
+  /** @type {any} */
+  let pending;
+  try {
+    pending = JSON.parse(sessionStorage.getItem(KEY.pending) ?? 'null') ?? undefined;
+  } catch {
+    pending = undefined;
+  }
+  sessionStorage.removeItem(KEY.pending);
+  const tokens = await completeSignIn(await authConfig(), pending, callback);
+  storeTokens(tokens);
+  const back = typeof pending?.returnTo === 'string' && pending.returnTo.startsWith('/') && !pending.returnTo.startsWith('//') ? pending.returnTo : './';
+  return /callback\.html/.test(back) ? './' : back;
+}
 
 /**
  * The signed-in person as the token says (for display and navigation only: the API checks the
@@ -57,21 +188,39 @@ export const token = () => sessionStorage.getItem(KEY.token) ?? undefined;
  * @returns {{ id: string, name: string, roles: string[], unitCode?: string, exp?: number } | undefined}
  */
 export function whoAmI() {
-  const t = token();
+  const t = storedTokens();
   if (!t) return undefined;
+  if (!t.refreshToken && t.expiresAt <= Date.now() / 1000) return undefined;
   try {
-    const part = t.split('.')[1] ?? '';
-    const json = new TextDecoder().decode(Uint8Array.from(atob(part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '=')), (c) => c.charCodeAt(0)));
-    const c = JSON.parse(json);
-    const groups = Array.isArray(c['cognito:groups']) ? c['cognito:groups'].map(String) : String(c['cognito:groups'] ?? '').replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean);
-    return { id: String(c.sub ?? ''), name: String(c.name ?? c['cognito:username'] ?? c.sub ?? ''), roles: groups, unitCode: c['custom:unitCode'], exp: c.exp };
+    const c = signedInClaims(t.idToken);
+    return { id: c.sub, name: c.name, roles: c.roles, unitCode: c.unitCode, exp: c.exp };
   } catch {
     return undefined;
   }
 }
 
-export function signOut() {
-  sessionStorage.removeItem(KEY.token);
+/**
+ * Revokes the refresh token, forgets the tokens, and ends the sign-in session at the logout
+ * endpoint, which returns to the console's start page.
+ */
+export async function signOut() {
+  const refreshToken = storedTokens()?.refreshToken;
+  forgetTokens();
+  let cfg;
+  try {
+    cfg = await authConfig();
+  } catch {
+    cfg = undefined;
+  }
+  if (cfg && refreshToken) {
+    try {
+      await revokeRefreshToken(cfg, refreshToken);
+    } catch {
+      // the logout below still ends the session; the token lapses at its expiry
+    }
+  }
+  if (cfg) location.assign(logoutUrl(cfg, new URL('./', location.href).href));
+  else location.reload();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -97,14 +246,20 @@ export class ApiProblem extends Error {
 /**
  * Calls the API with the bearer token. Errors become ApiProblem with the API's code and message.
  * @param {string} path
- * @param {{ method?: string, body?: unknown, accept?: string }} [opts] `accept` other than JSON: the body is returned as text.
+ * @param {{ method?: string, body?: unknown, accept?: string, blob?: boolean }} [opts] `accept` other than JSON: the body is returned as text; `blob`: as a Blob (a file).
  */
 export async function api(path, opts = {}) {
   const base = await apiBase();
   if (!base) throw new ApiProblem(0, 'NO_API', { zh: '未設定伺服器位址：請在登入表單填寫 API 位址。', en: 'No API base URL: fill it in the sign-in form.' });
   /** @type {Record<string,string>} */
   const headers = { accept: opts.accept ?? 'application/json' };
-  const t = token();
+  let t;
+  try {
+    t = await freshToken();
+  } catch (err) {
+    const m = err instanceof SignInError ? err : new SignInError('REFRESH_REJECTED');
+    throw new ApiProblem(401, m.code, { zh: m.zh, en: m.en });
+  }
   if (t) headers.authorization = `Bearer ${t}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   let res;
@@ -113,6 +268,8 @@ export async function api(path, opts = {}) {
   } catch {
     throw new ApiProblem(0, 'NETWORK', { zh: '無法連線到伺服器，請檢查網絡後再試。', en: 'Cannot reach the server; check the network and retry.' });
   }
+  // a file (a Word or Excel export): its bytes as a Blob
+  if (res.ok && opts.blob) return res.blob();
   const text = await res.text();
   if (res.ok && opts.accept && opts.accept !== 'application/json') return text;
   let body;
@@ -144,10 +301,15 @@ export function announce(message) {
 export function alertError(err) {
   const el = document.getElementById('alert');
   if (!el) return;
-  const text = err instanceof ApiProblem ? `${err.zh}（${err.code}）` : `發生錯誤：${err instanceof Error ? err.message : String(err)}`;
+  const text =
+    err instanceof ApiProblem
+      ? `${err.zh}（${err.code}）`
+      : err instanceof SignInError
+        ? `${err.zh} ${err.en}（${err.code}）`
+        : `發生錯誤：${err instanceof Error ? err.message : String(err)}`;
   el.textContent = text;
   el.hidden = false;
-  if (err instanceof ApiProblem && err.status === 401) showSignIn();
+  if ((err instanceof ApiProblem && err.status === 401) || err instanceof SignInError) showSignIn();
 }
 
 // Editing a field the page marked invalid clears its message: the person is fixing it, and a
@@ -308,13 +470,62 @@ new MutationObserver((records) => {
 // Page frame: script switch, who am I, sign-in form, round picker
 
 function showSignIn() {
-  const form = document.getElementById('signin');
-  if (form) form.hidden = false;
+  const section = document.getElementById('signin');
+  if (section) section.hidden = false;
+}
+
+/** The header's line: who is signed in and in which role (and unit), with the sign-out button. */
+function showWho() {
+  const who = document.getElementById('whoami');
+  if (!who) return;
+  const me = whoAmI();
+  who.replaceChildren();
+  if (me) {
+    who.append(
+      h('span', {}, `已登入：${me.name}（${me.roles.map((r) => ROLE_ZH[/** @type {keyof ROLE_ZH} */ (r)] ?? r).join('、') || '無角色'}${me.unitCode ? `，單位 ${me.unitCode}` : ''}）`),
+      ' ',
+      h('button', { type: 'button', class: 'link', id: 'signout', onclick: () => void signOut() }, '登出'),
+    );
+  } else {
+    who.append('未登入');
+  }
+}
+
+/**
+ * The developer option behind `#dev`: paste an API address and an ID token (for trying a stack
+ * before accounts exist). Never offered otherwise, and the token still never enters a URL.
+ */
+function wireDeveloperForm(/** @type {string|undefined} */ base) {
+  const form = /** @type {HTMLFormElement|null} */ (document.getElementById('signin-dev'));
+  if (!form || location.hash !== '#dev') return;
+  form.hidden = false;
+  const apiInput = /** @type {HTMLInputElement} */ (form.elements.namedItem('api'));
+  if (apiInput && base) apiInput.value = base;
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const tokenInput = /** @type {HTMLTextAreaElement} */ (form.elements.namedItem('token'));
+    const t = tokenInput.value.trim();
+    const a = apiInput.value.trim();
+    if (!a) return fieldError(apiInput, '請填寫 API 位址，例如 http://127.0.0.1:3000。');
+    fieldError(apiInput, '');
+    let exp;
+    try {
+      exp = signedInClaims(t).exp;
+    } catch {
+      exp = undefined;
+    }
+    if (t.split('.').length !== 3 || typeof exp !== 'number') return fieldError(tokenInput, '憑證格式不正確：應為以兩個「.」分隔的三段文字（JWT），並含有效期限。');
+    fieldError(tokenInput, '');
+    sessionStorage.setItem(KEY.api, a.replace(/\/+$/, ''));
+    storeTokens({ idToken: t, issuedAt: Math.floor(Date.now() / 1000), expiresAt: exp });
+    history.replaceState(null, '', location.pathname + location.search);
+    location.reload();
+  });
 }
 
 /**
  * Wires the parts every page has and returns the signed-in person (or undefined: the sign-in
- * form is then shown and the page should not load data).
+ * section is then shown and the page should not load data).
  */
 export async function initPage() {
   for (const b of document.querySelectorAll('[data-script]')) {
@@ -322,43 +533,25 @@ export async function initPage() {
   }
   setScript(/** @type {'hant'|'hans'} */ (script));
 
-  const form = /** @type {HTMLFormElement|null} */ (document.getElementById('signin'));
   const base = await apiBase();
-  if (form) {
-    const apiInput = /** @type {HTMLInputElement} */ (form.elements.namedItem('api'));
-    if (apiInput && base) apiInput.value = base;
-    form.addEventListener('submit', (e) => {
-      e.preventDefault();
-      const tokenInput = /** @type {HTMLTextAreaElement} */ (form.elements.namedItem('token'));
-      const t = tokenInput.value.trim();
-      const a = apiInput.value.trim();
-      if (!a) return fieldError(apiInput, '請填寫 API 位址，例如 http://127.0.0.1:3000。');
-      fieldError(apiInput, '');
-      if (t.split('.').length !== 3) return fieldError(tokenInput, '憑證格式不正確：應為以兩個「.」分隔的三段文字（JWT）。');
-      fieldError(tokenInput, '');
-      sessionStorage.setItem(KEY.api, a.replace(/\/+$/, ''));
-      sessionStorage.setItem(KEY.token, t);
-      location.reload();
-    });
+  document.getElementById('signin-start')?.addEventListener('click', () => {
+    clearAlert();
+    signIn().catch(alertError);
+  });
+  wireDeveloperForm(base);
+  // Tokens that can no longer be renewed are dropped now rather than failing at the first click.
+  try {
+    await freshToken();
+  } catch (err) {
+    alertError(err);
   }
+  showWho();
   const me = whoAmI();
-  const who = document.getElementById('whoami');
-  if (who) {
-    who.replaceChildren();
-    if (me) {
-      who.append(
-        h('span', {}, `已登入：${me.name}（${me.roles.map((r) => ROLE_ZH[r] ?? r).join('、') || '無角色'}${me.unitCode ? `，單位 ${me.unitCode}` : ''}）`),
-        ' ',
-        h('button', { type: 'button', class: 'link', onclick: () => { signOut(); location.reload(); } }, '登出'),
-      );
-    } else {
-      who.append('未登入');
-    }
-  }
   if (!me || !base) {
     showSignIn();
     return undefined;
   }
+  scheduleRefresh();
   return me;
 }
 

@@ -1,11 +1,10 @@
 // @ts-check
-/** The console's front door: sends `?role=` links (the demo prints them) to the role's page. */
+/** The console's front door: sends `?role=` links to the role's page, and points the signed-in person at theirs. */
 import { initPage, whoAmI } from './core.js';
 
 const PAGES = { applicant: 'applicant.html', reviewer: 'reviewer.html', office: 'office.html', secretariat: 'office.html', approver: 'approver.html' };
 
 const role = new URL(location.href).searchParams.get('role');
-// the token is already in sessionStorage (core.js took it out of the URL before this runs)
 if (role && role in PAGES) location.replace(PAGES[/** @type {keyof PAGES} */ (role)]);
 else {
   await initPage();

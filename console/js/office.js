@@ -20,6 +20,30 @@ if (me) {
   }).catch(alertError);
   $('audit-verify').addEventListener('click', verifyAudit);
   $('dashboard-page').addEventListener('click', downloadDashboardPage);
+  $('export-docx').addEventListener('click', () => downloadExport('docx'));
+  $('export-xlsx').addEventListener('click', () => downloadExport('xlsx'));
+}
+
+/**
+ * The approved round's Word announcement or Excel score sheet, fetched with the token (a plain
+ * link could not carry it) and saved. A round not yet approved answers with the API's bilingual
+ * error, shown like any other.
+ * @param {'docx'|'xlsx'} format
+ */
+async function downloadExport(format) {
+  clearAlert();
+  try {
+    const blob = await api(`/rounds/${encodeURIComponent(roundId)}/export?format=${format}`, { blob: true });
+    const url = URL.createObjectURL(blob);
+    const link = h('a', { href: url, download: `${roundId}-${format === 'docx' ? 'announcement' : 'scores'}.${format}` });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    announce(format === 'docx' ? '已下載公告及附件（Word）。' : '已下載評分表（Excel）。');
+  } catch (err) {
+    alertError(err);
+  }
 }
 
 /**

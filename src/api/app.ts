@@ -14,6 +14,8 @@ import * as tasks from '../usecases/api/tasks';
 import * as office from '../usecases/api/office';
 import { readRoundForStaff } from '../usecases/api/round-staff';
 import { readCaseRecord } from '../usecases/api/case-record';
+import * as exports from '../usecases/api/exports';
+import { invalidInput } from '../usecases/errors';
 import * as users from '../usecases/api/users';
 import { dashboard, dashboardWithRound } from '../usecases/api/dashboard';
 import { dashboardPage } from './pages/dashboard';
@@ -26,6 +28,10 @@ import type { HtmlErrorLink, Handlers, RequestContext, Reply } from './router';
 import * as s from './schemas';
 
 const taskStatusQuery = z.enum(TASK_STATUSES).optional();
+export const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const EXPORT_FORMATS = ['json', 'docx', 'xlsx'] as const;
+const isExportFormat = (f: string): f is (typeof EXPORT_FORMATS)[number] => (EXPORT_FORMATS as readonly string[]).includes(f);
 
 export function buildHandlers(deps: ApiDeps): Handlers {
   const p = (req: { params: Record<string, string> }, name: string) => req.params[name] ?? '';
@@ -97,6 +103,29 @@ export function buildHandlers(deps: ApiDeps): Handlers {
     'POST /outbox/{notificationId}/release': async (req) => ({
       body: await office.releaseNotification(deps, req.requireActor(), p(req, 'notificationId')),
     }),
+    'GET /rounds/{roundId}/export': async (req) => {
+      const format = req.query.format ?? 'json';
+      if (!isExportFormat(format)) {
+        throw invalidInput([
+          {
+            code: 'EXPORT_FORMAT',
+            field: 'format',
+            message: { zh: `不支援的匯出格式「${format}」；可用：json、docx、xlsx。`, en: `Unknown export format "${format}"; use json, docx or xlsx.` },
+          },
+        ]);
+      }
+      const actor = req.requireActor();
+      const roundId = p(req, 'roundId');
+      const data = await exports.roundExport(deps, actor, roundId);
+      if (format === 'json') return { body: data };
+      // the Word and Excel writers load on the first file, never at the Lambda's init
+      const file =
+        format === 'docx'
+          ? { bytes: await (await import('../domain/export/docx')).announcementDocx(data), type: DOCX_TYPE }
+          : { bytes: await (await import('../domain/export/xlsx')).scoreSheetXlsx(data), type: XLSX_TYPE };
+      const name = `${roundId}-${format === 'docx' ? 'announcement' : 'scores'}.${format}`;
+      return { contentType: file.type, headers: { 'content-disposition': `attachment; filename="${name}"`, 'cache-control': 'no-store' }, body: file.bytes };
+    },
     'GET /rounds/{roundId}/audit': async (req) => ({
       contentType: 'application/x-ndjson; charset=utf-8',
       body: await office.exportAudit(deps, req.requireActor(), p(req, 'roundId')),

@@ -21,6 +21,8 @@ interface Contract {
   formRequest?: ZodType;
   /** Other success statuses, e.g. 303 to the site after a form post. */
   alsoStatus?: Record<number, string>;
+  /** Other success bodies (binary files), by content type. */
+  alsoContent?: Record<string, string>;
 }
 
 /** GET /auth/config (src/auth/config.ts). */
@@ -72,6 +74,14 @@ export const CONTRACT: Record<string, Contract> = {
   'GET /rounds/{roundId}/objections': { response: s.objectionListSchema, errors: [403, 404] },
   'GET /outbox': { response: s.outboxSchema, errors: [403] },
   'POST /outbox/{notificationId}/release': { response: s.notificationSchema, errors: [403, 404, 409] },
+  'GET /rounds/{roundId}/export': {
+    response: s.roundExportSchema,
+    errors: [403, 404, 422],
+    alsoContent: {
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document': '?format=docx: the announcement and its annex as a Word document',
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': '?format=xlsx: the score sheet as an Excel workbook',
+    },
+  },
   'GET /rounds/{roundId}/audit': { response: z.string(), contentType: 'application/x-ndjson', errors: [403, 404] },
   'GET /rounds/{roundId}/audit/verify': { response: s.auditVerifySchema, errors: [403, 404] },
   'GET /users': { response: s.userListSchema, errors: [403, 503] },
@@ -139,6 +149,9 @@ export function openApiDocument(): Record<string, unknown> {
           content: {
             [c.contentType ?? 'application/json']: { schema: schemaOf(c.response) },
             ...(route.html || route.form ? { 'text/html': { schema: { type: 'string' } } } : {}),
+            ...Object.fromEntries(
+              Object.entries(c.alsoContent ?? {}).map(([type, description]) => [type, { schema: { type: 'string', contentMediaType: type, description } }]),
+            ),
           },
         },
         ...Object.fromEntries(

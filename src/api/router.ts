@@ -35,6 +35,8 @@ export interface HttpResult {
   statusCode: number;
   headers: Record<string, string>;
   body: string;
+  /** The body is base64 of binary bytes (a Word or Excel file): API Gateway decodes it. */
+  isBase64Encoded?: boolean;
 }
 
 export interface RequestContext {
@@ -59,7 +61,7 @@ export interface RequestContext {
 export interface Reply {
   status?: number;
   body?: unknown;
-  /** Default JSON; text bodies (JSON lines, SVG) pass a string body with their type. */
+  /** Default JSON; text bodies (JSON lines, SVG) pass a string body with their type, files their bytes. */
   contentType?: string;
   headers?: Record<string, string>;
 }
@@ -167,6 +169,14 @@ export function createRouter(opts: RouterOptions): (event: HttpEvent) => Promise
       };
       const reply = await handler(req);
       const status = reply.status ?? 200;
+      if (reply.contentType && reply.body instanceof Uint8Array) {
+        return {
+          statusCode: status,
+          headers: { 'content-type': reply.contentType, ...SECURITY_HEADERS, ...(reply.headers ?? {}) },
+          body: Buffer.from(reply.body.buffer, reply.body.byteOffset, reply.body.byteLength).toString('base64'),
+          isBase64Encoded: true,
+        };
+      }
       if (reply.contentType && typeof reply.body === 'string') {
         return {
           statusCode: status,

@@ -50,6 +50,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/rounds/{roundId}/objections', auth: 'jwt', fn: 'api', summary: 'Objections of a round (secretariat, approver)' },
   { method: 'GET', path: '/outbox', auth: 'jwt', fn: 'api', summary: 'Notifications waiting to be released (secretariat)' },
   { method: 'POST', path: '/outbox/{notificationId}/release', auth: 'jwt', fn: 'api', summary: 'Release (send) a notification (secretariat)' },
+  { method: 'GET', path: '/rounds/{roundId}/export', auth: 'jwt', fn: 'api', summary: 'An approved round for the office: announcement, annex and score sheet as JSON, or ?format=docx (the announcement as Word) or ?format=xlsx (the score sheet as Excel) (secretariat, approver)' },
   { method: 'GET', path: '/rounds/{roundId}/audit', auth: 'jwt', fn: 'api', summary: 'The audit trail as JSON lines (secretariat)' },
   { method: 'GET', path: '/rounds/{roundId}/audit/verify', auth: 'jwt', fn: 'api', summary: 'Recompute the hash chain; name the first broken link (secretariat)' },
   { method: 'GET', path: '/users', auth: 'jwt', fn: 'api', summary: 'The accounts of the user directory (secretariat)' },

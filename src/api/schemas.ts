@@ -398,6 +398,69 @@ export const dashboardSchema = z
 export const okSchema = z.object({ ok: z.literal(true) }).meta({ id: 'Ok' });
 
 // ---------------------------------------------------------------------------------------------
+// Exports of an approved round (the JSON form; ?format=docx|xlsx answers with the file)
+
+export const roundExportSchema = z
+  .object({
+    format: z.literal('casebook-round-export/1'),
+    round: z.object({
+      roundId: z.string(),
+      number: z.number().int(),
+      year: z.number().int(),
+      theme: z.string(),
+      script: z.enum(SCRIPTS),
+      approvedAt: z.string().optional(),
+      blindReview: z.boolean(),
+      title: z.string(),
+      lead: z.string(),
+      annexTitle: z.string(),
+    }),
+    cases: z.array(
+      z.object({
+        order: z.number().int(),
+        caseId: z.string(),
+        title: z.string(),
+        unit: z.string(),
+        city: z.string(),
+        level: z.enum(LEVELS).optional(),
+        practices: z.string(),
+        outcomes: z.string(),
+        reason: z.string(),
+      }),
+    ),
+    criteria: z.array(z.object({ id: z.string(), name: z.string(), weight: z.number() })),
+    maxScore: z.number(),
+    scores: z.array(
+      z.object({
+        caseId: z.string(),
+        order: z.number().int().optional(),
+        title: z.string(),
+        unit: z.string(),
+        city: z.string(),
+        level: z.enum(LEVELS),
+        status: z.string(),
+        rawMean: z.number(),
+        normalizedMean: z.number(),
+        spread: z.number(),
+        reviewerCount: z.number().int(),
+        rank: z.number().int().optional(),
+        quotaNote: z.string().optional(),
+        explanation: z.string().optional(),
+      }),
+    ),
+    reviews: z.array(
+      z.object({
+        caseId: z.string(),
+        unit: z.string(),
+        /** A name with the id in an open round; 評審 N in a blind one. */
+        reviewer: z.string(),
+        total: z.number(),
+        scores: z.record(z.string(), z.number()),
+        scoredAt: z.string().optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'RoundExport' });
 // Accounts (the user directory: Cognito on AWS, the local directory on the local cloud)
 
 export const directoryUserSchema = z

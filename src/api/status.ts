@@ -44,6 +44,7 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = {
   REVIEWER_CONFLICTED: 422,
   NOT_IN_NOTICE: 422,
   NOTICE_ENDED: 422,
+  ROUND_NOT_APPROVED: 422,
   // ours, not the caller's
   TASK_TOKEN_MISSING: 500,
   CONTENTION: 503,

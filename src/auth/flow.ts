@@ -155,6 +155,21 @@ export async function refreshTokens(cfg: AuthConfig, refreshToken: string): Prom
   }
 }
 
+/** Revokes a refresh token (and what was issued from it) at the revocation endpoint, as signing out does. */
+export async function revokeRefreshToken(cfg: AuthConfig, refreshToken: string): Promise<void> {
+  let response: Response;
+  try {
+    response = await oauth.revocationRequest(server(cfg), client(cfg), oauth.None(), refreshToken, { ...requestOptions(cfg), additionalParameters: { token_type_hint: 'refresh_token' } });
+  } catch (err) {
+    throw new SignInError('AUTH_UNREACHABLE', (err as Error).message);
+  }
+  try {
+    await oauth.processRevocationResponse(response);
+  } catch (err) {
+    throw new SignInError('BAD_TOKEN_RESPONSE', err instanceof oauth.ResponseBodyError ? err.error : (err as Error).message);
+  }
+}
+
 /**
  * Cognito's logout endpoint: ends the managed login session, then sends the browser to
  * `logoutUri` (one of the client's registered sign-out URLs).

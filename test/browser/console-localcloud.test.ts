@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser } from 'playwright-core';
-import { launchChromium } from '../support/browser';
+import { launchChromium, seedSession } from '../support/browser';
 import { bootForTest, SECRETARIAT, validDossier, type TestCloud } from '../support/localcloud';
 
 let env: TestCloud;
@@ -37,14 +37,15 @@ function watch(page: import('playwright-core').Page): string[] {
   });
   return cspErrors;
 }
-const query = (token: string) => new URLSearchParams({ api: env.cloud.endpoints.api, token, round: roundId });
+const query = () => new URLSearchParams({ api: env.cloud.endpoints.api, round: roundId });
 
 describe('console on the local cloud', () => {
   it('the office page shows the real dashboard route with its charts, under the served CSP', async () => {
     const context = await browser.newContext();
+    await seedSession(context, await env.token(SECRETARIAT));
     const page = await context.newPage();
     const cspErrors = watch(page);
-    await page.goto(`${env.cloud.endpoints.console}office.html?${query(await env.token(SECRETARIAT))}`);
+    await page.goto(`${env.cloud.endpoints.console}office.html?${query()}`);
     await page.waitForSelector('#charts figure svg', { timeout: 30_000 });
     expect(await page.locator('#charts figure svg[role="img"]').count()).toBeGreaterThanOrEqual(4);
     expect(await page.textContent('#summary')).toContain('徵集中');
@@ -57,9 +58,10 @@ describe('console on the local cloud', () => {
   // and locally), and the report must wait for the case to be stored, not just validated.
   it('uploads a dossier through the applicant page and shows it stored', async () => {
     const context = await browser.newContext();
+    await seedSession(context, await env.applicantToken('yuexiu'));
     const page = await context.newPage();
     const cspErrors = watch(page);
-    await page.goto(`${env.cloud.endpoints.console}applicant.html?${query(await env.applicantToken('yuexiu'))}`);
+    await page.goto(`${env.cloud.endpoints.console}applicant.html?${query()}`);
     await page.waitForSelector('#round option', { state: 'attached' });
     await page.setInputFiles('#dossier-file', { name: '越秀 創新案例.md', mimeType: 'text/markdown', buffer: Buffer.from(validDossier('yuexiu', roundNumber)) });
     await page.click('#upload-button');

@@ -16,7 +16,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
+import { launchChromium, seedSession } from '../support/browser';
 import { APPROVER, bootForTest, REVIEWERS, SECRETARIAT, UNITS, type TestCloud, type UnitKey } from '../support/localcloud';
 
 const SHOTS = 'test-results/console-round';
@@ -116,7 +116,8 @@ async function tab(label: string): Promise<{ context: BrowserContext; page: Page
 /** A console page signed in as `token`, with the local API and this round preselected. */
 async function openConsole(label: string, file: string, token: string) {
   const opened = await tab(label);
-  const query = new URLSearchParams({ api: env.cloud.endpoints.api, token, round: roundId });
+  await seedSession(opened.context, token);
+  const query = new URLSearchParams({ api: env.cloud.endpoints.api, round: roundId });
   await opened.page.goto(`${env.cloud.endpoints.console}${file}?${query}`);
   await opened.page.waitForFunction(() => document.getElementById('whoami')?.textContent?.startsWith('已登入'));
   expect(opened.page.url()).not.toContain('token=');

@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
+import { launchChromium, seedSession } from '../support/browser';
 import { DEFAULT_RUBRIC } from '../../src/domain/round/charter';
 import { barChart, distributionChart, timelineChart, CASE_STATUS_ZH, CASE_STATUS_ORDER } from '../../src/domain/charts';
 import type { Round } from '../../src/domain/model';
@@ -278,7 +278,8 @@ async function open(page: string, role: keyof typeof TOKENS, opts: { bypassCSP?:
     if (/Content Security Policy|Refused to/i.test(msg.text())) cspErrors.push(msg.text());
   });
   p.on('pageerror', (err) => pageErrors.push(err.message));
-  const q = new URLSearchParams({ api: apiOrigin, token: TOKENS[role], ...(opts.script ? { script: opts.script } : {}) });
+  await seedSession(context, TOKENS[role]);
+  const q = new URLSearchParams({ api: apiOrigin, ...(opts.script ? { script: opts.script } : {}) });
   await p.goto(`${siteOrigin}/console/${page}?${q}`);
   return { context, page: p, cspErrors, pageErrors };
 }

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListExecutionsCommand, SFNClient, type ExecutionListItem } from '@aws-sdk/client-sfn';
 import { startLocalCloud, type LocalCloud, type LocalCloudFaults } from '../../local/cloud';
+import type { TokenLifetimes } from '../../local/oidc';
 import type { EngineTuning } from '../../local/engine-adapter';
 
 export const SECRETARIAT = { sub: 'office-1', name: '省人大辦公室', groups: ['secretariat'] };
@@ -118,9 +119,9 @@ export function validDossier(unit: UnitKey, round: number, title = '建立代表
   ].join('\n');
 }
 
-export async function bootForTest(options: { faults?: LocalCloudFaults; engine?: EngineTuning; dataDir?: string } = {}): Promise<TestCloud> {
+export async function bootForTest(options: { faults?: LocalCloudFaults; engine?: EngineTuning; dataDir?: string; tokenLifetimes?: TokenLifetimes } = {}): Promise<TestCloud> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'casebook-e2e-'));
-  const cloud = await startLocalCloud({ dataDir, faults: options.faults, engine: options.engine, quiet: !process.env.CASEBOOK_E2E_VERBOSE });
+  const cloud = await startLocalCloud({ dataDir, faults: options.faults, engine: options.engine, tokenLifetimes: options.tokenLifetimes, quiet: !process.env.CASEBOOK_E2E_VERBOSE });
   const sfn = new SFNClient({
     endpoint: cloud.endpoints.sfn,
     region: cloud.env.AWS_REGION,

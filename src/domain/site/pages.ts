@@ -314,7 +314,11 @@ function roundUpdatedNote(view: RoundView): SafeHtml {
   return latest ? html`<p class="updated">${labels.updated}（${labels.updatedOn}${time(latest)}）</p>` : html``;
 }
 
-export function announcementPage(path: string, view: RoundView, options: PageOptions): string {
+/**
+ * The announcement's paragraph as the office words it (the round page and the Word export both
+ * print it), in the view's script; the round's cases are already in that script.
+ */
+export function announcementLead(view: RoundView): string {
   const { round, labels, script } = view;
   const name = roundName(labels, round.number);
   const cases = activeCases(round);
@@ -329,6 +333,11 @@ export function announcementPage(path: string, view: RoundView, options: PageOpt
           intro: `根据常委会工作安排，省人大常委会办公厅以${quoted(round.theme)}为主题，开展了${roundOrdinal(labels, round.number)}全省县乡人大工作创新案例征集工作。经自主申报、资格审查、专家评审、领导会议审定和社会公示等环节，确定`,
           outro: `等${cases.length}个项目为${name}。具体见附件。`,
         };
+  return `${words.intro}${cases.length > 0 ? listing : ''}${words.outro}`;
+}
+
+export function announcementPage(path: string, view: RoundView, options: PageOptions): string {
+  const { round, labels, script } = view;
   const title = roundTitle(labels, round.number, 'APPROVED');
   return layout(
     {
@@ -343,7 +352,7 @@ export function announcementPage(path: string, view: RoundView, options: PageOpt
       body: html`<h1>${title}</h1>
 <p class="meta">${labels.publishedOn}：${time(round.approvedAt)}</p>
 ${roundUpdatedNote(view)}
-<p class="lead">${words.intro}${cases.length > 0 ? listing : ''}${words.outro}</p>
+<p class="lead">${announcementLead(view)}</p>
 ${selectedList(path, view, labels.selectedHeading)}
 ${withdrawals(path, view)}
 ${annex(path, view)}

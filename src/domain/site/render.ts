@@ -182,6 +182,14 @@ export function serializeManifest(manifest: SiteManifest): string {
   return JSON.stringify(manifest, null, 2) + '\n';
 }
 
+/**
+ * A round as its pages show it in a script: personal data removed, every text in that script.
+ * The exports (Word, print) use it so they say exactly what the published pages say.
+ */
+export function publicRound(round: SiteRound, script: Script = round.script): SiteRound {
+  return inScript(redactRound(round), script);
+}
+
 function preferredScript(rounds: readonly SiteRound[]): Script {
   const hans = rounds.filter((r) => r.script === 'hans').length;
   return hans > rounds.length - hans ? 'hans' : 'hant';

@@ -91,6 +91,13 @@ async function seed(t: TestTable) {
   );
   await s.createRound(round('short-r', 14, 'SHORTLISTED', { shortlist: [{ caseId: 'case-s', rank: 1, score: 9 }] }));
   await s.createRound(round('ended-r', 15, 'NOTICE', { shortlist: [{ caseId: 'case-x', rank: 1, score: 7 }], noticeEndsAt: '2030-05-31T16:00:00.000Z' }));
+  await s.createRound(
+    round('approved-r', 16, 'APPROVED', {
+      shortlist: [{ caseId: 'case-p', rank: 1, score: 8 }],
+      approvedList: [{ caseId: 'case-p', order: 1, reason: '做法紮實，成效明顯。' }],
+      approvedAt: NOW.toISOString(),
+    }),
+  );
 
   for (const [id, unit] of [
     ['sub-a', UNIT_A],
@@ -115,6 +122,8 @@ async function seed(t: TestTable) {
   // notice-r is past the approver's decision: its reviewed, unlisted case stays hidden from them
   const caseM = caseRecord('case-m', UNIT_A, '廣州市荔灣區人大常委會', 'REVIEWED', 'notice-r');
   await s.createCase(caseM, version(caseM, { title: caseM.title }));
+  const caseP = caseRecord('case-p', UNIT_A, '廣州市荔灣區人大常委會', 'APPROVED', 'approved-r');
+  await s.createCase(caseP, version(caseP, { title: caseP.title, practices: '建立代表聯絡站。' }));
 
   // rev-5 sits in Guangzhou: assigned by mistake, the API must still keep case A from them
   await s.assignReviewers('round-9', 'case-a', ['rev-1', 'rev-3', 'rev-5'], NOW.toISOString());
@@ -370,6 +379,24 @@ const ROWS: Row[] = [
   },
   { route: 'GET /outbox', path: '/outbox', expect: officeOnly(200) },
   { route: 'POST /outbox/{notificationId}/release', path: '/outbox/note-1/release', expect: officeOnly(200) },
+  {
+    route: 'GET /rounds/{roundId}/export',
+    path: '/rounds/approved-r/export',
+    expect: { ...all(403), anonymous: 401, secretariat: 200, approver: 200 },
+  },
+  {
+    route: 'GET /rounds/{roundId}/export',
+    variant: 'the announcement as a Word document',
+    path: '/rounds/approved-r/export',
+    extras: { query: { format: 'docx' } },
+    expect: { ...all(403), anonymous: 401, secretariat: 200, approver: 200 },
+  },
+  {
+    route: 'GET /rounds/{roundId}/export',
+    variant: 'a round not yet approved',
+    path: '/rounds/notice-r/export',
+    expect: { ...all(403), anonymous: 401, secretariat: 422, approver: 422 },
+  },
   { route: 'GET /rounds/{roundId}/audit', path: '/rounds/round-9/audit', expect: officeOnly(200) },
   { route: 'GET /rounds/{roundId}/audit/verify', path: '/rounds/round-9/audit/verify', expect: officeOnly(200) },
   { route: 'GET /users', path: '/users', expect: officeOnly(200) },

@@ -52,7 +52,7 @@ describe('the local provider speaks Cognito managed login', () => {
     expect(LOCAL_USER_POOL_ISSUER).toBe(LOCAL_ISSUER);
     expect(doc.authorization_endpoint).toBe(`${oidc.url}/oauth2/authorize`);
     expect(doc.token_endpoint).toBe(`${oidc.url}/oauth2/token`);
-    expect(doc.end_session_endpoint).toBe(`${oidc.url}/logout`);
+    expect(doc.end_session_endpoint).toBe(`${oidc.url}/oauth2/logout`);
     expect(doc.jwks_uri).toBe(`${oidc.url}/.well-known/jwks.json`);
     expect(doc.code_challenge_methods_supported).toEqual(['S256']);
     const jwks = (await (await fetch(`${oidc.url}/.well-known/jwks.json`)).json()) as { keys: Record<string, unknown>[] };
@@ -174,12 +174,14 @@ describe('the callback refuses what does not match the request', () => {
 });
 
 describe('logout', () => {
-  it("takes Cognito's client_id + logout_uri and ends at the registered sign-out URL; another logout_uri is refused", async () => {
-    const page = await fetch(logoutUrl(oidc.config, SIGNED_OUT));
-    expect(page.status).toBe(200);
-    expect(await page.text()).toMatch(/<form method="post" action="http:\/\/127\.0\.0\.1:\d+\/logout\/confirm"/);
-    const bad = await fetch(logoutUrl(oidc.config, 'https://evil.example/'));
-    expect(bad.status).toBe(400);
+  it("takes Cognito's client_id + logout_uri: drops the session cookies and goes to the registered sign-out URL; another logout_uri or client is refused", async () => {
+    const res = await fetch(logoutUrl(oidc.config, SIGNED_OUT), { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe(SIGNED_OUT);
+    expect(res.headers.getSetCookie().map((c) => c.split('=')[0]).sort()).toEqual(['_session', '_session.sig']);
+    expect(res.headers.getSetCookie().every((c) => c.includes('1970'))).toBe(true);
+    expect((await fetch(logoutUrl(oidc.config, 'https://evil.example/'), { redirect: 'manual' })).status).toBe(400);
+    expect((await fetch(logoutUrl({ ...oidc.config, clientId: 'other' }, SIGNED_OUT), { redirect: 'manual' })).status).toBe(400);
   });
 });
 
