@@ -9,7 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { CliError, EXIT } from './support/errors';
+import { CliError, cliErrorReport, EXIT, unexpectedErrorReport } from './support/errors';
 
 export interface CommandModule {
   register(program: Command): void;
@@ -67,8 +67,9 @@ export async function buildProgram(argv: readonly string[] = [], source: Command
 }
 
 export async function main(argv: string[], source?: CommandSource): Promise<number> {
-  const program = await buildProgram(argv, source);
+  const debug = Boolean(process.env.CASEBOOK_DEBUG);
   try {
+    const program = await buildProgram(argv, source);
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (err) {
@@ -77,11 +78,11 @@ export async function main(argv: string[], source?: CommandSource): Promise<numb
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (err instanceof CliError) {
-      process.stderr.write(`casebook: ${err.message}\n${err.hint ? `  → ${err.hint}\n` : ''}`);
+      process.stderr.write(cliErrorReport(err, debug));
       return err.exitCode;
     }
-    const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`casebook: unexpected error: ${message}\n  → please report this with the command you ran\n`);
+    // never a bare message: which step, what failed under it, and how to see more
+    process.stderr.write(unexpectedErrorReport(err, debug));
     return EXIT.usage;
   }
 }

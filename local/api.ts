@@ -15,6 +15,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { flattenClaims, type LocalIssuer } from './issuer';
+import { leaveIdleConnectionsToClients } from './net';
 import { LOCAL_ACCOUNT } from './topology';
 import type { RouteSpecLocal } from './topology';
 
@@ -269,6 +270,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
 }
 
 function listen(server: Server, port = 0): Promise<RunningServer> {
+  leaveIdleConnectionsToClients(server);
   return new Promise((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {

@@ -21,7 +21,7 @@ import { consoleCallbackUrl, consoleSignOutUrl, type AuthConfig } from '../src/a
 import { startApiServer, startSiteServer, type RunningServer } from './api';
 import { acquireLock, type LockHandle } from './lock';
 import { ensureSynthesized, loadTopology, LOCAL_REGION, PROJECT_ROOT, withLocalOrigins, type Topology } from './topology';
-import { freePort } from './net';
+import { freePort, sleep } from './net';
 import { createEngine, type EngineTuning, type LocalEngine } from './engine-adapter';
 import type { EventRouterStats } from './s3';
 import { Scheduler, type ScheduleOptions, type ScheduleStats } from './schedules';
@@ -83,6 +83,12 @@ export interface LocalCloud {
   users: LocalUserDirectory;
   /** True when no S3 event and no stream batch is in flight. */
   quiescent(): boolean;
+  /**
+   * Resolves when what was set off before the call has played out: every S3 event delivered and
+   * every table stream read to its end (so the publisher has published the last change). Waits
+   * as long as deliveries keep progressing; the caller bounds it by its own measure of progress.
+   */
+  settled(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -123,7 +129,7 @@ async function boot(
   const phase = (name: string) => {
     if (process.env.CASEBOOK_BOOT_TRACE) log(`  +${Math.round(performance.now() - started)} ms ${name}`);
   };
-  const templatePath = options.templatePath ?? ensureSynthesized({ log });
+  const templatePath = options.templatePath ?? (await ensureSynthesized({ log }));
   // The site server's port is chosen now, so the distribution's domain in the environment, the CSP
   // and the API's CORS origins can all name the local site before any handler is imported.
   const [sitePort, apiPort] = await Promise.all([freePort(), freePort()]);
@@ -296,6 +302,13 @@ async function boot(
     auth: oidc.config,
     users,
     quiescent: () => router.idle && poller.idle,
+    async settled() {
+      // an S3 event may start work that writes to the table, whose stream then needs reading
+      do {
+        while (!router.idle) await sleep(50);
+        await poller.drained();
+      } while (!router.idle);
+    },
     async stop() {
       if (stopped) return;
       stopped = true;

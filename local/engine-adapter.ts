@@ -1,5 +1,5 @@
 /**
- * The seam between the local cloud and engineer B's Step Functions engine (local/stepfunctions):
+ * The seam between the local cloud and its Step Functions engine (local/stepfunctions):
  * the engine instance, its JSON-protocol endpoint, and registration from the topology.
  */
 import { LocalStepFunctions, type DurationScaling } from './stepfunctions/engine';

@@ -19,6 +19,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { leaveIdleConnectionsToClients } from './net';
 import type { RoundCounts } from '../src/domain/cost/project';
 
 export const METERING_FILE = 'metering.json';
@@ -157,6 +158,7 @@ export function s3Target(host: string | undefined, url: string): { bucket: strin
 }
 
 function listen(server: Server): Promise<string> {
+  leaveIdleConnectionsToClients(server);
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
 }
 

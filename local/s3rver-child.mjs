@@ -6,8 +6,11 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const S3rver = require('s3rver');
+const { makeStoreAtomic } = require('./s3rver-store.cjs');
 
 const config = JSON.parse(process.argv[2]);
+// Staging files sit beside the store (renames stay on one filesystem) but outside it (not a bucket).
+makeStoreAtomic(require('s3rver/lib/stores/filesystem'), `${config.directory}.staging`);
 const server = new S3rver({
   address: '127.0.0.1',
   port: config.port,
@@ -28,6 +31,9 @@ process.on('SIGTERM', () => {
 
 try {
   const address = await server.run();
+  // as the other local servers (see leaveIdleConnectionsToClients in net.ts): idle keep-alive
+  // connections are closed by the clients, so none is closed under a request being sent
+  server.httpServer.keepAliveTimeout = 0;
   process.send?.({ type: 'ready', port: address.port });
 } catch (err) {
   process.send?.({ type: 'error', message: String(err?.message ?? err) });

@@ -93,6 +93,8 @@ export class StreamPoller {
   private loops: Promise<void>[] = [];
   private readonly counters = new Map<string, StreamStats>();
   private busy = 0;
+  /** Per stream mapping, how many polls have found every shard empty (see drained()). */
+  private readonly emptyPolls = new Map<string, number>();
 
   constructor(private readonly options: StreamPollerOptions) {
     this.client = new DynamoDBStreamsClient({ endpoint: options.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
@@ -120,6 +122,19 @@ export class StreamPoller {
     return this.busy === 0;
   }
 
+  /**
+   * Resolves once every stream has been read to its end since this call: each mapping has
+   * finished a poll that began after the call and found no records. `idle` alone cannot say so:
+   * between two polls nothing is in flight while records already wait in the stream. Bounded by
+   * progress, not by time: each poll either delivers records or counts as empty.
+   */
+  async drained(): Promise<void> {
+    const at = new Map(this.emptyPolls);
+    // the poll in progress at the call may have begun before it: two more empty polls are needed
+    const done = () => [...this.emptyPolls].every(([key, n]) => n >= (at.get(key) ?? 0) + 2);
+    while (this.running && !done()) await sleep(this.options.pollIntervalMs ?? 200);
+  }
+
   stats(): Record<string, StreamStats> {
     return Object.fromEntries([...this.counters].map(([k, v]) => [k, { ...v }]));
   }
@@ -144,6 +159,7 @@ export class StreamPoller {
     const states = (this.checkpoints[key] ??= {});
     const iterators = new Map<string, string>();
     const interval = this.options.pollIntervalMs ?? 200;
+    this.emptyPolls.set(key, 0);
     while (this.running) {
       try {
         const shards = await this.listShards(streamArn);
@@ -182,7 +198,10 @@ export class StreamPoller {
           }
           if (!this.running) break;
         }
-        if (!sawRecords) await sleep(interval);
+        if (!sawRecords) {
+          this.emptyPolls.set(key, (this.emptyPolls.get(key) ?? 0) + 1);
+          await sleep(interval);
+        }
       } catch (err) {
         if (!this.running) break;
         this.options.log?.(`stream ${mapping.logicalId}: ${(err as Error).message}; retrying`);

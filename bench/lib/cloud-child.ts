@@ -21,8 +21,8 @@ if (!dataDir) throw new Error('usage: cloud-child.ts DATA_DIR [--meter]');
  * providers carry no `casebook:function` metadata and never run in a round); the local topology
  * reader rejects them at the time of writing. Written beside the original so asset paths resolve.
  */
-function runtimeTemplate(): string {
-  const path = ensureSynthesized({ log: () => undefined });
+async function runtimeTemplate(): Promise<string> {
+  const path = await ensureSynthesized({ log: () => undefined });
   const template = JSON.parse(readFileSync(path, 'utf8')) as { Resources: Record<string, { Type: string; Metadata?: Record<string, unknown> }> };
   const deployTime = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function' && typeof r.Metadata?.['casebook:function'] !== 'string');
   if (deployTime.length === 0) return path;
@@ -33,7 +33,7 @@ function runtimeTemplate(): string {
 }
 
 const synthStarted = performance.now();
-const templatePath = runtimeTemplate();
+const templatePath = await runtimeTemplate();
 // synthesis happens once per change of the sources, not at every boot: reported apart
 const synthMs = performance.now() - synthStarted;
 const started = performance.now();

@@ -87,7 +87,7 @@ async function intake(n: number): Promise<{ work: () => Promise<void>; cleanup: 
     noticePeriodDays: 7,
     timeouts: { eligibilitySeconds: 3600, panelSeconds: 3600, leadershipSeconds: 3600, objectionRulingSeconds: 3600 },
   });
-  await store.createRound({ roundId, charter, status: 'OPEN', createdAt: new Date().toISOString(), openedAt: new Date().toISOString() });
+  await store.rounds.createRound({ roundId, charter, status: 'OPEN', createdAt: new Date().toISOString(), openedAt: new Date().toISOString() });
   const items = intakeItems(n, number).map((item) => {
     const submissionId = randomUUID();
     const key = `dossiers/${roundId}/${item.d.unit.code}/${submissionId}/${item.fileName}`;

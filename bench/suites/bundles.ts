@@ -3,8 +3,8 @@
  * process that imports it against one that imports an empty handler bundle built the same way.
  * Goal: ≤ 1.5× the empty one for every function, ≤ 2.5× for the parser.
  *
- * The same run also measures "floors": bundles that hold nothing but what DESIGN.md prescribes
- * every function to load at init (an AWS SDK v3 client created at module scope, the
+ * The same run also measures "floors": bundles that hold nothing but what every function must
+ * load at init by the project's choice of libraries (an AWS SDK v3 client created at module scope, the
  * lib-dynamodb DocumentClient, zod), built exactly as the functions are (`esbuildArgs`). They
  * have no goal of their own; each function's row names its floor's ratio and how many ms the
  * function spends above it, so the report shows how much of a ratio is the prescribed libraries
@@ -69,7 +69,7 @@ export const handler = async (event: { arn: string }) => sfn.send(new StartExecu
 } as const;
 type FloorId = keyof typeof FLOORS;
 
-/** Which floor a function is compared with: what DESIGN.md has it load at init, at the least. */
+/** Which floor a function is compared with: what it must load at init, at the least. */
 function floorOf(name: string): FloorId {
   // The router only starts executions; every other function reads or writes the table and
   // checks its input or records with zod.

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { SingleBar, Presets } from 'cli-progress';
 import { ApiClient, applicantIdentity, globalsOf, reviewerIdentity, table, type Identity } from '../support/client';
 import { loadDemoScenario, type DemoCase } from '../support/demo-scenario';
-import { CliError, EXIT } from '../support/errors';
+import { CliError, EXIT, formatDuration, inStep } from '../support/errors';
 import { exportSite } from '../support/site-export';
 import { uploadDossier } from '../support/upload';
 
@@ -16,15 +16,35 @@ const SCENARIO_DIR = join(DEMO_DIR, 'scenario');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** `3 IN_REVIEW, 9 SHORTLISTED`: how many of each, the progress a wait watches. */
+const tally = (statuses: readonly string[]) =>
+  [...statuses.reduce((m, s) => m.set(s, (m.get(s) ?? 0) + 1), new Map<string, number>())].map(([s, n]) => `${n} ${s}`).join(', ') || 'none yet';
+
 /** How long a rerun waits for submissions that may never come before saying the data is unfinished. */
 const RERUN_STALL_MS = 30_000;
 
-async function until<T>(what: string | (() => string), timeoutMs: number, step: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * Polls `step` until it returns a value. The wait is bounded by progress, not by the clock: the
+ * limit counts from the last time the observed state (`what`, when a function) changed, so a
+ * slow machine that keeps moving is waited for, and only a phase that stands still gives up.
+ */
+async function until<T>(what: string | (() => string), stallMs: number, step: () => Promise<T | undefined>): Promise<T> {
+  const describe = () => (typeof what === 'string' ? what : what());
+  const started = Date.now();
+  let seen = describe();
+  let lastChange = started;
   for (;;) {
     const value = await step();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new CliError(`the demo timed out waiting for: ${typeof what === 'string' ? what : what()}`, EXIT.usage, 'run `casebook executions` and `casebook history EXECUTION` against the same --data-dir to see where the workflow stopped');
+    const now = describe();
+    if (now !== seen) [seen, lastChange] = [now, Date.now()];
+    if (Date.now() - lastChange > stallMs) {
+      throw new CliError(
+        `the demo gave up waiting for: ${now} (no progress for ${formatDuration(Date.now() - lastChange)}, ${formatDuration(Date.now() - started)} in all)`,
+        EXIT.usage,
+        'run `casebook executions` and `casebook history EXECUTION` against the same --data-dir to see where the workflow stopped; `--timeout SECONDS` waits longer',
+      );
+    }
     await sleep(400);
   }
 }
@@ -50,7 +70,7 @@ export function register(program: Command): void {
     .description('boot the local cloud, run round 5 end to end with the demo dossiers, publish, and serve the site and console')
     .option('--no-serve', 'exit after publishing instead of serving until Ctrl-C')
     .option('--export-site <dir>', 'copy the published site into DIR')
-    .option('--timeout <seconds>', 'give up when a phase takes longer', (v) => Number(v), 600)
+    .option('--timeout <seconds>', 'give up when a phase makes no progress for this long', (v) => Number(v), 600)
     .action(async (opts: { serve: boolean; exportSite?: string; timeout: number }) => {
       const g = globalsOf(program);
       // progress goes to stderr; with --json only when CASEBOOK_DEBUG asks for it (tests read where a run stopped)
@@ -83,7 +103,7 @@ export function register(program: Command): void {
 
       const { startLocalCloud } = await import('../../local/cloud');
       say('starting the local cloud…');
-      const cloud = await startLocalCloud({ dataDir: g.dataDir, quiet: true, log: (l) => say(`  [local] ${l}`) });
+      const cloud = await inStep('starting the local cloud', () => startLocalCloud({ dataDir: g.dataDir, quiet: true, log: (l) => say(`  [local] ${l}`) }));
       // Count what the round costs on AWS (`casebook cost round-5` reads it): the counting proxies
       // must sit in front of DynamoDB and S3 before the first function runs.
       const { meterLocalCloud, collectCounts, writeMeteringFile } = await import('../../local/metering');
@@ -202,15 +222,17 @@ export function register(program: Command): void {
           }
           await approver.post(`/tasks/${t.taskId}/decision`, { outcome: decisions.approval, list, amendments: [] });
         };
-        const playing = async <T>(what: string, done: () => Promise<T | undefined>) =>
+        const playing = async <T>(what: string | (() => string), done: () => Promise<T | undefined>) =>
           until(what, timeout, async () => {
             await play();
             return done();
           });
 
         // 4. eligibility and panel review of every case
-        await playing('every case reviewed', async () => {
+        let standing = '';
+        await playing(() => `every case reviewed (${standing})`, async () => {
           const { cases } = await office.get<{ cases: CaseView[] }>(`/rounds/${ROUND_ID}/cases`);
+          standing = tally(cases.map((c) => c.status));
           return cases.length >= files.length && cases.every((c) => !['ELIGIBILITY_PENDING', 'IN_REVIEW'].includes(c.status)) ? true : undefined;
         });
         say('every case reviewed; closing the round');
@@ -218,8 +240,9 @@ export function register(program: Command): void {
         // 5. close, rank, leadership approval, notice, publication
         const r0 = await office.get<{ status: string }>(`/rounds/${ROUND_ID}`);
         if (r0.status === 'OPEN') await office.post(`/rounds/${ROUND_ID}/close`);
-        await playing('leadership approval and the notice period', async () => {
+        await playing(() => `leadership approval and the notice period (round ${standing})`, async () => {
           const r = await office.get<{ status: string; approvedList?: { caseId: string; order: number; reason: string }[] }>(`/rounds/${ROUND_ID}`);
+          standing = r.status;
           return r.status === 'APPROVED' ? r : undefined;
         });
         const firstTitle = seedCases[0]!.title;
@@ -233,6 +256,19 @@ export function register(program: Command): void {
             return undefined;
           }
         });
+
+        // The publisher rewrites the site after every change of the round (the notice, then the
+        // approval): the site is read, and copied, only once it has published the approved round
+        // and has nothing left to publish. Reading it meanwhile copied half-rewritten pages.
+        let onSite = 'not yet';
+        const openDataUrl = `${cloud.endpoints.site}/data/rounds/${ROUND_ID}.json`;
+        await until(() => `publication of the approved round (open data: ${onSite})`, timeout, async () => {
+          const res = await fetch(openDataUrl).catch(() => undefined);
+          const body = res?.ok ? ((await res.json().catch(() => undefined)) as { round?: { status?: string } } | undefined) : undefined;
+          onSite = body?.round?.status ?? (res ? `HTTP ${res.status}` : 'not yet');
+          return onSite === 'APPROVED' ? true : undefined;
+        });
+        await inStep('waiting for the publisher to finish', () => cloud.settled());
 
         // 6. summary: what the public now reads, from the round's published open data
         const published = await until('the round\'s open data', timeout, async () => {
@@ -252,10 +288,10 @@ export function register(program: Command): void {
             applicant: consoleUrl('applicant', await cloud.mintToken(applicantIdentity(unitCode(seedCases[0]!.unit)))),
           },
         };
-        const meteringFile = writeMeteringFile(g.dataDir, await collectCounts(cloud, metering));
+        const meteringFile = writeMeteringFile(g.dataDir, await inStep('counting the round\'s AWS usage', () => collectCounts(cloud, metering)));
         say(`counted this round's AWS usage in ${meteringFile}: \`casebook cost ${ROUND_ID} --data-dir ${g.dataDir}\` projects the bill`);
         if (opts.exportSite) {
-          const n = await exportSite(cloud.env, opts.exportSite);
+          const n = await inStep(`copying the published site into ${opts.exportSite}`, () => exportSite(cloud.env, opts.exportSite!));
           say(`copied ${n} published files into ${opts.exportSite}`);
         }
         if (g.json) process.stdout.write(`${JSON.stringify({ roundId: ROUND_ID, selected: published.cases.map((c) => ({ order: Number(c.order), unit: c.unit, title: c.title, reason: c.reason })), links })}\n`);

@@ -5,7 +5,7 @@
  * API's bilingual message and a hint that says what to do next.
  */
 import type { Command } from 'commander';
-import { CliError, EXIT } from './errors';
+import { CliError, describeError, EXIT } from './errors';
 
 export interface Identity {
   sub: string;
@@ -56,9 +56,14 @@ export class ApiClient {
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
     } catch (err) {
-      throw new CliError(`cannot reach the API at ${this.base}: ${(err as Error).message}`, EXIT.usage, 'start the local cloud with `casebook dev`, or pass --api URL of a deployed stack');
+      throw new CliError(`cannot reach the API at ${this.base} (${method} ${path}): ${describeError(err)}`, EXIT.usage, 'start the local cloud with `casebook dev`, or pass --api URL of a deployed stack', { cause: err });
     }
-    const text = await res.text();
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (err) {
+      throw new CliError(`${method} ${path} → ${res.status}: the response broke off: ${describeError(err)}`, EXIT.usage, 'run the command again; rerun with CASEBOOK_DEBUG=1 to see the stack trace', { cause: err });
+    }
     if (!res.ok) throw apiError(res.status, method, path, text);
     const type = res.headers.get('content-type') ?? '';
     return (type.includes('application/json') ? JSON.parse(text) : text) as T;

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
-import { CliError, EXIT } from './errors';
+import { CliError, EXIT, inStep } from './errors';
 
 /** Copies every object of the site bucket into `dir`. */
 export async function exportSite(env: Record<string, string>, dir: string): Promise<number> {
@@ -23,23 +23,27 @@ export async function exportSite(env: Record<string, string>, dir: string): Prom
   let count = 0;
   let token: string | undefined;
   do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+    const page = await inStep(`listing s3://${bucket}`, () => s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token })));
     for (const o of page.Contents ?? []) {
       if (!o.Key || o.Key.includes('..')) continue;
-      let out;
-      try {
-        out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key }));
-      } catch (err) {
-        // the publisher may have replaced the object between the listing and the read
-        if ((err as { name?: string }).name !== 'NoSuchKey') throw err;
-        process.stderr.write(`  skipped ${o.Key}: gone since listed\n`);
-        continue;
-      }
       // a key naming a place outside the folder (absolute, or climbing out) is never written
       const target = resolve(root, o.Key);
       if (!target.startsWith(root + sep)) continue;
+      const key = o.Key;
+      const body = await inStep(`reading s3://${bucket}/${key}`, async () => {
+        try {
+          const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+          return await out.Body!.transformToByteArray();
+        } catch (err) {
+          // the publisher may have removed the object between the listing and the read
+          if ((err as { name?: string }).name !== 'NoSuchKey') throw err;
+          process.stderr.write(`  skipped ${key}: gone since listed\n`);
+          return undefined;
+        }
+      });
+      if (!body) continue;
       mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, await out.Body!.transformToByteArray());
+      writeFileSync(target, body);
       count += 1;
     }
     token = page.NextContinuationToken;

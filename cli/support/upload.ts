@@ -2,7 +2,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import type { ApiClient } from './client';
-import { CliError, EXIT } from './errors';
+import { CliError, describeError, EXIT } from './errors';
 
 const TYPES: Record<string, string> = {
   '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
@@ -37,9 +37,17 @@ export async function uploadDossier(client: ApiClient, roundId: string, file: st
   const contentType = contentTypeOf(file);
   const ticket = await client.post<UploadTicket>(`/rounds/${encodeURIComponent(roundId)}/submissions`, { fileName: basename(file), contentType, size });
   const body = readFileSync(file);
-  const res = await fetch(ticket.upload.url, { method: 'PUT', headers: { 'content-type': contentType }, body });
+  const where = ticket.upload.url.split('?')[0];
+  let res: Response;
+  let refusal = '';
+  try {
+    res = await fetch(ticket.upload.url, { method: 'PUT', headers: { 'content-type': contentType }, body });
+    if (!res.ok) refusal = (await res.text()).slice(0, 300);
+  } catch (err) {
+    throw new CliError(`${file}: the upload to storage (PUT ${where}) failed: ${describeError(err)}`, EXIT.usage, 'try again; the upload URL is valid for 15 minutes', { cause: err });
+  }
   if (!res.ok) {
-    throw new CliError(`${file}: upload refused by storage (${res.status}): ${(await res.text()).slice(0, 300)}`, EXIT.usage, 'try again; the upload URL is valid for 15 minutes');
+    throw new CliError(`${file}: upload refused by storage (${res.status}): ${refusal}`, EXIT.usage, 'try again; the upload URL is valid for 15 minutes');
   }
   return ticket;
 }

@@ -13,7 +13,9 @@ import { S3SiteBucket } from '../../src/adapters/site-bucket';
 import { CloudFrontSiteInvalidator } from '../../src/adapters/site-invalidator';
 import { StorePublicationSource } from '../../src/adapters/site-source';
 import { config } from '../../src/config';
-import { defaultStore } from '../../src/store';
+import { defaultTable } from '../../src/store/client';
+import { CaseRepository } from '../../src/store/cases';
+import { RoundRepository } from '../../src/store/rounds';
 import { publishSite, type PublishDeps } from '../../src/usecases/publish';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'casebook' });
@@ -26,7 +28,7 @@ function publishDeps(): PublishDeps {
   if (deps) return deps;
   const distributionId = config.distributionId;
   deps = {
-    source: new StorePublicationSource(defaultStore()),
+    source: new StorePublicationSource({ rounds: new RoundRepository(defaultTable()), cases: new CaseRepository(defaultTable()) }),
     bucket: new S3SiteBucket(s3, config.siteBucket),
     ...(distributionId ? { invalidator: new CloudFrontSiteInvalidator(cloudfront, distributionId) } : {}),
   };

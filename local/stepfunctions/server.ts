@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { leaveIdleConnectionsToClients } from '../net';
 import type { LocalStepFunctions } from './engine';
 import { SfnError } from './errors';
 
@@ -110,6 +111,7 @@ export function startSfnServer(engine: LocalStepFunctions, options: { port?: num
       if (!res.headersSent) sendError(res, 'InternalFailure', (error as Error).message, 500);
     });
   });
+  leaveIdleConnectionsToClients(server);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {

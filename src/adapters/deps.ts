@@ -3,7 +3,8 @@
  * AWS_ENDPOINT_URL_*). Built once per process, on first use, so a handler that is only imported
  * does not need its environment yet.
  *
- * Every workflow function is handed the same set, but most never touch the dossier bucket and
+ * Each workflow function composes the repositories its use case declares (`workflowDeps`), so
+ * its bundle carries no other repository's code. Most never touch the dossier bucket and
  * only send email where NOTIFIER=ses. The S3 and SES adapters (and their SDK clients, a large
  * share of each bundle) are therefore loaded by `import()` the first time a call needs them:
  * esbuild keeps the code in the one-file bundle but defers evaluating it, so a function's cold
@@ -14,10 +15,12 @@ import { config } from '../config';
 import { systemClock, type Clock } from '../ports/clock';
 import type { Notifier, NotificationDraft } from '../ports/notifier';
 import type { ObjectStore, StoredObject } from '../ports/object-store';
-import { defaultStore } from '../store/client';
-import type { Store } from '../store/store';
+import { defaultStore, defaultTable } from '../store/client';
+import { OutboxRepository } from '../store/outbox';
+import type { TableClient } from '../store/table';
 import type { WorkflowDeps } from '../usecases/deps';
 import { OutboxNotifier } from './outbox-notifier';
+import type { SesOutbox } from './ses-notifier';
 
 /** Loads once and keeps the result; a failed load is forgotten so the next call can retry. */
 function once<T>(load: () => Promise<T>): () => Promise<T> {
@@ -55,7 +58,7 @@ class LazySesNotifier implements Notifier {
   private readonly notifier = once(async () => (await import('./ses-wiring')).sesNotifier(this.store, this.clock, this.senderEmail));
 
   constructor(
-    private readonly store: Store,
+    private readonly store: SesOutbox,
     private readonly clock: Clock,
     private readonly senderEmail: string,
   ) {}
@@ -65,17 +68,13 @@ class LazySesNotifier implements Notifier {
   }
 }
 
-let deps: WorkflowDeps | undefined;
-
-export function defaultDeps(): WorkflowDeps {
-  if (deps) return deps;
-  const store = defaultStore();
+function wire<S>(store: S, outbox: SesOutbox): WorkflowDeps<S> {
   const clock = systemClock;
   // Both settings are read now, as before, so a misconfigured function still fails at its first
   // invocation rather than at its first notification.
-  const notifier: Notifier = config.notifier === 'ses' ? new LazySesNotifier(store, clock, config.senderEmail) : new OutboxNotifier(store, clock);
+  const notifier: Notifier = config.notifier === 'ses' ? new LazySesNotifier(outbox, clock, config.senderEmail) : new OutboxNotifier(outbox, clock);
   let objects: ObjectStore | undefined;
-  deps = {
+  return {
     store,
     clock,
     notifier,
@@ -85,5 +84,28 @@ export function defaultDeps(): WorkflowDeps {
       return objects;
     },
   };
+}
+
+/**
+ * The deps of one workflow function, whose store holds only the repositories `repositories`
+ * builds: the function's bundle then carries only their code. Built on the first call and kept.
+ */
+export function workflowDeps<S>(repositories: (table: TableClient) => S): () => WorkflowDeps<S> {
+  let deps: WorkflowDeps<S> | undefined;
+  return () => {
+    if (deps) return deps;
+    const table = defaultTable();
+    deps = wire(repositories(table), { outbox: new OutboxRepository(table) });
+    return deps;
+  };
+}
+
+let deps: WorkflowDeps | undefined;
+
+/** The deps with every repository, for the decision route (which serves every kind of step). */
+export function defaultDeps(): WorkflowDeps {
+  if (deps) return deps;
+  const store = defaultStore();
+  deps = wire(store, store);
   return deps;
 }

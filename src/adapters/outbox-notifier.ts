@@ -8,7 +8,10 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../ports/clock';
 import type { NotificationDraft, Notifier } from '../ports/notifier';
-import type { Store } from '../store/store';
+import type { StorePort } from '../store/store';
+
+/** The outbox write every notifier makes first. */
+export type NotificationOutbox = StorePort<{ outbox: 'appendNotificationOnce' }>;
 
 /** The id of a notification: the same round, kind, recipient and subject always give the same id. */
 export function notificationIdFor(draft: Pick<NotificationDraft, 'roundId' | 'kind' | 'recipient' | 'dedupKey'>): string {
@@ -18,13 +21,13 @@ export function notificationIdFor(draft: Pick<NotificationDraft, 'roundId' | 'ki
 
 export class OutboxNotifier implements Notifier {
   constructor(
-    private readonly store: Store,
+    private readonly store: NotificationOutbox,
     private readonly clock: Clock,
   ) {}
 
   async notify(draft: NotificationDraft): Promise<string> {
     const notificationId = notificationIdFor(draft);
-    await this.store.appendNotificationOnce({ ...draft, notificationId, createdAt: this.clock.now().toISOString(), status: 'PENDING' });
+    await this.store.outbox.appendNotificationOnce({ ...draft, notificationId, createdAt: this.clock.now().toISOString(), status: 'PENDING' });
     return notificationId;
   }
 }

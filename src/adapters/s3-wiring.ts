@@ -1,5 +1,5 @@
 /**
- * The S3 side of `defaultDeps`, in its own module so that deps.ts can load it by `import()` only
+ * The S3 side of `workflowDeps`, in its own module so that deps.ts can load it by `import()` only
  * when a function first touches the dossier bucket (the module's static imports keep esbuild's
  * tree-shaking of the SDK; a dynamic import of the SDK package itself would keep every command).
  */

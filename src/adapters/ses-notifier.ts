@@ -14,8 +14,11 @@
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Clock } from '../ports/clock';
 import type { NotificationDraft, Notifier } from '../ports/notifier';
-import type { Store } from '../store/store';
+import type { StorePort } from '../store/store';
 import { notificationIdFor } from './outbox-notifier';
+
+/** The outbox copy of every email: claimed before sending, released or withdrawn after. */
+export type SesOutbox = StorePort<{ outbox: 'appendNotificationOnce' | 'withdrawNotification' | 'markNotificationReleased' }>;
 
 export type AddressResolver = (recipient: string) => Promise<string | undefined>;
 
@@ -24,7 +27,7 @@ const emailLike = /^[^@\s]+@[^@\s]+$/;
 export class SesNotifier implements Notifier {
   constructor(
     private readonly ses: SESv2Client,
-    private readonly store: Store,
+    private readonly store: SesOutbox,
     private readonly clock: Clock,
     private readonly senderEmail: string,
     private readonly resolveAddress: AddressResolver = async (recipient) => (emailLike.test(recipient) ? recipient : undefined),
@@ -32,7 +35,7 @@ export class SesNotifier implements Notifier {
 
   async notify(draft: NotificationDraft): Promise<string> {
     const notificationId = notificationIdFor(draft);
-    const claim = await this.store.appendNotificationOnce({ ...draft, notificationId, createdAt: this.clock.now().toISOString(), status: 'PENDING' });
+    const claim = await this.store.outbox.appendNotificationOnce({ ...draft, notificationId, createdAt: this.clock.now().toISOString(), status: 'PENDING' });
     if (!claim.created) return notificationId;
 
     const address = await this.resolveAddress(draft.recipient);
@@ -52,10 +55,10 @@ export class SesNotifier implements Notifier {
         }),
       );
     } catch (error) {
-      await this.store.withdrawNotification(draft.roundId, notificationId);
+      await this.store.outbox.withdrawNotification(draft.roundId, notificationId);
       throw error;
     }
-    await this.store.markNotificationReleased(claim.notification, this.clock.now().toISOString());
+    await this.store.outbox.markNotificationReleased(claim.notification, this.clock.now().toISOString());
     return notificationId;
   }
 }

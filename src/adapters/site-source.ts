@@ -4,7 +4,10 @@
  */
 import { announcementEntries, isPublishedStatus, type PublicationCase, type PublicationRound } from '../domain/site';
 import type { CaseRecord, Script } from '../domain/model';
-import type { Store } from '../store';
+import type { StorePort } from '../store/store';
+
+/** What publication reads of the case table. */
+export type PublicationStore = StorePort<{ rounds: 'listRounds'; cases: 'listCasesByRound' | 'getCaseVersion' }>;
 import type { PublicationSource } from '../usecases/publish/ports';
 
 /** Parallel version reads per round. */
@@ -23,13 +26,13 @@ export function publicContent(dossier: unknown): { practices: string; outcomes?:
 }
 
 export class StorePublicationSource implements PublicationSource {
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: PublicationStore) {}
 
   async loadRounds(): Promise<PublicationRound[]> {
-    const rounds = (await this.store.listRounds()).filter((round) => isPublishedStatus(round.status));
+    const rounds = (await this.store.rounds.listRounds()).filter((round) => isPublishedStatus(round.status));
     const out: PublicationRound[] = [];
     for (const round of rounds) {
-      const records = await this.store.listCasesByRound(round.roundId);
+      const records = await this.store.cases.listCasesByRound(round.roundId);
       const listed = new Set(announcementEntries(round, records).map((e) => e.caseId));
       const wanted = records.filter((r) => listed.has(r.caseId));
       out.push({ round, cases: await this.withContent(wanted) });
@@ -44,7 +47,7 @@ export class StorePublicationSource implements PublicationSource {
       while (next < records.length) {
         const index = next++;
         const record = records[index]!;
-        const version = await this.store.getCaseVersion(record.caseId, record.currentVersion);
+        const version = await this.store.cases.getCaseVersion(record.caseId, record.currentVersion);
         cases[index] = { record, ...publicContent(version?.dossier) };
       }
     };

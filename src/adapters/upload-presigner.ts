@@ -1,5 +1,5 @@
 /**
- * Presigned PUT URLs for dossier uploads (engineer G's adapter for the API).
+ * Presigned PUT URLs for dossier uploads: the API's upload port on S3.
  *
  * Content-Type and Content-Length are signed, so a client cannot upload a bigger file or another
  * type than it declared. The client has its own S3 client with checksums only when required:

@@ -45,7 +45,3 @@ export function actorFromClaims(claims: Claims | undefined): Actor | undefined {
     ...(typeof unitCode === 'string' && unitCode.length > 0 ? { unitCode } : {}),
   };
 }
-
-export function hasRole(actor: Actor | undefined, role: Role): actor is Actor {
-  return !!actor && actor.roles.includes(role);
-}

@@ -1,5 +1,5 @@
 /**
- * The decision path: engineer E2's decideTask (a conditional write of the decision first, then
+ * The decision path: the workflow's decideTask (a conditional write of the decision first, then
  * SendTaskSuccess through the Step Functions adapter). Kept apart so only the `decide` Lambda's
  * bundle pulls in the SendTask* code path.
  */

@@ -47,7 +47,7 @@ function isAlive(pid: number): boolean {
 }
 
 beforeAll(async () => {
-  ensureSynthesized(); // once here, so both boots of the child find a current template
+  await ensureSynthesized(); // once here, so both boots of the child find a current template
   issuer = await createLocalIssuer(dataDir); // same key file as the child's issuer
 });
 

@@ -55,7 +55,7 @@ describe('console deployment', () => {
 
   it('ships the console folder as it is in the repository', () => {
     const dir = stagedSource(0);
-    for (const file of ['index.html', 'applicant.html', 'reviewer.html', 'office.html', 'approver.html', 'console.css', 'js/core.js']) {
+    for (const file of ['index.html', 'applicant.html', 'reviewer.html', 'office.html', 'approver.html', 'accounts.html', 'console.css', 'js/core.js', 'js/accounts.js']) {
       expect(readFileSync(join(dir, file))).toEqual(readFileSync(join('console', file)));
     }
     // the deployment's own config.json is the only one; the repository carries none to overwrite it

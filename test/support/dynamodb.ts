@@ -3,7 +3,7 @@
  * created exactly as docs/architecture.md describes it (src/store/schema.ts), and a Store on it.
  *
  *   const db = await startTestTable();   // in beforeAll
- *   db.store.createRound(...)
+ *   db.store.rounds.createRound(...)
  *   await db.stop();                     // in afterAll
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';

@@ -54,15 +54,15 @@ describe('casebook import-announcement --backfill', () => {
     const out = JSON.parse(first.stdout) as { backfill: { roundId: string; roundCreated: boolean; cases: { created: boolean }[] } };
     expect(out.backfill).toMatchObject({ roundId: 'archive-round-5', roundCreated: true });
     expect(out.backfill.cases.filter((c) => c.created)).toHaveLength(12);
-    expect(await db.store.getRound('archive-round-5')).toMatchObject({ status: 'APPROVED', charter: { number: 5, year: 2023 } });
-    const cases = await db.store.listCasesByRound('archive-round-5', 'APPROVED');
-    const audit = await db.store.listAudit('archive-round-5');
+    expect(await db.store.rounds.getRound('archive-round-5')).toMatchObject({ status: 'APPROVED', charter: { number: 5, year: 2023 } });
+    const cases = await db.store.cases.listCasesByRound('archive-round-5', 'APPROVED');
+    const audit = await db.store.audit.listAudit('archive-round-5');
 
     const again = await run('import-announcement', SEED, '--backfill', '--year', '2023');
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('backfilled archive-round-5: round already there, 0 case(s) added, 12 already there');
-    expect(await db.store.listCasesByRound('archive-round-5', 'APPROVED')).toEqual(cases);
-    expect(await db.store.listAudit('archive-round-5')).toEqual(audit);
+    expect(await db.store.cases.listCasesByRound('archive-round-5', 'APPROVED')).toEqual(cases);
+    expect(await db.store.audit.listAudit('archive-round-5')).toEqual(audit);
   });
 
   it('refuses without --year, and without a running local cloud', async () => {

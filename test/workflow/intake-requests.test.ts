@@ -98,7 +98,7 @@ const BUDGET = {
 describe('DynamoDB requests per dossier on the intake path', () => {
   it('an unrelated dossier: parse 4, validate 56, store-case 10, open-task 5', async () => {
     const roundId = 'r-requests';
-    await db.store.createRound(testRound(roundId));
+    await db.store.rounds.createRound(testRound(roundId));
     await intakeOne(roundId, UNITS[0]!, 's-req-0', '請求計數題目甲', randomPractices(11));
     const steps = await intakeOne(roundId, UNITS[1]!, 's-req-1', '請求計數題目乙', randomPractices(12));
     expect(steps).toEqual(BUDGET);
@@ -106,7 +106,7 @@ describe('DynamoDB requests per dossier on the intake path', () => {
 
   it('near duplicates cost one batch read for all their texts, however many there are', async () => {
     const roundId = 'r-requests-near';
-    await db.store.createRound(testRound(roundId));
+    await db.store.rounds.createRound(testRound(roundId));
     for (let i = 0; i < UNITS.length - 1; i++) await intakeOne(roundId, UNITS[i]!, `s-near-${i}`, `近似題目${i}`, practicesFor(`主題${i}號`));
     const steps = await intakeOne(roundId, UNITS.at(-1)!, 's-near-last', '近似題目末', practicesFor('主題末號'));
     expect(steps.validate).toEqual({ ...VALIDATE, BatchGet: 1 });
@@ -115,7 +115,7 @@ describe('DynamoDB requests per dossier on the intake path', () => {
 
   it('a new version also takes the replaced version’s 51 entries out, in 3 more batches', async () => {
     const roundId = 'r-requests-version';
-    await db.store.createRound(testRound(roundId));
+    await db.store.rounds.createRound(testRound(roundId));
     await intakeOne(roundId, UNITS[0]!, 's-ver-1', '版本題目', randomPractices(21));
     const steps = await intakeOne(roundId, UNITS[0]!, 's-ver-2', '版本題目', randomPractices(22), 2);
     // round, submission, case, the replaced version (its text); the round's open eligibility

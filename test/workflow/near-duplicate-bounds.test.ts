@@ -36,7 +36,7 @@ function mutate(text: string, every: number, seed: number): string {
 
 async function storeCase(caseId: string, roundNumber: number, text: IndexedText, version = 1): Promise<void> {
   const roundId = `r-bounds-${roundNumber}`;
-  await db.store.createCase(
+  await db.store.cases.createCase(
     { caseId, roundId, unitCode: caseId, unitName: 'x', city: '440100', level: 'county', title: text.title, currentVersion: version, currentSubmissionId: `s-${caseId}`, status: 'IN_REVIEW', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' },
     { caseId, roundId, version, submissionId: `s-${caseId}`, dossier: { title: text.title, practices: { text: text.practicesText } }, createdAt: '2026-01-01T00:00:00Z' },
   );
@@ -46,8 +46,8 @@ async function storeCase(caseId: string, roundNumber: number, text: IndexedText,
 /** The lookup as it was before the bounds (every entry of every bucket read and compared). */
 async function unboundedLookup(store: Store, text: IndexedText, ownCaseId: string): Promise<NonNullable<ValidationContext['others']>> {
   if (!text.practicesText.trim() && !text.title.trim()) return [];
-  const entries = (await store.findDuplicateCandidates(duplicateKeys(text))).filter((entry) => entry.caseId !== ownCaseId);
-  const texts = new Map((await store.getDuplicateTexts(entries)).map((stored) => [`${stored.caseId}#${stored.version}`, stored]));
+  const entries = (await store.cases.findDuplicateCandidates(duplicateKeys(text))).filter((entry) => entry.caseId !== ownCaseId);
+  const texts = new Map((await store.cases.getDuplicateTexts(entries)).map((stored) => [`${stored.caseId}#${stored.version}`, stored]));
   const others: NonNullable<ValidationContext['others']> = [];
   for (const entry of entries) {
     const stored = texts.get(`${entry.caseId}#${entry.version}`);
@@ -117,7 +117,7 @@ describe('near-duplicate lookup bounds', () => {
 
   it('a dossier with more near copies stored than are compared: the likeliest are named, one warning counts the rest', async () => {
     const roundId = 'r-bounds-many';
-    await db.store.createRound(testRound(roundId, 'OPEN', testCharter({ number: 8 })));
+    await db.store.rounds.createRound(testRound(roundId, 'OPEN', testCharter({ number: 8 })));
     const harness = createHarness(db.store);
     try {
       const base = randomPractices(8_001);
@@ -128,7 +128,7 @@ describe('near-duplicate lookup bounds', () => {
       harness.objects.put(key, renderMarkdown({ title: '又一個模板副本', unit: '廣州市荔灣區人大常委會', practices: base, round: 8 }));
       await parseUpload(harness.deps, { bucket: 'dossiers', key, versionId: null });
       await validateSubmission(harness.deps, { roundId, submissionId: 's-many' });
-      const warnings = (await db.store.getSubmission(roundId, 's-many'))!.warnings ?? [];
+      const warnings = (await db.store.submissions.getSubmission(roundId, 's-many'))!.warnings ?? [];
       expect(warnings.filter((w) => w.code === 'DUPLICATE_NEAR')).toHaveLength(NEAR_DUPLICATE_BOUNDS.compared);
       const rest = warnings.filter((w) => w.code === 'DUPLICATE_NEAR_UNCOMPARED');
       expect(rest).toHaveLength(1);

@@ -46,7 +46,7 @@ const fixedClock = { now: () => new Date('2026-02-01T00:00:00.000Z') };
 
 async function settled(roundId: string, submissionId: string): Promise<Submission> {
   for (let i = 0; i < 400; i += 1) {
-    const submission = await db.store.getSubmission(roundId, submissionId);
+    const submission = await db.store.submissions.getSubmission(roundId, submissionId);
     if (submission && (submission.status === 'STORED' || submission.status === 'INVALID')) return submission;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
@@ -62,7 +62,7 @@ const nearDuplicates = (submission: Submission) => (submission.warnings ?? []).f
 
 describe('near duplicates', () => {
   it('a copy in Simplified of another unit’s case of the same round is a warning naming that case', async () => {
-    await db.store.createRound(testRound('r-dup'));
+    await db.store.rounds.createRound(testRound('r-dup'));
     harness = createHarness(db.store);
     const text = randomPractices(1);
     const first = await submit(harness, 'r-dup', 'liwan', 's-dup-1', '代表聯絡站建設創新', text);
@@ -78,7 +78,7 @@ describe('near duplicates', () => {
   });
 
   it("a unit's new version is not a duplicate of its own case; a text it replaced stops matching", async () => {
-    await db.store.createRound(testRound('r-super'));
+    await db.store.rounds.createRound(testRound('r-super'));
     harness = createHarness(db.store);
     const original = randomPractices(3);
     await submit(harness, 'r-super', 'liwan', 's-super-1', '代表會客廳議事機制', original);
@@ -87,7 +87,7 @@ describe('near duplicates', () => {
     expect(nearDuplicates(v2)).toEqual([]);
     const v3 = await submit(harness, 'r-super', 'liwan', 's-super-3', '預算審查監督改革', randomPractices(4));
     expect(nearDuplicates(v3)).toEqual([]);
-    expect((await db.store.requireCase(caseIdFor('r-super', UNITS.liwan.unitCode))).currentVersion).toBe(3);
+    expect((await db.store.cases.requireCase(caseIdFor('r-super', UNITS.liwan.unitCode))).currentVersion).toBe(3);
     // (Titles differ between tests: an equal title is a duplicate too, across rounds.)
     // Another unit copying the replaced text: 荔灣's case no longer says that, so no warning.
     const later = await submit(harness, 'r-super', 'gaoming', 's-super-4', '鎮街人大規範化建設', original);
@@ -104,15 +104,15 @@ describe('near duplicates', () => {
     expect(first.roundCreated).toBe(true);
     expect(first.cases).toHaveLength(12);
     expect(first.skipped).toEqual([]);
-    const past = await db.store.requireRound(first.roundId);
+    const past = await db.store.rounds.requireRound(first.roundId);
     expect(past).toMatchObject({ status: 'APPROVED', charter: { number: 5, year: 2023 } });
     expect(past.approvedList).toHaveLength(12);
-    expect((await db.store.listCasesByRound(first.roundId, 'APPROVED')).length).toBe(12);
+    expect((await db.store.cases.listCasesByRound(first.roundId, 'APPROVED')).length).toBe(12);
 
     const snapshot = async () => ({
-      round: await db.store.getRound(first.roundId),
-      cases: await db.store.listCasesByRound(first.roundId),
-      audit: await db.store.listAudit(first.roundId),
+      round: await db.store.rounds.getRound(first.roundId),
+      cases: await db.store.cases.listCasesByRound(first.roundId),
+      audit: await db.store.audit.listAudit(first.roundId),
     });
     const before = await snapshot();
     const again = await backfillRound({ store: db.store, clock: { now: () => new Date('2026-03-01T00:00:00.000Z') } }, page, options);
@@ -122,7 +122,7 @@ describe('near duplicates', () => {
 
     // 荔灣's round-5 case, resubmitted by 羅湖 this year in Simplified with a new opening line.
     const liwan5 = page.cases.find((c) => c.unit === UNITS.liwan.unit)!;
-    await db.store.createRound(testRound('r-cross'));
+    await db.store.rounds.createRound(testRound('r-cross'));
     harness = createHarness(db.store);
     const copy = await submit(harness, 'r-cross', 'luohu', 's-cross-1', '重大事項報告制度', toHans(`本區的做法如下。${liwan5.practices}`));
     const warnings = nearDuplicates(copy);
@@ -134,7 +134,7 @@ describe('near duplicates', () => {
 
   it('validation reads the same number of items with 10 or 40 other cases stored', async () => {
     const roundId = 'r-scale';
-    await db.store.createRound(testRound(roundId, 'OPEN', testCharter({ number: 7 })));
+    await db.store.rounds.createRound(testRound(roundId, 'OPEN', testCharter({ number: 7 })));
     harness = createHarness(db.store);
     const counts: Record<string, number> = {};
     const doc = new Proxy(db.store.doc, {
@@ -154,7 +154,7 @@ describe('near duplicates', () => {
       for (let i = 0; i < n; i++, stored++) {
         const caseId = `c-scale-${stored}`;
         const practicesText = randomPractices(1000 + stored);
-        await db.store.createCase(
+        await db.store.cases.createCase(
           { caseId, roundId, unitCode: `scale-${stored}`, unitName: 'x', city: '440100', level: 'county', title: `案例${stored}`, currentVersion: 1, currentSubmissionId: `s-${stored}`, status: 'IN_REVIEW', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' },
           { caseId, roundId, version: 1, submissionId: `s-${stored}`, dossier: { title: `案例${stored}`, practices: { text: practicesText } }, createdAt: '2026-01-01T00:00:00Z' },
         );
@@ -180,7 +180,7 @@ describe('near duplicates', () => {
     expect(large.QueryCommand).toBe(BANDS + 1);
     expect(large.BatchGetCommand).toBe(1);
     expect(large.GetCommand).toBe(2); // the round and the submission
-    const submission = await db.store.getSubmission(roundId, 's-scale-b');
+    const submission = await db.store.submissions.getSubmission(roundId, 's-scale-b');
     expect(nearDuplicates(submission!).map((w) => w.message.en)).toEqual([expect.stringContaining('c-scale-5')]);
   });
 });

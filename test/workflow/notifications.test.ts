@@ -38,14 +38,14 @@ const draft = (roundId: string, over: Partial<NotificationDraft> = {}): Notifica
 });
 
 async function approvedRound(roundId: string): Promise<CaseRecord[]> {
-  await db.store.createRound({ ...testRound(roundId, 'NOTICE'), approvedList: [{ caseId: `${roundId}-a`, order: 1, reason: '做法可複製' }] });
+  await db.store.rounds.createRound({ ...testRound(roundId, 'NOTICE'), approvedList: [{ caseId: `${roundId}-a`, order: 1, reason: '做法可複製' }] });
   const records: CaseRecord[] = [
     { caseId: `${roundId}-a`, unitCode: '440103', status: 'SELECTED', title: '代表聯絡站' } as const,
     { caseId: `${roundId}-b`, unitCode: '440303', status: 'REVIEWED', title: '直播述職' } as const,
     { caseId: `${roundId}-c`, unitCode: '440402', status: 'REVIEWED', title: '聯絡站一體化' } as const,
   ].map((c) => ({ ...c, roundId, unitName: c.title, city: '440100', level: 'county', currentVersion: 1, currentSubmissionId: `s-${c.caseId}`, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' }));
   for (const record of records) {
-    await db.store.createCase(record, { caseId: record.caseId, roundId, version: 1, submissionId: record.currentSubmissionId, dossier: {}, createdAt: record.createdAt });
+    await db.store.cases.createCase(record, { caseId: record.caseId, roundId, version: 1, submissionId: record.currentSubmissionId, dossier: {}, createdAt: record.createdAt });
   }
   return records;
 }
@@ -57,9 +57,9 @@ describe('idempotent notifications', () => {
     await approvedRound('r-twice');
     const deps = depsWith(new OutboxNotifier(db.store, movingClock));
     expect(await markApproved(deps, { roundId: 'r-twice' })).toEqual({ approved: 1, notSelected: 2 });
-    const first = await db.store.listNotificationsByRound('r-twice');
+    const first = await db.store.outbox.listNotificationsByRound('r-twice');
     expect(await markApproved(deps, { roundId: 'r-twice' })).toEqual({ approved: 1, notSelected: 0 });
-    const after = await db.store.listNotificationsByRound('r-twice');
+    const after = await db.store.outbox.listNotificationsByRound('r-twice');
     expect(after).toEqual(first);
     expect(after.map((n) => n.recipient).sort()).toEqual(['440103', '440303', '440402']);
     expect(after.filter((n) => n.kind === 'FINAL_RESULT')).toHaveLength(3);
@@ -76,14 +76,14 @@ describe('idempotent notifications', () => {
       },
     };
     await expect(markApproved(depsWith(crashing), { roundId: 'r-crash' })).rejects.toThrow('Lambda timed out');
-    expect(await db.store.listNotificationsByRound('r-crash')).toHaveLength(1);
+    expect(await db.store.outbox.listNotificationsByRound('r-crash')).toHaveLength(1);
     await markApproved(depsWith(outbox), { roundId: 'r-crash' });
-    const notes = await db.store.listNotificationsByRound('r-crash');
+    const notes = await db.store.outbox.listNotificationsByRound('r-crash');
     expect(notes.map((n) => n.recipient).sort()).toEqual(['440103', '440303', '440402']);
   });
 
   it('the id is a function of round, kind, recipient and subject; anything else differing is another notification', async () => {
-    await db.store.createRound(testRound('r-ids'));
+    await db.store.rounds.createRound(testRound('r-ids'));
     const outbox = new OutboxNotifier(db.store, movingClock);
     const id = await outbox.notify(draft('r-ids'));
     expect(id).toBe(notificationIdFor(draft('r-ids')));
@@ -94,7 +94,7 @@ describe('idempotent notifications', () => {
       outbox.notify(draft('r-ids', { kind: 'REMINDER' })),
     ]);
     expect(new Set([id, ...others]).size).toBe(4);
-    const notes = await db.store.listNotificationsByRound('r-ids');
+    const notes = await db.store.outbox.listNotificationsByRound('r-ids');
     expect(notes).toHaveLength(4);
     // The first text stays: a repeat changes nothing that was recorded.
     expect(notes.find((n) => n.notificationId === id)!.body.en).toBe('Selected');
@@ -106,28 +106,28 @@ describe('idempotent notifications', () => {
 
     it('records, sends once, and a retried step neither records nor sends again', async () => {
       ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
-      await db.store.createRound(testRound('r-ses'));
+      await db.store.rounds.createRound(testRound('r-ses'));
       const notifier = new SesNotifier(new SESv2Client({ region: 'us-east-1' }), db.store, movingClock, 'office@example.org');
       const id = await notifier.notify(draft('r-ses', { recipient: 'unit@example.org' }));
       expect(await notifier.notify(draft('r-ses', { recipient: 'unit@example.org' }))).toBe(id);
       expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
       expect(ses.commandCalls(SendEmailCommand)[0]!.args[0].input.Destination?.ToAddresses).toEqual(['unit@example.org']);
-      const notes = await db.store.listNotificationsByRound('r-ses');
+      const notes = await db.store.outbox.listNotificationsByRound('r-ses');
       expect(notes).toHaveLength(1);
       expect(notes[0]).toMatchObject({ notificationId: id, status: 'RELEASED' });
-      expect(await db.store.listPendingNotifications()).not.toContainEqual(expect.objectContaining({ notificationId: id }));
+      expect(await db.store.outbox.listPendingNotifications()).not.toContainEqual(expect.objectContaining({ notificationId: id }));
     });
 
     it('a send SES refused is withdrawn, so the retry sends it (once)', async () => {
       ses.on(SendEmailCommand).rejectsOnce(new Error('Throttling')).resolves({ MessageId: 'm-2' });
-      await db.store.createRound(testRound('r-ses-retry'));
+      await db.store.rounds.createRound(testRound('r-ses-retry'));
       const notifier = new SesNotifier(new SESv2Client({ region: 'us-east-1' }), db.store, movingClock, 'office@example.org');
       await expect(notifier.notify(draft('r-ses-retry'))).rejects.toThrow('Throttling');
-      expect(await db.store.listNotificationsByRound('r-ses-retry')).toEqual([]);
+      expect(await db.store.outbox.listNotificationsByRound('r-ses-retry')).toEqual([]);
       await notifier.notify(draft('r-ses-retry'));
       await notifier.notify(draft('r-ses-retry'));
       expect(ses.commandCalls(SendEmailCommand)).toHaveLength(2);
-      expect((await db.store.listNotificationsByRound('r-ses-retry')).map((n) => n.status)).toEqual(['RELEASED']);
+      expect((await db.store.outbox.listNotificationsByRound('r-ses-retry')).map((n) => n.status)).toEqual(['RELEASED']);
     });
   });
 });

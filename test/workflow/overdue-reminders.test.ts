@@ -38,7 +38,7 @@ const SHORT = { eligibilitySeconds: 60, panelSeconds: 120, leadershipSeconds: 36
 
 async function openTaskOf(roundId: string, kind: TaskKind): Promise<StoredTask> {
   for (let i = 0; i < 400; i += 1) {
-    const [task] = await db.store.listTasksByRound(roundId, kind, 'OPEN');
+    const [task] = await db.store.tasks.listTasksByRound(roundId, kind, 'OPEN');
     if (task) return task;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
@@ -52,7 +52,7 @@ function sweeperAt(at: number, notifier?: Notifier): { deps: WorkflowDeps; clock
 }
 
 async function overdueNotes(roundId: string) {
-  return (await db.store.listNotificationsByRound(roundId))
+  return (await db.store.outbox.listNotificationsByRound(roundId))
     .filter((note) => note.kind === 'REMINDER' || note.kind === 'ESCALATION')
     .map((note) => [note.kind, note.recipient])
     .sort();
@@ -68,12 +68,12 @@ async function overdueOnDashboard(roundId: string, at: number): Promise<string[]
 }
 
 async function auditCount(roundId: string, action: string): Promise<number> {
-  return (await db.store.listAudit(roundId)).filter((entry) => entry.action === action).length;
+  return (await db.store.audit.listAudit(roundId)).filter((entry) => entry.action === action).length;
 }
 
 describe('charter step timeouts', () => {
   it('eligibility: due by the charter, reminded and escalated once after it, still decidable before the ceiling', async () => {
-    await db.store.createRound(testRound('r-due', 'OPEN', testCharter({ timeouts: SHORT })));
+    await db.store.rounds.createRound(testRound('r-due', 'OPEN', testCharter({ timeouts: SHORT })));
     harness = createHarness(db.store);
     await harness.upload('r-due', LIWAN.unitCode, 's-due', { title: '代表聯絡站建設創新', unit: LIWAN.unit, practices: practicesFor('聯絡站') });
     const task = await openTaskOf('r-due', 'ELIGIBILITY');
@@ -99,7 +99,7 @@ describe('charter step timeouts', () => {
       ['REMINDER', 'secretariat'],
     ]);
     expect(await auditCount('r-due', 'TASK_OVERDUE')).toBe(1);
-    const reminded = await db.store.requireTask(task.taskId);
+    const reminded = await db.store.tasks.requireTask(task.taskId);
     expect(reminded).toMatchObject({ status: 'OPEN', remindedAt: new Date(opened + 61_000).toISOString() });
 
     // An hour later the next sweep finds the step already reminded: nothing new.
@@ -116,7 +116,7 @@ describe('charter step timeouts', () => {
   });
 
   it('panel: overlapping sweeps remind only the reviewers who have not scored, once', async () => {
-    await db.store.createRound(testRound('r-due-panel', 'OPEN', testCharter({ timeouts: SHORT })));
+    await db.store.rounds.createRound(testRound('r-due-panel', 'OPEN', testCharter({ timeouts: SHORT })));
     harness = createHarness(db.store);
     await harness.upload('r-due-panel', LIWAN.unitCode, 's-due-panel', { title: '民生實事票決制', unit: LIWAN.unit, practices: practicesFor('票決') });
     const eligibility = await openTaskOf('r-due-panel', 'ELIGIBILITY');
@@ -134,7 +134,7 @@ describe('charter step timeouts', () => {
   });
 
   it('a sweep whose notifier fails gives the claim back; the next one reminds without doubling what went out', async () => {
-    await db.store.createRound(testRound('r-due-fail', 'OPEN', testCharter({ timeouts: SHORT })));
+    await db.store.rounds.createRound(testRound('r-due-fail', 'OPEN', testCharter({ timeouts: SHORT })));
     harness = createHarness(db.store);
     await harness.upload('r-due-fail', LIWAN.unitCode, 's-due-fail', { title: '基層立法聯繫點創新', unit: LIWAN.unit, practices: practicesFor('聯繫點') });
     const task = await openTaskOf('r-due-fail', 'ELIGIBILITY');
@@ -150,7 +150,7 @@ describe('charter step timeouts', () => {
       },
     };
     await expect(remindOverdue(sweeperAt(at, failing).deps)).rejects.toThrow('SES unavailable');
-    expect((await db.store.requireTask(task.taskId)).remindedAt).toBeUndefined();
+    expect((await db.store.tasks.requireTask(task.taskId)).remindedAt).toBeUndefined();
     expect(await overdueNotes('r-due-fail')).toEqual([['REMINDER', 'secretariat']]);
     expect(await auditCount('r-due-fail', 'TASK_OVERDUE')).toBe(0);
 

@@ -43,102 +43,102 @@ const version = (caseId: string, roundId: string, n: number, submissionId: strin
 describe('Store on DynamoDB Local', () => {
   it('creates a round once and moves its status only from the expected one', async () => {
     const { store } = db;
-    await store.createRound(testRound('r-status', 'DRAFT'));
-    await expect(store.createRound(testRound('r-status', 'DRAFT'))).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
-    await store.updateRoundStatus('r-status', 'OPEN', ['DRAFT']);
-    await expect(store.updateRoundStatus('r-status', 'CLOSED', ['DRAFT'])).rejects.toMatchObject({ code: 'CONFLICT' });
-    expect((await store.getRound('r-status'))?.status).toBe('OPEN');
-    expect((await store.listRounds()).map((r) => r.roundId)).toContain('r-status');
+    await store.rounds.createRound(testRound('r-status', 'DRAFT'));
+    await expect(store.rounds.createRound(testRound('r-status', 'DRAFT'))).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+    await store.rounds.updateRoundStatus('r-status', 'OPEN', ['DRAFT']);
+    await expect(store.rounds.updateRoundStatus('r-status', 'CLOSED', ['DRAFT'])).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect((await store.rounds.getRound('r-status'))?.status).toBe('OPEN');
+    expect((await store.rounds.listRounds()).map((r) => r.roundId)).toContain('r-status');
   });
 
   it('keeps both case versions and refuses a stale version', async () => {
     const { store } = db;
-    await store.createCase(caseRecord('c-ver', 'r1'), version('c-ver', 'r1', 1, 's1'));
-    await expect(store.createCase(caseRecord('c-ver', 'r1'), version('c-ver', 'r1', 1, 's1'))).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
-    await store.addCaseVersion(version('c-ver', 'r1', 2, 's2'), { status: 'ELIGIBILITY_PENDING', title: 'v2' }, ['ELIGIBILITY_PENDING', 'REVISION_REQUESTED']);
+    await store.cases.createCase(caseRecord('c-ver', 'r1'), version('c-ver', 'r1', 1, 's1'));
+    await expect(store.cases.createCase(caseRecord('c-ver', 'r1'), version('c-ver', 'r1', 1, 's1'))).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+    await store.cases.addCaseVersion(version('c-ver', 'r1', 2, 's2'), { status: 'ELIGIBILITY_PENDING', title: 'v2' }, ['ELIGIBILITY_PENDING', 'REVISION_REQUESTED']);
     await expect(
-      store.addCaseVersion(version('c-ver', 'r1', 2, 's3'), { status: 'ELIGIBILITY_PENDING' }, ['ELIGIBILITY_PENDING']),
+      store.cases.addCaseVersion(version('c-ver', 'r1', 2, 's3'), { status: 'ELIGIBILITY_PENDING' }, ['ELIGIBILITY_PENDING']),
     ).rejects.toMatchObject({ code: 'CONFLICT' });
-    const versions = await store.listCaseVersions('c-ver');
+    const versions = await store.cases.listCaseVersions('c-ver');
     expect(versions.map((v) => [v.version, v.submissionId, Boolean(v.supersededAt)])).toEqual([
       [1, 's1', true],
       [2, 's2', false],
     ]);
-    const current = await store.getCase('c-ver');
+    const current = await store.cases.getCase('c-ver');
     expect(current).toMatchObject({ currentVersion: 2, currentSubmissionId: 's2', title: 'v2' });
     expect(current).not.toHaveProperty('PK');
-    expect((await store.getCaseByUnit('440103', 'r1'))?.caseId).toBe('c-ver');
+    expect((await store.cases.getCaseByUnit('440103', 'r1'))?.caseId).toBe('c-ver');
   });
 
   it('lists cases of a round by status through the index after a status change', async () => {
     const { store } = db;
-    await store.createCase(caseRecord('c-a', 'r2', '440104'), version('c-a', 'r2', 1, 'sa'));
-    await store.createCase(caseRecord('c-b', 'r2', '440105'), version('c-b', 'r2', 1, 'sb'));
-    await store.updateCaseStatus('c-b', 'IN_REVIEW', ['ELIGIBILITY_PENDING']);
-    await expect(store.updateCaseStatus('c-b', 'IN_REVIEW', ['ELIGIBILITY_PENDING'])).rejects.toMatchObject({ code: 'CONFLICT' });
-    expect((await store.listCasesByRound('r2', 'IN_REVIEW')).map((c) => c.caseId)).toEqual(['c-b']);
-    expect((await store.listCasesByRound('r2')).map((c) => c.caseId).sort()).toEqual(['c-a', 'c-b']);
+    await store.cases.createCase(caseRecord('c-a', 'r2', '440104'), version('c-a', 'r2', 1, 'sa'));
+    await store.cases.createCase(caseRecord('c-b', 'r2', '440105'), version('c-b', 'r2', 1, 'sb'));
+    await store.cases.updateCaseStatus('c-b', 'IN_REVIEW', ['ELIGIBILITY_PENDING']);
+    await expect(store.cases.updateCaseStatus('c-b', 'IN_REVIEW', ['ELIGIBILITY_PENDING'])).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect((await store.cases.listCasesByRound('r2', 'IN_REVIEW')).map((c) => c.caseId)).toEqual(['c-b']);
+    expect((await store.cases.listCasesByRound('r2')).map((c) => c.caseId).sort()).toEqual(['c-a', 'c-b']);
   });
 
   it('never returns a task token except through getTaskToken, and tells decided (409) from expired (410)', async () => {
     const { store } = db;
     const base = { kind: 'ELIGIBILITY' as const, roundId: 'r3', caseId: 'c1', executionArn: 'arn:x', stateName: 'Eligibility', createdAt: '2026-03-01T00:00:00.000Z' };
-    const first = await store.createTask({ ...base, taskId: 't-open', expiresAt: '2099-01-01T00:00:00.000Z' }, 'TOKEN-1');
+    const first = await store.tasks.createTask({ ...base, taskId: 't-open', expiresAt: '2099-01-01T00:00:00.000Z' }, 'TOKEN-1');
     expect(first.created).toBe(true);
-    const again = await store.createTask({ ...base, taskId: 't-open', expiresAt: '2099-01-01T00:00:00.000Z' }, 'TOKEN-OTHER');
+    const again = await store.tasks.createTask({ ...base, taskId: 't-open', expiresAt: '2099-01-01T00:00:00.000Z' }, 'TOKEN-OTHER');
     expect(again.created).toBe(false);
-    expect(await store.getTaskToken('t-open')).toBe('TOKEN-1');
-    expect(JSON.stringify(await store.getTask('t-open'))).not.toContain('TOKEN');
-    expect(JSON.stringify(await store.listTasksByRole('secretariat', 'OPEN'))).not.toContain('TOKEN');
-    expect(JSON.stringify(await store.listTasksByRound('r3'))).not.toContain('TOKEN');
+    expect(await store.tasks.getTaskToken('t-open')).toBe('TOKEN-1');
+    expect(JSON.stringify(await store.tasks.getTask('t-open'))).not.toContain('TOKEN');
+    expect(JSON.stringify(await store.tasks.listTasksByRole('secretariat', 'OPEN'))).not.toContain('TOKEN');
+    expect(JSON.stringify(await store.tasks.listTasksByRound('r3'))).not.toContain('TOKEN');
 
-    await store.decideTask('t-open', { outcome: 'eligible' }, actor, '2026-03-02T00:00:00.000Z');
-    await expect(store.decideTask('t-open', { outcome: 'eligible' }, actor, '2026-03-02T00:00:01.000Z')).rejects.toMatchObject({
+    await store.tasks.decideTask('t-open', { outcome: 'eligible' }, actor, '2026-03-02T00:00:00.000Z');
+    await expect(store.tasks.decideTask('t-open', { outcome: 'eligible' }, actor, '2026-03-02T00:00:01.000Z')).rejects.toMatchObject({
       code: 'TASK_ALREADY_DECIDED',
     });
-    expect((await store.listTasksByRole('secretariat', 'DECIDED')).map((t) => t.taskId)).toContain('t-open');
+    expect((await store.tasks.listTasksByRole('secretariat', 'DECIDED')).map((t) => t.taskId)).toContain('t-open');
 
-    await store.createTask({ ...base, taskId: 't-late', expiresAt: '2026-03-01T01:00:00.000Z' }, 'TOKEN-2');
-    await expect(store.decideTask('t-late', { outcome: 'eligible' }, actor, '2026-03-02T00:00:00.000Z')).rejects.toMatchObject({
+    await store.tasks.createTask({ ...base, taskId: 't-late', expiresAt: '2026-03-01T01:00:00.000Z' }, 'TOKEN-2');
+    await expect(store.tasks.decideTask('t-late', { outcome: 'eligible' }, actor, '2026-03-02T00:00:00.000Z')).rejects.toMatchObject({
       code: 'TASK_EXPIRED',
     });
-    await store.createTask({ ...base, taskId: 't-exp', expiresAt: '2099-01-01T00:00:00.000Z' }, 'TOKEN-3');
-    await store.expireTask('t-exp', '2026-03-02T00:00:00.000Z');
-    await expect(store.decideTask('t-exp', { outcome: 'eligible' }, actor, '2026-03-02T00:00:00.000Z')).rejects.toMatchObject({ code: 'TASK_EXPIRED' });
+    await store.tasks.createTask({ ...base, taskId: 't-exp', expiresAt: '2099-01-01T00:00:00.000Z' }, 'TOKEN-3');
+    await store.tasks.expireTask('t-exp', '2026-03-02T00:00:00.000Z');
+    await expect(store.tasks.decideTask('t-exp', { outcome: 'eligible' }, actor, '2026-03-02T00:00:00.000Z')).rejects.toMatchObject({ code: 'TASK_EXPIRED' });
   });
 
   it('records a score once per reviewer', async () => {
     const { store } = db;
-    await store.assignReviewers('r4', 'c-score', ['rev-a', 'rev-b'], '2026-03-01T00:00:00.000Z');
-    await store.assignReviewers('r4', 'c-score', ['rev-a'], '2026-03-02T00:00:00.000Z');
+    await store.reviews.assignReviewers('r4', 'c-score', ['rev-a', 'rev-b'], '2026-03-01T00:00:00.000Z');
+    await store.reviews.assignReviewers('r4', 'c-score', ['rev-a'], '2026-03-02T00:00:00.000Z');
     const sheet = { scores: { innovation: 8, impact: 6 } };
-    await store.recordScore('c-score', 'rev-a', sheet, 7, '2026-03-03T00:00:00.000Z');
-    await expect(store.recordScore('c-score', 'rev-a', sheet, 7, '2026-03-03T00:00:00.000Z')).rejects.toMatchObject({ code: 'REVIEW_ALREADY_SCORED' });
-    const reviews = await store.listReviewsByCase('c-score');
+    await store.reviews.recordScore('c-score', 'rev-a', sheet, 7, '2026-03-03T00:00:00.000Z');
+    await expect(store.reviews.recordScore('c-score', 'rev-a', sheet, 7, '2026-03-03T00:00:00.000Z')).rejects.toMatchObject({ code: 'REVIEW_ALREADY_SCORED' });
+    const reviews = await store.reviews.listReviewsByCase('c-score');
     expect(reviews.map((r) => [r.reviewerId, r.status, r.assignedAt])).toEqual([
       ['rev-a', 'SCORED', '2026-03-01T00:00:00.000Z'],
       ['rev-b', 'ASSIGNED', '2026-03-01T00:00:00.000Z'],
     ]);
-    expect((await store.listReviewsByReviewer('rev-a', 'r4', 'SCORED')).map((r) => r.caseId)).toEqual(['c-score']);
-    expect(await store.listReviewsByReviewer('rev-a', 'r4', 'ASSIGNED')).toEqual([]);
+    expect((await store.reviews.listReviewsByReviewer('rev-a', 'r4', 'SCORED')).map((r) => r.caseId)).toEqual(['c-score']);
+    expect(await store.reviews.listReviewsByReviewer('rev-a', 'r4', 'ASSIGNED')).toEqual([]);
   });
 
   it('chains audit entries under concurrent appends without gaps or forks', async () => {
     const { store } = db;
     await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        store.appendAudit({ roundId: 'r-audit', at: `2026-03-01T00:00:0${i}.000Z`, actor, action: 'TEST', subject: `s${i}`, change: { i } }),
+        store.audit.appendAudit({ roundId: 'r-audit', at: `2026-03-01T00:00:0${i}.000Z`, actor, action: 'TEST', subject: `s${i}`, change: { i } }),
       ),
     );
-    const entries = await store.listAudit('r-audit');
+    const entries = await store.audit.listAudit('r-audit');
     expect(entries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     for (let i = 1; i < entries.length; i += 1) expect(entries[i]!.prevHash).toBe(entries[i - 1]!.hash);
-    expect((await store.exportAudit('r-audit')).trim().split('\n')).toHaveLength(8);
+    expect((await store.audit.exportAudit('r-audit')).trim().split('\n')).toHaveLength(8);
   });
 
   it('releases an outbox notification once', async () => {
     const { store } = db;
-    await store.appendNotification({
+    await store.outbox.appendNotification({
       notificationId: 'n-1',
       roundId: 'r5',
       kind: 'REMINDER',
@@ -148,27 +148,27 @@ describe('Store on DynamoDB Local', () => {
       createdAt: '2026-03-01T00:00:00.000Z',
       status: 'PENDING',
     });
-    expect((await store.listPendingNotifications()).map((n) => n.notificationId)).toContain('n-1');
-    await store.releaseNotification('n-1', '2026-03-02T00:00:00.000Z');
-    expect((await store.listPendingNotifications()).map((n) => n.notificationId)).not.toContain('n-1');
-    await expect(store.releaseNotification('n-1', '2026-03-02T00:00:00.000Z')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await store.outbox.listPendingNotifications()).map((n) => n.notificationId)).toContain('n-1');
+    await store.outbox.releaseNotification('n-1', '2026-03-02T00:00:00.000Z');
+    expect((await store.outbox.listPendingNotifications()).map((n) => n.notificationId)).not.toContain('n-1');
+    await expect(store.outbox.releaseNotification('n-1', '2026-03-02T00:00:00.000Z')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('marks a round approved with its cases in one transaction, or not at all', async () => {
     const { store } = db;
-    await store.createRound(testRound('r-fin', 'NOTICE'));
-    await store.createCase(caseRecord('c-sel', 'r-fin', '440111'), version('c-sel', 'r-fin', 1, 'x1'));
-    await store.createCase(caseRecord('c-not', 'r-fin', '440112'), version('c-not', 'r-fin', 1, 'x2'));
-    await store.updateCaseStatus('c-sel', 'SELECTED', ['ELIGIBILITY_PENDING']);
+    await store.rounds.createRound(testRound('r-fin', 'NOTICE'));
+    await store.cases.createCase(caseRecord('c-sel', 'r-fin', '440111'), version('c-sel', 'r-fin', 1, 'x1'));
+    await store.cases.createCase(caseRecord('c-not', 'r-fin', '440112'), version('c-not', 'r-fin', 1, 'x2'));
+    await store.cases.updateCaseStatus('c-sel', 'SELECTED', ['ELIGIBILITY_PENDING']);
     // c-not is not selected: the whole transaction fails and nothing changes.
     await expect(
-      store.markApproved('r-fin', [{ caseId: 'c-sel', order: 1, reason: '理由充分' }, { caseId: 'c-not', order: 2, reason: '理由充分' }], '2026-04-01T00:00:00.000Z'),
+      store.rounds.markApproved('r-fin', [{ caseId: 'c-sel', order: 1, reason: '理由充分' }, { caseId: 'c-not', order: 2, reason: '理由充分' }], '2026-04-01T00:00:00.000Z'),
     ).rejects.toMatchObject({ code: 'CONFLICT' });
-    expect((await store.getCase('c-sel'))?.status).toBe('SELECTED');
-    expect((await store.getRound('r-fin'))?.status).toBe('NOTICE');
-    await store.markApproved('r-fin', [{ caseId: 'c-sel', order: 1, reason: '理由充分' }], '2026-04-01T00:00:00.000Z');
-    expect(await store.getCase('c-sel')).toMatchObject({ status: 'APPROVED', reason: '理由充分' });
-    expect(await store.getRound('r-fin')).toMatchObject({ status: 'APPROVED', publicationRevision: 1 });
+    expect((await store.cases.getCase('c-sel'))?.status).toBe('SELECTED');
+    expect((await store.rounds.getRound('r-fin'))?.status).toBe('NOTICE');
+    await store.rounds.markApproved('r-fin', [{ caseId: 'c-sel', order: 1, reason: '理由充分' }], '2026-04-01T00:00:00.000Z');
+    expect(await store.cases.getCase('c-sel')).toMatchObject({ status: 'APPROVED', reason: '理由充分' });
+    expect(await store.rounds.getRound('r-fin')).toMatchObject({ status: 'APPROVED', publicationRevision: 1 });
   });
 });
 
@@ -212,22 +212,22 @@ describe('near-duplicate index batches', () => {
   it('files every entry when the service leaves part of a batch unprocessed, and finds them all in one lookup', async () => {
     const { store, calls } = deferringStore({ times: 3 });
     const keys = buckets('batch-a', 51);
-    await store.indexCaseText(entry('c-batch-a', 1), keys);
+    await store.cases.indexCaseText(entry('c-batch-a', 1), keys);
     // 51 entries: 3 requests of ≤ 25, three of which came back half unprocessed and were resent
     expect(calls.filter((c) => c === 'BatchWriteCommand').length).toBeGreaterThan(3);
-    for (const key of keys) expect(await db.store.findDuplicateCandidates([key])).toEqual([found('c-batch-a', 1)]);
+    for (const key of keys) expect(await db.store.cases.findDuplicateCandidates([key])).toEqual([found('c-batch-a', 1)]);
   });
 
   it('a version’s entries are its own: a late retry of an older one neither hides nor replaces the newer, and unindexing removes only the named version', async () => {
     const keys = buckets('batch-b', 5);
-    await db.store.indexCaseText(entry('c-batch-b', 2), keys);
-    await db.store.indexCaseText(entry('c-batch-b', 1), keys.slice(0, 3)); // a late retry of version 1's step
-    expect(await db.store.findDuplicateCandidates(keys)).toEqual([found('c-batch-b', 2)]);
-    await db.store.unindexCaseText('c-batch-b', keys, 1);
-    expect(await db.store.findDuplicateCandidates(keys)).toEqual([found('c-batch-b', 2)]);
-    await db.store.unindexCaseText('c-batch-b', keys.slice(0, 2), 2);
-    expect(await db.store.findDuplicateCandidates(keys.slice(0, 2))).toEqual([]);
-    expect(await db.store.findDuplicateCandidates(keys)).toEqual([found('c-batch-b', 2)]);
+    await db.store.cases.indexCaseText(entry('c-batch-b', 2), keys);
+    await db.store.cases.indexCaseText(entry('c-batch-b', 1), keys.slice(0, 3)); // a late retry of version 1's step
+    expect(await db.store.cases.findDuplicateCandidates(keys)).toEqual([found('c-batch-b', 2)]);
+    await db.store.cases.unindexCaseText('c-batch-b', keys, 1);
+    expect(await db.store.cases.findDuplicateCandidates(keys)).toEqual([found('c-batch-b', 2)]);
+    await db.store.cases.unindexCaseText('c-batch-b', keys.slice(0, 2), 2);
+    expect(await db.store.cases.findDuplicateCandidates(keys.slice(0, 2))).toEqual([]);
+    expect(await db.store.cases.findDuplicateCandidates(keys)).toEqual([found('c-batch-b', 2)]);
   });
 
   it('reads the compared texts of many versions in batches of 100, resending unprocessed keys, the same as reading them one by one', async () => {
@@ -235,16 +235,16 @@ describe('near-duplicate index batches', () => {
     for (let i = 0; i < 130; i++) {
       const caseId = `c-batch-text-${i}`;
       const dossier = i % 13 === 0 ? { title: `只有題目${i}` } : { title: `題目${i}`, practices: { text: `做法${i}`, measures: ['x'] }, unit: { code: '440103' } };
-      await db.store.createCase(caseRecord(caseId, 'r-batch'), { caseId, roundId: 'r-batch', version: 1, submissionId: `s-${i}`, dossier, createdAt: '2026-03-01T00:00:00.000Z', ...(i % 7 === 0 ? { supersededAt: '2026-03-02T00:00:00.000Z' } : {}) });
+      await db.store.cases.createCase(caseRecord(caseId, 'r-batch'), { caseId, roundId: 'r-batch', version: 1, submissionId: `s-${i}`, dossier, createdAt: '2026-03-01T00:00:00.000Z', ...(i % 7 === 0 ? { supersededAt: '2026-03-02T00:00:00.000Z' } : {}) });
       refs.push({ caseId, version: 1 });
     }
     refs.push({ caseId: 'c-batch-text-missing', version: 1 }, refs[5]!);
     const { store, calls } = deferringStore({ times: 1 });
-    const texts = await store.getDuplicateTexts(refs);
+    const texts = await store.cases.getDuplicateTexts(refs);
     expect(calls.filter((c) => c === 'BatchGetCommand').length).toBe(3); // 100 + 31 keys, and the deferred half of the first resent
     const expected = [];
     for (const ref of refs.slice(0, 130)) {
-      const stored = (await db.store.getCaseVersion(ref.caseId, ref.version))!;
+      const stored = (await db.store.cases.getCaseVersion(ref.caseId, ref.version))!;
       const d = stored.dossier as { title?: string; practices?: { text?: string } };
       expected.push({
         caseId: stored.caseId,

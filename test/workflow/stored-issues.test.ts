@@ -67,11 +67,11 @@ describe('issues kept on the submission item', () => {
     const db = await startTestTable();
     try {
       const warnings = Array.from({ length: 1249 }, (_, i) => near(i, `探索建立“重大司法等事項”報告工作機制(${i * 8 + 1})`));
-      await db.store.recordSubmission({ submissionId: 's-big', roundId: 'r-big', unitCode: '440103', key: 'dossiers/r-big/440103/s-big/d.md', fileName: 'd.md', status: 'PARSED', createdAt: '2026-03-01T00:00:00.000Z', errors: [], warnings: [] });
-      await expect(db.store.updateSubmissionStatus('r-big', 's-big', 'VALID', { errors: [], warnings }, ['PARSED'])).rejects.toThrow(/size/i);
+      await db.store.submissions.recordSubmission({ submissionId: 's-big', roundId: 'r-big', unitCode: '440103', key: 'dossiers/r-big/440103/s-big/d.md', fileName: 'd.md', status: 'PARSED', createdAt: '2026-03-01T00:00:00.000Z', errors: [], warnings: [] });
+      await expect(db.store.submissions.updateSubmissionStatus('r-big', 's-big', 'VALID', { errors: [], warnings }, ['PARSED'])).rejects.toThrow(/size/i);
       const kept = issuesForSubmissionItem([], warnings, 'reports/s-big.json');
-      await db.store.updateSubmissionStatus('r-big', 's-big', 'VALID', kept, ['PARSED']);
-      expect((await db.store.getSubmission('r-big', 's-big'))!.warnings).toEqual(kept.warnings);
+      await db.store.submissions.updateSubmissionStatus('r-big', 's-big', 'VALID', kept, ['PARSED']);
+      expect((await db.store.submissions.getSubmission('r-big', 's-big'))!.warnings).toEqual(kept.warnings);
     } finally {
       await db.stop();
     }

@@ -6,26 +6,21 @@
  * Blind-aware: the office sees who reviewed; the leadership meeting sees the panel's scores
  * under stable labels (評審 1, 2, …) but not who gave them, so its decision rests on the scores.
  */
-import type { Actor, AuditEntry, CaseRecord, CaseStatus, Review, Round, Task } from '../../domain/model';
+import type { Actor, CaseStatus } from '../../domain/model';
 import { notFound } from '../errors';
+import type { StorePort } from '../../store/store';
+import type { ApiDeps } from './ports';
 import { caseAccess, requireRole } from './access';
 import { caseView } from './views';
 
-interface VersionRow {
-  version: number;
-  submissionId: string;
-  createdAt?: string;
-}
-
 /** The reads this view needs, and nothing else. */
-export interface CaseRecordPort {
-  getCase(caseId: string): Promise<CaseRecord | undefined>;
-  getRound(roundId: string): Promise<Round | undefined>;
-  listReviewsByCase(caseId: string): Promise<Review[]>;
-  listCaseVersions(caseId: string): Promise<VersionRow[]>;
-  listTasksByRound(roundId: string, kind?: Task['kind']): Promise<Task[]>;
-  listAuditWithPending(roundId: string): Promise<Pick<AuditEntry, 'at' | 'action' | 'actor' | 'subject' | 'change'>[]>;
-}
+export type CaseRecordStore = StorePort<{
+  cases: 'getCase' | 'listCaseVersions';
+  rounds: 'getRound';
+  reviews: 'listReviewsByCase';
+  tasks: 'listTasksByRound';
+  audit: 'listAuditWithPending';
+}>;
 
 /** What a recorded action did to the case's status, where the action says so by itself. */
 function statusAfter(caseId: string, action: string, change: unknown): CaseStatus | undefined {
@@ -50,21 +45,21 @@ function statusAfter(caseId: string, action: string, change: unknown): CaseStatu
   }
 }
 
-export async function readCaseRecord(deps: { store: CaseRecordPort }, actor: Actor, caseId: string) {
+export async function readCaseRecord(deps: Pick<ApiDeps<CaseRecordStore>, 'store'>, actor: Actor, caseId: string) {
   // applicants and reviewers never use this route: 403 before anything says whether the case exists
   requireRole(actor, 'secretariat', 'approver');
-  const c = await deps.store.getCase(caseId);
+  const c = await deps.store.cases.getCase(caseId);
   if (!c) throw notFound('case', caseId);
-  const round = await deps.store.getRound(c.roundId);
+  const round = await deps.store.rounds.getRound(c.roundId);
   if (!round) throw notFound('round', c.roundId);
-  const reviews = await deps.store.listReviewsByCase(caseId);
+  const reviews = await deps.store.reviews.listReviewsByCase(caseId);
   const access = caseAccess(actor, round, c, reviews);
   if (access !== 'office' && access !== 'approver') throw notFound('case', caseId);
   const office = access === 'office';
   const [versions, eligibilityTasks, trail] = await Promise.all([
-    deps.store.listCaseVersions(caseId),
-    deps.store.listTasksByRound(c.roundId, 'ELIGIBILITY'),
-    deps.store.listAuditWithPending(c.roundId),
+    deps.store.cases.listCaseVersions(caseId),
+    deps.store.tasks.listTasksByRound(c.roundId, 'ELIGIBILITY'),
+    deps.store.audit.listAuditWithPending(c.roundId),
   ]);
   const eligibility = eligibilityTasks
     .filter((t) => t.caseId === caseId)

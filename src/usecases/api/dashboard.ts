@@ -4,9 +4,13 @@ import { requireRole } from './access';
 import { listCities } from '../../domain/units';
 import { barChart, CASE_STATUS_ORDER, CASE_STATUS_ZH, distributionChart, timelineChart, type TimelineEvent } from '../../domain/charts';
 import type { ApiDeps } from './ports';
-import { loadRound } from './rounds';
+import { loadRound, type LoadRoundStore } from './rounds';
 import { auditCheck } from './office';
 import { taskView } from './views';
+import type { StorePort } from '../../store/store';
+
+/** What this use case reads and writes of the case table. */
+export type DashboardApiStore = StorePort<{ cases: 'listCasesByRound'; submissions: 'listSubmissionsByRound'; tasks: 'listTasksByRound'; outbox: 'listPendingNotifications'; audit: 'listAudit'; reviews: 'listReviewsByCase' }> & LoadRoundStore;
 
 const CITY_NAMES = new Map(listCities().map((city) => [city.code, city.hant]));
 
@@ -19,23 +23,23 @@ const countBy = <T>(items: T[], key: (t: T) => string) =>
 
 export type DashboardView = Awaited<ReturnType<typeof dashboard>>;
 
-export async function dashboard(deps: ApiDeps, actor: Actor, roundId: string) {
+export async function dashboard(deps: ApiDeps<DashboardApiStore>, actor: Actor, roundId: string) {
   return (await dashboardWithRound(deps, actor, roundId)).view;
 }
 
 /** The view and the round it belongs to, for the page a browser without JavaScript reads (src/api/pages). */
-export async function dashboardWithRound(deps: ApiDeps, actor: Actor, roundId: string) {
+export async function dashboardWithRound(deps: ApiDeps<DashboardApiStore>, actor: Actor, roundId: string) {
   requireRole(actor, 'secretariat');
   const round = await loadRound(deps, roundId);
   const now = deps.now();
   const [cases, submissions, tasks, outbox, audit] = await Promise.all([
-    deps.store.listCasesByRound(roundId),
-    deps.store.listSubmissionsByRound(roundId),
-    deps.store.listTasksByRound(roundId),
-    deps.store.listPendingNotifications(),
-    deps.store.listAudit(roundId),
+    deps.store.cases.listCasesByRound(roundId),
+    deps.store.submissions.listSubmissionsByRound(roundId),
+    deps.store.tasks.listTasksByRound(roundId),
+    deps.store.outbox.listPendingNotifications(),
+    deps.store.audit.listAudit(roundId),
   ]);
-  const reviewsByCase = await Promise.all(cases.map((c) => deps.store.listReviewsByCase(c.caseId)));
+  const reviewsByCase = await Promise.all(cases.map((c) => deps.store.reviews.listReviewsByCase(c.caseId)));
   const reviews: Review[] = reviewsByCase.flat();
   const openTasks = tasks.filter((t) => t.status === 'OPEN');
   // Overdue from the charter's due time; tasks opened before it was recorded fall back to the ceiling.

@@ -17,13 +17,17 @@ import { convertTo } from '../../domain/site/script';
 import { announcementEntries, buildSnapshot, sha256Hex, type PublicationCase } from '../../domain/site/snapshot';
 import { wrongState } from '../errors';
 import { requireRole } from './access';
+import type { StorePort } from '../../store/store';
 import type { ApiDeps } from './ports';
-import { loadRound } from './rounds';
+import { loadRound, type LoadRoundStore } from './rounds';
+
+/** What the round export reads of the case table. */
+export type ExportsApiStore = StorePort<{ cases: 'listCasesByRound' | 'getCaseVersion'; reviews: 'listReviewsByCase'; audit: 'listAudit' }> & LoadRoundStore;
 
 /** Statuses of a case that was scored and ranked (a withdrawn case is never exported). */
 const SCORED_STATUSES: ReadonlySet<string> = new Set(['REVIEWED', 'SHORTLISTED', 'NOT_SELECTED', 'SELECTED', 'APPROVED']);
 
-export async function roundExport(deps: ApiDeps, actor: Actor, roundId: string): Promise<RoundExport> {
+export async function roundExport(deps: ApiDeps<ExportsApiStore>, actor: Actor, roundId: string): Promise<RoundExport> {
   requireRole(actor, 'secretariat', 'approver');
   const round = await loadRound(deps, roundId);
   if (round.status !== 'APPROVED') {
@@ -33,7 +37,7 @@ export async function roundExport(deps: ApiDeps, actor: Actor, roundId: string):
     });
   }
   const script = round.charter.script;
-  const records = await deps.store.listCasesByRound(roundId);
+  const records = await deps.store.cases.listCasesByRound(roundId);
   const byId = new Map(records.map((r) => [r.caseId, r]));
 
   // The announcement through the site's own snapshot and script rules, so every text is the page's.
@@ -41,7 +45,7 @@ export async function roundExport(deps: ApiDeps, actor: Actor, roundId: string):
     .map((e) => byId.get(e.caseId))
     .filter((r): r is CaseRecord => r !== undefined);
   const publication: PublicationCase[] = await Promise.all(
-    listed.map(async (record) => ({ record, ...publicContent((await deps.store.getCaseVersion(record.caseId, record.currentVersion))?.dossier) })),
+    listed.map(async (record) => ({ record, ...publicContent((await deps.store.cases.getCaseVersion(record.caseId, record.currentVersion))?.dossier) })),
   );
   const siteRound = publicRound(buildSnapshot([{ round, cases: publication }]).rounds[0]!, script);
   const labels = labelsFor(script);
@@ -92,7 +96,7 @@ interface PassedOver {
 }
 
 async function scoreSheet(
-  deps: ApiDeps,
+  deps: ApiDeps<ExportsApiStore>,
   round: Round,
   records: readonly CaseRecord[],
   announced: readonly ExportCase[],
@@ -131,7 +135,7 @@ async function scoreSheet(
   const scoredReviews = (
     await Promise.all(
       rows.map(async (row) =>
-        (await deps.store.listReviewsByCase(row.caseId))
+        (await deps.store.reviews.listReviewsByCase(row.caseId))
           .filter((review) => review.status === 'SCORED' && typeof review.total === 'number')
           .map((review) => ({ row, review })),
       ),
@@ -170,8 +174,8 @@ function reviewerLabels(round: Round, ids: readonly string[], names: ReadonlyMap
 }
 
 /** The passed-over cases and why, from the last ranking in the round's audit trail. */
-async function passedOverReasons(deps: ApiDeps, roundId: string): Promise<Map<string, string>> {
-  const entries = await deps.store.listAudit(roundId);
+async function passedOverReasons(deps: ApiDeps<ExportsApiStore>, roundId: string): Promise<Map<string, string>> {
+  const entries = await deps.store.audit.listAudit(roundId);
   const ranking = [...entries].reverse().find((e) => e.action === 'ROUND_SHORTLISTED');
   const change = (ranking?.change ?? {}) as { passedOver?: unknown };
   const out = new Map<string, string>();

@@ -3,7 +3,7 @@ import type { Actor, Objection } from '../../domain/model';
 import { notFound, wrongState } from '../errors';
 import { isOffice, requireRole } from './access';
 import type { ApiDeps } from './ports';
-import { audit, loadRound } from './rounds';
+import { audit, loadRound, type LoadRoundStore, type OfficeAuditStore } from './rounds';
 import { verifyChain } from '../../domain/audit/chain';
 import { formatCst } from '../../domain/charts';
 import type { AuditEntry } from '../../domain/model';
@@ -16,8 +16,12 @@ export function auditCheck(roundId: string, entries: readonly AuditEntry[]) {
     : { roundId, ok: false, length: entries.length, firstBroken: { seq: v.firstBrokenSeq, reason: `${v.reason.zh} / ${v.reason.en}` } };
 }
 import { objectionView } from './views';
+import type { StorePort } from '../../store/store';
 
-export async function fileObjection(deps: ApiDeps, roundId: string, input: { caseId: string; text: string; contact?: string }) {
+/** What this use case reads and writes of the case table. */
+export type OfficeApiStore = StorePort<{ objections: 'fileObjection' | 'listObjections'; outbox: 'listNotificationsByRound' | 'listPendingNotifications' | 'releaseNotification'; rounds: 'listRounds'; audit: 'exportAudit' | 'listAudit' }> & LoadRoundStore & OfficeAuditStore;
+
+export async function fileObjection(deps: ApiDeps<OfficeApiStore>, roundId: string, input: { caseId: string; text: string; contact?: string }) {
   const round = await loadRound(deps, roundId);
   if (round.status !== 'NOTICE') {
     throw wrongState('NOT_IN_NOTICE', {
@@ -42,46 +46,46 @@ export async function fileObjection(deps: ApiDeps, roundId: string, input: { cas
     filedAt: deps.now().toISOString(),
     status: 'OPEN',
   };
-  await deps.store.fileObjection(objection);
+  await deps.store.objections.fileObjection(objection);
   // the objector is anonymous: the audit names the public, never the contact
   await audit(deps, { id: 'public', name: 'public', roles: [] }, roundId, 'objection.file', `objection:${objection.objectionId}`, { caseId: input.caseId });
   return { objectionId: objection.objectionId, filedAt: objection.filedAt };
 }
 
-export async function listObjections(deps: ApiDeps, actor: Actor, roundId: string) {
+export async function listObjections(deps: ApiDeps<OfficeApiStore>, actor: Actor, roundId: string) {
   requireRole(actor, 'secretariat', 'approver');
   await loadRound(deps, roundId);
   const office = isOffice(actor);
-  return { objections: (await deps.store.listObjections(roundId)).map((o) => objectionView(o, office)) };
+  return { objections: (await deps.store.objections.listObjections(roundId)).map((o) => objectionView(o, office)) };
 }
 
-export async function listOutbox(deps: ApiDeps, actor: Actor, status?: string) {
+export async function listOutbox(deps: ApiDeps<OfficeApiStore>, actor: Actor, status?: string) {
   requireRole(actor, 'secretariat');
   const filter = status === 'PENDING' || status === 'RELEASED' ? status : undefined;
-  if (filter === 'PENDING') return { notifications: await deps.store.listPendingNotifications() };
-  const rounds = await deps.store.listRounds();
-  const all = (await Promise.all(rounds.map((r) => deps.store.listNotificationsByRound(r.roundId)))).flat();
+  if (filter === 'PENDING') return { notifications: await deps.store.outbox.listPendingNotifications() };
+  const rounds = await deps.store.rounds.listRounds();
+  const all = (await Promise.all(rounds.map((r) => deps.store.outbox.listNotificationsByRound(r.roundId)))).flat();
   all.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   return { notifications: filter ? all.filter((n) => n.status === filter) : all };
 }
 
-export async function releaseNotification(deps: ApiDeps, actor: Actor, notificationId: string) {
+export async function releaseNotification(deps: ApiDeps<OfficeApiStore>, actor: Actor, notificationId: string) {
   requireRole(actor, 'secretariat');
-  const released = await deps.store.releaseNotification(notificationId, deps.now().toISOString());
+  const released = await deps.store.outbox.releaseNotification(notificationId, deps.now().toISOString());
   await audit(deps, actor, released.roundId, 'outbox.release', `notification:${notificationId}`, { kind: released.kind, recipient: released.recipient });
   return released;
 }
 
-export async function exportAudit(deps: ApiDeps, actor: Actor, roundId: string): Promise<string> {
+export async function exportAudit(deps: ApiDeps<OfficeApiStore>, actor: Actor, roundId: string): Promise<string> {
   requireRole(actor, 'secretariat');
   await loadRound(deps, roundId);
-  return deps.store.exportAudit(roundId);
+  return deps.store.audit.exportAudit(roundId);
 }
 
-export async function verifyAudit(deps: ApiDeps, actor: Actor, roundId: string) {
+export async function verifyAudit(deps: ApiDeps<OfficeApiStore>, actor: Actor, roundId: string) {
   requireRole(actor, 'secretariat');
   await loadRound(deps, roundId);
-  const entries = await deps.store.listAudit(roundId);
+  const entries = await deps.store.audit.listAudit(roundId);
   return auditCheck(roundId, entries);
 }
 

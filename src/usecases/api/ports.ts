@@ -1,7 +1,8 @@
 /**
- * What the API's use cases need besides engineer E2's store: a presigner for uploads, the
- * finalization workflow, E2's decision use case, a clock and ids. The production wiring is in
- * src/api/production.ts; tests pass the real store on DynamoDB Local and fakes for the rest.
+ * What the API's use cases need besides the store: a presigner for uploads, the finalization
+ * workflow, the decision use case, a clock and ids. Each use case names its view of the store
+ * (`ApiDeps<ItsStorePort>`). The production wiring is in src/api/production.ts; tests pass the
+ * real store on DynamoDB Local and fakes for the rest.
  */
 import type { Actor, Task } from '../../domain/model';
 import type { Store } from '../../store/store';
@@ -18,12 +19,12 @@ export interface WorkflowPort {
   startFinalization(roundId: string): Promise<string>;
 }
 
-export interface ApiDeps {
-  store: Store;
+export interface ApiDeps<S = Store> {
+  store: S;
   uploads: UploadPort;
   workflows: WorkflowPort;
   /**
-   * Engineer E2's decideTask, bound to its deps: conditional write first, then SendTaskSuccess.
+   * The workflow's decideTask, bound to its deps: conditional write first, then SendTaskSuccess.
    * `recorded`: a panel score was kept and the step waits for the other reviewers.
    */
   decide(actor: Actor, taskId: string, body: unknown): Promise<{ outcome: 'sent' | 'recorded'; task: Task; remaining?: string[] }>;

@@ -7,20 +7,22 @@
  * A route of its own behind the JWT authorizer: on API Gateway an HTTP API route is either
  * authorized or not, so the public round route never sees a token.
  */
-import type { Actor, AuditEntry, Bilingual, CaseRecord, Objection, Round } from '../../domain/model';
+import type { Actor, AuditEntry, Bilingual, CaseRecord } from '../../domain/model';
 import { quotaNotes } from '../../domain/round/quota-notes';
 import { notFound } from '../errors';
+import type { StorePort } from '../../store/store';
+import type { ApiDeps } from './ports';
 import { requireRole } from './access';
 import { roundOffice } from './views';
 
 /** The reads this view needs, and nothing else. */
-export interface RoundStaffPort {
-  getRound(roundId: string): Promise<Round | undefined>;
-  listCasesByRound(roundId: string): Promise<CaseRecord[]>;
-  listObjections(roundId: string): Promise<Objection[]>;
-  /** The trail with its unsealed tail: the ranking's record may not be sealed yet. */
-  listAuditWithPending(roundId: string): Promise<TrailEntry[]>;
-}
+export type RoundStaffStore = StorePort<{
+  rounds: 'getRound';
+  cases: 'listCasesByRound';
+  objections: 'listObjections';
+  // the trail with its unsealed tail: the ranking's record may not be sealed yet
+  audit: 'listAuditWithPending';
+}>;
 
 type TrailEntry = Pick<AuditEntry, 'action' | 'at' | 'change'>;
 
@@ -44,14 +46,14 @@ function lastRanking(entries: readonly TrailEntry[]): { passedOver: PassedOver[]
 
 const caseLabel = (c: CaseRecord | undefined) => (c ? { title: c.title, unitName: c.unitName, city: c.city, level: c.level, status: c.status } : {});
 
-export async function readRoundForStaff(deps: { store: RoundStaffPort }, actor: Actor, roundId: string) {
+export async function readRoundForStaff(deps: Pick<ApiDeps<RoundStaffStore>, 'store'>, actor: Actor, roundId: string) {
   requireRole(actor, 'secretariat', 'approver');
-  const round = await deps.store.getRound(roundId);
+  const round = await deps.store.rounds.getRound(roundId);
   if (!round) throw notFound('round', roundId);
   const [cases, objections, trail] = await Promise.all([
-    deps.store.listCasesByRound(roundId),
-    deps.store.listObjections(roundId),
-    round.shortlist || round.noticeEndsAt ? deps.store.listAuditWithPending(roundId) : Promise.resolve([] as TrailEntry[]),
+    deps.store.cases.listCasesByRound(roundId),
+    deps.store.objections.listObjections(roundId),
+    round.shortlist || round.noticeEndsAt ? deps.store.audit.listAuditWithPending(roundId) : Promise.resolve([] as TrailEntry[]),
   ]);
   const byId = new Map(cases.map((c) => [c.caseId, c]));
   const notes = quotaNotes(round.shortlist ?? [], cases, round.charter.quotas);

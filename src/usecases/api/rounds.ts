@@ -8,43 +8,51 @@ import { requireRole } from './access';
 import type { ApiDeps } from './ports';
 import { resolvePanel } from './users';
 import { roundOffice, roundPublic } from './views';
+import type { StorePort } from '../../store/store';
+
+/** What recording an office action needs: the round's audit trail. */
+export type OfficeAuditStore = StorePort<{ audit: 'appendAudit' }>;
+/** What loading a round needs. */
+export type LoadRoundStore = StorePort<{ rounds: 'getRound' }>;
+/** What the round lifecycle reads and writes of the case table. */
+export type RoundsApiStore = StorePort<{ rounds: 'amendRound' | 'createRound' | 'getRound' | 'listRounds' | 'updateRound' | 'updateRoundStatus' }> & OfficeAuditStore;
 
 export const charterSha256 = (c: Charter) => sha256Hex(canonicalJson(c));
 
 /** Every office action lands in the round's hash-chained audit trail. */
-export async function audit(deps: ApiDeps, actor: Actor, roundId: string, action: string, subject: string, change: unknown) {
-  await deps.store.appendAudit({ roundId, at: deps.now().toISOString(), actor: { id: actor.id, name: actor.name }, action, subject, change });
+export async function audit(deps: Pick<ApiDeps<OfficeAuditStore>, 'store' | 'now'>, actor: Actor, roundId: string, action: string, subject: string, change: unknown) {
+  await deps.store.audit.appendAudit({ roundId, at: deps.now().toISOString(), actor: { id: actor.id, name: actor.name }, action, subject, change });
 }
 
 export const defaultRoundId = (c: Pick<Charter, 'number'>) => `round-${c.number}`;
 
-export async function loadRound(deps: ApiDeps, roundId: string): Promise<Round> {
-  const round = await deps.store.getRound(roundId);
+export async function loadRound(deps: Pick<ApiDeps<LoadRoundStore>, 'store'>, roundId: string): Promise<Round> {
+  const round = await deps.store.rounds.getRound(roundId);
   if (!round) throw notFound('round', roundId);
   return round;
 }
 
-export async function listRounds(deps: ApiDeps) {
-  const rounds = await deps.store.listRounds();
+export async function listRounds(deps: ApiDeps<RoundsApiStore>) {
+  const rounds = await deps.store.rounds.listRounds();
   rounds.sort((a, b) => a.charter.year - b.charter.year || a.charter.number - b.charter.number);
   return { rounds: rounds.map(roundPublic) };
 }
 
 /** The public view, whoever asks: the staff's view has its own route (round-staff.ts). */
-export async function readRound(deps: ApiDeps, roundId: string) {
+export async function readRound(deps: ApiDeps<RoundsApiStore>, roundId: string) {
   return roundPublic(await loadRound(deps, roundId));
 }
 
-export async function createRound(deps: ApiDeps, actor: Actor, input: { roundId?: string; charter: Charter }) {
+export async function createRound(deps: ApiDeps<RoundsApiStore>, actor: Actor, input: { roundId?: string; charter: Charter }) {
   requireRole(actor, 'secretariat');
   checkDeadlines(input.charter);
   input = { ...input, charter: await resolvePanel(deps, input.charter) };
   const roundId = input.roundId ?? defaultRoundId(input.charter);
-  if (await deps.store.getRound(roundId)) {
+  if (await deps.store.rounds.getRound(roundId)) {
     throw conflict('ROUND_EXISTS', { zh: `評選輪次已存在：${roundId}`, en: `Round ${roundId} already exists` });
   }
   const round: Round = { roundId, charter: input.charter, status: 'DRAFT', createdAt: deps.now().toISOString() };
-  await deps.store.createRound(round);
+  await deps.store.rounds.createRound(round);
   await audit(deps, actor, roundId, 'round.create', `round:${roundId}`, { charterSha256: charterSha256(round.charter) });
   return roundOffice(round);
 }
@@ -70,7 +78,7 @@ function checkDeadlines(c: Charter): void {
   }
 }
 
-export async function amendRound(deps: ApiDeps, actor: Actor, roundId: string, input: { changes: Partial<Charter>; reason: string }) {
+export async function amendRound(deps: ApiDeps<RoundsApiStore>, actor: Actor, roundId: string, input: { changes: Partial<Charter>; reason: string }) {
   requireRole(actor, 'secretariat');
   const round = await loadRound(deps, roundId);
   if (round.status !== 'DRAFT' && round.status !== 'OPEN') {
@@ -92,7 +100,7 @@ export async function amendRound(deps: ApiDeps, actor: Actor, roundId: string, i
   const sha = round.status === 'OPEN' ? charterSha256(merged.data) : undefined;
   const before: Record<string, unknown> = {};
   for (const k of Object.keys(input.changes)) before[k] = (round.charter as Record<string, unknown>)[k];
-  await deps.store.amendRound(
+  await deps.store.rounds.amendRound(
     {
       amendmentId: deps.newId(),
       roundId,
@@ -110,7 +118,7 @@ export async function amendRound(deps: ApiDeps, actor: Actor, roundId: string, i
   return roundOffice({ ...round, charter: merged.data, ...(sha ? { charterSha256: sha } : {}) });
 }
 
-export async function openRound(deps: ApiDeps, actor: Actor, roundId: string) {
+export async function openRound(deps: ApiDeps<RoundsApiStore>, actor: Actor, roundId: string) {
   requireRole(actor, 'secretariat');
   const round = await loadRound(deps, roundId);
   if (round.status !== 'DRAFT') {
@@ -122,7 +130,7 @@ export async function openRound(deps: ApiDeps, actor: Actor, roundId: string) {
       en: 'The submission deadline has passed; amend it before opening the round.',
     });
   }
-  const next = await deps.store.updateRoundStatus(roundId, 'OPEN', ['DRAFT'], {
+  const next = await deps.store.rounds.updateRoundStatus(roundId, 'OPEN', ['DRAFT'], {
     openedAt: deps.now().toISOString(),
     charterSha256: charterSha256(round.charter),
   });
@@ -134,7 +142,7 @@ export async function openRound(deps: ApiDeps, actor: Actor, roundId: string) {
  * Close submissions and start finalization. The round is marked CLOSED first (conditional), then
  * the execution starts; a CLOSED round with no execution yet can be closed again to retry.
  */
-export async function closeRound(deps: ApiDeps, actor: Actor, roundId: string) {
+export async function closeRound(deps: ApiDeps<RoundsApiStore>, actor: Actor, roundId: string) {
   requireRole(actor, 'secretariat');
   const round = await loadRound(deps, roundId);
   const retry = round.status === 'CLOSED' && !round.finalizationExecutionArn;
@@ -142,17 +150,17 @@ export async function closeRound(deps: ApiDeps, actor: Actor, roundId: string) {
     throw wrongState('ROUND_NOT_OPEN', { zh: `輪次狀態為 ${round.status}，不能截止。`, en: `The round is ${round.status}; only an OPEN round can close.` });
   }
   if (!retry) {
-    await deps.store.updateRoundStatus(roundId, 'CLOSED', ['OPEN'], { closedAt: deps.now().toISOString() });
+    await deps.store.rounds.updateRoundStatus(roundId, 'CLOSED', ['OPEN'], { closedAt: deps.now().toISOString() });
     await audit(deps, actor, roundId, 'round.close', `round:${roundId}`, {});
   }
   const executionArn = await deps.workflows.startFinalization(roundId);
   // the workflow may already have moved the round on: record the execution whatever its status
-  const next = await deps.store.updateRound(roundId, { finalizationExecutionArn: executionArn });
+  const next = await deps.store.rounds.updateRound(roundId, { finalizationExecutionArn: executionArn });
   await audit(deps, actor, roundId, 'round.finalization-started', `round:${roundId}`, { executionArn });
   return roundOffice(next);
 }
 
-export async function proceedRound(deps: ApiDeps, actor: Actor, roundId: string, input: { reason: string }) {
+export async function proceedRound(deps: ApiDeps<RoundsApiStore>, actor: Actor, roundId: string, input: { reason: string }) {
   requireRole(actor, 'secretariat');
   const round = await loadRound(deps, roundId);
   if (round.status !== 'CLOSED') {
@@ -161,7 +169,7 @@ export async function proceedRound(deps: ApiDeps, actor: Actor, roundId: string,
       en: `The round is ${round.status}; only a CLOSED round can proceed to ranking.`,
     });
   }
-  const next = await deps.store.updateRound(roundId, { proceedRequested: true }, ['CLOSED']);
+  const next = await deps.store.rounds.updateRound(roundId, { proceedRequested: true }, ['CLOSED']);
   await audit(deps, actor, roundId, 'round.proceed', `round:${roundId}`, { reason: input.reason });
   return roundOffice(next);
 }

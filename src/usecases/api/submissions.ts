@@ -3,8 +3,12 @@ import type { Actor } from '../../domain/model';
 import { forbidden, notFound, wrongState } from '../errors';
 import { isApplicant, isOffice, requireRole } from './access';
 import type { ApiDeps } from './ports';
-import { loadRound } from './rounds';
+import { loadRound, type LoadRoundStore } from './rounds';
 import { submissionView } from './views';
+import type { StorePort } from '../../store/store';
+
+/** What this use case reads and writes of the case table. */
+export type SubmissionsApiStore = StorePort<{ submissions: 'getSubmission' | 'listSubmissionsByRound' | 'listSubmissionsByUnit' }> & LoadRoundStore;
 
 export const UPLOAD_URL_SECONDS = 15 * 60;
 
@@ -13,7 +17,7 @@ export const dossierKey = (roundId: string, unitCode: string, submissionId: stri
   `dossiers/${roundId}/${unitCode}/${submissionId}/${fileName}`;
 
 export async function startSubmission(
-  deps: ApiDeps,
+  deps: ApiDeps<SubmissionsApiStore>,
   actor: Actor,
   roundId: string,
   input: { fileName: string; contentType: string; size: number },
@@ -56,17 +60,17 @@ export async function startSubmission(
   };
 }
 
-export async function listSubmissions(deps: ApiDeps, actor: Actor, roundId: string) {
+export async function listSubmissions(deps: ApiDeps<SubmissionsApiStore>, actor: Actor, roundId: string) {
   await loadRound(deps, roundId);
-  if (isOffice(actor)) return { submissions: (await deps.store.listSubmissionsByRound(roundId)).map(submissionView) };
-  if (isApplicant(actor)) return { submissions: (await deps.store.listSubmissionsByUnit(actor.unitCode!, roundId)).map(submissionView) };
+  if (isOffice(actor)) return { submissions: (await deps.store.submissions.listSubmissionsByRound(roundId)).map(submissionView) };
+  if (isApplicant(actor)) return { submissions: (await deps.store.submissions.listSubmissionsByUnit(actor.unitCode!, roundId)).map(submissionView) };
   requireRole(actor, 'applicant', 'secretariat');
   return { submissions: [] };
 }
 
-export async function readSubmission(deps: ApiDeps, actor: Actor, roundId: string, submissionId: string) {
+export async function readSubmission(deps: ApiDeps<SubmissionsApiStore>, actor: Actor, roundId: string, submissionId: string) {
   requireRole(actor, 'applicant', 'secretariat');
-  const s = await deps.store.getSubmission(roundId, submissionId);
+  const s = await deps.store.submissions.getSubmission(roundId, submissionId);
   // another unit's submission answers like a missing one: ids are not confirmed across units
   if (!s || (!isOffice(actor) && s.unitCode !== actor.unitCode)) throw notFound('submission', submissionId);
   return submissionView(s);

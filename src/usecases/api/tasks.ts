@@ -5,24 +5,28 @@ import { forbidden, notFound } from '../errors';
 import { isOffice, ownsTask } from './access';
 import type { ApiDeps } from './ports';
 import { taskView } from './views';
+import type { StorePort } from '../../store/store';
 
-async function owns(deps: ApiDeps, actor: Actor, task: Task): Promise<boolean> {
+/** What this use case reads and writes of the case table. */
+export type TasksApiStore = StorePort<{ rounds: 'getRound'; reviews: 'listReviewsByCase'; cases: 'getCase'; tasks: 'getTask' | 'listTasksByRole' }>;
+
+async function owns(deps: ApiDeps<TasksApiStore>, actor: Actor, task: Task): Promise<boolean> {
   if (!actor.roles.includes(TASK_ROLE[task.kind])) return false;
   if (task.kind !== 'PANEL' || !task.caseId) return ownsTask(actor, task, undefined, [], undefined);
   const [round, reviews, c] = await Promise.all([
-    deps.store.getRound(task.roundId),
-    deps.store.listReviewsByCase(task.caseId),
-    deps.store.getCase(task.caseId),
+    deps.store.rounds.getRound(task.roundId),
+    deps.store.reviews.listReviewsByCase(task.caseId),
+    deps.store.cases.getCase(task.caseId),
   ]);
   return ownsTask(actor, task, round, reviews, c);
 }
 
-export async function listMyTasks(deps: ApiDeps, actor: Actor, status: Task['status'] = 'OPEN') {
+export async function listMyTasks(deps: ApiDeps<TasksApiStore>, actor: Actor, status: Task['status'] = 'OPEN') {
   const roles = [...new Set(actor.roles.filter((r): r is Role => Object.values(TASK_ROLE).includes(r)))];
   const out: Task[] = [];
   const seen = new Set<string>();
   for (const role of roles) {
-    for (const t of await deps.store.listTasksByRole(role, status)) {
+    for (const t of await deps.store.tasks.listTasksByRole(role, status)) {
       if (seen.has(t.taskId)) continue;
       seen.add(t.taskId);
       // past its deadline an open step can only expire; it is the office's overdue list now
@@ -30,7 +34,7 @@ export async function listMyTasks(deps: ApiDeps, actor: Actor, status: Task['sta
       if (!(await owns(deps, actor, t))) continue;
       // a panel step stays open until every reviewer scored: it is no longer mine once I did
       if (status === 'OPEN' && t.kind === 'PANEL' && t.caseId) {
-        const mine = (await deps.store.listReviewsByCase(t.caseId)).find((r) => r.reviewerId === actor.id && r.status !== 'REPLACED');
+        const mine = (await deps.store.reviews.listReviewsByCase(t.caseId)).find((r) => r.reviewerId === actor.id && r.status !== 'REPLACED');
         if (mine?.status === 'SCORED') continue;
       }
       out.push(t);
@@ -40,8 +44,8 @@ export async function listMyTasks(deps: ApiDeps, actor: Actor, status: Task['sta
   return { tasks: out.map(taskView) };
 }
 
-export async function readTask(deps: ApiDeps, actor: Actor, taskId: string) {
-  const task = await deps.store.getTask(taskId);
+export async function readTask(deps: ApiDeps<TasksApiStore>, actor: Actor, taskId: string) {
+  const task = await deps.store.tasks.getTask(taskId);
   if (!task) throw notFound('task', taskId);
   if (!isOffice(actor) && !(await owns(deps, actor, task))) {
     throw forbidden({ zh: '這個審批步驟不屬於您。', en: 'This approval step is not yours.' });
@@ -49,8 +53,8 @@ export async function readTask(deps: ApiDeps, actor: Actor, taskId: string) {
   return taskView(task);
 }
 
-export async function decide(deps: ApiDeps, actor: Actor, taskId: string, body: unknown) {
-  const task = await deps.store.getTask(taskId);
+export async function decide(deps: ApiDeps<TasksApiStore>, actor: Actor, taskId: string, body: unknown) {
+  const task = await deps.store.tasks.getTask(taskId);
   if (!task) throw notFound('task', taskId);
   if (!(await owns(deps, actor, task))) {
     throw forbidden({

@@ -14,9 +14,11 @@ import { importAccounts, readAccountsFile, type ImportReport } from '../users/im
 import { requireRole } from './access';
 import type { ApiDeps, UsersPort } from './ports';
 
+
 const fail = (code: string, zh: string, en: string, issues: Issue[] = []) => new UseCaseError(code, { zh, en }, issues);
 
-function usersOf(deps: ApiDeps): UsersPort {
+/** Accounts live in the user directory, not the case table: these use cases declare no store (`ApiDeps<unknown>`). */
+function usersOf(deps: ApiDeps<unknown>): UsersPort {
   if (!deps.users) {
     throw fail('USERS_NOT_CONFIGURED', '此部署未設定用戶目錄（USER_POOL_ID），無法管理帳號', 'no user directory is configured for this deployment (USER_POOL_ID); accounts cannot be managed');
   }
@@ -27,13 +29,13 @@ export const requireOffice = (actor: Actor) => requireRole(actor, 'secretariat')
 
 const userNotFound = (username: string) => fail('USER_NOT_FOUND', `找不到帳號：${username}`, `No account ${username}`);
 
-export async function listUsers(deps: ApiDeps, actor: Actor): Promise<{ users: DirectoryUser[] }> {
+export async function listUsers(deps: ApiDeps<unknown>, actor: Actor): Promise<{ users: DirectoryUser[] }> {
   requireRole(actor, 'secretariat');
   return { users: await usersOf(deps).directory.list() };
 }
 
 export async function importUsers(
-  deps: ApiDeps,
+  deps: ApiDeps<unknown>,
   actor: Actor,
   input: { fileName: string; content: string; dryRun: boolean; from: number; limit: number },
 ): Promise<ImportReport> {
@@ -50,7 +52,7 @@ async function existing(users: UsersPort, username: string): Promise<DirectoryUs
   return user;
 }
 
-export async function setUserEnabled(deps: ApiDeps, actor: Actor, username: string, enabled: boolean): Promise<DirectoryUser> {
+export async function setUserEnabled(deps: ApiDeps<unknown>, actor: Actor, username: string, enabled: boolean): Promise<DirectoryUser> {
   requireRole(actor, 'secretariat');
   const users = usersOf(deps);
   const user = await existing(users, username);
@@ -66,7 +68,7 @@ export async function setUserEnabled(deps: ApiDeps, actor: Actor, username: stri
   return { ...user, enabled };
 }
 
-export async function resendInvite(deps: ApiDeps, actor: Actor, username: string): Promise<{ user: DirectoryUser; temporaryPassword?: string }> {
+export async function resendInvite(deps: ApiDeps<unknown>, actor: Actor, username: string): Promise<{ user: DirectoryUser; temporaryPassword?: string }> {
   requireRole(actor, 'secretariat');
   const users = usersOf(deps);
   const user = await existing(users, username);
@@ -90,7 +92,7 @@ const alreadyConfirmed = (username: string) =>
  * that is (or now names) an account, the account's jurisdictions are added to the entry's.
  * Refused: an address with no account, or an account that is not a reviewer.
  */
-export async function resolvePanel(deps: ApiDeps, charter: Charter, field = 'charter.panel'): Promise<Charter> {
+export async function resolvePanel(deps: ApiDeps<unknown>, charter: Charter, field = 'charter.panel'): Promise<Charter> {
   if (!deps.users) return charter;
   const directory = deps.users.directory;
   const issues: Issue[] = [];

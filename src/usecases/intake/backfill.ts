@@ -15,12 +15,15 @@ import { charterSchema, type ApprovedEntry, type CaseRecord, type Charter, type 
 import { detectScript } from '../../domain/text/script';
 import { cityCodeOf, resolveUnit } from '../../domain/units';
 import { StoreError } from '../../store/errors';
-import type { Store } from '../../store/store';
 import type { Clock } from '../../ports/clock';
-import { audit } from '../audit';
+import { audit, type AuditTrailStore } from '../audit';
 import { UseCaseError } from '../errors';
-import { indexCaseVersion } from './duplicates';
+import { indexCaseVersion, type DuplicatesStore } from './duplicates';
 import { caseIdFor } from './keys';
+import type { StorePort } from '../../store/store';
+
+/** What this use case reads and writes of the case table. */
+export type BackfillStore = StorePort<{ rounds: 'createRound' | 'requireRound'; cases: 'createCase' }> & DuplicatesStore & AuditTrailStore;
 
 export interface BackfillOptions {
   /** The year the round ran (result pages rarely say it in a parsable place). */
@@ -65,7 +68,7 @@ function archivedCharter(page: AnnouncementImport, number: number, year: number,
   });
 }
 
-export async function backfillRound(deps: { store: Store; clock: Clock }, page: AnnouncementImport, options: BackfillOptions): Promise<BackfillResult> {
+export async function backfillRound(deps: { store: BackfillStore; clock: Clock }, page: AnnouncementImport, options: BackfillOptions): Promise<BackfillResult> {
   const number = page.round.number;
   if (!number) {
     throw new UseCaseError('ROUND_NUMBER_MISSING', {
@@ -128,19 +131,19 @@ export async function backfillRound(deps: { store: Store; clock: Clock }, page: 
   };
   let roundCreated = true;
   try {
-    await deps.store.createRound(round);
+    await deps.store.rounds.createRound(round);
   } catch (error) {
     if (!(error instanceof StoreError) || error.code !== 'ALREADY_EXISTS') throw error;
     roundCreated = false;
   }
-  const roundNumber = (await deps.store.requireRound(roundId)).charter.number;
+  const roundNumber = (await deps.store.rounds.requireRound(roundId)).charter.number;
 
   // Every case is visited even when the round existed: a run cut short the first time completes.
   const cases: BackfillResult['cases'] = [];
   for (const { record, dossier } of stored) {
     let created = true;
     try {
-      await deps.store.createCase(record, {
+      await deps.store.cases.createCase(record, {
         caseId: record.caseId,
         roundId,
         version: 1,

@@ -9,7 +9,10 @@
 import type { CanonicalDossier } from '../../domain/dossier/schema';
 import type { ValidationContext } from '../../domain/dossier';
 import { duplicateKeys } from '../../domain/similarity';
-import type { DuplicateIndexEntry, RankedDuplicateCandidate, Store } from '../../store/store';
+import type { DuplicateIndexEntry, RankedDuplicateCandidate, Store, StorePort } from '../../store/store';
+
+/** What this use case reads and writes of the case table. */
+export type DuplicatesStore = StorePort<{ cases: 'findRankedDuplicateCandidates' | 'getDuplicateTexts' | 'indexCaseText' | 'unindexCaseText' }>;
 
 export interface IndexedText {
   title: string;
@@ -29,13 +32,13 @@ export function indexedTextOf(dossier: unknown): IndexedText | undefined {
  * its own entry: the new one is filed first, so a reader in between finds the case either way.
  */
 export async function indexCaseVersion(
-  store: Store,
+  store: DuplicatesStore,
   entry: DuplicateIndexEntry,
   text: IndexedText,
   replaced?: { version: number; text: IndexedText },
 ): Promise<void> {
-  await store.indexCaseText(entry, duplicateKeys(text));
-  if (replaced && replaced.version < entry.version) await store.unindexCaseText(entry.caseId, duplicateKeys(replaced.text), replaced.version);
+  await store.cases.indexCaseText(entry, duplicateKeys(text));
+  if (replaced && replaced.version < entry.version) await store.cases.unindexCaseText(entry.caseId, duplicateKeys(replaced.text), replaced.version);
 }
 
 /**
@@ -98,16 +101,16 @@ function byLikelySimilarity(a: RankedDuplicateCandidate, b: RankedDuplicateCandi
  * the rest are counted in `uncompared`.
  */
 export async function nearDuplicateCandidates(
-  store: Store,
+  store: DuplicatesStore,
   text: IndexedText,
   ownCaseId: string,
   bounds: NearDuplicateBounds = NEAR_DUPLICATE_BOUNDS,
 ): Promise<NearDuplicateLookup> {
   if (!text.practicesText.trim() && !text.title.trim()) return { others: [], uncompared: 0, atLeast: false };
-  const found = await store.findRankedDuplicateCandidates(duplicateKeys(text), bounds.perBucket);
+  const found = await store.cases.findRankedDuplicateCandidates(duplicateKeys(text), bounds.perBucket);
   const candidates = found.candidates.filter((entry) => entry.caseId !== ownCaseId);
   const entries = candidates.length > bounds.compared ? [...candidates].sort(byLikelySimilarity).slice(0, bounds.compared) : candidates;
-  const texts = new Map((await store.getDuplicateTexts(entries)).map((stored) => [`${stored.caseId}#${stored.version}`, stored]));
+  const texts = new Map((await store.cases.getDuplicateTexts(entries)).map((stored) => [`${stored.caseId}#${stored.version}`, stored]));
   const others: NonNullable<ValidationContext['others']> = [];
   for (const entry of entries) {
     const stored = texts.get(`${entry.caseId}#${entry.version}`);

@@ -5,12 +5,16 @@
  */
 import * as z from 'zod';
 import { ObjectNotFoundError } from '../../ports/object-store';
-import { audit } from '../audit';
+import { audit, type AuditTrailStore } from '../audit';
 import type { WorkflowDeps } from '../deps';
 import { WorkflowError } from '../errors';
 import type { DossierRules } from './dossier-domain';
 import { parseRules } from './parse-rules';
 import { parseDossierKey, parsedKeyOf } from './keys';
+import type { StorePort } from '../../store/store';
+
+/** What this use case reads and writes of the case table. */
+export type ParseStore = StorePort<{ rounds: 'getRound'; submissions: 'recordSubmission' | 'updateSubmissionStatus' }> & AuditTrailStore;
 
 export const parseInputSchema = z.object({ bucket: z.string(), key: z.string(), versionId: z.string().nullish() });
 export type ParseInput = z.infer<typeof parseInputSchema>;
@@ -23,11 +27,11 @@ export interface ParseOutput {
   parseOk: boolean;
 }
 
-export async function parseUpload(deps: WorkflowDeps, event: ParseInput, rules: Pick<DossierRules, 'parse'> = parseRules): Promise<ParseOutput> {
+export async function parseUpload(deps: WorkflowDeps<ParseStore>, event: ParseInput, rules: Pick<DossierRules, 'parse'> = parseRules): Promise<ParseOutput> {
   const input = parseInputSchema.parse(event);
   const location = parseDossierKey(input.key);
   if (!location) throw new WorkflowError('Casebook.UploadNotRecognised', `key does not follow dossiers/<roundId>/<unitCode>/<submissionId>/<file>: ${input.key}`);
-  const round = await deps.store.getRound(location.roundId);
+  const round = await deps.store.rounds.getRound(location.roundId);
   if (!round) throw new WorkflowError('Casebook.UploadNotRecognised', `no round ${location.roundId} for ${input.key}`);
 
   let bytes: Uint8Array;
@@ -42,7 +46,7 @@ export async function parseUpload(deps: WorkflowDeps, event: ParseInput, rules: 
   await deps.objects.putJson(parsedKey, result);
 
   const now = deps.clock.now().toISOString();
-  const recorded = await deps.store.recordSubmission({
+  const recorded = await deps.store.submissions.recordSubmission({
     submissionId: location.submissionId,
     roundId: location.roundId,
     unitCode: location.unitCode,
@@ -56,7 +60,7 @@ export async function parseUpload(deps: WorkflowDeps, event: ParseInput, rules: 
   });
   if (!recorded.created) {
     // The API may have recorded the submission when it presigned the upload; a retried step finds it PARSED.
-    await deps.store.updateSubmissionStatus(location.roundId, location.submissionId, 'PARSED', { errors: result.errors, warnings: result.warnings }, ['UPLOADED', 'PARSED']);
+    await deps.store.submissions.updateSubmissionStatus(location.roundId, location.submissionId, 'PARSED', { errors: result.errors, warnings: result.warnings }, ['UPLOADED', 'PARSED']);
   }
   await audit(deps, location.roundId, 'SUBMISSION_PARSED', `submission:${location.submissionId}`, {
     key: input.key,

@@ -1,20 +1,24 @@
 /** Rejection step: the submission is INVALID and the applicant hears why, code by code. */
 import * as z from 'zod';
 import type { Issue } from '../../domain/model';
-import { audit } from '../audit';
+import { audit, type AuditTrailStore } from '../audit';
 import type { WorkflowDeps } from '../deps';
 import { WorkflowError } from '../errors';
+import type { StorePort } from '../../store/store';
+
+/** What this use case reads and writes of the case table. */
+export type RejectStore = StorePort<{ submissions: 'getSubmission' | 'updateSubmissionStatus' }> & AuditTrailStore;
 
 export const rejectionInputSchema = z.object({ roundId: z.string(), submissionId: z.string() });
 export type RejectionInput = z.infer<typeof rejectionInputSchema>;
 
-export async function recordRejection(deps: WorkflowDeps, event: RejectionInput): Promise<{ status: 'INVALID'; errorCodes: string[] }> {
+export async function recordRejection(deps: WorkflowDeps<RejectStore>, event: RejectionInput): Promise<{ status: 'INVALID'; errorCodes: string[] }> {
   const { roundId, submissionId } = rejectionInputSchema.parse(event);
-  const submission = await deps.store.getSubmission(roundId, submissionId);
+  const submission = await deps.store.submissions.getSubmission(roundId, submissionId);
   if (!submission) throw new WorkflowError('Casebook.SubmissionMissing', `submission ${submissionId} was not recorded`);
   const errors: Issue[] = submission.errors ?? [];
   if (submission.status !== 'INVALID') {
-    await deps.store.updateSubmissionStatus(roundId, submissionId, 'INVALID', {}, ['PARSED', 'VALID', 'INVALID']);
+    await deps.store.submissions.updateSubmissionStatus(roundId, submissionId, 'INVALID', {}, ['PARSED', 'VALID', 'INVALID']);
   }
   const lines = (pick: 'zh' | 'en') => errors.map((issue) => `- [${issue.code}] ${issue.message[pick]}`).join('\n');
   await deps.notifier.notify({

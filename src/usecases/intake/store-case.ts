@@ -14,12 +14,16 @@ import * as z from 'zod';
 import { cityCodeOf } from '../../domain/units';
 import type { CaseRecord, CaseStatus, Issue } from '../../domain/model';
 import { StoreError } from '../../store/errors';
-import { audit } from '../audit';
+import { audit, type AuditTrailStore } from '../audit';
 import type { WorkflowDeps } from '../deps';
 import { WorkflowError } from '../errors';
-import { indexCaseVersion, indexedTextOf } from './duplicates';
+import { indexCaseVersion, indexedTextOf, type DuplicatesStore } from './duplicates';
 import { caseIdFor, reportKeyOf, parsedKeyOf } from './keys';
 import type { ValidationReport } from './validate';
+import type { StorePort } from '../../store/store';
+
+/** What this use case reads and writes of the case table. */
+export type StoreCaseStore = StorePort<{ rounds: 'requireRound'; submissions: 'getSubmission' | 'updateSubmissionStatus'; cases: 'addCaseVersion' | 'createCase' | 'getCase' | 'getCaseVersion'; tasks: 'cancelTask' | 'listTasksByRound' }> & DuplicatesStore & AuditTrailStore;
 
 export const storeCaseInputSchema = z.object({ roundId: z.string(), submissionId: z.string() });
 export type StoreCaseInput = z.infer<typeof storeCaseInputSchema>;
@@ -41,10 +45,10 @@ const REPLACEABLE: readonly CaseStatus[] = ['ELIGIBILITY_PENDING', 'REVISION_REQ
 
 export { caseIdFor };
 
-export async function storeCase(deps: WorkflowDeps, event: StoreCaseInput): Promise<StoreCaseOutput> {
+export async function storeCase(deps: WorkflowDeps<StoreCaseStore>, event: StoreCaseInput): Promise<StoreCaseOutput> {
   const { roundId, submissionId } = storeCaseInputSchema.parse(event);
-  const round = await deps.store.requireRound(roundId);
-  const submission = await deps.store.getSubmission(roundId, submissionId);
+  const round = await deps.store.rounds.requireRound(roundId);
+  const submission = await deps.store.submissions.getSubmission(roundId, submissionId);
   if (!submission) throw new WorkflowError('Casebook.SubmissionMissing', `submission ${submissionId} was not recorded`);
   const report = await deps.objects.getJson<ValidationReport>(reportKeyOf(submissionId));
   if (!report.valid || !report.dossier) throw new WorkflowError('Casebook.NotValid', `submission ${submissionId} has no valid report`);
@@ -73,7 +77,7 @@ export async function storeCase(deps: WorkflowDeps, event: StoreCaseInput): Prom
   const text = { title: dossier.title, practicesText: dossier.practices.text };
   const indexEntry = (version: number) => ({ caseId, roundId, roundNumber: round.charter.number, unitCode: submission.unitCode, title: dossier.title, version });
 
-  const existing = await deps.store.getCase(caseId);
+  const existing = await deps.store.cases.getCase(caseId);
   // A retried step finds its own work done, except perhaps the index entries (a crash between
   // the case write and the index writes): filing them again changes nothing if they are there.
   if (existing?.currentSubmissionId === submissionId) {
@@ -97,7 +101,7 @@ export async function storeCase(deps: WorkflowDeps, event: StoreCaseInput): Prom
       updatedAt: now,
     };
     try {
-      await deps.store.createCase(record, versionOf(1));
+      await deps.store.cases.createCase(record, versionOf(1));
     } catch (error) {
       if (!(error instanceof StoreError) || error.code !== 'ALREADY_EXISTS') throw error;
       // Two uploads of one unit raced; store this one as a version of the winner's case.
@@ -125,24 +129,24 @@ export async function storeCase(deps: WorkflowDeps, event: StoreCaseInput): Prom
             en: `The case has moved on (${existing.status}) and can no longer be replaced by a new version; contact the secretariat to change it.`,
           },
         };
-    await deps.store.updateSubmissionStatus(roundId, submissionId, 'VALID', { errors: [problem] }, ['VALID']);
+    await deps.store.submissions.updateSubmissionStatus(roundId, submissionId, 'VALID', { errors: [problem] }, ['VALID']);
     await audit(deps, roundId, 'CASE_VERSION_REFUSED', `case:${caseId}`, { submissionId, code: problem.code, caseStatus: existing.status });
     return { stored: false, caseId, roundId, reason: problem.code };
   }
 
   const version = existing.currentVersion + 1;
-  const replaced = await deps.store.getCaseVersion(caseId, existing.currentVersion);
-  await deps.store.addCaseVersion(
+  const replaced = await deps.store.cases.getCaseVersion(caseId, existing.currentVersion);
+  await deps.store.cases.addCaseVersion(
     versionOf(version),
     { status: 'ELIGIBILITY_PENDING', title: dossier.title, unitName: dossier.unit.canonicalName, level: dossier.unit.level, updatedAt: now },
     REPLACEABLE,
   );
   const replacedText = indexedTextOf(replaced?.dossier);
   await indexCaseVersion(deps.store, indexEntry(version), text, replacedText ? { version: existing.currentVersion, text: replacedText } : undefined);
-  for (const task of await deps.store.listTasksByRound(roundId, 'ELIGIBILITY', 'OPEN')) {
-    if (task.caseId === caseId) await deps.store.cancelTask(task.taskId, now).catch(ignoreDecidedMeanwhile);
+  for (const task of await deps.store.tasks.listTasksByRound(roundId, 'ELIGIBILITY', 'OPEN')) {
+    if (task.caseId === caseId) await deps.store.tasks.cancelTask(task.taskId, now).catch(ignoreDecidedMeanwhile);
   }
-  await deps.store
+  await deps.store.submissions
     .updateSubmissionStatus(roundId, existing.currentSubmissionId, 'SUPERSEDED', {}, ['STORED', 'VALID'])
     .catch(ignoreDecidedMeanwhile);
   await afterStored(deps, roundId, submissionId, caseId);
@@ -155,8 +159,8 @@ export async function storeCase(deps: WorkflowDeps, event: StoreCaseInput): Prom
   return stored(version);
 }
 
-async function afterStored(deps: WorkflowDeps, roundId: string, submissionId: string, caseId: string) {
-  await deps.store.updateSubmissionStatus(roundId, submissionId, 'STORED', { caseId }, ['VALID', 'STORED']);
+async function afterStored(deps: WorkflowDeps<StoreCaseStore>, roundId: string, submissionId: string, caseId: string) {
+  await deps.store.submissions.updateSubmissionStatus(roundId, submissionId, 'STORED', { caseId }, ['VALID', 'STORED']);
 }
 
 /** Someone else moved the submission on (a person's doing); contention is transient and retried. */

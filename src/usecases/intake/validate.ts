@@ -8,14 +8,18 @@
 import * as z from 'zod';
 import type { CanonicalDossier, ParseResult } from '../../domain/dossier/schema';
 import type { Issue } from '../../domain/model';
-import { audit } from '../audit';
+import { audit, type AuditTrailStore } from '../audit';
 import type { WorkflowDeps } from '../deps';
 import { WorkflowError } from '../errors';
 import type { DossierRules } from './dossier-domain';
 import { validateRules } from './validate-rules';
-import { nearDuplicateCandidates, type NearDuplicateLookup } from './duplicates';
+import { nearDuplicateCandidates, type NearDuplicateLookup, type DuplicatesStore } from './duplicates';
 import { issue } from '../../domain/dossier/codes';
 import { caseIdFor, parsedKeyOf, reportKeyOf } from './keys';
+import type { StorePort } from '../../store/store';
+
+/** What this use case reads and writes of the case table. */
+export type ValidateStore = StorePort<{ rounds: 'requireRound'; submissions: 'getSubmission' | 'updateSubmissionStatus' }> & DuplicatesStore & AuditTrailStore;
 
 export const validateInputSchema = z.object({ roundId: z.string(), submissionId: z.string() });
 export type ValidateInput = z.infer<typeof validateInputSchema>;
@@ -31,13 +35,13 @@ export interface ValidationReport {
 }
 
 export async function validateSubmission(
-  deps: WorkflowDeps,
+  deps: WorkflowDeps<ValidateStore>,
   event: ValidateInput,
   rules: Pick<DossierRules, 'validate'> = validateRules,
 ): Promise<{ valid: boolean; reportKey: string; errorCount: number }> {
   const { roundId, submissionId } = validateInputSchema.parse(event);
-  const round = await deps.store.requireRound(roundId);
-  const submission = await deps.store.getSubmission(roundId, submissionId);
+  const round = await deps.store.rounds.requireRound(roundId);
+  const submission = await deps.store.submissions.getSubmission(roundId, submissionId);
   if (!submission) throw new WorkflowError('Casebook.SubmissionMissing', `submission ${submissionId} was not recorded`);
   const parsed = await deps.objects.getJson<ParseResult>(parsedKeyOf(submissionId));
 
@@ -70,7 +74,7 @@ export async function validateSubmission(
   };
   const reportKey = reportKeyOf(submissionId);
   await deps.objects.putJson(reportKey, report);
-  await deps.store.updateSubmissionStatus(roundId, submissionId, valid ? 'VALID' : 'INVALID', issuesForSubmissionItem(outcome.errors, outcome.warnings, reportKey), [
+  await deps.store.submissions.updateSubmissionStatus(roundId, submissionId, valid ? 'VALID' : 'INVALID', issuesForSubmissionItem(outcome.errors, outcome.warnings, reportKey), [
     'PARSED',
     'VALID',
     'INVALID',

@@ -5,19 +5,23 @@
  */
 import * as z from 'zod';
 import type { WorkflowDeps } from '../deps';
+import type { StorePort } from '../../store/store';
+
+/** What this use case reads and writes of the case table. */
+export type CheckRoundStore = StorePort<{ rounds: 'requireRound'; cases: 'listCasesByRound' }>;
 
 export const roundInputSchema = z.object({ roundId: z.string() });
 export type RoundInput = z.infer<typeof roundInputSchema>;
 
 export async function checkRound(
-  deps: WorkflowDeps,
+  deps: WorkflowDeps<CheckRoundStore>,
   event: RoundInput,
 ): Promise<{ ready: boolean; pending: number; reviewed: number; proceedRequested: boolean; pollSeconds: number }> {
   const { roundId } = roundInputSchema.parse(event);
-  const round = await deps.store.requireRound(roundId);
+  const round = await deps.store.rounds.requireRound(roundId);
   const pending =
-    (await deps.store.listCasesByRound(roundId, 'ELIGIBILITY_PENDING')).length + (await deps.store.listCasesByRound(roundId, 'IN_REVIEW')).length;
-  const reviewed = (await deps.store.listCasesByRound(roundId, 'REVIEWED')).length;
+    (await deps.store.cases.listCasesByRound(roundId, 'ELIGIBILITY_PENDING')).length + (await deps.store.cases.listCasesByRound(roundId, 'IN_REVIEW')).length;
+  const reviewed = (await deps.store.cases.listCasesByRound(roundId, 'REVIEWED')).length;
   const proceedRequested = round.proceedRequested === true;
   return {
     ready: pending === 0 || proceedRequested,

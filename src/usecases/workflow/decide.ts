@@ -3,10 +3,10 @@
  *
  * Order matters: the decision is validated, then recorded with a conditional write (status OPEN
  * and not expired), and only then does the caller send the token to the workflow. So a second
- * decision is a clear TASK_ALREADY_DECIDED (409), one on an expired or superseded step
- * TASK_EXPIRED (410), and the workflow never receives two results for one step.
+ * decision is a clear TASK_ALREADY_DECIDED, one on an expired or superseded step
+ * TASK_EXPIRED, and the workflow never receives two results for one step.
  *
- * The decide Lambda (engineer G) authenticates, calls `decideTask`, and when the result carries
+ * The decide Lambda authenticates, calls `decideTask`, and when the result carries
  * `sendSuccess` calls SendTaskSuccess with its token and output. Panel steps collect one score
  * sheet per assigned reviewer; the step completes (and `sendSuccess` is returned) with the last.
  */
@@ -24,21 +24,24 @@ import {
 } from '../../domain/model';
 import { weightedTotal } from '../../domain/scoring/aggregate';
 import { StoreError, taskAlreadyDecided, taskExpired } from '../../store/errors';
-import type { StoredTask } from '../../store/store';
-import { audit } from '../audit';
+import type { StoredTask, StorePort } from '../../store/store';
+import { audit, type AuditTrailStore } from '../audit';
 import type { WorkflowDeps } from '../deps';
 import { forbidden, invalidDecision, UseCaseError } from '../errors';
 import { activeReviews } from './panel';
+
+/** What this use case reads and writes of the case table. */
+export type DecideStore = StorePort<{ tasks: 'decideTask' | 'getTaskToken' | 'requireTask'; cases: 'listCasesByRound' | 'requireCase' | 'updateCaseStatus'; rounds: 'requireRound' | 'updateRound'; reviews: 'listReviewsByCase' | 'recordScore'; objections: 'listObjections' | 'ruleObjection' }> & AuditTrailStore;
 
 export type DecideResult =
   | { status: 'sent'; task: StoredTask; sendSuccess: { token: string; output: unknown } }
   /** A panel score was recorded; the step waits for the other reviewers. */
   | { status: 'recorded'; task: StoredTask; remaining: string[] };
 
-type Deps = Pick<WorkflowDeps, 'store' | 'clock' | 'notifier'>;
+type Deps = Pick<WorkflowDeps<DecideStore>, 'store' | 'clock' | 'notifier'>;
 
 export async function decideTask(deps: Deps, actor: Actor, taskId: string, body: unknown): Promise<DecideResult> {
-  const task = await deps.store.requireTask(taskId);
+  const task = await deps.store.tasks.requireTask(taskId);
   const role = TASK_ROLE[task.kind];
   if (!actor.roles.includes(role)) {
     throw forbidden({ zh: `此步驟只能由${ROLE_ZH[role]}決定。`, en: `Only the ${role} role may decide this step.` });
@@ -77,8 +80,8 @@ function parseBody<T>(schema: { safeParse(value: unknown): { success: true; data
 }
 
 async function send(deps: Deps, task: StoredTask, decision: unknown, actor: Actor, output: unknown): Promise<DecideResult> {
-  const decided = await deps.store.decideTask(task.taskId, decision, actor, deps.clock.now().toISOString());
-  const token = await deps.store.getTaskToken(task.taskId);
+  const decided = await deps.store.tasks.decideTask(task.taskId, decision, actor, deps.clock.now().toISOString());
+  const token = await deps.store.tasks.getTaskToken(task.taskId);
   if (!token) throw new UseCaseError('TASK_TOKEN_MISSING', { zh: '審批步驟缺少工作流程憑證', en: 'The approval step has no workflow token' }, [], { taskId: task.taskId });
   return { status: 'sent', task: decided, sendSuccess: { token, output } };
 }
@@ -87,11 +90,11 @@ async function send(deps: Deps, task: StoredTask, decision: unknown, actor: Acto
 
 async function decideEligibility(deps: Deps, actor: Actor, task: StoredTask, body: unknown): Promise<DecideResult> {
   const decision = parseBody(eligibilityDecisionSchema, body);
-  const record = await deps.store.requireCase(task.caseId!);
+  const record = await deps.store.cases.requireCase(task.caseId!);
   const result = await send(deps, task, decision, actor, { outcome: decision.outcome });
   const at = deps.clock.now().toISOString();
   const to: CaseStatus = decision.outcome === 'eligible' ? 'IN_REVIEW' : decision.outcome === 'ineligible' ? 'INELIGIBLE' : 'REVISION_REQUESTED';
-  await deps.store.updateCaseStatus(record.caseId, to, ['ELIGIBILITY_PENDING'], { updatedAt: at });
+  await deps.store.cases.updateCaseStatus(record.caseId, to, ['ELIGIBILITY_PENDING'], { updatedAt: at });
   if (decision.outcome !== 'eligible') {
     const text = decision.outcome === 'ineligible' ? decision.reason : decision.message;
     await deps.notifier.notify({
@@ -115,15 +118,15 @@ async function decideEligibility(deps: Deps, actor: Actor, task: StoredTask, bod
 
 async function scorePanel(deps: Deps, actor: Actor, task: StoredTask, body: unknown): Promise<DecideResult> {
   const sheet = parseBody(scoreSheetSchema, body);
-  const round = await deps.store.requireRound(task.roundId);
+  const round = await deps.store.rounds.requireRound(task.roundId);
   const total = weightedTotal(sheet, round.charter.rubric);
   if (!total.ok) throw invalidDecision(total.errors);
   const at = deps.clock.now().toISOString();
-  await deps.store.recordScore(task.caseId!, actor.id, sheet, total.value, at);
+  await deps.store.reviews.recordScore(task.caseId!, actor.id, sheet, total.value, at);
   await audit(deps, task.roundId, 'SCORE_RECORDED', `case:${task.caseId}`, { taskId: task.taskId, reviewerId: actor.id, sheet, total: total.value }, actor);
 
   const assignees = new Set(task.assignees ?? []);
-  const reviews = activeReviews(await deps.store.listReviewsByCase(task.caseId!)).filter((review) => assignees.has(review.reviewerId));
+  const reviews = activeReviews(await deps.store.reviews.listReviewsByCase(task.caseId!)).filter((review) => assignees.has(review.reviewerId));
   const remaining = reviews.filter((review) => review.status !== 'SCORED').map((review) => review.reviewerId);
   if (remaining.length > 0) return { status: 'recorded', task, remaining };
   try {
@@ -137,13 +140,13 @@ async function scorePanel(deps: Deps, actor: Actor, task: StoredTask, body: unkn
 
 async function decideLeadership(deps: Deps, actor: Actor, task: StoredTask, body: unknown): Promise<DecideResult> {
   const decision = parseBody(leadershipDecisionSchema, body);
-  const round = await deps.store.requireRound(task.roundId);
+  const round = await deps.store.rounds.requireRound(task.roundId);
   const shortlisted = new Set((round.shortlist ?? []).map((entry) => entry.caseId));
   const listed = decision.list.map((entry) => entry.caseId);
   const issues: Issue[] = [];
   const candidates = new Map<string, CaseRecord>();
   for (const status of ['SHORTLISTED', 'REVIEWED'] as const) {
-    for (const record of await deps.store.listCasesByRound(task.roundId, status)) candidates.set(record.caseId, record);
+    for (const record of await deps.store.cases.listCasesByRound(task.roundId, status)) candidates.set(record.caseId, record);
   }
   if (new Set(listed).size !== listed.length) {
     issues.push(issue('LIST_DUPLICATE_CASE', 'list', '名單中有重複的案例。', 'The list names a case more than once.'));
@@ -172,17 +175,17 @@ async function decideLeadership(deps: Deps, actor: Actor, task: StoredTask, body
   const approvedList: ApprovedEntry[] = decision.list.map((entry, index) => ({ caseId: entry.caseId, order: index + 1, reason: entry.reason }));
   for (const entry of approvedList) {
     const record = candidates.get(entry.caseId)!;
-    await deps.store.updateCaseStatus(entry.caseId, 'SELECTED', [record.status], { reason: entry.reason, updatedAt: at });
+    await deps.store.cases.updateCaseStatus(entry.caseId, 'SELECTED', [record.status], { reason: entry.reason, updatedAt: at });
   }
-  for (const caseId of struck) await deps.store.updateCaseStatus(caseId, 'NOT_SELECTED', ['SHORTLISTED'], { updatedAt: at });
-  await deps.store.updateRound(task.roundId, { approvedList }, ['SHORTLISTED']);
+  for (const caseId of struck) await deps.store.cases.updateCaseStatus(caseId, 'NOT_SELECTED', ['SHORTLISTED'], { updatedAt: at });
+  await deps.store.rounds.updateRound(task.roundId, { approvedList }, ['SHORTLISTED']);
   await audit(deps, task.roundId, 'LEADERSHIP_DECIDED', `round:${task.roundId}`, { taskId: task.taskId, outcome: decision.outcome, approvedList, amendments: decision.amendments }, actor);
   return result;
 }
 
 async function ruleObjections(deps: Deps, actor: Actor, task: StoredTask, body: unknown): Promise<DecideResult> {
   const decision = parseBody(objectionRulingSchema, body);
-  const open = await deps.store.listObjections(task.roundId, 'OPEN');
+  const open = await deps.store.objections.listObjections(task.roundId, 'OPEN');
   const openIds = new Set(open.map((objection) => objection.objectionId));
   const ruled = new Set(decision.rulings.map((ruling) => ruling.objectionId));
   const issues: Issue[] = [];
@@ -198,16 +201,16 @@ async function ruleObjections(deps: Deps, actor: Actor, task: StoredTask, body: 
   const result = await send(deps, task, decision, actor, { upheld: upheld.length, dismissed: decision.rulings.length - upheld.length });
   const at = deps.clock.now().toISOString();
   for (const ruling of decision.rulings) {
-    await deps.store.ruleObjection(task.roundId, ruling.objectionId, ruling.outcome === 'upheld' ? 'UPHELD' : 'DISMISSED', ruling.reason);
+    await deps.store.objections.ruleObjection(task.roundId, ruling.objectionId, ruling.outcome === 'upheld' ? 'UPHELD' : 'DISMISSED', ruling.reason);
   }
   // An upheld objection strikes its case from the list; the rest keep their order.
   const struck = new Set(upheld.map((ruling) => open.find((objection) => objection.objectionId === ruling.objectionId)!.caseId));
   if (struck.size > 0) {
-    const round = await deps.store.requireRound(task.roundId);
+    const round = await deps.store.rounds.requireRound(task.roundId);
     const approvedList = (round.approvedList ?? []).filter((entry) => !struck.has(entry.caseId)).map((entry, index) => ({ ...entry, order: index + 1 }));
-    await deps.store.updateRound(task.roundId, { approvedList }, ['NOTICE']);
+    await deps.store.rounds.updateRound(task.roundId, { approvedList }, ['NOTICE']);
     for (const caseId of struck) {
-      await deps.store.updateCaseStatus(caseId, 'NOT_SELECTED', ['SELECTED'], { updatedAt: at }).catch((error: unknown) => {
+      await deps.store.cases.updateCaseStatus(caseId, 'NOT_SELECTED', ['SELECTED'], { updatedAt: at }).catch((error: unknown) => {
         if (!(error instanceof StoreError)) throw error;
       });
     }

@@ -12,11 +12,14 @@ import * as z from 'zod';
 import { quorumMet } from '../../domain/scoring/aggregate';
 import { TASK_ROLE } from '../../domain/model';
 import { StoreError } from '../../store/errors';
-import type { StoredTask } from '../../store/store';
-import { audit } from '../audit';
+import type { StoredTask, StorePort } from '../../store/store';
+import { audit, type AuditTrailStore } from '../audit';
 import type { WorkflowDeps } from '../deps';
 import { approvalStepSchema } from './open-task';
 import { taskIdFor } from './task-id';
+
+/** What this use case reads and writes of the case table. */
+export type HandleTimeoutStore = StorePort<{ tasks: 'expireTask' | 'getTask'; cases: 'getCase'; rounds: 'getRound' | 'requireRound'; reviews: 'listReviewsByCase' | 'updateReviewStatus' }> & AuditTrailStore;
 
 export const timeoutInputSchema = approvalStepSchema;
 export type TimeoutInput = z.infer<typeof timeoutInputSchema>;
@@ -31,11 +34,11 @@ export interface TimeoutOutput {
 }
 
 
-export async function handleTimeout(deps: WorkflowDeps, event: TimeoutInput): Promise<TimeoutOutput> {
+export async function handleTimeout(deps: WorkflowDeps<HandleTimeoutStore>, event: TimeoutInput): Promise<TimeoutOutput> {
   const input = timeoutInputSchema.parse(event);
   const taskId = taskIdFor(input.executionArn, input.state, input.attempt);
   const at = deps.clock.now().toISOString();
-  const task = await deps.store.getTask(taskId);
+  const task = await deps.store.tasks.getTask(taskId);
   const next = (action: TimeoutOutput['action'], extra: Partial<TimeoutOutput> = {}): TimeoutOutput => ({ action, attempt: input.attempt + 1, taskId, ...extra });
 
   if (task?.status === 'CANCELLED') {
@@ -44,7 +47,7 @@ export async function handleTimeout(deps: WorkflowDeps, event: TimeoutInput): Pr
   }
   if (task?.status === 'OPEN') {
     try {
-      await deps.store.expireTask(taskId, at);
+      await deps.store.tasks.expireTask(taskId, at);
     } catch (error) {
       if (!(error instanceof StoreError)) throw error;
     }
@@ -53,13 +56,13 @@ export async function handleTimeout(deps: WorkflowDeps, event: TimeoutInput): Pr
   if (input.kind === 'PANEL') return panelTimeout(deps, input, task, next);
 
   if (input.kind === 'ELIGIBILITY') {
-    const record = input.caseId ? await deps.store.getCase(input.caseId) : undefined;
+    const record = input.caseId ? await deps.store.cases.getCase(input.caseId) : undefined;
     if (!record || record.status !== 'ELIGIBILITY_PENDING') {
       await audit(deps, input.roundId, 'TASK_EXPIRED', `task:${taskId}`, { kind: input.kind, next: 'END', caseStatus: record?.status ?? null });
       return next('END');
     }
   } else {
-    const round = await deps.store.getRound(input.roundId);
+    const round = await deps.store.rounds.getRound(input.roundId);
     const waiting = input.kind === 'LEADERSHIP' ? 'SHORTLISTED' : 'NOTICE';
     if (!round || round.status !== waiting) {
       await audit(deps, input.roundId, 'TASK_EXPIRED', `task:${taskId}`, { kind: input.kind, next: 'END', roundStatus: round?.status ?? null });
@@ -72,25 +75,25 @@ export async function handleTimeout(deps: WorkflowDeps, event: TimeoutInput): Pr
 }
 
 async function panelTimeout(
-  deps: WorkflowDeps,
+  deps: WorkflowDeps<HandleTimeoutStore>,
   input: TimeoutInput,
   task: StoredTask | undefined,
   next: (action: TimeoutOutput['action'], extra?: Partial<TimeoutOutput>) => TimeoutOutput,
 ): Promise<TimeoutOutput> {
-  const record = input.caseId ? await deps.store.getCase(input.caseId) : undefined;
+  const record = input.caseId ? await deps.store.cases.getCase(input.caseId) : undefined;
   if (!record || record.status !== 'IN_REVIEW') {
     await audit(deps, input.roundId, 'TASK_EXPIRED', `task:${next('END').taskId}`, { kind: 'PANEL', next: 'END', caseStatus: record?.status ?? null });
     return next('END');
   }
-  const round = await deps.store.requireRound(input.roundId);
+  const round = await deps.store.rounds.requireRound(input.roundId);
   const assignees = new Set(task?.assignees ?? []);
-  const reviews = (await deps.store.listReviewsByCase(record.caseId)).filter((review) => assignees.size === 0 || assignees.has(review.reviewerId));
+  const reviews = (await deps.store.reviews.listReviewsByCase(record.caseId)).filter((review) => assignees.size === 0 || assignees.has(review.reviewerId));
   const scored = reviews.filter((review) => review.status === 'SCORED').length;
   const pending = reviews.filter((review) => review.status === 'ASSIGNED').map((review) => review.reviewerId);
 
   if (quorumMet(scored, round.charter.quorum)) {
     for (const reviewerId of pending) {
-      await deps.store.updateReviewStatus(record.caseId, reviewerId, 'MISSING', ['ASSIGNED']).catch((error: unknown) => {
+      await deps.store.reviews.updateReviewStatus(record.caseId, reviewerId, 'MISSING', ['ASSIGNED']).catch((error: unknown) => {
         if (!(error instanceof StoreError)) throw error;
       });
     }
@@ -116,7 +119,7 @@ async function panelTimeout(
   return next('REOPEN', { scored });
 }
 
-async function remindAndEscalate(deps: WorkflowDeps, input: TimeoutInput, recipients: readonly string[], scored?: number): Promise<void> {
+async function remindAndEscalate(deps: WorkflowDeps<HandleTimeoutStore>, input: TimeoutInput, recipients: readonly string[], scored?: number): Promise<void> {
   const what = input.caseId ? `（${input.caseId}）` : '';
   for (const recipient of recipients) {
     await deps.notifier.notify({

@@ -5,37 +5,41 @@
  */
 import type { CaseStatus } from '../../domain/model';
 import { StoreError } from '../../store/errors';
-import { audit } from '../audit';
+import { audit, type AuditTrailStore } from '../audit';
 import type { WorkflowDeps } from '../deps';
 import { WorkflowError } from '../errors';
 import { roundInputSchema, type RoundInput } from './check-round';
+import type { StorePort } from '../../store/store';
+
+/** What this use case reads and writes of the case table. */
+export type MarkApprovedStore = StorePort<{ rounds: 'markApproved' | 'requireRound'; cases: 'listCasesByRound' | 'updateCaseStatus' }> & AuditTrailStore;
 
 const STILL_CANDIDATE: readonly CaseStatus[] = ['REVIEWED', 'SHORTLISTED', 'SELECTED'];
 
-export async function markApproved(deps: WorkflowDeps, event: RoundInput): Promise<{ approved: number; notSelected: number }> {
+export async function markApproved(deps: WorkflowDeps<MarkApprovedStore>, event: RoundInput): Promise<{ approved: number; notSelected: number }> {
   const { roundId } = roundInputSchema.parse(event);
-  const round = await deps.store.requireRound(roundId);
+  const round = await deps.store.rounds.requireRound(roundId);
   const list = round.approvedList ?? [];
   const at = deps.clock.now().toISOString();
   if (round.status !== 'APPROVED') {
     if (round.status !== 'NOTICE') throw new WorkflowError('Casebook.RoundNotOnNotice', `round ${roundId} is ${round.status}, not NOTICE`);
     if (list.length === 0) throw new WorkflowError('Casebook.RoundNotApproved', `round ${roundId} has an empty approved list`);
-    await deps.store.markApproved(roundId, list, at);
+    await deps.store.rounds.markApproved(roundId, list, at);
   }
   const approvedIds = new Set(list.map((entry) => entry.caseId));
   let notSelected = 0;
   for (const status of STILL_CANDIDATE) {
-    for (const record of await deps.store.listCasesByRound(roundId, status)) {
+    for (const record of await deps.store.cases.listCasesByRound(roundId, status)) {
       if (approvedIds.has(record.caseId)) continue;
       try {
-        await deps.store.updateCaseStatus(record.caseId, 'NOT_SELECTED', [status], { updatedAt: at });
+        await deps.store.cases.updateCaseStatus(record.caseId, 'NOT_SELECTED', [status], { updatedAt: at });
         notSelected += 1;
       } catch (error) {
         if (!(error instanceof StoreError)) throw error;
       }
     }
   }
-  for (const record of await deps.store.listCasesByRound(roundId)) {
+  for (const record of await deps.store.cases.listCasesByRound(roundId)) {
     if (record.status !== 'APPROVED' && record.status !== 'NOT_SELECTED') continue;
     await deps.notifier.notify({
       roundId,

@@ -2,14 +2,18 @@
  * open-notice: the approved list goes on public notice for the charter's period; objections may
  * be filed until `noticeEndsAt`, which the workflow's Wait state reads.
  */
-import { audit } from '../audit';
+import { audit, type AuditTrailStore } from '../audit';
 import type { WorkflowDeps } from '../deps';
 import { WorkflowError } from '../errors';
 import { roundInputSchema, type RoundInput } from './check-round';
+import type { StorePort } from '../../store/store';
 
-export async function openNotice(deps: WorkflowDeps, event: RoundInput): Promise<{ noticeEndsAt: string }> {
+/** What this use case reads and writes of the case table. */
+export type NoticeStore = StorePort<{ rounds: 'requireRound' | 'updateRoundStatus' }> & AuditTrailStore;
+
+export async function openNotice(deps: WorkflowDeps<NoticeStore>, event: RoundInput): Promise<{ noticeEndsAt: string }> {
   const { roundId } = roundInputSchema.parse(event);
-  const round = await deps.store.requireRound(roundId);
+  const round = await deps.store.rounds.requireRound(roundId);
   if (round.status === 'NOTICE' && round.noticeEndsAt) return { noticeEndsAt: round.noticeEndsAt };
   if (round.status !== 'SHORTLISTED' || !round.approvedList?.length) {
     throw new WorkflowError('Casebook.RoundNotApproved', `round ${roundId} has no approved list to put on notice (status ${round.status})`);
@@ -17,7 +21,7 @@ export async function openNotice(deps: WorkflowDeps, event: RoundInput): Promise
   const seconds = round.charter.noticePeriodSecondsOverride ?? Math.round(round.charter.noticePeriodDays * 86_400);
   const now = deps.clock.now();
   const noticeEndsAt = new Date(now.getTime() + seconds * 1000).toISOString();
-  await deps.store.updateRoundStatus(roundId, 'NOTICE', ['SHORTLISTED'], { noticeEndsAt });
+  await deps.store.rounds.updateRoundStatus(roundId, 'NOTICE', ['SHORTLISTED'], { noticeEndsAt });
   await deps.notifier.notify({
     roundId,
     kind: 'LIST_READY',

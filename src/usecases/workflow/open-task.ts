@@ -5,12 +5,15 @@
  */
 import * as z from 'zod';
 import { TASK_KINDS, type Bilingual, type TaskKind, type Timeouts } from '../../domain/model';
-import type { StoredTask } from '../../store/store';
-import { audit } from '../audit';
+import type { StoredTask, StorePort } from '../../store/store';
+import { audit, type AuditTrailStore } from '../audit';
 import type { WorkflowDeps } from '../deps';
 import { WorkflowError } from '../errors';
-import { staffPanel } from './panel';
+import { staffPanel, type PanelStore } from './panel';
 import { taskIdFor } from './task-id';
+
+/** What this use case reads and writes of the case table. */
+export type OpenTaskStore = StorePort<{ rounds: 'requireRound'; cases: 'requireCase' | 'updateCaseStatus'; tasks: 'createTask' | 'refreshTaskToken' }> & PanelStore & AuditTrailStore;
 
 /** Which approval step of which execution: what open-task and handle-timeout both receive. */
 export const approvalStepSchema = z.object({
@@ -45,9 +48,9 @@ export function dueSecondsFor(kind: TaskKind, timeouts: Timeouts, ceilingSeconds
   return Math.min(timeouts[CHARTER_TIMEOUT[kind]], ceilingSeconds);
 }
 
-export async function openTask(deps: WorkflowDeps, event: OpenTaskInput): Promise<{ taskId: string; created: boolean }> {
+export async function openTask(deps: WorkflowDeps<OpenTaskStore>, event: OpenTaskInput): Promise<{ taskId: string; created: boolean }> {
   const input = openTaskInputSchema.parse(event);
-  const round = await deps.store.requireRound(input.roundId);
+  const round = await deps.store.rounds.requireRound(input.roundId);
   const now = deps.clock.now();
   const at = now.toISOString();
   const taskId = taskIdFor(input.executionArn, input.state, input.attempt);
@@ -58,14 +61,14 @@ export async function openTask(deps: WorkflowDeps, event: OpenTaskInput): Promis
   let shortage: Bilingual | undefined;
   if (input.kind === 'PANEL') {
     if (!input.caseId) throw new WorkflowError('Casebook.BadTaskInput', 'a panel step needs a caseId');
-    const record = await deps.store.requireCase(input.caseId);
-    if (record.status === 'ELIGIBILITY_PENDING') await deps.store.updateCaseStatus(record.caseId, 'IN_REVIEW', ['ELIGIBILITY_PENDING']);
+    const record = await deps.store.cases.requireCase(input.caseId);
+    if (record.status === 'ELIGIBILITY_PENDING') await deps.store.cases.updateCaseStatus(record.caseId, 'IN_REVIEW', ['ELIGIBILITY_PENDING']);
     const staffed = await staffPanel(deps.store, round.charter, record, at);
     assignees = staffed.reviewerIds;
     shortage = staffed.shortage?.reason;
   }
 
-  const { created, task } = await deps.store.createTask(
+  const { created, task } = await deps.store.tasks.createTask(
     {
       taskId,
       kind: input.kind,
@@ -83,7 +86,7 @@ export async function openTask(deps: WorkflowDeps, event: OpenTaskInput): Promis
   );
   if (!created) {
     // Re-entered after a restart of the engine: the step stays the same, the live token is the new one.
-    if (task.status === 'OPEN') await deps.store.refreshTaskToken(taskId, input.taskToken);
+    if (task.status === 'OPEN') await deps.store.tasks.refreshTaskToken(taskId, input.taskToken);
     return { taskId, created: false };
   }
 
@@ -99,7 +102,7 @@ export async function openTask(deps: WorkflowDeps, event: OpenTaskInput): Promis
   return { taskId, created: true };
 }
 
-async function notifyOpened(deps: WorkflowDeps, task: StoredTask, shortage: Bilingual | undefined): Promise<void> {
+async function notifyOpened(deps: WorkflowDeps<OpenTaskStore>, task: StoredTask, shortage: Bilingual | undefined): Promise<void> {
   // People are asked for the charter's due time; the ceiling is only the workflow's last resort.
   const by = task.dueAt ?? task.expiresAt;
   const subjectCase = task.caseId ? `（${task.caseId}）` : '';

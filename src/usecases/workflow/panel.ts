@@ -2,7 +2,10 @@
 import { assignReviewers, type AssignableCase } from '../../domain/round/assignment';
 import { cityCodeOf } from '../../domain/units';
 import type { CaseRecord, Charter, Review } from '../../domain/model';
-import type { Store } from '../../store/store';
+import type { StorePort } from '../../store/store';
+
+/** What this use case reads and writes of the case table. */
+export type PanelStore = StorePort<{ reviews: 'assignReviewers' | 'listReviewsByCase' | 'listReviewsByReviewer' }>;
 
 /** Reviews that count towards the panel (not those reported missing or replaced). */
 export const activeReviews = (reviews: readonly Review[]) => reviews.filter((review) => review.status === 'ASSIGNED' || review.status === 'SCORED');
@@ -16,18 +19,18 @@ export function assignableCase(record: CaseRecord): AssignableCase {
  * across the round. Returns the active reviewer ids and any shortage message.
  */
 export async function staffPanel(
-  store: Store,
+  store: PanelStore,
   charter: Charter,
   record: CaseRecord,
   at: string,
 ): Promise<{ reviewerIds: string[]; added: string[]; shortage?: { needed: number; available: number; reason: { zh: string; en: string } } }> {
-  const reviews = await store.listReviewsByCase(record.caseId);
+  const reviews = await store.reviews.listReviewsByCase(record.caseId);
   const active = activeReviews(reviews).map((review) => review.reviewerId);
   if (active.length >= charter.reviewersPerCase) return { reviewerIds: active, added: [] };
 
   const currentLoad: Record<string, number> = {};
   for (const reviewer of charter.panel) {
-    currentLoad[reviewer.id] = activeReviews(await store.listReviewsByReviewer(reviewer.id, record.roundId)).length;
+    currentLoad[reviewer.id] = activeReviews(await store.reviews.listReviewsByReviewer(reviewer.id, record.roundId)).length;
   }
   const exclude = reviews.map((review) => ({ caseId: record.caseId, reviewerId: review.reviewerId }));
   const result = assignReviewers({
@@ -38,7 +41,7 @@ export async function staffPanel(
     exclude,
   });
   const added = result.assignments[0]?.reviewerIds ?? [];
-  await store.assignReviewers(record.roundId, record.caseId, added, at);
+  await store.reviews.assignReviewers(record.roundId, record.caseId, added, at);
   const shortage = result.shortages[0];
   return {
     reviewerIds: [...active, ...added],

@@ -7,11 +7,15 @@
 import { shortlist, type RankedCase } from '../../domain/round/shortlist';
 import { cityCodeOf } from '../../domain/units';
 import type { CaseRecord, ScoreSummary } from '../../domain/model';
-import { audit } from '../audit';
+import { audit, type AuditTrailStore } from '../audit';
 import type { WorkflowDeps } from '../deps';
 import { WorkflowError } from '../errors';
 import { roundInputSchema, type RoundInput } from './check-round';
-import { aggregateCases } from './scores';
+import { aggregateCases, type ScoresStore } from './scores';
+import type { StorePort } from '../../store/store';
+
+/** What this use case reads and writes of the case table. */
+export type RankStore = StorePort<{ rounds: 'requireRound' | 'updateRoundStatus'; cases: 'listCasesByRound' | 'updateCaseStatus' }> & ScoresStore & AuditTrailStore;
 
 export interface RankOutput {
   count: number;
@@ -20,9 +24,9 @@ export interface RankOutput {
   timeouts: { leadershipSeconds: number };
 }
 
-export async function rankShortlist(deps: WorkflowDeps, event: RoundInput): Promise<RankOutput> {
+export async function rankShortlist(deps: WorkflowDeps<RankStore>, event: RoundInput): Promise<RankOutput> {
   const { roundId } = roundInputSchema.parse(event);
-  const round = await deps.store.requireRound(roundId);
+  const round = await deps.store.rounds.requireRound(roundId);
   const out = (count: number, feasible: boolean): RankOutput => ({
     count,
     feasible,
@@ -34,8 +38,8 @@ export async function rankShortlist(deps: WorkflowDeps, event: RoundInput): Prom
   if (round.status !== 'CLOSED') throw new WorkflowError('Casebook.RoundNotClosed', `round ${roundId} is ${round.status}, not CLOSED`);
 
   const reviewed: CaseRecord[] = [
-    ...(await deps.store.listCasesByRound(roundId, 'REVIEWED')),
-    ...(await deps.store.listCasesByRound(roundId, 'SHORTLISTED')),
+    ...(await deps.store.cases.listCasesByRound(roundId, 'REVIEWED')),
+    ...(await deps.store.cases.listCasesByRound(roundId, 'SHORTLISTED')),
   ];
   const aggregate = await aggregateCases(deps.store, reviewed);
   const at = deps.clock.now().toISOString();
@@ -46,13 +50,13 @@ export async function rankShortlist(deps: WorkflowDeps, event: RoundInput): Prom
     if (!entry) continue;
     const score: ScoreSummary = { rawMean: entry.rawMean, normalizedMean: entry.normalizedMean, spread: entry.spread, count: entry.count, outliers: entry.outliers };
     ranked.push({ caseId: record.caseId, score: entry.normalizedMean, cityCode: cityCodeOf(record.unitCode) ?? record.city, level: record.level, label: record.unitName });
-    await deps.store.updateCaseStatus(record.caseId, record.status, [record.status], { score, updatedAt: at });
+    await deps.store.cases.updateCaseStatus(record.caseId, record.status, [record.status], { score, updatedAt: at });
   }
   const result = shortlist({ cases: ranked, quotas: round.charter.quotas });
   for (const entry of result.entries) {
-    await deps.store.updateCaseStatus(entry.caseId, 'SHORTLISTED', ['REVIEWED', 'SHORTLISTED'], { updatedAt: at });
+    await deps.store.cases.updateCaseStatus(entry.caseId, 'SHORTLISTED', ['REVIEWED', 'SHORTLISTED'], { updatedAt: at });
   }
-  await deps.store.updateRoundStatus(roundId, 'SHORTLISTED', ['CLOSED'], { shortlist: result.entries });
+  await deps.store.rounds.updateRoundStatus(roundId, 'SHORTLISTED', ['CLOSED'], { shortlist: result.entries });
   await audit(deps, roundId, 'ROUND_SHORTLISTED', `round:${roundId}`, {
     shortlist: result.entries,
     passedOver: result.rejected.map((rejected) => ({ caseId: rejected.caseId, code: rejected.code, reason: rejected.reason })),

@@ -12,9 +12,12 @@
  * without doubling what already went out.
  */
 import { TASK_ROLE } from '../../domain/model';
-import type { StoredTask } from '../../store/store';
-import { audit } from '../audit';
+import type { StoredTask, StorePort } from '../../store/store';
+import { audit, type AuditTrailStore } from '../audit';
 import type { WorkflowDeps } from '../deps';
+
+/** What this use case reads and writes of the case table. */
+export type RemindOverdueStore = StorePort<{ tasks: 'listOverdueTasks' | 'markTaskReminded' | 'releaseTaskReminder'; audit: 'sealAllAudits'; reviews: 'listReviewsByCase' }> & AuditTrailStore;
 
 /** Who hears about every overdue step: the office that runs the round. */
 export const OFFICE_RECIPIENT = 'secretariat';
@@ -26,17 +29,17 @@ export interface RemindOverdueResult {
   skipped: number;
 }
 
-export async function remindOverdue(deps: WorkflowDeps): Promise<RemindOverdueResult> {
+export async function remindOverdue(deps: WorkflowDeps<RemindOverdueStore>): Promise<RemindOverdueResult> {
   const now = deps.clock.now();
   const at = now.toISOString();
-  const overdue = await deps.store.listOverdueTasks(at);
+  const overdue = await deps.store.tasks.listOverdueTasks(at);
   const result: RemindOverdueResult = { reminded: [], skipped: 0 };
   const failures: unknown[] = [];
   for (const task of overdue) {
     // Past the ceiling the workflow's timeout expires the step and reminds itself; asking people
     // to act on a step that would answer 410 helps nobody.
     if (Date.parse(task.expiresAt) <= now.getTime()) continue;
-    if (!(await deps.store.markTaskReminded(task.taskId, at))) {
+    if (!(await deps.store.tasks.markTaskReminded(task.taskId, at))) {
       result.skipped += 1;
       continue;
     }
@@ -54,20 +57,20 @@ export async function remindOverdue(deps: WorkflowDeps): Promise<RemindOverdueRe
     } catch (error) {
       // One failing step must not starve the others; the claim is given back so the next run (or
       // this invocation's retry) tries again, and the deterministic ids keep what went out single.
-      await deps.store.releaseTaskReminder(task.taskId, at);
+      await deps.store.tasks.releaseTaskReminder(task.taskId, at);
       failures.push(error);
     }
   }
   // Appends leave entries unsealed until someone reads the trail; sealing here bounds how long
   // any round's chain stays unlinked when nobody does.
-  await deps.store.sealAllAudits();
+  await deps.store.audit.sealAllAudits();
   if (failures.length === 1) throw failures[0];
   if (failures.length > 1) throw new AggregateError(failures, `${failures.length} overdue reminders failed`);
   return result;
 }
 
 /** Sends the reminder and the escalation; returns who was reminded. */
-async function remind(deps: WorkflowDeps, task: StoredTask): Promise<string[]> {
+async function remind(deps: WorkflowDeps<RemindOverdueStore>, task: StoredTask): Promise<string[]> {
   const recipients = await whoMustAct(deps, task);
   const what = task.caseId ? `（${task.caseId}）` : '';
   const dedupKey = `overdue:${task.taskId}`;
@@ -99,11 +102,11 @@ async function remind(deps: WorkflowDeps, task: StoredTask): Promise<string[]> {
 }
 
 /** The role for role-wide steps; for a panel, the assigned reviewers who have not scored yet. */
-async function whoMustAct(deps: WorkflowDeps, task: StoredTask): Promise<string[]> {
+async function whoMustAct(deps: WorkflowDeps<RemindOverdueStore>, task: StoredTask): Promise<string[]> {
   if (task.kind !== 'PANEL') return [TASK_ROLE[task.kind]];
   if (!task.caseId) return task.assignees ?? [];
   const assignees = new Set(task.assignees ?? []);
-  const reviews = await deps.store.listReviewsByCase(task.caseId);
+  const reviews = await deps.store.reviews.listReviewsByCase(task.caseId);
   return reviews
     .filter((review) => review.status === 'ASSIGNED' && (assignees.size === 0 || assignees.has(review.reviewerId)))
     .map((review) => review.reviewerId)

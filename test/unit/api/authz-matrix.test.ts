@@ -77,11 +77,11 @@ async function seed(t: TestTable) {
     createdAt: NOW.toISOString(),
     ...extra,
   });
-  await s.createRound(round('round-9', 9, 'OPEN'));
-  await s.createRound(round('draft-r', 10, 'DRAFT'));
-  await s.createRound(round('close-r', 11, 'OPEN'));
-  await s.createRound(round('closed-r', 12, 'CLOSED'));
-  await s.createRound(
+  await s.rounds.createRound(round('round-9', 9, 'OPEN'));
+  await s.rounds.createRound(round('draft-r', 10, 'DRAFT'));
+  await s.rounds.createRound(round('close-r', 11, 'OPEN'));
+  await s.rounds.createRound(round('closed-r', 12, 'CLOSED'));
+  await s.rounds.createRound(
     round('notice-r', 13, 'NOTICE', {
       shortlist: [{ caseId: 'case-n', rank: 1, score: 8, explanation: { zh: '因市別名額上調一位。', en: 'Moved up one place under the city quota.' } }],
       approvedList: [{ caseId: 'case-n', order: 1, reason: '做法可複製、可推廣。' }],
@@ -89,9 +89,9 @@ async function seed(t: TestTable) {
       noticeEndsAt: FUTURE,
     }),
   );
-  await s.createRound(round('short-r', 14, 'SHORTLISTED', { shortlist: [{ caseId: 'case-s', rank: 1, score: 9 }] }));
-  await s.createRound(round('ended-r', 15, 'NOTICE', { shortlist: [{ caseId: 'case-x', rank: 1, score: 7 }], noticeEndsAt: '2030-05-31T16:00:00.000Z' }));
-  await s.createRound(
+  await s.rounds.createRound(round('short-r', 14, 'SHORTLISTED', { shortlist: [{ caseId: 'case-s', rank: 1, score: 9 }] }));
+  await s.rounds.createRound(round('ended-r', 15, 'NOTICE', { shortlist: [{ caseId: 'case-x', rank: 1, score: 7 }], noticeEndsAt: '2030-05-31T16:00:00.000Z' }));
+  await s.rounds.createRound(
     round('approved-r', 16, 'APPROVED', {
       shortlist: [{ caseId: 'case-p', rank: 1, score: 8 }],
       approvedList: [{ caseId: 'case-p', order: 1, reason: '做法紮實，成效明顯。' }],
@@ -103,34 +103,34 @@ async function seed(t: TestTable) {
     ['sub-a', UNIT_A],
     ['sub-b', UNIT_B],
   ] as const) {
-    await s.recordSubmission({ submissionId: id, roundId: 'round-9', unitCode: unit, key: `dossiers/round-9/${unit}/${id}/d.md`, fileName: 'd.md', status: 'VALID', createdAt: NOW.toISOString() });
+    await s.submissions.recordSubmission({ submissionId: id, roundId: 'round-9', unitCode: unit, key: `dossiers/round-9/${unit}/${id}/d.md`, fileName: 'd.md', status: 'VALID', createdAt: NOW.toISOString() });
   }
   const version = (c: CaseRecord, dossier: unknown) => ({ caseId: c.caseId, roundId: c.roundId, version: 1, submissionId: c.currentSubmissionId, dossier, createdAt: NOW.toISOString() });
   const caseA = caseRecord('case-a', UNIT_A, '廣州市荔灣區人大常委會', 'IN_REVIEW');
-  await s.createCase(caseA, version(caseA, { title: caseA.title, unitName: caseA.unitName, practices: '荔灣區人大常委會建立代表聯絡站', contactPhone: '020-8888-0000' }));
+  await s.cases.createCase(caseA, version(caseA, { title: caseA.title, unitName: caseA.unitName, practices: '荔灣區人大常委會建立代表聯絡站', contactPhone: '020-8888-0000' }));
   const caseB = caseRecord('case-b', UNIT_B, '深圳市羅湖區人大常委會', 'ELIGIBILITY_PENDING');
-  await s.createCase(caseB, version(caseB, { title: caseB.title }));
+  await s.cases.createCase(caseB, version(caseB, { title: caseB.title }));
   const caseC = caseRecord('case-c', '440104', '廣州市越秀區人大常委會', 'APPROVED');
-  await s.createCase(caseC, version(caseC, { title: caseC.title }));
+  await s.cases.createCase(caseC, version(caseC, { title: caseC.title }));
   const caseD = caseRecord('case-d', '440105', '廣州市海珠區人大常委會', 'IN_REVIEW');
-  await s.createCase(caseD, version(caseD, { title: caseD.title }));
+  await s.cases.createCase(caseD, version(caseD, { title: caseD.title }));
   // the approver decides on short-r: a reviewed case that missed the shortlist is theirs to add
   const caseR = caseRecord('case-r', UNIT_A, '廣州市荔灣區人大常委會', 'REVIEWED', 'short-r');
-  await s.createCase(caseR, version(caseR, { title: caseR.title }));
+  await s.cases.createCase(caseR, version(caseR, { title: caseR.title }));
   const caseS = caseRecord('case-s', UNIT_B, '深圳市羅湖區人大常委會', 'SHORTLISTED', 'short-r');
-  await s.createCase(caseS, version(caseS, { title: caseS.title }));
+  await s.cases.createCase(caseS, version(caseS, { title: caseS.title }));
   // notice-r is past the approver's decision: its reviewed, unlisted case stays hidden from them
   const caseM = caseRecord('case-m', UNIT_A, '廣州市荔灣區人大常委會', 'REVIEWED', 'notice-r');
-  await s.createCase(caseM, version(caseM, { title: caseM.title }));
+  await s.cases.createCase(caseM, version(caseM, { title: caseM.title }));
   const caseP = caseRecord('case-p', UNIT_A, '廣州市荔灣區人大常委會', 'APPROVED', 'approved-r');
-  await s.createCase(caseP, version(caseP, { title: caseP.title, practices: '建立代表聯絡站。' }));
+  await s.cases.createCase(caseP, version(caseP, { title: caseP.title, practices: '建立代表聯絡站。' }));
 
   // rev-5 sits in Guangzhou: assigned by mistake, the API must still keep case A from them
-  await s.assignReviewers('round-9', 'case-a', ['rev-1', 'rev-3', 'rev-5'], NOW.toISOString());
-  await s.assignReviewers('round-9', 'case-b', ['rev-2'], NOW.toISOString());
+  await s.reviews.assignReviewers('round-9', 'case-a', ['rev-1', 'rev-3', 'rev-5'], NOW.toISOString());
+  await s.reviews.assignReviewers('round-9', 'case-b', ['rev-2'], NOW.toISOString());
 
   const task = (taskId: string, kind: Task['kind'], caseId: string | undefined, extra: { assignees?: string[]; expiresAt?: string } = {}) =>
-    s.createTask(
+    s.tasks.createTask(
       {
         taskId,
         kind,
@@ -149,7 +149,7 @@ async function seed(t: TestTable) {
   await task('elig-b', 'ELIGIBILITY', 'case-b');
   await task('lead-9', 'LEADERSHIP', undefined);
   await task('expired-a', 'PANEL', 'case-a', { assignees: ['rev-1'], expiresAt: '2030-05-01T00:00:00.000Z' });
-  const n = await s.appendNotification({
+  const n = await s.outbox.appendNotification({
     notificationId: 'note-1',
     roundId: 'round-9',
     kind: 'ASSIGNMENT',
@@ -160,7 +160,7 @@ async function seed(t: TestTable) {
     status: 'PENDING',
   });
   notificationId = n.notificationId;
-  await s.fileObjection({ objectionId: 'obj-1', roundId: 'notice-r', caseId: 'case-n', text: '此案例材料與事實不符，請覆核。', contact: 'objector@example.org', filedAt: NOW.toISOString(), status: 'OPEN' });
+  await s.objections.fileObjection({ objectionId: 'obj-1', roundId: 'notice-r', caseId: 'case-n', text: '此案例材料與事實不符，請覆核。', contact: 'objector@example.org', filedAt: NOW.toISOString(), status: 'OPEN' });
 }
 
 let usersDir: string;
@@ -184,7 +184,7 @@ beforeAll(async () => {
         return `arn:aws:states:local:0:execution:round-finalization:f-${roundId}`;
       },
     },
-    // E2's real decideTask; only SendTaskSuccess is recorded instead of resuming a workflow
+    // the real decideTask; only SendTaskSuccess is recorded instead of resuming a workflow
     decide: async (actor, taskId, body) => {
       decisions.push({ actor: actor.id, taskId });
       const clock = new FixedClock(NOW);
@@ -526,7 +526,7 @@ describe('what each role sees', () => {
         notice: { days: 5, endsAt: FUTURE },
       });
       const objections = staff.body.objections as { total: number; open: number };
-      expect(objections.total).toBe((await db.store.listObjections('notice-r')).length);
+      expect(objections.total).toBe((await db.store.objections.listObjections('notice-r')).length);
       expect(objections.total).toBeGreaterThanOrEqual(1);
       expect(objections.open).toBe(objections.total);
       // objectors' contacts are not part of the round's view, even for the office
@@ -541,10 +541,8 @@ describe('what each role sees', () => {
   });
 
   it('a case’s record: the office sees who reviewed, the approver only the scores under labels', async () => {
-    await db.store.recordScore('case-r', 'rev-1', { scores: { innovation: 8 }, comment: '可推廣' }, 8, NOW.toISOString()).catch(async () => {
-      await db.store.assignReviewers('short-r', 'case-r', ['rev-1'], NOW.toISOString());
-      await db.store.recordScore('case-r', 'rev-1', { scores: { innovation: 8 }, comment: '可推廣' }, 8, NOW.toISOString());
-    });
+    await db.store.reviews.assignReviewers('short-r', 'case-r', ['rev-1'], NOW.toISOString());
+    await db.store.reviews.recordScore('case-r', 'rev-1', { scores: { innovation: 8 }, comment: '可推廣' }, 8, NOW.toISOString());
     const office = await json('GET', '/cases/case-r/record', CALLERS.secretariat);
     expect(office.status).toBe(200);
     expect(office.body).toMatchObject({
@@ -577,7 +575,7 @@ describe('what each role sees', () => {
     const before = decisions.length;
     for (const path of ['/tasks', '/tasks/panel-a2', '/rounds/round-9/cases', '/cases/case-a']) await call('GET', path, CALLERS.reviewerAssigned);
     expect(decisions.length).toBe(before);
-    expect((await db.store.getTask('panel-a2'))?.status).toBe('OPEN');
+    expect((await db.store.tasks.getTask('panel-a2'))?.status).toBe('OPEN');
     const again = await json('POST', '/tasks/panel-a/decision', CALLERS.reviewerAssigned, scoreSheet);
     expect(again.status).toBe(409);
     expect((again.body.error as { code: string }).code).toBe('REVIEW_ALREADY_SCORED');
@@ -692,12 +690,12 @@ describe('browsers without JavaScript', () => {
     const res = await call('POST', '/rounds/notice-r/objections', undefined, undefined, { form: { ...objectionForm, text, contact: 'a@example.org' } });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe(objectionForm.returnTo);
-    const filed = (await db.store.listObjections('notice-r')).find((o) => o.text === text);
+    const filed = (await db.store.objections.listObjections('notice-r')).find((o) => o.text === text);
     expect(filed).toMatchObject({ caseId: 'case-n', contact: 'a@example.org', status: 'OPEN' });
     // an empty optional field is no contact at all
     const bare = '表格提交：未留聯絡方式的異議內容。';
     await call('POST', '/rounds/notice-r/objections', undefined, undefined, { form: { ...objectionForm, text: bare } });
-    expect((await db.store.listObjections('notice-r')).find((o) => o.text === bare)).not.toHaveProperty('contact');
+    expect((await db.store.objections.listObjections('notice-r')).find((o) => o.text === bare)).not.toHaveProperty('contact');
   });
 
   it('never redirects off the public site: other origins, tricks and prefixes get a page instead', async () => {
@@ -738,13 +736,13 @@ describe('browsers without JavaScript', () => {
     const form = await call('POST', '/rounds/ended-r/objections', undefined, undefined, { form: { ...objectionForm, caseId: 'case-x' } });
     expect(form.statusCode).toBe(422);
     expect(html(form)).toContain('<code>NOTICE_ENDED</code>');
-    expect(await db.store.listObjections('ended-r')).toEqual([]);
+    expect(await db.store.objections.listObjections('ended-r')).toEqual([]);
   });
 
   it('routes that take JSON only refuse a form body (415), so a cross-site form cannot drive them', async () => {
     const res = await call('POST', '/rounds', CALLERS.secretariat, undefined, { form: { roundId: 'form-r' } });
     expect(res.statusCode).toBe(415);
     expect(JSON.parse(res.body).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
-    expect(await db.store.getRound('form-r')).toBeUndefined();
+    expect(await db.store.rounds.getRound('form-r')).toBeUndefined();
   });
 });

@@ -93,7 +93,7 @@ async function seed(t: TestTable, roundId: string, status: Round['status'], blin
   // case ids carry the round, so the rounds share no records
   const id = (c: Seeded) => `${roundId}-${c.caseId}`;
   const approvedList = CASES.filter((c) => c.reason).map((c, i) => ({ caseId: id(c), order: i + 1, reason: c.reason! }));
-  await s.createRound({
+  await s.rounds.createRound({
     roundId,
     charter: charter({
       number: 5,
@@ -134,7 +134,7 @@ async function seed(t: TestTable, roundId: string, status: Round['status'], blin
       score: { ...c.score, outliers: [] },
       ...(c.reason ? { reason: c.reason } : {}),
     };
-    await s.createCase(record, {
+    await s.cases.createCase(record, {
       caseId: record.caseId,
       roundId,
       version: 1,
@@ -142,12 +142,12 @@ async function seed(t: TestTable, roundId: string, status: Round['status'], blin
       dossier: { title: c.title, practices: { text: c.practices }, contactPhone: '13812345678' },
       createdAt: NOW.toISOString(),
     });
-    await s.assignReviewers(roundId, record.caseId, REVIEWERS.slice(0, c.score.count), NOW.toISOString());
+    await s.reviews.assignReviewers(roundId, record.caseId, REVIEWERS.slice(0, c.score.count), NOW.toISOString());
     for (const [i, reviewer] of REVIEWERS.slice(0, c.score.count).entries()) {
-      await s.recordScore(record.caseId, reviewer, { scores: { innovation: 7 + i, impact: 9 - i }, comment: `我是${reviewer}` }, 7.5 + i * 0.25, NOW.toISOString());
+      await s.reviews.recordScore(record.caseId, reviewer, { scores: { innovation: 7 + i, impact: 9 - i }, comment: `我是${reviewer}` }, 7.5 + i * 0.25, NOW.toISOString());
     }
   }
-  await s.appendAudit({
+  await s.audit.appendAudit({
     roundId,
     at: NOW.toISOString(),
     actor: { id: 'workflow', name: 'workflow' },
@@ -155,7 +155,7 @@ async function seed(t: TestTable, roundId: string, status: Round['status'], blin
     subject: `round:${roundId}`,
     change: { passedOver: [{ caseId: `${roundId}-c-passed`, code: 'CITY_MAX', reason: { zh: '廣州市已達每市名額上限', en: 'Guangzhou is at its city maximum' } }] },
   });
-  await s.fileObjection({ objectionId: `o-${roundId}`, roundId, caseId: `${roundId}-c-heping`, text: '此案例做法早於申報年度。', contact: CONTACT, filedAt: NOW.toISOString(), status: 'DISMISSED' });
+  await s.objections.fileObjection({ objectionId: `o-${roundId}`, roundId, caseId: `${roundId}-c-heping`, text: '此案例做法早於申報年度。', contact: CONTACT, filedAt: NOW.toISOString(), status: 'DISMISSED' });
 }
 
 beforeAll(async () => {

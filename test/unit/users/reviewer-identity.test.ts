@@ -83,7 +83,7 @@ describe('panel entries name reviewer accounts', () => {
     }));
     const created = await post('/rounds', { roundId: 'acc-r', charter: charter({ number: 31, panel }) });
     expect(created.status).toBe(201);
-    const round = (await db.store.getRound('acc-r')) as Round;
+    const round = (await db.store.rounds.getRound('acc-r')) as Round;
     const gz = await signedIn('gz.reviewer@example.org');
     const entry = round.charter.panel.find((p) => p.account === 'gz.reviewer@example.org')!;
     expect(entry.id).toBe(gz.id);
@@ -111,7 +111,7 @@ describe('panel entries name reviewer accounts', () => {
     expect((await post('/rounds', { roundId: 'acc-s', charter: charter({ number: 32, panel }) })).status).toBe(201);
     const res = await api(httpEvent('PATCH', '/rounds/acc-s', OFFICE, { changes: { panel }, reason: '評審轄區更新' }));
     expect(res.statusCode).toBe(200);
-    const round = (await db.store.getRound('acc-s')) as Round;
+    const round = (await db.store.rounds.getRound('acc-s')) as Round;
     const zh = await signedIn('zh.reviewer@example.org');
     expect(isConflicted(round, zh.id, { caseId: 'gz-9', unitCode: '440105' })).toBe(true);
   });
@@ -130,6 +130,6 @@ describe('panel entries name reviewer accounts', () => {
       ['PANEL_ACCOUNT_UNKNOWN', 'charter.panel.0.id'],
       ['PANEL_ACCOUNT_NOT_REVIEWER', 'charter.panel.1.id'],
     ]);
-    expect(await db.store.getRound('acc-bad')).toBeUndefined();
+    expect(await db.store.rounds.getRound('acc-bad')).toBeUndefined();
   });
 });
