@@ -9,6 +9,7 @@
  */
 import type { Actor, AuditEntry, Bilingual, CaseRecord } from '../../domain/model';
 import { quotaNotes } from '../../domain/round/quota-notes';
+import { listCities } from '../../domain/units';
 import { notFound } from '../errors';
 import type { StorePort } from '../../store/store';
 import type { ApiDeps } from './ports';
@@ -56,7 +57,13 @@ export async function readRoundForStaff(deps: Pick<ApiDeps<RoundStaffStore>, 'st
     round.shortlist || round.noticeEndsAt ? deps.store.audit.listAuditWithPending(roundId) : Promise.resolve([] as TrailEntry[]),
   ]);
   const byId = new Map(cases.map((c) => [c.caseId, c]));
-  const notes = quotaNotes(round.shortlist ?? [], cases, round.charter.quotas);
+  // cases carry their city's code; the notes name the city as people write it
+  const cityName = new Map(listCities().map((c) => [c.code, c.hant]));
+  const notes = quotaNotes(
+    round.shortlist ?? [],
+    cases.map((c) => ({ caseId: c.caseId, level: c.level, city: cityName.get(c.city) ?? c.city })),
+    round.charter.quotas,
+  );
   const ranking = lastRanking(trail);
   const noticeOpened = [...trail].reverse().find((e) => e.action === 'NOTICE_OPENED');
   return {
