@@ -6,7 +6,7 @@
  * by SIGKILL, the pipe closes and the guard kills Java, so no orphan keeps the port or the db file.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import {
@@ -26,7 +26,10 @@ export interface DynamoDbLocalOptions {
   inMemory?: boolean;
   /** Fixed port; default a free one. */
   port?: number;
-  /** How long to wait for the first successful request. */
+  /**
+   * How long to wait for the first successful request while the JVM makes no progress (uses no
+   * CPU). A JVM that starts slowly on a busy machine is waited for as long as it keeps working.
+   */
   readyTimeoutMs?: number;
 }
 
@@ -131,7 +134,9 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
 
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
+  const stallMs = options.readyTimeoutMs ?? 30_000;
+  let cpu = processTreeCpuMs(child.pid!);
+  let lastProgress = Date.now();
   try {
     for (;;) {
       if (exited !== undefined) {
@@ -141,7 +146,12 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
         await client.send(new ListTablesCommand({ Limit: 1 }));
         break;
       } catch {
-        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${endpoint} in time:\n${output.join('').trim()}`);
+        const now = processTreeCpuMs(child.pid!);
+        if (now !== undefined && now !== cpu) [cpu, lastProgress] = [now, Date.now()];
+        if (Date.now() - lastProgress > stallMs) {
+          const why = cpu === undefined ? `in ${stallMs / 1000} s` : `and used no CPU for ${stallMs / 1000} s`;
+          throw new Error(`DynamoDB Local did not answer on ${endpoint} ${why}:\n${output.join('').trim()}`);
+        }
         await sleep(50);
       }
     }
@@ -158,6 +168,33 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     pid: child.pid!,
     stop: () => stopProcessGroup(child),
   };
+}
+
+/**
+ * CPU time (ms) used so far by a process and its children (the guard and its JVM), from /proc;
+ * undefined where there is no /proc (then readiness falls back to a plain time limit).
+ */
+export function processTreeCpuMs(pid: number): number | undefined {
+  const ticks = (p: number | string) => {
+    // fields after the command name (which may hold spaces): utime and stime are the 12th and 13th
+    const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  };
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    let total = ticks(pid);
+    for (const c of children) {
+      try {
+        total += ticks(c);
+      } catch {
+        // exited meanwhile
+      }
+    }
+    return total * 10; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
 }
 
 /** Ends a detached child and everything in its process group; resolves when it has exited. */

@@ -176,7 +176,7 @@ export async function startMetering(targets: { dynamodb: string; s3: string }): 
   const dynamoTarget = new URL(targets.dynamodb);
   const s3Url = new URL(targets.s3);
 
-  const dynamoServer = createServer(async (req, res) => {
+  const dynamoServer = createServer((req, res) => void (async () => {
     try {
       const body = await readBody(req);
       const op = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
@@ -203,9 +203,9 @@ export async function startMetering(targets: { dynamodb: string; s3: string }): 
     } catch (err) {
       res.writeHead(502, { 'content-type': 'text/plain' }).end(`metering proxy: ${(err as Error).message}`);
     }
-  });
+  })());
 
-  const s3Server = createServer(async (req, res) => {
+  const s3Server = createServer((req, res) => void (async () => {
     try {
       const body = await readBody(req);
       const upstream = await forward(s3Url, req, body);
@@ -240,7 +240,7 @@ export async function startMetering(targets: { dynamodb: string; s3: string }): 
     } catch (err) {
       res.writeHead(502, { 'content-type': 'text/plain' }).end(`metering proxy: ${(err as Error).message}`);
     }
-  });
+  })());
 
   const [dynamodbUrl, s3ProxyUrl] = await Promise.all([listen(dynamoServer), listen(s3Server)]);
   return {

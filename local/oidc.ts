@@ -253,7 +253,8 @@ export async function startLocalOidc(options: LocalOidcOptions): Promise<LocalOi
       return;
     }
     if (url.pathname === '/logout' && req.method === 'GET') return cognitoLogout(res, url);
-    callback(req, res);
+    // koa answers its own errors (ctx.onerror); nothing is left to handle here
+    void callback(req, res);
   });
   const port = await new Promise<number>((resolvePort, reject) => {
     server.once('error', reject);

@@ -50,13 +50,13 @@ send({ ready: true, bootMs, synthMs, pid: process.pid, endpoints: cloud.endpoint
 if (process.env.CASEBOOK_MEM_TRACE) {
   const { getHeapStatistics } = await import('node:v8');
   const mib = (n: number) => Math.round(n / 2 ** 20);
-  setInterval(async () => {
+  setInterval(() => void (async () => {
     const m = process.memoryUsage();
     const worker = (cloud.lambdas as unknown as { host: { worker?: { getHeapStatistics(): Promise<{ used_heap_size: number; total_heap_size: number; external_memory: number }> } } }).host.worker;
     const w = worker ? await worker.getHeapStatistics() : undefined;
     const main = getHeapStatistics();
     appendFileSync(process.env.CASEBOOK_MEM_TRACE!, `${JSON.stringify({ t: Math.round(performance.now()), rss: mib(m.rss), mainUsed: mib(main.used_heap_size), mainTotal: mib(main.total_heap_size), external: mib(m.external), arrayBuffers: mib(m.arrayBuffers), workerUsed: w && mib(w.used_heap_size), workerTotal: w && mib(w.total_heap_size), workerExternal: w && mib(w.external_memory) })}\n`);
-  }, 1000).unref();
+  })(), 1000).unref();
 }
 
 const profiling: { session?: import('node:inspector/promises').Session; worker?: { stop(): Promise<unknown> } } = {};

@@ -8,6 +8,7 @@ import { loadDemoScenario, type DemoCase } from '../support/demo-scenario';
 import { CliError, EXIT, formatDuration, inStep } from '../support/errors';
 import { exportSite } from '../support/site-export';
 import { uploadDossier } from '../support/upload';
+import { demoSignIn, formatSignIn } from '../support/demo-accounts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The demo's dossiers, and its scenario (charter, personas, decisions) as data. */
@@ -277,17 +278,8 @@ export function register(program: Command): void {
         });
         const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n)}…` : s);
         const rows = published.cases.map((c) => [c.order, c.unit, clip(c.title, 28), clip(c.reason, 24)]);
-        const consoleUrl = (role: string, token: string) => `${cloud.endpoints.console}?role=${role}&api=${encodeURIComponent(cloud.endpoints.api)}&token=${token}`;
-        const links = {
-          site: cloud.endpoints.site,
-          api: cloud.endpoints.api,
-          console: {
-            office: consoleUrl('office', await cloud.mintToken(OFFICE)),
-            reviewer: consoleUrl('reviewer', await cloud.mintToken(reviewerIdentity(PANEL[0]!.id, PANEL[0]!.name))),
-            approver: consoleUrl('approver', await cloud.mintToken(APPROVER)),
-            applicant: consoleUrl('applicant', await cloud.mintToken(applicantIdentity(unitCode(seedCases[0]!.unit)))),
-          },
-        };
+        const signIn = await demoSignIn(cloud, [{ unitCode: unitCode(seedCases[0]!.unit), name: seedCases[0]!.unit }]);
+        const links = { site: cloud.endpoints.site, api: cloud.endpoints.api, console: signIn.console, accounts: signIn.accounts, password: signIn.password };
         const meteringFile = writeMeteringFile(g.dataDir, await inStep('counting the round\'s AWS usage', () => collectCounts(cloud, metering)));
         say(`counted this round's AWS usage in ${meteringFile}: \`casebook cost ${ROUND_ID} --data-dir ${g.dataDir}\` projects the bill`);
         if (opts.exportSite) {
@@ -298,7 +290,7 @@ export function register(program: Command): void {
         else {
           process.stdout.write(`\n${table(['#', '申報單位', '案例', '入選理由'], rows)}\n\n`);
           process.stdout.write(`site     ${links.site}\nAPI      ${links.api}/openapi.json\n`);
-          for (const [role, url] of Object.entries(links.console)) process.stdout.write(`console  ${role.padEnd(9)} ${url}\n`);
+          process.stdout.write(`${formatSignIn(signIn)}\n`);
         }
         if (!opts.serve) return;
         say('\nserving; Ctrl-C to stop');

@@ -40,8 +40,10 @@ export function register(program: Command): void {
         if (err instanceof DataDirLockedError || err instanceof JavaMissingError) throw new CliError(err.message, EXIT.usage);
         throw err;
       }
-      if (globals.json) process.stdout.write(`${JSON.stringify({ dataDir: cloud.dataDir, endpoints: cloud.endpoints })}\n`);
-      else process.stdout.write(`local cloud running; Ctrl-C to stop\n`);
+      const { demoSignIn, formatSignIn } = await import('../support/demo-accounts');
+      const signIn = await demoSignIn(cloud);
+      if (globals.json) process.stdout.write(`${JSON.stringify({ dataDir: cloud.dataDir, endpoints: cloud.endpoints, signIn })}\n`);
+      else process.stdout.write(`${formatSignIn(signIn)}\nlocal cloud running; Ctrl-C to stop\n`);
       await new Promise<void>((resolve) => {
         let stopping = false;
         const stop = (signal: NodeJS.Signals) => {

@@ -33,6 +33,12 @@ function awsError(err: unknown): never {
   throw err;
 }
 
+const USERS_HINTS: Record<string, string> = {
+  USER_NOT_FOUND: 'list the accounts with: casebook users list',
+  USER_ALREADY_CONFIRMED: 'the person signs in with their own password; nothing to resend',
+  USER_SELF_DISABLE: 'another office member must disable this account',
+};
+
 const OUTCOME_WORDS: Record<ImportLine['outcome'], [string, string]> = {
   created: ['created', 'would create'],
   updated: ['updated', 'would update'],
@@ -171,7 +177,13 @@ export function register(program: Command): void {
         return;
       }
       const client = await connect(program, OFFICE);
-      const result = await client.post<DirectoryUser | { user: DirectoryUser; temporaryPassword?: string }>(`/users/${encodeURIComponent(email)}/${route}`);
+      const result = await client.post<DirectoryUser | { user: DirectoryUser; temporaryPassword?: string }>(`/users/${encodeURIComponent(email)}/${route}`).catch((err: unknown) => {
+        // the generic per-status hints do not fit these refusals
+        const code = (err as { code?: string }).code;
+        const hint = code ? USERS_HINTS[code] : undefined;
+        if (err instanceof CliError && hint) throw new CliError(err.message, err.exitCode, hint);
+        throw err;
+      });
       output(program, result, () => {
         if ('user' in result) return `${result.user.username}: invitation sent again${result.temporaryPassword ? ` — temporary password: ${result.temporaryPassword}` : ''}`;
         return `${result.username}: ${result.enabled ? 'enabled' : 'disabled'}`;

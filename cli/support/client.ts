@@ -1,7 +1,8 @@
 /**
  * The CLI's HTTP client for the casebook API: the local cloud by default (its endpoints from
- * `<data-dir>/endpoints.json`, tokens minted with the local issuer's key in the same data dir),
- * or a deployed stack with `--api URL --token JWT`. API errors become CliErrors carrying the
+ * `<data-dir>/endpoints.json`, tokens minted with the local issuer's key in the same data dir, or
+ * the tokens of `casebook login` against it), or a deployed stack with `--api URL` after
+ * `casebook login --api URL` (or `--token JWT` for automation). API errors become CliErrors carrying the
  * API's bilingual message and a hint that says what to do next.
  */
 import type { Command } from 'commander';
@@ -94,7 +95,7 @@ export class ApiClient {
 
 const HINTS: Record<number, string> = {
   400: 'fix the fields named above and run the command again',
-  401: 'the token is missing or expired: pass a fresh --token (locally, omit --api and the CLI mints one)',
+  401: 'the sign-in is missing or expired: run `casebook login` (with the same --api), or pass a fresh --token',
   403: 'your role may not do this: use the identity meant for it (e.g. --unit for applicants, --reviewer for reviewers)',
   404: 'check the id: `casebook round show` lists the rounds, `casebook cases ROUND` their cases, `casebook status ROUND` their submissions, `casebook tasks` the open steps',
   409: 'it was already done; `casebook tasks` shows what is still open',
@@ -119,21 +120,31 @@ export function apiError(status: number, method: string, path: string, text: str
   return err;
 }
 
-/** A client acting as `identity`: the given --api/--token, or the local cloud with a minted token. */
+/**
+ * A client for the API: `--token` when given (automation); else the tokens `casebook login` kept
+ * for that API (refreshed silently); else, on the local cloud only, a token minted with the
+ * local issuer's key for `identity` (the demo personas).
+ */
 export async function connect(program: Command, identity: Identity | undefined): Promise<ApiClient> {
   const g = globalsOf(program);
+  const { sessionToken } = await import('./credentials');
   if (g.api) {
-    if (!g.token && identity) {
-      throw new CliError('--api needs --token: a deployed stack only accepts Cognito tokens', EXIT.usage, 'sign in to the user pool and pass the ID token with --token');
+    if (g.token) return new ApiClient(g.api, g.token);
+    const signedIn = await sessionToken(g.api);
+    if (signedIn) return new ApiClient(g.api, signedIn);
+    if (identity) {
+      throw new CliError(`not signed in to ${g.api}`, EXIT.usage, `run \`casebook login --api ${g.api}\` (or pass --token JWT for automation)`);
     }
-    return new ApiClient(g.api, g.token);
+    return new ApiClient(g.api, undefined);
   }
   const { readEndpoints } = await import('../../local/endpoints');
   const info = readEndpoints(g.dataDir);
   if (!info) {
-    throw new CliError(`no local cloud is running for data dir ${g.dataDir}`, EXIT.usage, 'start it with `casebook dev` in another terminal (or run `casebook demo`), or pass --api URL --token JWT');
+    throw new CliError(`no local cloud is running for data dir ${g.dataDir}`, EXIT.usage, 'start it with `casebook dev` in another terminal (or run `casebook demo`), or pass --api URL of a deployed stack');
   }
-  if (g.token || !identity) return new ApiClient(info.endpoints.api, g.token);
+  if (g.token) return new ApiClient(info.endpoints.api, g.token);
+  const signedIn = await sessionToken(info.endpoints.api);
+  if (signedIn || !identity) return new ApiClient(info.endpoints.api, signedIn);
   const { createLocalIssuer } = await import('../../local/issuer');
   const issuer = await createLocalIssuer(g.dataDir);
   return new ApiClient(info.endpoints.api, await issuer.mintToken(identity));

@@ -83,7 +83,7 @@ beforeAll(async () => {
     },
   } satisfies ApiDeps;
   const route = createRouter({ fn: 'api', handlers: buildHandlers(deps) });
-  apiServer = createServer(async (req, res) => {
+  apiServer = createServer((req, res) => void (async () => {
     if (req.method === 'OPTIONS') return res.writeHead(204, CORS).end();
     const url = new URL(req.url ?? '/', 'http://api');
     // the JWT authorizer's part: the claims of the (here unsigned) token, flattened as API Gateway does
@@ -98,7 +98,7 @@ beforeAll(async () => {
       requestContext: { http: { method: req.method ?? 'GET' }, ...(flat ? { authorizer: { jwt: { claims: flat } } } : {}) },
     });
     res.writeHead(out.statusCode, { ...out.headers, ...CORS }).end(out.body);
-  });
+  })());
   await new Promise<void>((r) => apiServer.listen(0, '127.0.0.1', r));
   apiOrigin = `http://127.0.0.1:${(apiServer.address() as AddressInfo).port}`;
   const csp = `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ${apiOrigin}; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'`;

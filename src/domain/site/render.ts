@@ -99,13 +99,13 @@ export function renderSite(snapshot: SiteSnapshot, options: RenderOptions): Rend
     round.cases.forEach((c, k) => {
       if (c.withdrawn) return;
       const n = searchDocs.length;
-      const texts: string[] = [];
-      for (const script of SCRIPTS) {
+      for (const script of SCRIPTS) searchEntries.get(script)!.set(roundsByScript.get(script)![r]!.cases[k]!, n);
+      // folding makes the two scripts' texts one, so the round's own pages' texts are indexed
+      const texts = (script: Script) => {
         const shown = roundsByScript.get(script)![r]!.cases[k]!;
-        searchEntries.get(script)!.set(shown, n);
-        texts.push(shown.title, shown.unit.name, shown.unit.city, shown.practices, shown.outcomes, shown.reason);
-      }
-      searchDocs.push({ texts });
+        return [shown.title, shown.unit.name, shown.unit.city, shown.practices, shown.outcomes, shown.reason];
+      };
+      searchDocs.push({ texts: texts(round.script), mirror: texts(round.script === 'hant' ? 'hans' : 'hant') });
     });
   });
 

@@ -2,7 +2,7 @@
  * The search page's script (served as `assets/search.js`, so the strict CSP's `script-src 'self'`
  * holds: nothing inline). Plain ES2018 without modules or dependencies.
  *
- * Its query rules are those of `queryTokens`/`searchIndex` in search.ts, written again for the
+ * Its query rules are those of `queryRuns`/`searchIndex` in search.ts, written again for the
  * browser; a unit test runs this text against the TypeScript on generated queries, so the two
  * cannot drift apart. The page works without it: it is then a list of every case.
  */
@@ -13,50 +13,35 @@ var casebookSearch = (function () {
   function foldChar(index, ch) {
     return Object.prototype.hasOwnProperty.call(index.fold, ch) ? index.fold[ch] : ch.normalize('NFKC').toLowerCase();
   }
-  function queryTokens(index, query) {
-    var folded = '';
-    for (var ch of query) folded += foldChar(index, ch);
+  function queryRuns(index, query) {
     var runs = [];
-    var current = null;
-    for (var c of folded) {
-      var han = HAN.test(c);
-      if (!han && !WORD.test(c)) { current = null; continue; }
-      if (!current || current.han !== han) { current = { han: han, text: '' }; runs.push(current); }
-      current.text += c;
+    var current = '';
+    var currentHan = false;
+    function end() {
+      if (current && runs.indexOf(current) < 0) runs.push(current);
+      current = '';
     }
-    var tokens = [];
-    var phrases = [];
-    var add = function (list, t) { if (list.indexOf(t) < 0) list.push(t); };
-    runs.forEach(function (run) {
-      var chars = Array.from(run.text);
-      add(phrases, run.text);
-      if (chars.length === 1) add(tokens, run.text);
-      else for (var i = 0; i + 1 < chars.length; i++) add(tokens, chars[i] + chars[i + 1]);
-    });
-    return { runs: phrases, tokens: tokens };
+    for (var raw of query) {
+      var ch = foldChar(index, raw);
+      var han = HAN.test(ch);
+      if (!han && !WORD.test(ch)) { end(); continue; }
+      if (current && han !== currentHan) end();
+      currentHan = han;
+      current += ch;
+    }
+    end();
+    return runs;
   }
   function search(index, query) {
-    var parsed = queryTokens(index, query);
-    var tokens = parsed.tokens;
-    var all = [];
-    for (var n = 0; n < index.count; n++) all.push(n);
-    if (tokens.length === 0) return all;
-    var result = null;
-    for (var t = 0; t < tokens.length; t++) {
-      var postings = Object.prototype.hasOwnProperty.call(index.terms, tokens[t]) ? index.terms[tokens[t]] : [];
-      if (result === null) result = postings.slice();
-      else {
-        var have = new Set(postings);
-        result = result.filter(function (d) { return have.has(d); });
-      }
-      if (result.length === 0) break;
+    var runs = queryRuns(index, query);
+    var out = [];
+    for (var n = 0; n < index.count; n++) {
+      var text = index.texts[n] || '';
+      if (runs.every(function (run) { return text.indexOf(run) >= 0; })) out.push(n);
     }
-    return (result || []).filter(function (d) {
-      var text = index.texts[d] || '';
-      return parsed.runs.every(function (phrase) { return text.indexOf(phrase) >= 0; });
-    });
+    return out;
   }
-  return { queryTokens: queryTokens, search: search };
+  return { queryRuns: queryRuns, search: search };
 })();
 
 if (typeof document !== 'undefined') {

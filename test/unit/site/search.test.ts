@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildSnapshot, renderSite, sitePaths, type RenderedSite } from '../../../src/domain/site';
-import { buildSearchIndex, documentTokens, foldText, queryTokens, searchIndex, type SearchIndex } from '../../../src/domain/site/search';
+import { buildSearchIndex, foldText, queryRuns, searchIndex, type SearchIndex } from '../../../src/domain/site/search';
 import { SEARCH_SCRIPT } from '../../../src/domain/site/search-script';
 import { fileText } from './support';
 import { publicationRound, smallRound, type CaseInput } from './fixtures';
@@ -78,12 +78,19 @@ function found(site: RenderedSite, query: string, script: 'hant' | 'hans' = 'han
 }
 
 describe('the search tokeniser', () => {
-  it('indexes runs as single characters and pairs, folded to Simplified and lower case', () => {
-    expect([...documentTokens('禾坪說事，AP 3+3')].sort()).toEqual(['3', 'a', 'ap', 'p', '事', '坪', '坪说', '禾', '禾坪', '说', '说事'].sort());
-    expect(queryTokens('代表聯絡站')).toEqual(['代表', '表联', '联络', '络站']);
-    expect(queryTokens('禾')).toEqual(['禾']);
-    expect(queryTokens(' ，。 ')).toEqual([]);
+  it('splits a query into runs of Han and of other letters and digits, folded to Simplified and lower case', () => {
+    expect(queryRuns('禾坪說事，AP 3+3')).toEqual(['禾坪说事', 'ap', '3']);
+    expect(queryRuns('代表聯絡站')).toEqual(['代表联络站']);
+    expect(queryRuns('1+24+N推進')).toEqual(['1', '24', 'n', '推进']);
+    expect(queryRuns(' ，。 ')).toEqual([]);
     expect(foldText('聯絡站ＡＢ')).toBe('联络站ab');
+  });
+
+  it('carries the fold of the mirror’s characters, so a Traditional query finds a Simplified round', () => {
+    const index = buildSearchIndex([{ texts: ['推进代表联络站建设'], mirror: ['推進代表聯絡站建設'] }]);
+    expect(index.fold['聯']).toBe('联');
+    expect(index.fold['絡']).toBe('络');
+    expect(searchIndex(index, '代表聯絡站')).toEqual([0]);
   });
 
   it('finds every document by any substring of its text, whatever the script of the query (property)', () => {
