@@ -35,7 +35,9 @@ export function formatSignIn(info: SignInInfo): string {
     `console  ${info.console}`,
     `sign in with one of the demo accounts (password: ${info.password}):`,
     ...info.accounts.map((a) => `  ${a.username.padEnd(width)}  ${a.role} ${ROLE_ZH[a.role] ?? ''}${a.unitCode ? ` ${a.unitCode}` : ''}`),
-    '  (other reviewers: rev-sz, rev-zh, rev-st, rev-fs @demo.casebook.local; applicants: applicant-<unit code>@demo.casebook.local)',
+    `  (other reviewers: rev-sz, rev-zh, rev-st, rev-fs @demo.casebook.local; ${
+      info.accounts.some((a) => a.role === 'applicant') ? 'applicants: applicant-<unit code>@demo.casebook.local' : 'applicant accounts: `casebook users import FILE`, or `casebook demo`'
+    })`,
     'the CLI acts as these personas by itself locally; `casebook login` signs it in as one of them instead',
   ].join('\n');
 }

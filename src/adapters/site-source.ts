@@ -3,27 +3,16 @@
  * and the public content (practices, outcomes) of each listed case's current version.
  */
 import { announcementEntries, isPublishedStatus, type PublicationCase, type PublicationRound } from '../domain/site';
-import type { CaseRecord, Script } from '../domain/model';
+import type { CaseRecord } from '../domain/model';
+import { publicContent } from '../domain/site/public-content';
 import type { StorePort } from '../store/store';
+import type { PublicationSource } from '../usecases/publish/ports';
 
 /** What publication reads of the case table. */
 export type PublicationStore = StorePort<{ rounds: 'listRounds'; cases: 'listCasesByRound' | 'getCaseVersion' }>;
-import type { PublicationSource } from '../usecases/publish/ports';
 
 /** Parallel version reads per round. */
 const READ_CONCURRENCY = 16;
-
-/** The canonical dossier's public texts; anything else in it stays in the office. */
-export function publicContent(dossier: unknown): { practices: string; outcomes?: string; script?: Script } {
-  const d = (dossier ?? {}) as { practices?: { text?: unknown } | string; outcomes?: { text?: unknown } | string; script?: unknown };
-  const text = (field: unknown): string | undefined =>
-    typeof field === 'string' ? field : field && typeof (field as { text?: unknown }).text === 'string' ? ((field as { text: string }).text) : undefined;
-  const practices = text(d.practices) ?? '';
-  const outcomes = text(d.outcomes);
-  // the script the applicant wrote in, so each page can show the applicant's text in its own script
-  const script: { script?: Script } = d.script === 'hans' || d.script === 'hant' ? { script: d.script } : {};
-  return outcomes === undefined ? { practices, ...script } : { practices, outcomes, ...script };
-}
 
 export class StorePublicationSource implements PublicationSource {
   constructor(private readonly store: PublicationStore) {}

@@ -7,7 +7,7 @@
  * read, and in a blind round reviewers appear as 評審 1, 2, … in an order that does not follow
  * their ids (so the numbers say nothing about who they are).
  */
-import { publicContent } from '../../adapters/site-source';
+import { publicContent } from '../../domain/site/public-content';
 import { ROUND_EXPORT_FORMAT, type ExportCase, type ReviewerScore, type RoundExport, type ScoreRow } from '../../domain/export/model';
 import type { Actor, CaseRecord, Round, Script } from '../../domain/model';
 import { labelsFor, roundName, roundTitle } from '../../domain/site/labels';

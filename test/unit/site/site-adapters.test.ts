@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { cacheControlFor, S3SiteBucket } from '../../../src/adapters/site-bucket';
 import { CloudFrontSiteInvalidator } from '../../../src/adapters/site-invalidator';
-import { publicContent } from '../../../src/adapters/site-source';
+import { publicContent } from '../../../src/domain/site/public-content';
 
 const s3 = mockClient(S3Client);
 const cloudfront = mockClient(CloudFrontClient);

@@ -1,0 +1,120 @@
+/**
+ * The import rules of src/, checked on the source text:
+ * - src/domain imports nothing outside src/domain (so it can be tested and reused alone);
+ * - use cases (src/usecases) import neither the HTTP layer (src/api), nor the AWS adapters
+ *   (src/adapters), nor an AWS SDK: they speak through ports and coded errors;
+ * - no module of src/ reaches itself again through static value imports (a cycle makes load
+ *   order matter and one bundle drag in the other's code). Type-only imports and `import()`
+ *   are left out: neither runs anything at load time.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, normalize, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+interface Import {
+  specifier: string;
+  typeOnly: boolean;
+}
+
+/** Static `import … from` and `export … from` clauses (comments stripped first). */
+export function importsOf(text: string): Import[] {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const out: Import[] = [];
+  for (const m of code.matchAll(/^\s*(import|export)\s+(type\s+)?([^'";]*?)\s*from\s*['"]([^'"]+)['"]/gm)) {
+    out.push({ specifier: m[4]!, typeOnly: !!m[2] || /^\{\s*(type\s+[^,}]+,?\s*)+\}$/.test(m[3]!.trim()) });
+  }
+  for (const m of code.matchAll(/^\s*import\s+['"]([^'"]+)['"]/gm)) out.push({ specifier: m[1]!, typeOnly: false });
+  return out;
+}
+
+/** The file a relative specifier names (`./x` → `x.ts` or `x/index.ts`), or undefined for a package. */
+function resolve(from: string, specifier: string, files: ReadonlySet<string>): string | undefined {
+  if (!specifier.startsWith('.')) return undefined;
+  const base = normalize(join(dirname(from), specifier));
+  return [`${base}.ts`, join(base, 'index.ts'), base].find((candidate) => files.has(candidate));
+}
+
+/** Every cycle's smallest representation, found by depth-first search over the graph. */
+export function findCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  const cycles = new Map<string, string[]>();
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const visit = (node: string) => {
+    state.set(node, 'open');
+    stack.push(node);
+    for (const next of graph.get(node) ?? []) {
+      if (state.get(next) === 'open') {
+        const cycle = stack.slice(stack.indexOf(next));
+        const start = cycle.indexOf([...cycle].sort()[0]!);
+        const canonical = [...cycle.slice(start), ...cycle.slice(0, start)];
+        cycles.set(canonical.join(' → '), canonical);
+      } else if (!state.has(next)) visit(next);
+    }
+    stack.pop();
+    state.set(node, 'done');
+  };
+  for (const node of [...graph.keys()].sort()) if (!state.has(node)) visit(node);
+  return [...cycles.values()];
+}
+
+const files = sourceFiles('src').map((f) => relative('.', f));
+const fileSet = new Set(files);
+const importsByFile = new Map(files.map((file) => [file, importsOf(readFileSync(file, 'utf8'))]));
+
+describe('import rules of src/', () => {
+  it('reads the whole tree', () => {
+    expect(files.length).toBeGreaterThan(100);
+    expect(importsOf("import type { A } from './a';\nimport { b, type C } from '../b';\nexport { d } from './d';")).toEqual([
+      { specifier: './a', typeOnly: true },
+      { specifier: '../b', typeOnly: false },
+      { specifier: './d', typeOnly: false },
+    ]);
+  });
+
+  it('src/domain imports nothing outside src/domain', () => {
+    const offending = files
+      .filter((file) => file.startsWith('src/domain/'))
+      .flatMap((file) =>
+        importsByFile.get(file)!.flatMap(({ specifier }) => {
+          const target = resolve(file, specifier, fileSet);
+          // data files (JSON registries under data/) are facts, not code
+          const outside = specifier.startsWith('.') ? !target?.startsWith('src/domain/') && !specifier.endsWith('.json') : /^(@aws-sdk\/|aws-lambda$|aws-cdk-lib)/.test(specifier);
+          return outside ? [`${file} → ${specifier}`] : [];
+        }),
+      );
+    expect(offending).toEqual([]);
+  });
+
+  it('use cases import neither src/api, nor src/adapters, nor an AWS SDK', () => {
+    const offending = files
+      .filter((file) => file.startsWith('src/usecases/'))
+      .flatMap((file) =>
+        importsByFile.get(file)!.flatMap(({ specifier }) => {
+          const target = resolve(file, specifier, fileSet) ?? '';
+          return target.startsWith('src/api/') || target.startsWith('src/adapters/') || specifier.startsWith('@aws-sdk/') ? [`${file} → ${specifier}`] : [];
+        }),
+      );
+    expect(offending).toEqual([]);
+  });
+
+  it('has no import cycles', () => {
+    const graph = new Map(
+      files.map((file) => [
+        file,
+        importsByFile
+          .get(file)!
+          .filter((i) => !i.typeOnly)
+          .flatMap((i) => resolve(file, i.specifier, fileSet) ?? []),
+      ]),
+    );
+    expect(findCycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]]))).toEqual([['a', 'b', 'c']]);
+    expect(findCycles(graph).map((cycle) => cycle.join(' → '))).toEqual([]);
+  });
+});
