@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  CfnStage,
   CorsHttpMethod,
   HttpApi,
   HttpMethod,
@@ -60,6 +61,16 @@ export interface ApiProps {
 
 /** Request rate limits of the API stage: generous for a few hundred people, a wall against floods. */
 export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
+
+/**
+ * The public routes' own limits, set on the stage's route settings: a route-level setting
+ * replaces the stage default for that route, so anonymous traffic is metered against its own
+ * small budget and never against the one the office and reviewers use. A notice period brings
+ * tens of genuine objections in five days; 2/s (over 170,000 a day) with a burst of 10 leaves
+ * them ample room and bounds what a flood can make the functions and the table do. During a
+ * flood a genuine objector may be turned away by it too and has to try again.
+ */
+export const PUBLIC_ROUTE_THROTTLE = { rateLimit: 2, burstLimit: 10 } as const;
 
 /**
  * What the users routes do to the pool (src/adapters/cognito-user-directory.ts), and nothing else:
@@ -203,7 +214,7 @@ export class Api extends Construct {
       },
     });
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.SIX_MONTHS, removalPolicy: RemovalPolicy.RETAIN });
-    new HttpStage(this, 'DefaultStage', {
+    const stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',
       autoDeploy: true,
@@ -268,6 +279,7 @@ export class Api extends Construct {
       api: new HttpLambdaIntegration('ApiIntegration', this.apiFunction),
       decide: new HttpLambdaIntegration('DecideIntegration', this.decideFunction),
     };
+    const publicRoutes: { key: string; route: Construct }[] = [];
     for (const route of ROUTES) {
       const [created] = this.httpApi.addRoutes({
         path: route.path,
@@ -280,8 +292,17 @@ export class Api extends Construct {
           id: 'AwsSolutions-APIG4',
           reason: `${routeId(route)} is public by design: ${route.summary}.`,
         });
+        // only writes need a budget of their own; public reads share the stage's
+        if (route.method !== 'GET') publicRoutes.push({ key: routeId(route), route: created });
       }
     }
+    // HttpStage has no route settings of its own: set them on the CloudFormation stage, after
+    // the routes exist (a route setting for a route key not yet created fails the deployment).
+    const cfnStage = stage.node.defaultChild as CfnStage;
+    cfnStage.routeSettings = Object.fromEntries(
+      publicRoutes.map(({ key }) => [key, { ThrottlingRateLimit: PUBLIC_ROUTE_THROTTLE.rateLimit, ThrottlingBurstLimit: PUBLIC_ROUTE_THROTTLE.burstLimit }]),
+    );
+    for (const { route } of publicRoutes) cfnStage.node.addDependency(route);
   }
 
   /** Lets `fn` manage the accounts: USER_POOL_ID and exactly USER_ADMIN_ACTIONS on this pool. */

@@ -1,5 +1,5 @@
 // The Lambda runtime of the local cloud: one worker thread that imports the deployed bundles and
-// calls their handlers. Plain .mjs, started without the parent's loaders (tsx, vitest), so the
+// calls their handlers. Plain .mjs, started without the parent's loaders (tsx, jest's transform), so the
 // bundles load exactly as Node loads them on Lambda, without a TypeScript transform of megabytes of
 // minified JavaScript (which multiplied memory several times over).
 import { parentPort } from 'node:worker_threads';

@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 need=()
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 if [ "$purpose" = test ]; then
-  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  # CHROMIUM_PATH names another Chromium (the browser tests use it); otherwise it is found on PATH.
+  [ -n "${CHROMIUM_PATH:-}" ] || command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || need+=(chromium)
   [ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk)
 fi
 if [ ${#need[@]} -gt 0 ]; then

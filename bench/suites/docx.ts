@@ -4,13 +4,22 @@
  * shell loop over a folder would). Both sides are whole processes from spawn to exit, interleaved.
  * Goal: ≥ 3× pandoc's throughput.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { interleaved, run, type SuiteResult } from '../lib/measure';
 import { benchDossiers, renderBenchDocx } from '../fixtures/dossiers';
+import { findTool, PANDOC, ToolMissingError } from '../../local/executables';
 
-export const PANDOC = '/usr/bin/pandoc';
+/** pandoc: `$PANDOC_PATH`, else `pandoc` on PATH; or why it is missing (the suite then reports no comparison). */
+export function pandocPath(): { path: string } | { missing: string } {
+  try {
+    return { path: findTool(PANDOC) };
+  } catch (err) {
+    if (err instanceof ToolMissingError) return { missing: err.message.split('\n')[0]! };
+    throw err;
+  }
+}
 
 export async function writeDocxDossiers(dir: string, n: number): Promise<string[]> {
   const dossiers = benchDossiers(n);
@@ -27,8 +36,9 @@ export async function runDocx(opts: { quick: boolean }): Promise<SuiteResult[]> 
   const n = opts.quick ? 20 : 100;
   const rounds = opts.quick ? 1 : 5;
   const name = `.docx: casebook validate on ${n} dossiers vs pandoc -t plain`;
-  if (!existsSync(PANDOC)) {
-    return [{ name, metric: 'pandoc is not installed at /usr/bin/pandoc: nothing to compare with', ours: Number.NaN, baseline: Number.NaN, ratio: Number.NaN, goal: '≥ 3×', met: false }];
+  const tool = pandocPath();
+  if (!('path' in tool)) {
+    return [{ name, metric: `${tool.missing}: nothing to compare with`, ours: Number.NaN, baseline: Number.NaN, ratio: Number.NaN, goal: '≥ 3×', met: false }];
   }
   const dir = mkdtempSync(join(tmpdir(), 'casebook-bench-docx-'));
   try {
@@ -42,7 +52,7 @@ export async function runDocx(opts: { quick: boolean }): Promise<SuiteResult[]> 
       reports = out.stdout.trim().split('\n').map((l) => JSON.parse(l) as { valid?: boolean });
     };
     const pandoc = async () => {
-      for (const f of files) await run(PANDOC, ['-t', 'plain', f]);
+      for (const f of files) await run(tool.path, ['-t', 'plain', f]);
     };
     const t = await interleaved(rounds, ours, pandoc);
     const valid = reports.filter((r) => r.valid).length;

@@ -12,7 +12,9 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { expect } from '../support/expect';
+import { poll } from '../support/poll';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, seedSession } from '../support/browser';
 import { LocalUserDirectory } from '../../local/user-directory';
@@ -113,13 +115,13 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   writeFileSync(join(dir, 'accounts.csv'), `\uFEFF${CSV}`);
   browser = await launchChromium();
-});
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();
   for (const s of [site, apiServer]) await new Promise<void>((r) => (s ? s.close(() => r()) : r()));
   if (dir) rmSync(dir, { recursive: true, force: true });
-});
+}, 300_000);
 
 interface Opened {
   context: BrowserContext;
@@ -154,7 +156,7 @@ describe('accounts page', () => {
 
     // nothing chosen: the field says so
     await page.click('#import button[type=submit]');
-    await expect.poll(() => page.locator('#import-file-error').textContent()).toContain('請選擇');
+    await poll(() => page.locator('#import-file-error').textContent()).toContain('請選擇');
 
     // the preview changes nothing
     await page.setInputFiles('#import-file', join(dir, 'accounts.csv'));
@@ -166,7 +168,7 @@ describe('accounts page', () => {
     // for real: bad rows named with their reason, one-time passwords shown
     await page.uncheck('#import-dry-run');
     await page.click('#import button[type=submit]');
-    await expect.poll(() => page.locator('#import-report p').first().textContent()).toContain('匯入完成：共 6 行，新建 2');
+    await poll(() => page.locator('#import-report p').first().textContent()).toContain('匯入完成：共 6 行，新建 2');
     const report = page.locator('#import-report tbody tr');
     expect(await report.count()).toBe(6);
     expect(await report.nth(0).textContent()).toContain('重複'); // liwan@ appears twice: both refused
@@ -180,18 +182,18 @@ describe('accounts page', () => {
 
     // the same file again: nothing new
     await page.click('#import button[type=submit]');
-    await expect.poll(() => page.locator('#import-report p').first().textContent()).toContain('新建 0');
+    await poll(() => page.locator('#import-report p').first().textContent()).toContain('新建 0');
     expect(await page.locator('#import-report p').first().textContent()).toContain('無變更 2');
     expect((await directory.list()).length).toBe(before + 2);
 
     // disable, enable, resend
     await rowOf(page, 'chen@example.org').getByRole('button', { name: '停用 chen@example.org' }).click();
-    await expect.poll(async () => (await directory.find('chen@example.org'))?.enabled).toBe(false);
-    await expect.poll(() => rowOf(page, 'chen@example.org').textContent()).toContain('已停用');
+    await poll(async () => (await directory.find('chen@example.org'))?.enabled).toBe(false);
+    await poll(() => rowOf(page, 'chen@example.org').textContent()).toContain('已停用');
     await rowOf(page, 'chen@example.org').getByRole('button', { name: '啟用 chen@example.org' }).click();
-    await expect.poll(async () => (await directory.find('chen@example.org'))?.enabled).toBe(true);
+    await poll(async () => (await directory.find('chen@example.org'))?.enabled).toBe(true);
     await rowOf(page, 'chen@example.org').getByRole('button', { name: '重發邀請給 chen@example.org' }).click();
-    await expect.poll(() => page.locator('#status').textContent()).toMatch(/已重設 chen@example.org 的臨時密碼：\S+/);
+    await poll(() => page.locator('#status').textContent()).toMatch(/已重設 chen@example.org 的臨時密碼：\S+/);
     // the signed-in office member cannot disable themselves from here
     expect(await rowOf(page, 'office@demo.casebook.local').textContent()).toContain('（您自己）');
 
@@ -205,7 +207,7 @@ describe('accounts page', () => {
       const { context, page } = await open('office', { bypassCSP: true, ...(script ? { script } : {}) });
       await page.waitForSelector('#users table');
       if (script === 'hans') {
-        await expect.poll(() => page.locator('h1').textContent()).toBe('帐号管理');
+        await poll(() => page.locator('h1').textContent()).toBe('帐号管理');
         expect(await page.getAttribute('html', 'lang')).toBe('zh-Hans');
       }
       await page.setInputFiles('#import-file', join(dir, 'accounts.csv'));
@@ -225,7 +227,7 @@ describe('accounts page', () => {
 
   it('a reviewer is refused by the API (403), shown in Chinese with the code', async () => {
     const { context, page } = await open('reviewer');
-    await expect.poll(() => page.locator('#alert').textContent()).toContain('FORBIDDEN');
+    await poll(() => page.locator('#alert').textContent()).toContain('FORBIDDEN');
     expect(await page.locator('#users table').count()).toBe(0);
     await context.close();
   });

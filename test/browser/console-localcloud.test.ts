@@ -5,7 +5,8 @@
  * the office page then shows G's dashboard route with its charts.
  */
 import { mkdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { poll } from '../support/poll';
 import { type Browser } from 'playwright-core';
 import { launchChromium, seedSession } from '../support/browser';
 import { bootForTest, SECRETARIAT, validDossier, type TestCloud } from '../support/localcloud';
@@ -23,12 +24,12 @@ beforeAll(async () => {
   roundNumber = round.body.number;
   mkdirSync(SHOTS, { recursive: true });
   browser = await launchChromium();
-});
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();
   await env?.stop();
-});
+}, 300_000);
 
 function watch(page: import('playwright-core').Page): string[] {
   const cspErrors: string[] = [];
@@ -66,8 +67,7 @@ describe('console on the local cloud', () => {
     await page.setInputFiles('#dossier-file', { name: '越秀 創新案例.md', mimeType: 'text/markdown', buffer: Buffer.from(validDossier('yuexiu', roundNumber)) });
     await page.click('#upload-button');
     // on failure the alert and any CSP message name the cause
-    await expect
-      .poll(async () => `${await page.textContent('#report-status')} | ${await page.textContent('#alert')} | ${cspErrors.join(' ')}`, { timeout: 90_000 })
+    await poll(async () => `${await page.textContent('#report-status')} | ${await page.textContent('#alert')} | ${cspErrors.join(' ')}`, { timeout: 90_000 })
       .toMatch(/^[^|]*已收錄/);
     await page.screenshot({ path: `${SHOTS}/localcloud-applicant.png`, fullPage: true });
     expect(cspErrors).toEqual([]);

@@ -14,7 +14,9 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { expect } from '../support/expect';
+import { poll } from '../support/poll';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { launchChromium, seedSession } from '../support/browser';
 import { APPROVER, bootForTest, REVIEWERS, SECRETARIAT, UNITS, type TestCloud, type UnitKey } from '../support/localcloud';
@@ -95,12 +97,12 @@ beforeAll(async () => {
   roundNumber = (await env.api('GET', `/rounds/${roundId}`, { token: officeToken })).body.number;
   mkdirSync(SHOTS, { recursive: true });
   browser = await launchChromium();
-});
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();
   await env?.stop();
-});
+}, 300_000);
 
 /** A fresh tab (its own sessionStorage, so its own sign-in) that records CSP violations and page errors. */
 async function tab(label: string): Promise<{ context: BrowserContext; page: Page }> {
@@ -153,8 +155,7 @@ async function casesWhere(done: (cases: { caseId: string; title: string; status:
 
 /** Reloads `page` until `selector` matches `count` elements (the page does not poll by itself). */
 async function reloadUntil(page: Page, selector: string, count: number, ready: string) {
-  await expect
-    .poll(
+  await poll(
       async () => {
         await page.reload();
         await page.waitForSelector(ready, { state: 'attached' });
@@ -175,13 +176,13 @@ describe('a small round through the console, from upload to publication', () => 
       await page.setInputFiles('#dossier-file', { name: `${e.title}.md`, mimeType: 'text/markdown', buffer: Buffer.from(dossier(e, roundNumber)) });
       await page.click('#upload-button');
       // the report appears once the check has settled; an alert names what went wrong instead
-      await expect.poll(async () => (await page.textContent('#report-status'))! + (await page.textContent('#alert'))!, { timeout: 90_000 }).not.toBe('');
+      await poll(async () => (await page.textContent('#report-status'))! + (await page.textContent('#alert'))!, { timeout: 90_000 }).not.toBe('');
       expect(`${await page.textContent('#report-status')} | ${await page.textContent('#alert')} | ${await page.locator('#report-fields li').allTextContents()}`).toMatch(/^[^|]*已收錄/);
       expect(await page.getAttribute('#report-status', 'class')).toBe('good');
       // every dossier field of the report is clean
       expect(await page.locator('#report-fields li.error').count()).toBe(0);
       // the versions table lists the upload as version 1
-      await expect.poll(() => page.locator('#submissions tbody tr').count()).toBe(1);
+      await poll(() => page.locator('#submissions tbody tr').count()).toBe(1);
       expect(await page.textContent('#submissions tbody tr')).toContain('已收錄');
       if (e === ENTRIES[0]) {
         await page.screenshot({ path: `${SHOTS}/1-applicant-uploaded.png`, fullPage: true });
@@ -214,10 +215,10 @@ describe('a small round through the console, from upload to publication', () => 
       // "eligible" is the first choice; choose it explicitly as a person would
       await form.locator('input[name=outcome][value=eligible]').check();
       await form.locator('button[type=submit]').click();
-      await expect.poll(() => page.textContent('#status')).toBe(`已記錄：${title}。`);
-      await expect.poll(() => page.locator('#eligibility form.eligibility').count()).toBe(left - 1);
+      await poll(() => page.textContent('#status')).toBe(`已記錄：${title}。`);
+      await poll(() => page.locator('#eligibility form.eligibility').count()).toBe(left - 1);
     }
-    await expect.poll(() => page.textContent('#eligibility')).toContain('沒有待審查的案例');
+    await poll(() => page.textContent('#eligibility')).toContain('沒有待審查的案例');
     await context.close();
     await casesWhere((cases) => cases.every((c) => c.status === 'IN_REVIEW'), 'every case in review');
   }, 180_000);
@@ -241,7 +242,7 @@ describe('a small round through the console, from upload to publication', () => 
     for (const { reviewer, token, count } of assigned) {
       if (count === 0) continue;
       const { context, page } = await openConsole(reviewer.name, 'reviewer.html', token);
-      await expect.poll(() => page.locator('#queue li button').count()).toBe(count);
+      await poll(() => page.locator('#queue li button').count()).toBe(count);
       for (let left = count; left > 0; left--) {
         const button = page.locator('#queue li button').first();
         const title = (await button.textContent())!.replace(/^評分：/, '');
@@ -257,7 +258,7 @@ describe('a small round through the console, from upload to publication', () => 
         // an empty form is refused next to the field, in Chinese, before anything is sent
         if (scored === 0) {
           await page.click('#score-form button[type=submit]');
-          await expect.poll(() => page.textContent('#score-innovation-error')).toBe('請為「創新性」評分。');
+          await poll(() => page.textContent('#score-innovation-error')).toBe('請為「創新性」評分。');
           expect(await page.getAttribute('#score-innovation', 'aria-invalid')).toBe('true');
           await axe(page, 'reviewer.html');
         }
@@ -266,8 +267,8 @@ describe('a small round through the console, from upload to publication', () => 
         await page.fill('#score-comment', `${reviewer.name}：做法具體，成效有數據支持。`);
         if (scored === 0) await page.screenshot({ path: `${SHOTS}/3-reviewer-scoring.png`, fullPage: true });
         await page.click('#score-form button[type=submit]');
-        await expect.poll(() => page.textContent('#status')).toBe('評分已提交，謝謝。');
-        await expect.poll(() => page.locator('#queue li button').count()).toBe(left - 1);
+        await poll(() => page.textContent('#status')).toBe('評分已提交，謝謝。');
+        await poll(() => page.locator('#queue li button').count()).toBe(left - 1);
         scored += 1;
       }
       await context.close();
@@ -282,10 +283,10 @@ describe('a small round through the console, from upload to publication', () => 
     expect(await page.textContent('#summary')).toContain('徵集中');
     const close = page.getByRole('button', { name: '截止收件並開始評選' });
     await close.click();
-    await expect.poll(() => page.textContent('#status')).toBe('已截止收件，開始排名與審定流程。');
-    await expect.poll(() => page.locator('#round-actions button').count()).toBe(0);
+    await poll(() => page.textContent('#status')).toBe('已截止收件，開始排名與審定流程。');
+    await poll(() => page.locator('#round-actions button').count()).toBe(0);
     // the dashboard and the round picker both say so
-    await expect.poll(() => page.textContent('#summary dl')).toContain('已截止');
+    await poll(() => page.textContent('#summary dl')).toContain('已截止');
     expect(await page.locator('#round option:checked').textContent()).toMatch(/—已截止$/);
     await page.screenshot({ path: `${SHOTS}/4-office-closed.png`, fullPage: true });
     await context.close();
@@ -332,7 +333,7 @@ describe('a small round through the console, from upload to publication', () => 
     expect(facts).toContain('名單審定後開始');
     // a reason is required for every case: submitting without them is refused next to the field
     await page.click('#decision-form button[type=submit].primary');
-    await expect.poll(() => page.locator('#decision-form .field-error:not([hidden])').count()).toBe(ENTRIES.length);
+    await poll(() => page.locator('#decision-form .field-error:not([hidden])').count()).toBe(ENTRIES.length);
     await axe(page, 'approver.html');
     for (const e of ENTRIES) {
       await page.getByLabel(`「${e.title}」的入選理由`).fill(e.reason);
@@ -342,8 +343,8 @@ describe('a small round through the console, from upload to publication', () => 
     expect(await page.locator('#decision-form [aria-invalid="true"]').count()).toBe(0);
     await page.screenshot({ path: `${SHOTS}/5-approver-reasons.png`, fullPage: true });
     await page.click('#decision-form button[type=submit].primary');
-    await expect.poll(async () => `${await page.textContent('#status')} | ${await page.textContent('#alert')}`).toMatch(new RegExp(`^已批准名單（${ENTRIES.length} 宗）。`));
-    await expect.poll(() => page.textContent('#tasks')).toContain('目前沒有待審定事項');
+    await poll(async () => `${await page.textContent('#status')} | ${await page.textContent('#alert')}`).toMatch(new RegExp(`^已批准名單（${ENTRIES.length} 宗）。`));
+    await poll(() => page.textContent('#tasks')).toContain('目前沒有待審定事項');
     await context.close();
   }, 120_000);
 

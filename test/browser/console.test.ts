@@ -14,7 +14,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { expect } from '../support/expect';
+import { poll } from '../support/poll';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { launchChromium, seedSession } from '../support/browser';
 import { DEFAULT_RUBRIC } from '../../src/domain/round/charter';
@@ -281,12 +283,12 @@ beforeAll(async () => {
   siteOrigin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
   mkdirSync(SHOTS, { recursive: true });
   browser = await launchChromium();
-});
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();
   for (const s of [site, apiServer]) await new Promise<void>((r) => (s ? s.close(() => r()) : r()));
-});
+}, 300_000);
 
 function reset() {
   recorded = { decisions: [], released: [], uploads: [], pages: [] };
@@ -384,7 +386,7 @@ describe('applicant', () => {
     await page.waitForSelector('#round option', { state: 'attached' });
     // 1. wrong type: caught before anything is sent
     await page.setInputFiles('#dossier-file', { name: 'dossier.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ') });
-    await expect.poll(() => page.textContent('#dossier-file-error')).toContain('不接受「.exe」檔案');
+    await poll(() => page.textContent('#dossier-file-error')).toContain('不接受「.exe」檔案');
     expect(await page.getAttribute('#dossier-file', 'aria-invalid')).toBe('true');
     // the message is tied to the input for screen readers
     expect(await page.getAttribute('#dossier-file', 'aria-describedby')).toContain('dossier-file-error');
@@ -392,7 +394,7 @@ describe('applicant', () => {
     // 2. the API refuses the request: its field message lands next to the file input
     await page.setInputFiles('#dossier-file', { name: '壞名.md', mimeType: 'text/markdown', buffer: Buffer.from('# x') });
     await page.click('#upload-button');
-    await expect.poll(() => page.textContent('#dossier-file-error')).toContain('檔案名稱不可以「壞」字開頭');
+    await poll(() => page.textContent('#dossier-file-error')).toContain('檔案名稱不可以「壞」字開頭');
     expect(await page.textContent('#alert')).toContain('INVALID_INPUT');
 
     // 3. uploaded, checked, invalid: the finding sits in the title row of the report
@@ -412,8 +414,8 @@ describe('applicant', () => {
     // 4. a fixed file becomes version 2 and is stored
     await page.setInputFiles('#dossier-file', { name: 'case-v2.json', mimeType: 'application/json', buffer: Buffer.from('{"title":"代表聯絡站"}') });
     await page.click('#upload-button');
-    await expect.poll(() => page.textContent('#report-status')).toContain('case-v2.json：已收錄');
-    await expect.poll(() => page.locator('#submissions tbody tr').count()).toBe(2);
+    await poll(() => page.textContent('#report-status')).toContain('case-v2.json：已收錄');
+    await poll(() => page.locator('#submissions tbody tr').count()).toBe(2);
     expect(await page.locator('#submissions tbody tr').first().textContent()).toContain('第 2 版case-v2.json');
     expect(await page.textContent('#cases')).toContain('代表聯絡站「時時聯」：入圍');
     expect(await page.getAttribute('#dossier-file', 'aria-invalid')).toBeNull();
@@ -454,9 +456,9 @@ describe('reviewer', () => {
     await page.fill('#score-comment', '做法紮實。');
     await page.screenshot({ path: `${SHOTS}/reviewer-form.png`, fullPage: true });
     await page.click('#score-form button[type=submit]');
-    await expect.poll(() => recorded.decisions.length).toBe(1);
+    await poll(() => recorded.decisions.length).toBe(1);
     expect(recorded.decisions[0]).toEqual({ taskId: 't-panel-1', body: { scores, comment: '做法紮實。' } });
-    await expect.poll(() => page.textContent('#status')).toContain('評分已提交');
+    await poll(() => page.textContent('#status')).toContain('評分已提交');
     expect(cspErrors).toEqual([]);
     await context.close();
   });
@@ -500,11 +502,11 @@ describe('office', () => {
     await page.screenshot({ path: `${SHOTS}/office-dashboard.png`, fullPage: true });
 
     await page.click('#outbox button');
-    await expect.poll(() => recorded.released).toEqual(['n1']);
-    await expect.poll(() => page.textContent('#outbox')).toContain('沒有待發的通知');
+    await poll(() => recorded.released).toEqual(['n1']);
+    await poll(() => page.textContent('#outbox')).toContain('沒有待發的通知');
 
     await page.click('#audit-verify');
-    await expect.poll(() => page.textContent('#audit-result')).toContain('共 43 筆紀錄');
+    await poll(() => page.textContent('#audit-result')).toContain('共 43 筆紀錄');
 
     // eligibility: a revision needs a message, shown next to the field
     await page.check('#eligibility input[value=revision]');
@@ -512,7 +514,7 @@ describe('office', () => {
     expect(await page.textContent('#eligibility .field-error')).toContain('請寫明需要修改的地方');
     await page.fill('#eligibility textarea', '請補充成效數據。');
     await page.click('#eligibility button[type=submit]');
-    await expect.poll(() => recorded.decisions).toEqual([{ taskId: 't-elig-1', body: { outcome: 'revision', message: '請補充成效數據。' } }]);
+    await poll(() => recorded.decisions).toEqual([{ taskId: 't-elig-1', body: { outcome: 'revision', message: '請補充成效數據。' } }]);
     expect(cspErrors).toEqual([]);
     await context.close();
   });
@@ -601,7 +603,7 @@ describe('approver', () => {
     await page.fill('#add-reason-c3', '補足深圳市名額。');
     await page.screenshot({ path: `${SHOTS}/approver-list.png`, fullPage: true });
     await page.click('#decision-form button[type=submit]');
-    await expect.poll(() => recorded.decisions.length).toBe(1);
+    await poll(() => recorded.decisions.length).toBe(1);
     expect(recorded.decisions[0]).toEqual({
       taskId: 't-lead-1',
       body: {

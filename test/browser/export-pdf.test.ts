@@ -4,10 +4,11 @@
  * its own page, with the running header; without a Chromium the command says so.
  */
 import { execFileSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from '@jest/globals';
+import { expect } from '../support/expect';
 import { findChromium, printAnnex } from '../../cli/commands/export';
 import type { RoundExport } from '../../src/domain/export/model';
-import { CHROMIUM_PATH } from '../support/browser';
+import { chromiumPath } from '../support/browser';
 
 const DATA: RoundExport = {
   format: 'casebook-round-export/1',
@@ -40,7 +41,7 @@ function pdfText(bytes: Uint8Array): string {
 
 describe('casebook export --pdf', () => {
   it('prints every case’s title and unit in order, each case from a new page, with the title and date in the running header', async () => {
-    const bytes = await printAnnex(DATA, findChromium({ CHROMIUM_PATH }));
+    const bytes = await printAnnex(DATA, findChromium({ CHROMIUM_PATH: chromiumPath() }));
     expect(Buffer.from(bytes.subarray(0, 5)).toString('latin1')).toBe('%PDF-');
     const text = pdfText(bytes);
     const squashed = text.replace(/\s+/g, '');

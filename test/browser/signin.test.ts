@@ -6,7 +6,7 @@
  * endpoint. A callback that does not match the tab's request is refused with a bilingual message.
  * No token ever appears in a URL.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_PANEL } from '../../src/domain/round/charter';
 import { demoApplicantEmail, LOCAL_DEMO_PASSWORD } from '../../local/user-directory';
@@ -38,7 +38,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await env?.stop();
-});
+}, 300_000);
 
 async function newTab(): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ locale: 'zh-HK' });

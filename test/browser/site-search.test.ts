@@ -6,7 +6,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { expect } from '../support/expect';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
 import { buildSnapshot, renderSite, sitePaths, type RenderedSite } from '../../src/domain/site';
@@ -53,12 +54,12 @@ beforeAll(async () => {
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   site = render(origin);
   browser = await launchChromium();
-});
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-});
+}, 300_000);
 
 /** `noSearchScript`: the page as a browser without JavaScript gets it, while axe can still run in it. */
 async function open(path: string, javaScriptEnabled = true, bypassCSP = false, noSearchScript = false): Promise<Page> {

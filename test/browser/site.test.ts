@@ -7,7 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { expect } from '../support/expect';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
 import { buildSnapshot, renderSite, sitePaths, type RenderedSite } from '../../src/domain/site';
@@ -65,12 +66,12 @@ beforeAll(async () => {
   site = render(origin);
   mkdirSync(SHOTS, { recursive: true });
   browser = await launchChromium();
-});
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-});
+}, 300_000);
 
 interface Watched {
   context: BrowserContext;

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readEndpoints, type EndpointsFile } from '../../local/endpoints';
 import { createLocalIssuer, type LocalIssuer } from '../../local/issuer';
 import { lockPath, type LockInfo } from '../../local/lock';
@@ -49,7 +49,7 @@ function isAlive(pid: number): boolean {
 beforeAll(async () => {
   await ensureSynthesized(); // once here, so both boots of the child find a current template
   issuer = await createLocalIssuer(dataDir); // same key file as the child's issuer
-});
+}, 300_000);
 
 afterAll(async () => {
   if (child && child.exitCode === null) {
@@ -57,7 +57,7 @@ afterAll(async () => {
     await new Promise((r) => child!.once('exit', r));
   }
   rmSync(dataDir, { recursive: true, force: true });
-});
+}, 300_000);
 
 describe('SIGKILL while cases wait for approval, then a restart', () => {
   it('keeps every waiting approval, decidable, with nothing lost or duplicated', async () => {

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { PROJECT_ROOT } from '../../local/topology';
 
 /** Generous: about 10 minutes on two loaded cores, where the synthesis alone took 5. */
@@ -30,7 +30,7 @@ afterAll(() => {
   burner?.kill('SIGKILL');
   rmSync(scratch, { recursive: true, force: true });
   rmSync(inProject, { recursive: true, force: true });
-});
+}, 300_000);
 
 /** One child process with a spinning thread per core, until it is killed. */
 function burnEveryCore(): ChildProcess {

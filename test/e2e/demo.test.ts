@@ -9,11 +9,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { importAnnouncement } from '../../src/domain/announcement';
 import { PROJECT_ROOT } from '../../local/topology';
 import { startLocalCloud } from '../../local/cloud';
 import { loadDemoScenario } from '../../cli/support/demo-scenario';
+import { SEED_PATH } from '../support/seed';
 
 interface DemoSummary {
   roundId: string;
@@ -22,7 +23,7 @@ interface DemoSummary {
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'casebook-demo-'));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }), 300_000);
 
 /** Runs the demo; a run still going after `limitMs` is killed, and its progress lines say where it was. */
 function demo(limitMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -47,7 +48,7 @@ function demo(limitMs: number): Promise<{ code: number | null; stdout: string; s
   });
 }
 
-const seed = importAnnouncement(readFileSync(join(PROJECT_ROOT, '..', 'shared', 'seed', 'announcement-round5.txt'), 'utf8'));
+const seed = importAnnouncement(readFileSync(SEED_PATH, 'utf8'));
 
 function expectTheSeedRound(summary: DemoSummary) {
   expect(summary.roundId).toBe('round-5');

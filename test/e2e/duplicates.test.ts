@@ -2,18 +2,18 @@
  * S3 delivers events at least once: with every event delivered twice, a dossier still yields
  * exactly one execution and one case (executions are named from bucket/key/version).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { bootForTest, SECRETARIAT, validDossier, type TestCloud } from '../support/localcloud';
 
 let env: TestCloud;
 
 beforeAll(async () => {
   env = await bootForTest({ faults: { duplicateS3Events: true } });
-});
+}, 300_000);
 
 afterAll(async () => {
   await env?.stop();
-});
+}, 300_000);
 
 describe('every S3 event delivered twice', () => {
   it('still yields one execution and one case per dossier', async () => {

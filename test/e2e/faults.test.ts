@@ -5,7 +5,7 @@
  */
 import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { bootForTest, SECRETARIAT, validDossier, type TestCloud } from '../support/localcloud';
 
 let env: TestCloud;
@@ -18,11 +18,11 @@ beforeAll(async () => {
   ({ roundId } = await env.openRound());
   const round = await env.api('GET', `/rounds/${roundId}`);
   roundNumber = (round.body.round ?? round.body).number;
-});
+}, 300_000);
 
 afterAll(async () => {
   await env?.stop();
-});
+}, 300_000);
 
 describe('a function that fails transiently', () => {
   it('is retried by the workflow and the dossier goes through', async () => {

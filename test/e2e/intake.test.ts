@@ -3,7 +3,7 @@
  * → stored case waiting at the eligibility step; an invalid dossier is recorded as rejected with
  * its error codes and the applicant can read them through the API.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { bootForTest, SECRETARIAT, validDossier, type TestCloud } from '../support/localcloud';
 
 let env: TestCloud;
@@ -15,11 +15,11 @@ beforeAll(async () => {
   ({ roundId } = await env.openRound());
   const round = await env.api('GET', `/rounds/${roundId}`);
   roundNumber = (round.body.round ?? round.body).number;
-});
+}, 300_000);
 
 afterAll(async () => {
   await env?.stop();
-});
+}, 300_000);
 
 describe('a valid dossier uploaded through a presigned URL', () => {
   it('becomes a stored case waiting at the eligibility step', async () => {

@@ -10,7 +10,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { expect } from '../support/expect';
 import { PROJECT_ROOT } from '../../local/topology';
 import { LOCAL_DEMO_PASSWORD } from '../../local/user-directory';
 import { signInThroughPage } from '../support/signin';
@@ -26,7 +27,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.stop();
   rmSync(configHome, { recursive: true, force: true });
-});
+}, 300_000);
 
 interface Run {
   code: number | null;

@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { S3RVER_CREDENTIALS, startLocalS3, type LocalS3 } from '../../local/s3';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'casebook-s3-atomic-'));
@@ -27,13 +27,13 @@ beforeAll(async () => {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
-});
+}, 300_000);
 
 afterAll(async () => {
   client?.destroy();
   await s3?.stop();
   rmSync(dataDir, { recursive: true, force: true });
-});
+}, 300_000);
 
 /** Version `n` of the object: one repeated letter, a different length each time. */
 const version = (n: number) => Buffer.alloc(150_000 + (n % 7) * 20_000, 65 + (n % 26));

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Document, Packer, Paragraph, SymbolRun, TextRun } from 'docx';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { esbuildArgs, PROJECT_ROOT } from '../../lib/casebook-function';
 import { parseDossier } from '../../src/domain/dossier/parse';
 

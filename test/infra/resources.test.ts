@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, it } from '@jest/globals';
+import { expect } from '../support/expect';
 import { ROUTES } from '../../src/api/routes';
 import { ROLES } from '../../src/domain/model';
 import { DIRECTORY_INDEX_FUNCTION } from '../../lib/publication';
@@ -353,6 +354,25 @@ describe('api', () => {
       DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
       AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('\\$context.requestId') },
     });
+  });
+
+  it('the public objection route has its own low throttle on the stage, never the staff routes\' budget', () => {
+    const [, stage] = ofType(s.resources, 'AWS::ApiGatewayV2::Stage')[0]!;
+    const settings = stage.Properties!.RouteSettings as Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
+    const publicWrites = ROUTES.filter((r) => r.auth === 'public' && r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
+    expect(publicWrites).toContain('POST /rounds/{roundId}/objections');
+    // exactly the public writes have route settings: every staff route stays on the stage default
+    expect(Object.keys(settings).sort()).toEqual(publicWrites.sort());
+    for (const key of publicWrites) {
+      expect(settings[key]).toEqual({ ThrottlingRateLimit: 2, ThrottlingBurstLimit: 10 });
+      expect(settings[key]!.ThrottlingRateLimit).toBeLessThan(stage.Properties!.DefaultRouteSettings.ThrottlingRateLimit);
+    }
+    // the stage waits for the routes its settings name
+    const routeIds = ofType(s.resources, 'AWS::ApiGatewayV2::Route')
+      .filter(([, r]) => publicWrites.includes(r.Properties!.RouteKey))
+      .map(([id]) => id);
+    expect(routeIds).toHaveLength(publicWrites.length);
+    expect(stage.DependsOn).toEqual(expect.arrayContaining(routeIds));
   });
 
   it('the user pool has the four role groups, a strong password policy, required MFA, and users cannot set their unit', () => {

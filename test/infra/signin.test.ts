@@ -4,7 +4,8 @@
  * the site's domain, MFA and threat protection as before, the outputs, the API's /auth/config
  * wiring and the console's CSP.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, it } from '@jest/globals';
+import { expect } from '../support/expect';
 import { ROUTES } from '../../src/api/routes';
 import { CLI_LOGIN_PORTS } from '../../src/auth/config';
 import { functionIds, mentions, ofType, synthesize, TEST_PARAMETERS, type Synthesized } from './support';

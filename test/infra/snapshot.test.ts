@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { synthesize } from './support';
 
 /**
@@ -14,7 +14,7 @@ export function normalise(template: unknown): unknown {
 }
 
 describe('template snapshot', () => {
-  it('matches the normalised template (review the diff, then `npx vitest run test/infra/snapshot -u`)', () => {
+  it('matches the normalised template (review the diff, then `npm run test:infra -- test/infra/snapshot -u`)', () => {
     const { template } = synthesize();
     expect(normalise(template.toJSON())).toMatchSnapshot();
   });

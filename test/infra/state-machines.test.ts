@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import aslValidator from 'asl-validator';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, it } from '@jest/globals';
+import { expect } from '../support/expect';
 import { PROJECT_ROOT, substitutionKey } from '../../lib/casebook-function';
 import { placeholdersOf, STATE_MACHINE_FILES, WORKFLOW_FUNCTIONS } from '../../lib/review-workflow';
 import { ofType, synthesize, type Synthesized } from './support';

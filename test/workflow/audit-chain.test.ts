@@ -2,7 +2,7 @@
  * The audit chain under concurrent appends (docs/table-design.md, "Audit chain"): appends only
  * take a seq from the head's counter and write the entry unsealed; sealing links them later.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AUDIT_SEQ_ABANDONED, verifyChain } from '../../src/domain/audit/chain';
 import { keys } from '../../src/store/schema';
@@ -12,10 +12,10 @@ import { startTestTable, type TestTable } from '../support/dynamodb';
 let db: TestTable;
 beforeAll(async () => {
   db = await startTestTable();
-});
+}, 120_000);
 afterAll(async () => {
   await db?.stop();
-});
+}, 120_000);
 
 const actor = { id: 'sec-1', name: '秘書處' };
 const draft = (roundId: string, i: number) => ({ roundId, at: `2026-03-01T00:00:00.${String(i).padStart(3, '0')}Z`, actor, action: 'TEST', subject: `s${i}`, change: { i } });

@@ -5,12 +5,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { main } from '../../cli/main';
 import { ENDPOINTS_FILE } from '../../local/endpoints';
 import { startTestTable, type TestTable } from '../support/dynamodb';
+import { SEED_PATH } from '../support/seed';
 
-const SEED = join(import.meta.dirname, '..', '..', '..', 'shared', 'seed', 'announcement-round5.txt');
+const SEED = SEED_PATH;
 
 let db: TestTable;
 let dataDir: string;
@@ -27,16 +28,16 @@ beforeAll(async () => {
       env: { TABLE_NAME: db.tableName, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' },
     }),
   );
-});
+}, 120_000);
 afterAll(async () => {
   await db?.stop();
-});
+}, 120_000);
 
 async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
   try {
     process.exitCode = undefined;
     return { code: await main(['node', 'casebook', '--data-dir', dataDir, ...args]), stdout, stderr };

@@ -2,7 +2,7 @@
  * dossier-review, one row per path, on the real definition: each asserts the execution history
  * (states entered, final status) and what the table holds afterwards.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { TaskKind } from '../../src/domain/model';
 import type { StoredTask } from '../../src/store/store';
 import { startTestTable, type TestTable } from '../support/dynamodb';
@@ -13,14 +13,14 @@ let db: TestTable;
 let harness: Harness | undefined;
 beforeAll(async () => {
   db = await startTestTable();
-});
+}, 120_000);
 afterEach(async () => {
   await harness?.stop();
   harness = undefined;
-});
+}, 120_000);
 afterAll(async () => {
   await db?.stop();
-});
+}, 120_000);
 
 const LIWAN = { unitCode: '440103', unit: '廣州市荔灣區人大常委會' };
 

@@ -4,7 +4,7 @@
  * local cloud every request queues on one DynamoDB Local. The budget below is what the path
  * needs today: a change that adds requests per dossier should have to say why.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { renderMarkdown } from '../../src/domain/dossier';
 import { MemoryObjectStore } from '../../src/adapters/s3-object-store';
 import { OutboxNotifier } from '../../src/adapters/outbox-notifier';
@@ -22,10 +22,10 @@ import { randomPractices } from '../support/dossier-text';
 let db: TestTable;
 beforeAll(async () => {
   db = await startTestTable();
-});
+}, 120_000);
 afterAll(async () => {
   await db?.stop();
-});
+}, 120_000);
 
 type Counts = Record<string, number>;
 

@@ -5,7 +5,7 @@
  * title first, then most shared buckets — and validation says how many it left uncompared.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { renderMarkdown } from '../../src/domain/dossier';
 import type { ValidationContext } from '../../src/domain/dossier';
 import { duplicateKeys } from '../../src/domain/similarity';
@@ -21,10 +21,10 @@ import { randomPractices, VOCABULARY } from '../support/dossier-text';
 let db: TestTable;
 beforeAll(async () => {
   db = await startTestTable();
-});
+}, 120_000);
 afterAll(async () => {
   await db?.stop();
-});
+}, 120_000);
 
 
 /** `text` with every `every`-th character replaced (seeded): a near copy, less alike as `every` shrinks. */

@@ -4,7 +4,7 @@
  * and validation reads the same amount however many cases are stored.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { importAnnouncement } from '../../src/domain/announcement';
 import { renderMarkdown } from '../../src/domain/dossier';
 import type { Submission } from '../../src/domain/model';
@@ -20,19 +20,20 @@ import { startTestTable, type TestTable } from '../support/dynamodb';
 import { testCharter, testRound } from './fixtures';
 import { createHarness, type Harness } from './harness';
 import { randomPractices } from '../support/dossier-text';
+import { SEED_PATH } from '../support/seed';
 
 let db: TestTable;
 let harness: Harness | undefined;
 beforeAll(async () => {
   db = await startTestTable();
-});
+}, 120_000);
 afterEach(async () => {
   await harness?.stop();
   harness = undefined;
-});
+}, 120_000);
 afterAll(async () => {
   await db?.stop();
-});
+}, 120_000);
 
 const UNITS = {
   liwan: { unitCode: '440103', unit: '廣州市荔灣區人大常委會' },
@@ -40,7 +41,7 @@ const UNITS = {
   xiangzhou: { unitCode: '440402', unit: '珠海市香洲區人大常委會' },
   gaoming: { unitCode: '440608', unit: '佛山市高明區人大常委會' },
 };
-const SEED = readFileSync(new URL('../../../shared/seed/announcement-round5.txt', import.meta.url), 'utf8');
+const SEED = readFileSync(SEED_PATH, 'utf8');
 const fixedClock = { now: () => new Date('2026-02-01T00:00:00.000Z') };
 
 

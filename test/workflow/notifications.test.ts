@@ -4,7 +4,7 @@
  */
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { CaseRecord } from '../../src/domain/model';
 import { notificationIdFor, OutboxNotifier } from '../../src/adapters/outbox-notifier';
 import { SesNotifier } from '../../src/adapters/ses-notifier';
@@ -18,10 +18,10 @@ import { testRound } from './fixtures';
 let db: TestTable;
 beforeAll(async () => {
   db = await startTestTable();
-});
+}, 120_000);
 afterAll(async () => {
   await db?.stop();
-});
+}, 120_000);
 
 let tick = 0;
 /** A clock that moves on every reading, so a repeat would carry a different createdAt. */
@@ -102,7 +102,9 @@ describe('idempotent notifications', () => {
 
   describe('SES', () => {
     const ses = mockClient(SESv2Client);
-    beforeEach(() => ses.reset());
+    beforeEach(() => {
+    ses.reset();
+  }, 120_000);
 
     it('records, sends once, and a retried step neither records nor sends again', async () => {
       ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });

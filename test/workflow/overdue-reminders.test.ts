@@ -4,7 +4,7 @@
  * must act and escalates to the office once, while the step stays decidable until the ceiling.
  * Runs the real dossier-review file on the local engine; the sweep is given its own clock.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { TaskKind } from '../../src/domain/model';
 import { OutboxNotifier } from '../../src/adapters/outbox-notifier';
 import { FixedClock } from '../../src/ports/clock';
@@ -22,14 +22,14 @@ let db: TestTable;
 let harness: Harness | undefined;
 beforeAll(async () => {
   db = await startTestTable();
-});
+}, 120_000);
 afterEach(async () => {
   await harness?.stop();
   harness = undefined;
-});
+}, 120_000);
 afterAll(async () => {
   await db?.stop();
-});
+}, 120_000);
 
 const LIWAN = { unitCode: '440103', unit: '廣州市荔灣區人大常委會' };
 const FOURTEEN_DAYS_MS = 1_209_600_000;

@@ -3,7 +3,7 @@
  * the list, an objection during the notice goes to the approver, the list is approved in one
  * transaction.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { verifyChain } from '../../src/domain/audit/chain';
 import type { CaseRecord, TaskKind } from '../../src/domain/model';
 import type { StoredTask } from '../../src/store/store';
@@ -15,14 +15,14 @@ let db: TestTable;
 let harness: Harness | undefined;
 beforeAll(async () => {
   db = await startTestTable();
-});
+}, 120_000);
 afterEach(async () => {
   await harness?.stop();
   harness = undefined;
-});
+}, 120_000);
 afterAll(async () => {
   await db?.stop();
-});
+}, 120_000);
 
 async function until<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
   for (let i = 0; i < 400; i += 1) {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { CaseRecord } from '../../src/domain/model';
 import type { CaseVersion } from '../../src/store';
 import { Store } from '../../src/store/store';
@@ -8,10 +8,10 @@ import { testRound } from './fixtures';
 let db: TestTable;
 beforeAll(async () => {
   db = await startTestTable();
-});
+}, 120_000);
 afterAll(async () => {
   await db?.stop();
-});
+}, 120_000);
 
 const actor = { id: 'sec-1', name: '秘書處', roles: ['secretariat' as const] };
 

@@ -4,7 +4,7 @@
  * warnings plus one warning that counts the rest — never more bytes than the budget.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import type { Issue } from '../../src/domain/model';
 import { issuesForSubmissionItem, STORED_ISSUES_BUDGET_BYTES } from '../../src/usecases/intake/validate';
 import { startTestTable } from '../support/dynamodb';

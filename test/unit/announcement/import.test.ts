@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { importAnnouncement } from '../../../src/domain/announcement';
 import { resolveUnit } from '../../../src/domain/units';
+import { SEED_PATH } from '../../support/seed';
 
-const seed = readFileSync(new URL('../../../../shared/seed/announcement-round5.txt', import.meta.url), 'utf8');
+const seed = readFileSync(SEED_PATH, 'utf8');
 
 const EXPECTED: [string, string][] = [
   ['探索建立“重大司法等事項”報告工作機制', '廣州市荔灣區人大常委會'],

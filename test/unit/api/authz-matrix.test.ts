@@ -10,7 +10,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { expect } from '../../support/expect';
 import { LocalUserDirectory } from '../../../local/user-directory';
 import { buildHandlers, htmlErrorLinks } from '../../../src/api/app';
 import { createRouter, type HttpResult } from '../../../src/api/router';

@@ -7,7 +7,8 @@
  */
 import ExcelJS from 'exceljs';
 import mammoth from 'mammoth';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { expect } from '../../support/expect';
 import { buildHandlers } from '../../../src/api/app';
 import { createRouter, type HttpResult } from '../../../src/api/router';
 import { StorePublicationSource } from '../../../src/adapters/site-source';

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, it } from '@jest/globals';
+import { expect } from '../../support/expect';
 import { actorFromClaims, parseGroups } from '../../../src/api/auth';
 import { openApiDocument } from '../../../src/api/openapi';
 import { prefersHtml } from '../../../src/api/html';
@@ -46,7 +47,7 @@ describe('router', () => {
 
   it('has a handler for every route', () => {
     const handlers = buildHandlers({} as ApiDeps);
-    for (const r of ROUTES) expect(handlers[routeKeyOf(r)], routeKeyOf(r)).toBeTypeOf('function');
+    for (const r of ROUTES) expect(typeof handlers[routeKeyOf(r)], routeKeyOf(r)).toBe('function');
   });
 
   const route = createRouter({ fn: 'api', handlers: buildHandlers({} as ApiDeps) });

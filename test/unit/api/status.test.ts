@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { apiErrorOf } from '../../../src/api/errors';
 import { HTTP_STATUS_BY_CODE, httpStatusOf } from '../../../src/api/status';
 import { StoreError, contention, notFound as storeNotFound } from '../../../src/store/errors';

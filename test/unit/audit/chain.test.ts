@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { AuditEntry } from '../../../src/domain/model';
 import { GENESIS_HASH, appendEntry, hashEntry, verifyChain } from '../../../src/domain/audit/chain';
@@ -93,7 +93,7 @@ describe('audit chain', () => {
 
   it('refuses to chain an entry after another round', () => {
     const [first] = buildChain('r6', [1]);
-    expect(() => appendEntry(first!, { roundId: 'r7', at: 'x', actor: office, action: 'A', subject: 'S', change: null })).toThrowError(/AUDIT_ROUND_MISMATCH/);
+    expect(() => appendEntry(first!, { roundId: 'r7', at: 'x', actor: office, action: 'A', subject: 'S', change: null })).toThrow(/AUDIT_ROUND_MISMATCH/);
   });
 
   it('property: altering any one field of any one entry breaks the chain exactly there', () => {

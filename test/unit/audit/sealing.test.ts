@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import type { AuditEntry } from '../../../src/domain/model';
 import { GENESIS_HASH, appendEntry, sealEntry, verifyChain, type UnsealedAuditEntry } from '../../../src/domain/audit/chain';
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { barChart, chartFigureHtml, distributionChart, timelineChart, CASE_STATUS_ZH, CASE_STATUS_ORDER } from '../../../src/domain/charts';
 import { aggregateRound } from '../../../src/domain/scoring/aggregate';

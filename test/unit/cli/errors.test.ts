@@ -5,7 +5,7 @@
  * after how long, and how to see more.
  */
 import { Command } from 'commander';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { main } from '../../../cli/main';
 import { CliError, describeError, errorStacks, formatDuration, inStep, StepError, unexpectedErrorReport } from '../../../cli/support/errors';
 
@@ -99,12 +99,14 @@ describe('the report of an unexpected error', () => {
 });
 
 describe('main()', () => {
-  afterEach(() => vi.restoreAllMocks());
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
 
   /** Runs main() with one command, `boom`, whose action throws `err`; returns exit code and stderr. */
   async function run(err: unknown, env: Record<string, string | undefined> = {}) {
     const written: string[] = [];
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
       written.push(String(chunk));
       return true;
     });

@@ -6,7 +6,8 @@
 import type { Command } from 'commander';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, it } from '@jest/globals';
+import { expect } from '../../support/expect';
 import { buildProgram } from '../../../cli/main';
 import { roundIdArg, roundNumberArg } from '../../../cli/support/round-id';
 

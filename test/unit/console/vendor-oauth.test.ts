@@ -4,7 +4,8 @@
  * fresh build gives, so the console runs the flow the CLI runs with the library the lockfile pins.
  */
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from '@jest/globals';
+import { expect } from '../../support/expect';
 import { buildVendoredOauth, VENDORED_OAUTH } from '../../../scripts/vendor-oauth';
 
 describe('console/vendor/oauth.js', () => {

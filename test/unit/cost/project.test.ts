@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { projectCost, roundShare, type Prices, type RoundCounts } from '../../../src/domain/cost/project';
 

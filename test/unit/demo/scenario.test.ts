@@ -5,7 +5,8 @@
  * so the leadership meeting can approve the shortlist as ranked.
  */
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from '@jest/globals';
+import { expect } from '../../support/expect';
 import { loadDemoScenario } from '../../../cli/support/demo-scenario';
 import { assignReviewers } from '../../../src/domain/round/assignment';
 import { shortlist } from '../../../src/domain/round/shortlist';

@@ -1,16 +1,17 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { main } from '../../../cli/main';
+import { SEED_PATH } from '../../support/seed';
 
 const demo = join(import.meta.dirname, '..', '..', '..', 'data', 'demo');
 
 async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
   try {
     process.exitCode = undefined;
     const code = await main(['node', 'casebook', ...args]);
@@ -23,7 +24,9 @@ async function run(...args: string[]): Promise<{ code: number; stdout: string; s
 }
 
 describe('casebook validate', () => {
-  afterEach(() => vi.restoreAllMocks());
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
 
   it('prints exactly one JSON object for one valid file and exits 0', async () => {
     const r = await run('validate', join(demo, 'case-06.docx'), '--json', '--round', '5');
@@ -64,7 +67,7 @@ describe('casebook validate', () => {
 
 describe('casebook import-announcement', () => {
   it('prints the round, the 12 cases and the defects as JSON', async () => {
-    const r = await run('import-announcement', join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'seed', 'announcement-round5.txt'), '--json');
+    const r = await run('import-announcement', SEED_PATH, '--json');
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.round.number).toBe(5);

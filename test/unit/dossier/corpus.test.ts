@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { intakeDossier, INTAKE_CODES, parseResultSchema, parseDossier } from '../../../src/domain/dossier';
 import type { CorpusEntry } from '../../fixtures/dossiers/generate';
 

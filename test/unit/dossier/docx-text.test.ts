@@ -32,7 +32,8 @@ import {
 } from 'docx';
 import fc from 'fast-check';
 import mammoth from 'mammoth';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from '@jest/globals';
+import { expect } from '../../support/expect';
 import yazl from 'yazl';
 import { parseDossier } from '../../../src/domain/dossier';
 import { extractDocxText, scanXmlForTest } from '../../../src/domain/dossier/docx-text';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import iconv from 'iconv-lite';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import yazl from 'yazl';
 import { parseDossier, renderDocx, renderJson, renderMarkdown, type DossierContent } from '../../../src/domain/dossier';
 import { toHans } from '../../../src/domain/text';

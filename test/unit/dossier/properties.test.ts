@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { intakeDossier, parseDossier, renderDocx, renderJson, renderMarkdown, type DossierContent } from '../../../src/domain/dossier';
 
 /** Characters applicants write: common Han, full-width punctuation, digits, Latin letters and quotes. */

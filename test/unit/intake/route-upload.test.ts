@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { StepFunctionsWorkflow } from '../../../src/adapters/sfn';
 import type { WorkflowEngine } from '../../../src/ports/workflow';
 import { decodeS3Key } from '../../../src/usecases/intake/keys';
@@ -83,7 +83,9 @@ describe('intake-router', () => {
 
   describe('on Step Functions', () => {
     const sfn = mockClient(SFNClient);
-    beforeEach(() => sfn.reset());
+    beforeEach(() => {
+    sfn.reset();
+  });
 
     it('ExecutionAlreadyExists counts as started; the name sent is the derived one', async () => {
       sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }));

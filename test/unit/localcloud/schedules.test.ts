@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, it, jest } from '@jest/globals';
+import { expect } from '../../support/expect';
 import { Scheduler } from '../../../local/schedules';
 import { buildTopology, rateMs, TopologyError, type ScheduleSpec } from '../../../local/topology';
 
@@ -53,25 +54,25 @@ describe('Scheduler', () => {
   const hourly: ScheduleSpec = { logicalId: 'Hourly', expression: 'rate(1 hour)', rateMs: 3_600_000, targets: [{ kind: 'function', name: 'remind-overdue' }] };
   let scheduler: Scheduler | undefined;
   beforeEach(() => {
-    vi.useFakeTimers();
+    jest.useFakeTimers();
   });
   afterEach(async () => {
     await scheduler?.stop();
     scheduler = undefined;
-    vi.useRealTimers();
+    jest.useRealTimers();
   });
 
   it('by default fires an hourly rule every 60 s locally, with a Scheduled Event for its function', async () => {
     const calls: [string, unknown][] = [];
     scheduler = new Scheduler({ schedules: [hourly], invokeFunction: async (name, event) => void calls.push([name, event]), startExecution: () => undefined });
     scheduler.start();
-    await vi.advanceTimersByTimeAsync(59_999);
+    await jest.advanceTimersByTimeAsync(59_999);
     expect(calls).toHaveLength(0);
-    await vi.advanceTimersByTimeAsync(1);
+    await jest.advanceTimersByTimeAsync(1);
     expect(calls).toHaveLength(1);
     expect(calls[0]![0]).toBe('remind-overdue');
     expect(calls[0]![1]).toMatchObject({ source: 'aws.events', 'detail-type': 'Scheduled Event', resources: [expect.stringMatching(/:rule\/Hourly$/)] });
-    await vi.advanceTimersByTimeAsync(120_000);
+    await jest.advanceTimersByTimeAsync(120_000);
     expect(calls).toHaveLength(3);
   });
 
@@ -88,14 +89,14 @@ describe('Scheduler', () => {
       startExecution: () => undefined,
     });
     scheduler.start();
-    await vi.advanceTimersByTimeAsync(2_000);
+    await jest.advanceTimersByTimeAsync(2_000);
     expect(calls).toBe(1); // still running: the three later ticks were skipped
     release();
-    await vi.advanceTimersByTimeAsync(500);
+    await jest.advanceTimersByTimeAsync(500);
     expect(calls).toBe(2);
     release();
     await scheduler.stop();
-    await vi.advanceTimersByTimeAsync(5_000);
+    await jest.advanceTimersByTimeAsync(5_000);
     expect(calls).toBe(2);
     expect(scheduler.stats()).toEqual({ Hourly: { runs: 2, failures: 0 } });
   });
@@ -114,7 +115,7 @@ describe('Scheduler', () => {
       log: (line) => lines.push(line),
     });
     scheduler.start();
-    await vi.advanceTimersByTimeAsync(2_000);
+    await jest.advanceTimersByTimeAsync(2_000);
     expect(calls).toBe(2);
     expect(scheduler.stats()).toEqual({ Hourly: { runs: 2, failures: 2 } });
     expect(lines.some((line) => line.includes('remind-overdue failed: table unavailable'))).toBe(true);
@@ -122,7 +123,7 @@ describe('Scheduler', () => {
     let disabledCalls = 0;
     const off = new Scheduler({ schedules: [hourly], options: { disabled: true }, invokeFunction: async () => void (disabledCalls += 1), startExecution: () => undefined });
     off.start();
-    await vi.advanceTimersByTimeAsync(120_000);
+    await jest.advanceTimersByTimeAsync(120_000);
     expect(disabledCalls).toBe(0);
     await off.stop();
   });

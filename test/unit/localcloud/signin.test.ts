@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair, SignJWT, importJWK } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { beginSignIn, completeSignIn, refreshTokens, signedInClaims, SignInError, logoutUrl, type PendingSignIn } from '../../../src/auth/flow';
 import { createLocalIssuer, LOCAL_CLIENT_ID, LOCAL_ISSUER, loadSigningKey, type LocalIssuer } from '../../../local/issuer';
 import { startLocalOidc, type LocalOidc } from '../../../local/oidc';

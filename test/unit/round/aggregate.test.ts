@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { aggregateRound, quorumMet, weightedTotal, type ReviewTotal } from '../../../src/domain/scoring/aggregate';
 import type { Rubric } from '../../../src/domain/model';

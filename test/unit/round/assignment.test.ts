@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { Reviewer } from '../../../src/domain/model';
 import { assignReviewers, conflictOf, replaceReviewer, type AssignableCase } from '../../../src/domain/round/assignment';

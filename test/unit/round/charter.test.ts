@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { charterSchema, type Charter } from '../../../src/domain/model';
 import {
@@ -58,7 +58,7 @@ describe('defaultCharter / buildCharter', () => {
     const schema = buildCharter({ theme: 'x' });
     expect(schema.ok ? null : schema.errors[0]).toMatchObject({ code: 'CHARTER_INVALID_FIELD', field: 'theme' });
     expect(buildCharter('nope').ok).toBe(false);
-    expect(() => defaultCharter({ quorum: 9 })).toThrowError(/CHARTER_QUORUM_TOO_HIGH/);
+    expect(() => defaultCharter({ quorum: 9 })).toThrow(/CHARTER_QUORUM_TOO_HIGH/);
   });
 
   it('refuses a level minimum for a level that may not apply, and minimums above the total', () => {

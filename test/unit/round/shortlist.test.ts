@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { Level, Quotas } from '../../../src/domain/model';
 import { shortlist, type RankedCase } from '../../../src/domain/round/shortlist';

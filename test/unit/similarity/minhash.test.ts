@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { importAnnouncement } from '../../../src/domain/announcement';
 import { NEAR_DUPLICATE_THRESHOLD } from '../../../src/domain/dossier';
 import {
@@ -14,6 +14,7 @@ import {
   signature,
 } from '../../../src/domain/similarity';
 import { toHant } from '../../../src/domain/text';
+import { SEED_PATH } from '../../support/seed';
 
 // A vocabulary of common CJK characters, so random texts look like dossiers to the shingler.
 const VOCABULARY = [...'人大代表工作機制群眾意見建議辦理監督聯絡站基層民主實踐創新推動完善制度規範服務開展組織參與決策協商公開反饋問題解決發展治理鄉鎮街道社區縣區市會議審議報告專題調研執法檢查預算財政經濟項目標準化常態化平台線上線下直播選民履職述職評議督辦閉環全過程'];
@@ -107,7 +108,7 @@ describe('MinHash + LSH for near duplicates', () => {
   });
 
   it("round 5's published cases are not candidates of one another; each is one of an edited copy of itself", () => {
-    const { cases } = importAnnouncement(readFileSync(new URL('../../../../shared/seed/announcement-round5.txt', import.meta.url), 'utf8'));
+    const { cases } = importAnnouncement(readFileSync(SEED_PATH, 'utf8'));
     expect(cases).toHaveLength(12);
     for (let i = 0; i < cases.length; i++) {
       for (let j = i + 1; j < cases.length; j++) expect(shareBucket(cases[i]!.practices, cases[j]!.practices)).toBe(false);

@@ -4,7 +4,7 @@
  */
 import { hash } from 'node:crypto';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { buildManifest, escapeHtml, type SiteFile } from '../../../src/domain/site';
 import { html, SafeHtml, trustedHtml, type HtmlValue } from '../../../src/domain/site/html';
 import { redactPersonalData, redactPersonalDataUnchecked } from '../../../src/domain/site/redact';

@@ -6,8 +6,9 @@ import { readFileSync } from 'node:fs';
 import { importAnnouncement } from '../../../src/domain/announcement';
 import type { CaseRecord, Charter, Round, Script } from '../../../src/domain/model';
 import type { PublicationCase, PublicationRound } from '../../../src/domain/site';
+import { SEED_PATH } from '../../support/seed';
 
-export const SEED_PATH = new URL('../../../../shared/seed/announcement-round5.txt', import.meta.url);
+export { SEED_PATH };
 
 export interface SeedCase {
   order: number;

@@ -5,10 +5,11 @@
  * plain token, a dossier in the other script). The expected hashes were recorded from the
  * renderer before its performance work (templates joined once per page, shared page chrome),
  * so any change to what a page says or how it is escaped fails here with the file's path.
- * A deliberate change to the pages re-records them: `UPDATE_GOLDEN=1 npx vitest run` on this file.
+ * A deliberate change to the pages re-records them: `UPDATE_GOLDEN=1 npm run test:unit -- test/unit/site/golden-site.test.ts`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from '@jest/globals';
+import { expect } from '../../support/expect';
 import { buildSnapshot, renderSite, type SiteSnapshot } from '../../../src/domain/site';
 import { goldenRounds } from './fixtures';
 

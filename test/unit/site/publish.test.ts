@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { MANIFEST_PATH, sitePaths, type PublicationRound, type SiteFile, type SiteManifest } from '../../../src/domain/site';
 import { invalidationPaths, publishRound, publishSite, type PublicationSource, type SiteBucket, type SiteInvalidator } from '../../../src/usecases/publish';
 import { seedPublicationRound, smallRound } from './fixtures';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { buildSnapshot, renderSite, sitePaths, type RenderedSite } from '../../../src/domain/site';
 import { buildSearchIndex, foldText, queryRuns, searchIndex, type SearchIndex } from '../../../src/domain/site/search';
 import { SEARCH_SCRIPT } from '../../../src/domain/site/search-script';

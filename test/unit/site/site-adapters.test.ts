@@ -1,7 +1,7 @@
 import { DeleteObjectsCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { cacheControlFor, S3SiteBucket } from '../../../src/adapters/site-bucket';
 import { CloudFrontSiteInvalidator } from '../../../src/adapters/site-invalidator';
 import { publicContent } from '../../../src/domain/site/public-content';

@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import * as OpenCC from 'opencc-js';
 import fc from 'fast-check';
 import { toHans } from '../../../src/domain/text';
+import { SEED_PATH } from '../../support/seed';
 
 // The reference: the library's own converters chained, Hong Kong forms first, then Taiwan forms.
 const hk = OpenCC.Converter({ from: 'hk', to: 'cn' });
@@ -12,8 +13,8 @@ const reference = (s: string) => tw(hk(s));
 describe('toHans (two-pass converter)', () => {
   it('matches the chained library converters on the seed page and the unit registry', () => {
     const lines = [
-      ...readFileSync('../shared/seed/announcement-round5.txt', 'utf8').split('\n'),
-      ...readFileSync('data/units/guangdong.json', 'utf8').split('\n'),
+      ...readFileSync(SEED_PATH, 'utf8').split('\n'),
+      ...readFileSync(new URL('../../../data/units/guangdong.json', import.meta.url), 'utf8').split('\n'),
     ];
     const differing = lines.filter((line) => toHans(line) !== reference(line));
     expect(differing).toEqual([]);

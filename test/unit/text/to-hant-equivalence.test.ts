@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import * as OpenCC from 'opencc-js';
 import fc from 'fast-check';
 import { toHant } from '../../../src/domain/text';
+import { SEED_PATH } from '../../support/seed';
 
 // The reference: the library's full entry point, which script.ts no longer imports (it builds the
 // same cn→hk converter from the smaller cn2t preset).
@@ -11,8 +12,8 @@ const reference = OpenCC.Converter({ from: 'cn', to: 'hk' });
 describe('toHant (cn2t preset)', () => {
   it('matches the full library converter on the seed page and the unit registry', () => {
     const lines = [
-      ...readFileSync('../shared/seed/announcement-round5.txt', 'utf8').split('\n'),
-      ...readFileSync('data/units/guangdong.json', 'utf8').split('\n'),
+      ...readFileSync(SEED_PATH, 'utf8').split('\n'),
+      ...readFileSync(new URL('../../../data/units/guangdong.json', import.meta.url), 'utf8').split('\n'),
     ];
     const differing = lines.filter((line) => toHant(line) !== reference(line));
     expect(differing).toEqual([]);

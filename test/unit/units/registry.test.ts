@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { getUnit, listCities, resolveUnit } from '../../../src/domain/units';
 
 /** The 12 applicant units of the round-5 result page, with their registry codes. */

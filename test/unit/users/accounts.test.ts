@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { accountChanges, parseCsv, readAccountSheet } from '../../../src/domain/users';
 
 const sheet = (text: string) => readAccountSheet(parseCsv(text).records);

@@ -13,7 +13,7 @@ import {
   type AttributeType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { CognitoUserDirectory } from '../../../src/adapters/cognito-user-directory';
 import { parseCsv, readAccountSheet } from '../../../src/domain/users';
 import { UserAlreadyConfirmedError, UserNotFoundError } from '../../../src/ports/user-directory';

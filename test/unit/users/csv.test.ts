@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { formatCsv, parseCsv } from '../../../src/domain/users';
 import { readAccountsFile } from '../../../src/usecases/users/import';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { LOCAL_DEMO_PASSWORD, LocalUserDirectory, PasswordPolicyError, demoApplicantEmail, temporaryPassword } from '../../../local/user-directory';
 import { passwordProblems } from '../../../src/domain/users/password';
 import { UserAlreadyConfirmedError, UserNotFoundError } from '../../../src/ports/user-directory';

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { LocalUserDirectory } from '../../../local/user-directory';
 import { buildHandlers } from '../../../src/api/app';
 import { actorFromClaims } from '../../../src/api/auth';

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { SfnError, type LocalStepFunctions } from '../../../local/stepfunctions';
 import { approvalDefinition, engineWith, FakeLambdas, historyTypes, machineArn } from './helpers';
 
@@ -7,7 +7,7 @@ let engine: LocalStepFunctions;
 
 afterEach(async () => {
   await engine?.stop();
-});
+}, 120_000);
 
 function start(lambdas: FakeLambdas, definition = approvalDefinition(), options = {}) {
   engine = engineWith(lambdas, options);

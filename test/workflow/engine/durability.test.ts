@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { LocalStepFunctions } from '../../../local/stepfunctions';
 import { durableDefinition, FakeLambdas, historyTypes, machineArn } from './helpers';
 
@@ -42,12 +42,12 @@ beforeAll(async () => {
   report = await crashChild(1500);
   engine = new LocalStepFunctions({ dataDir, invokeLambda: lambdas.invoke, log: () => {} });
   engine.registerStateMachine({ name: 'durable', arn, definition: durableDefinition() });
-});
+}, 120_000);
 
 afterAll(async () => {
   await engine?.stop();
   rmSync(root, { recursive: true, force: true });
-});
+}, 120_000);
 
 describe('an engine killed with SIGKILL, restarted on the same data directory', () => {
   it('lists the executions that were running, and resumes them with recover()', async () => {

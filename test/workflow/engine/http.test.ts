@@ -10,7 +10,7 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startSfnServer, type LocalStepFunctions, type SfnServer } from '../../../local/stepfunctions';
 import { approvalDefinition, engineWith, FakeLambdas, machineArn } from './helpers';
 
@@ -27,14 +27,14 @@ beforeAll(async () => {
   // Unchanged application code: the endpoint comes from the environment, as in the local cloud.
   process.env.AWS_ENDPOINT_URL_SFN = server.url;
   sfn = new SFNClient({ region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-});
+}, 120_000);
 
 afterAll(async () => {
   delete process.env.AWS_ENDPOINT_URL_SFN;
   sfn?.destroy();
   await server?.close();
   await engine?.stop();
-});
+}, 120_000);
 
 async function sdkError(promise: Promise<unknown>): Promise<{ name: string; status?: number }> {
   try {

@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import type { LocalStepFunctions } from '../../../local/stepfunctions';
 import { approvalDefinition, engineWith, FakeLambdas, fn, machineArn } from './helpers';
 
 let engine: LocalStepFunctions;
 afterEach(async () => {
   await engine?.stop();
-});
+}, 120_000);
 
 describe('engine lifecycle', () => {
   it('stop() ends runs parked in a callback, a long Wait and a hanging Lambda, and leaves nothing to keep the process alive', async () => {
@@ -40,7 +40,7 @@ describe('engine lifecycle', () => {
 
     expect(done).toMatchObject({ status: 'TIMED_OUT', error: 'States.Timeout' });
     expect(engine.getExecutionHistory({ executionArn, reverseOrder: true, maxResults: 1 }).events[0]?.type).toBe('ExecutionTimedOut');
-    expect(() => engine.sendTaskSuccess({ taskToken, output: '{}' })).toThrowError(expect.objectContaining({ name: 'TaskDoesNotExist' }));
+    expect(() => engine.sendTaskSuccess({ taskToken, output: '{}' })).toThrow(expect.objectContaining({ name: 'TaskDoesNotExist' }));
   });
 
   it('StopExecution aborts a waiting execution', async () => {
@@ -54,7 +54,7 @@ describe('engine lifecycle', () => {
 
     expect(engine.describeExecution({ executionArn })).toMatchObject({ status: 'ABORTED', error: 'Withdrawn' });
     expect(engine.pendingTasks()).toEqual([]);
-    expect(() => engine.sendTaskSuccess({ taskToken, output: '{}' })).toThrowError(expect.objectContaining({ name: 'TaskDoesNotExist' }));
+    expect(() => engine.sendTaskSuccess({ taskToken, output: '{}' })).toThrow(expect.objectContaining({ name: 'TaskDoesNotExist' }));
     await engine.idle();
   });
 });

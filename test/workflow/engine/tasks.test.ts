@@ -1,11 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { SfnError, type LocalStepFunctions, type LocalStepFunctionsOptions } from '../../../local/stepfunctions';
 import { CALLBACK, engineWith, FakeLambdas, fn, historyTypes, machineArn, namedError } from './helpers';
 
 let engine: LocalStepFunctions;
 afterEach(async () => {
   await engine?.stop();
-});
+}, 120_000);
 
 const LAMBDA_TRANSIENT = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
 
@@ -165,7 +165,7 @@ describe('StartExecution names', () => {
     const first = engine.startExecution({ stateMachineArn: arn, name: 'd-abc', input: '{"key":"a"}' });
     const second = engine.startExecution({ stateMachineArn: arn, name: 'd-abc', input: { key: 'a' } });
     expect(second).toEqual(first);
-    expect(() => engine.startExecution({ stateMachineArn: arn, name: 'd-abc', input: { key: 'b' } })).toThrowError(
+    expect(() => engine.startExecution({ stateMachineArn: arn, name: 'd-abc', input: { key: 'b' } })).toThrow(
       expect.objectContaining({ name: 'ExecutionAlreadyExists' }),
     );
     while (lambdas.calls('work').length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -174,10 +174,10 @@ describe('StartExecution names', () => {
     expect(lambdas.calls('work')).toHaveLength(1);
     expect(engine.listExecutions({ stateMachineArn: arn }).executions).toHaveLength(1);
     // Closed executions keep their name (Standard workflows): a late duplicate is refused.
-    expect(() => engine.startExecution({ stateMachineArn: arn, name: 'd-abc', input: { key: 'a' } })).toThrowError(
+    expect(() => engine.startExecution({ stateMachineArn: arn, name: 'd-abc', input: { key: 'a' } })).toThrow(
       expect.objectContaining({ name: 'ExecutionAlreadyExists' }),
     );
-    expect(() => engine.startExecution({ stateMachineArn: arn, name: 'has space' })).toThrowError(expect.objectContaining({ name: 'InvalidName' }));
+    expect(() => engine.startExecution({ stateMachineArn: arn, name: 'has space' })).toThrow(expect.objectContaining({ name: 'InvalidName' }));
   });
 });
 
