@@ -5,7 +5,7 @@
  * writers, and the script checks its own output with the real intake before finishing.
  */
 import iconv from 'iconv-lite';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import yazl from 'yazl';
@@ -176,7 +176,8 @@ const MAKERS: Record<number, Maker> = {
 async function main(): Promise<void> {
   const page = importAnnouncement(readFileSync(seedPath, 'utf8'));
   if (page.cases.length !== 12) throw new Error(`expected 12 cases in ${seedPath}, found ${page.cases.length}`);
-  rmSync(outDir, { recursive: true, force: true });
+  // everything here is generated except the scenario (scenario/: charter, personas, decisions), which is written by hand
+  for (const name of existsSync(outDir) ? readdirSync(outDir) : []) if (name !== 'scenario') rmSync(join(outDir, name), { recursive: true, force: true });
   mkdirSync(brokenDir, { recursive: true });
 
   const ctx = { round: { number: ROUND, eligibleLevels: ['county', 'township'] as ('county' | 'township')[], closed: false } };
@@ -281,7 +282,23 @@ ${REPAIRS.map(([, r, d]) => `| \`${d}\` | \`${r}\` |`).join('\n')}
 
 Nothing else is changed; case 10's title keeps its double space as published.
 The 入選理由 (reasons selected) are written by the leadership meeting, not by applicants, so they
-are not part of the dossiers.
+are not part of the dossiers: they are in the scenario.
+
+## The scenario (\`scenario/\`, written by hand)
+
+\`casebook demo\` is a driver over three files; change the round by changing them:
+
+| file | holds |
+|---|---|
+| \`scenario/charter.yaml\` | the round's charter, without the panel and with deadlines in days from opening |
+| \`scenario/personas.yaml\` | the office, the approver, the panel (jurisdictions, declared conflicts, leniency) and the units that upload \`broken/\` |
+| \`scenario/decisions.yaml\` | in the page's order, each case's dossier, unit, score sheet and published reason; eligibility, approval (\`approve\`: the shortlist as ranked) and objection rulings |
+
+The declared conflicts leave every case exactly three conflict-free reviewers, and the sheets fall
+by 0.4 a place down the page, so the calibrated ranking reproduces the page's order and the
+leadership meeting approves the shortlist as ranked, with no amendment
+(\`test/unit/demo/scenario.test.ts\` checks this through the domains; \`test/e2e/demo.test.ts\` on
+the demo's audit trail).
 
 ## Broken dossiers
 

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { projectCost, roundShare, type Prices } from '../../src/domain/cost/project';
 import { METERING_FILE, type MeteringFile } from '../../local/metering';
 import { CliError, EXIT } from '../support/errors';
+import { roundIdArg } from '../support/round-id';
 
 const PRICES_DIR = resolve(import.meta.dirname, '../../data/prices');
 
@@ -23,7 +24,7 @@ export function register(program: Command): void {
   program
     .command('cost')
     .description('project the AWS bill of a round from the counts of a metered local run (<data-dir>/metering.json)')
-    .argument('<round>', 'round id')
+    .argument('<round>', 'round number or id (6 or round-6)', roundIdArg)
     .option('--prices <file>', 'price file (default: the newest data/prices/aws-<date>.json)')
     .option('--views <n>', 'public views of every published object to include', '100')
     .option('--json', 'the projection as one JSON document')

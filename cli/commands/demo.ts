@@ -1,78 +1,19 @@
 import type { Command } from 'commander';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SingleBar, Presets } from 'cli-progress';
-import { ApiClient, APPROVER, applicantIdentity, globalsOf, OFFICE, reviewerIdentity, table, type Identity } from '../support/client';
+import { ApiClient, applicantIdentity, globalsOf, reviewerIdentity, table, type Identity } from '../support/client';
+import { loadDemoScenario, type DemoCase } from '../support/demo-scenario';
 import { CliError, EXIT, formatDuration, inStep } from '../support/errors';
+import { exportSite } from '../support/site-export';
 import { uploadDossier } from '../support/upload';
 import { demoSignIn, formatSignIn } from '../support/demo-accounts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const ROUND_ID = 'round-5';
-const DOSSIER = /\.(docx|zip|md|markdown|txt|json)$/i;
-const isDossier = (f: string) => DOSSIER.test(f) && !/^readme\./i.test(f);
-
-interface SeedCase {
-  number: number;
-  title: string;
-  unit: string;
-  reason: string;
-}
-
-/** The panel of the demo round: each reviewer belongs to a city, so conflicts are real. */
-const PANEL = [
-  { id: 'rev-gz', name: '評審甲（廣州）', jurisdictions: ['440100'], declaredConflicts: [] },
-  { id: 'rev-sz', name: '評審乙（深圳）', jurisdictions: ['440300'], declaredConflicts: [] },
-  { id: 'rev-zh', name: '評審丙（珠海）', jurisdictions: ['440400'], declaredConflicts: [] },
-  { id: 'rev-st', name: '評審丁（汕頭）', jurisdictions: ['440500'], declaredConflicts: [] },
-  { id: 'rev-fs', name: '評審戊（佛山）', jurisdictions: ['440600'], declaredConflicts: [] },
-];
-
-/** Units that upload the broken dossiers: bodies not among the 12 selected. */
-const BROKEN_UNITS = ['廣州市天河區人大常委會', '韶關市湞江區人大常委會', '肇慶市端州區人大常委會', '茂名市電白區人大常委會'];
-
-/** The published round-5 result page, part of the repository's demo data (data/seed/). */
-export const SEED_PATH = join(ROOT, 'data', 'seed', 'announcement-round5.txt');
-
-function findSeed(): string {
-  if (!existsSync(SEED_PATH)) throw new CliError('the round-5 result page is missing', EXIT.usage, `restore it from git: git checkout -- ${relative(process.cwd(), SEED_PATH) || SEED_PATH}`);
-  return SEED_PATH;
-}
-
-function charter(theme: string, now: Date) {
-  const day = 86_400_000;
-  const descriptors = (zhLow: string, zhHigh: string) => [
-    { min: 0, max: 4, text: { zh: zhLow, en: 'Weak' } },
-    { min: 5, max: 7, text: { zh: '較好', en: 'Good' } },
-    { min: 8, max: 10, text: { zh: zhHigh, en: 'Outstanding' } },
-  ];
-  return {
-    number: 5,
-    year: now.getUTCFullYear(),
-    theme,
-    script: 'hant',
-    eligibleLevels: ['county', 'township'],
-    submissionDeadline: new Date(now.getTime() + 30 * day).toISOString(),
-    reviewDeadline: new Date(now.getTime() + 60 * day).toISOString(),
-    rubric: {
-      maxScore: 10,
-      criteria: [
-        { id: 'innovation', name: { zh: '創新性', en: 'Innovation' }, weight: 0.4, descriptors: descriptors('沿用既有做法', '首創且可推廣') },
-        { id: 'effect', name: { zh: '實效性', en: 'Effect' }, weight: 0.4, descriptors: descriptors('成效不明', '成效顯著並有數據') },
-        { id: 'democracy', name: { zh: '體現全過程人民民主', en: 'Whole-process people’s democracy' }, weight: 0.2, descriptors: descriptors('聯繫不足', '充分體現') },
-      ],
-    },
-    panel: PANEL,
-    reviewersPerCase: 3,
-    quorum: 2,
-    blindReview: false,
-    quotas: { total: 12, perLevel: {} },
-    noticePeriodDays: 5,
-    noticePeriodSecondsOverride: 3,
-    timeouts: { eligibilitySeconds: 1_209_600, panelSeconds: 1_209_600, leadershipSeconds: 1_209_600, objectionRulingSeconds: 1_209_600 },
-  };
-}
+/** The demo's dossiers, and its scenario (charter, personas, decisions) as data. */
+const DEMO_DIR = join(ROOT, 'data/demo');
+const SCENARIO_DIR = join(DEMO_DIR, 'scenario');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -112,6 +53,7 @@ async function until<T>(what: string | (() => string), stallMs: number, step: ()
 interface CaseView {
   caseId: string;
   title: string;
+  unitCode?: string;
   unitName?: string;
   status: string;
 }
@@ -134,23 +76,31 @@ export function register(program: Command): void {
       const g = globalsOf(program);
       // progress goes to stderr; with --json only when CASEBOOK_DEBUG asks for it (tests read where a run stopped)
       const say = (line: string) => (g.json && !process.env.CASEBOOK_DEBUG ? undefined : process.stderr.write(`${line}\n`));
-      const { importAnnouncement } = await import('../../src/domain/announcement');
       const { resolveUnit } = await import('../../src/domain/units');
-      const seed = importAnnouncement(readFileSync(findSeed(), 'utf8'));
-      const seedCases: SeedCase[] = seed.cases.map((c) => ({ number: c.number, title: c.title, unit: c.unit, reason: c.reason }));
-      const theme = seed.round.theme ?? '發展和完善全過程人民民主的基層實踐';
+      // the scenario: who plays the round and what each of them decides (data/demo/scenario/)
+      const scenario = loadDemoScenario(SCENARIO_DIR);
+      const { personas, decisions } = scenario;
+      const seedCases = decisions.cases;
+      const OFFICE: Identity = personas.office;
+      const APPROVER: Identity = personas.approver;
+      const PANEL = personas.panel;
+      const ROUND_ID = `round-${scenario.charter(new Date()).number}`;
+      const theme = scenario.charter(new Date()).theme;
       const unitCode = (name: string) => {
         const r = resolveUnit(name);
         if (!r.ok) throw new CliError(`demo unit ${name} is not in the registry (${r.reason})`, EXIT.invalid);
         return r.unit.code;
       };
-      const demoDir = join(ROOT, 'data/demo');
-      const files = existsSync(demoDir) ? readdirSync(demoDir).filter(isDossier).sort() : [];
+      const demoDir = DEMO_DIR;
+      const files = seedCases.map((c) => c.dossier);
+      const missing = files.filter((f) => !existsSync(join(demoDir, f)));
       const brokenDir = join(demoDir, 'broken');
       const broken = existsSync(brokenDir) ? readdirSync(brokenDir).filter((f) => !/^readme\./i.test(f)).sort() : [];
-      if (files.length !== seedCases.length) {
-        throw new CliError(`data/demo holds ${files.length} dossiers; the demo needs ${seedCases.length}, one per selected case in the page's order`, EXIT.usage, 'generate them with `npm run demo-data`');
+      if (missing.length > 0) {
+        throw new CliError(`data/demo lacks ${missing.join(', ')}: the scenario (data/demo/scenario/decisions.yaml) names one dossier per selected case`, EXIT.usage, 'generate them with `npm run demo-data`');
       }
+      // each case of the round is known by its unit: the scenario's case for a unit code
+      const caseOfUnit = new Map<string, DemoCase>(seedCases.map((c) => [unitCode(c.unit), c]));
 
       const { startLocalCloud } = await import('../../local/cloud');
       say('starting the local cloud…');
@@ -180,13 +130,13 @@ export function register(program: Command): void {
         const rerun = existing.rounds.some((r) => r.roundId === ROUND_ID);
         if (rerun) say(`${ROUND_ID} is already in ${g.dataDir}: picking it up where the last run left it`);
         else {
-          await office.post('/rounds', { roundId: ROUND_ID, charter: charter(theme, new Date()) });
+          await office.post('/rounds', { roundId: ROUND_ID, charter: scenario.charter(new Date()) });
           await office.post(`/rounds/${ROUND_ID}/open`);
           say(`opened ${ROUND_ID}: ${theme}`);
 
           // 2. applicants upload: the broken dossiers first, so a valid case is never shadowed by them
           const uploads = [
-            ...broken.map((f, i) => ({ path: join(brokenDir, f), unit: unitCode(BROKEN_UNITS[i % BROKEN_UNITS.length]!) })),
+            ...broken.map((f, i) => ({ path: join(brokenDir, f), unit: unitCode(personas.brokenUnits[i % personas.brokenUnits.length]!) })),
             ...files.map((f, i) => ({ path: join(demoDir, f), unit: unitCode(seedCases[i]!.unit) })),
           ];
           const bar = !g.json && process.stderr.isTTY ? new SingleBar({ format: 'submitting [{bar}] {value}/{total}', stream: process.stderr }, Presets.shades_classic) : undefined;
@@ -228,62 +178,50 @@ export function register(program: Command): void {
           return submissions.length >= expected && settled === submissions.length ? true : undefined;
         });
 
-        const orderOf = new Map<string, number>();
-        const caseOrder = async (caseId: string) => {
-          if (!orderOf.has(caseId)) {
+        // a case of the round is the scenario's case of its unit
+        const scenarioCase = new Map<string, DemoCase | null>();
+        const caseFor = async (caseId: string) => {
+          if (!scenarioCase.has(caseId)) {
             const c = await office.get<CaseView>(`/cases/${caseId}`);
-            const codeOf = (name: string) => {
-              const r = resolveUnit(name);
-              return r.ok ? r.unit.code : name;
-            };
-            const hit = seedCases.find((s) => s.title === c.title || (c.unitName && codeOf(s.unit) === codeOf(c.unitName)));
-            orderOf.set(caseId, hit?.number ?? seedCases.length + 1);
+            scenarioCase.set(caseId, (c.unitCode && caseOfUnit.get(c.unitCode)) || null);
           }
-          return orderOf.get(caseId)!;
+          return scenarioCase.get(caseId) ?? undefined;
+        };
+        const ruleObjections = async (t: TaskView) => {
+          const { objections } = await approver.get<{ objections: { objectionId: string; status: string }[] }>(`/rounds/${t.roundId}/objections`);
+          const open = objections.filter((o) => o.status === 'OPEN');
+          const { ruling, reason } = decisions.objections;
+          await approver.post(`/tasks/${t.taskId}/decision`, { rulings: open.map((o) => ({ objectionId: o.objectionId, outcome: ruling, reason })) });
         };
 
-        // the people in the loop, deterministically: eligible, scores by the page's order, approval with its reasons
+        // the people in the loop, as the scenario says: eligibility, each reviewer's sheets, the approval and any rulings
         const play = async () => {
           for (const t of (await office.get<{ tasks: TaskView[] }>('/tasks')).tasks) {
-            if (t.kind === 'ELIGIBILITY') await office.post(`/tasks/${t.taskId}/decision`, { outcome: 'eligible' });
-            if (t.kind === 'OBJECTION_RULING') {
-              const { objections } = await office.get<{ objections: { objectionId: string; status: string }[] }>(`/rounds/${t.roundId}/objections`);
-              const open = objections.filter((o) => o.status === 'OPEN');
-              if (open.length) await office.post(`/tasks/${t.taskId}/decision`, { rulings: open.map((o) => ({ objectionId: o.objectionId, outcome: 'dismissed', reason: '經核查，異議不成立。' })) });
-            }
+            if (t.kind === 'ELIGIBILITY') await office.post(`/tasks/${t.taskId}/decision`, { outcome: decisions.eligibility });
           }
           for (const r of reviewers) {
             for (const t of (await r.client.get<{ tasks: TaskView[] }>('/tasks')).tasks) {
               if (t.kind !== 'PANEL' || !t.caseId) continue;
-              const order = await caseOrder(t.caseId);
-              const score = Math.max(0, 10 - (order - 1) * 0.5);
-              await r.client.post(`/tasks/${t.taskId}/decision`, { scores: { innovation: score, effect: score, democracy: score }, comment: '示範評分' });
+              const c = await caseFor(t.caseId);
+              if (!c) throw new CliError(`case ${t.caseId} of ${ROUND_ID} is not in the demo scenario`, EXIT.usage, `start afresh: remove ${g.dataDir} (or pass another --data-dir) and run the demo again`);
+              await r.client.post(`/tasks/${t.taskId}/decision`, { scores: scenario.sheet(r.id, c), comment: decisions.comment });
             }
           }
           for (const t of (await approver.get<{ tasks: TaskView[] }>('/tasks')).tasks) {
             if (t.kind === 'LEADERSHIP') await approve(t);
-            if (t.kind === 'OBJECTION_RULING') {
-              const { objections } = await approver.get<{ objections: { objectionId: string; status: string }[] }>(`/rounds/${t.roundId}/objections`);
-              const open = objections.filter((o) => o.status === 'OPEN');
-              await approver.post(`/tasks/${t.taskId}/decision`, { rulings: open.map((o) => ({ objectionId: o.objectionId, outcome: 'dismissed', reason: '經核查，異議不成立。' })) });
-            }
+            if (t.kind === 'OBJECTION_RULING') await ruleObjections(t);
           }
         };
+        // the leadership meeting approves the panel's shortlist as ranked, each case with its published reason
         const approve = async (t: TaskView) => {
-          const round = await office.get<{ shortlist?: { caseId: string }[] }>(`/rounds/${t.roundId}`);
-          const { cases } = await office.get<{ cases: CaseView[] }>(`/rounds/${t.roundId}/cases`);
-          const ranked = await Promise.all(cases.map(async (c) => ({ caseId: c.caseId, order: await caseOrder(c.caseId) })));
-          const list = ranked
-            .filter((c) => c.order <= seedCases.length)
-            .sort((a, b) => a.order - b.order)
-            .map((c) => ({ caseId: c.caseId, reason: seedCases[c.order - 1]!.reason }));
-          const short = new Set((round.shortlist ?? []).map((e) => e.caseId));
-          const chosen = new Set(list.map((e) => e.caseId));
-          const amendments = [
-            ...[...short].filter((id) => !chosen.has(id)).map((caseId) => ({ caseId, change: 'strike', reason: '經主任會議研究，未列入。' })),
-            ...[...chosen].filter((id) => !short.has(id)).map((caseId) => ({ caseId, change: 'add', reason: '經主任會議研究，增列入選。' })),
-          ];
-          await approver.post(`/tasks/${t.taskId}/decision`, { outcome: amendments.length ? 'amend' : 'approve', list, amendments });
+          const round = await approver.get<{ shortlist: { caseId: string; rank: number }[] }>(`/rounds/${t.roundId}/staff-view`);
+          const list = [];
+          for (const e of [...round.shortlist].sort((a, b) => a.rank - b.rank)) {
+            const c = await caseFor(e.caseId);
+            if (!c) throw new CliError(`shortlisted case ${e.caseId} is not in the demo scenario`, EXIT.usage);
+            list.push({ caseId: e.caseId, reason: c.reason });
+          }
+          await approver.post(`/tasks/${t.taskId}/decision`, { outcome: decisions.approval, list, amendments: [] });
         };
         const playing = async <T>(what: string | (() => string), done: () => Promise<T | undefined>) =>
           until(what, timeout, async () => {
@@ -308,7 +246,7 @@ export function register(program: Command): void {
           standing = r.status;
           return r.status === 'APPROVED' ? r : undefined;
         });
-        const firstTitle = seedCases[0]?.title ?? '';
+        const firstTitle = seedCases[0]!.title;
         await until('publication of the site', timeout, async () => {
           try {
             const res = await fetch(`${cloud.endpoints.site}/`);
@@ -364,47 +302,4 @@ export function register(program: Command): void {
         await stop();
       }
     });
-}
-
-/** Copies every object of the site bucket into `dir`. */
-async function exportSite(env: Record<string, string>, dir: string): Promise<number> {
-  const { S3Client, ListObjectsV2Command, GetObjectCommand } = await import('@aws-sdk/client-s3');
-  const bucket = env.SITE_BUCKET;
-  if (!bucket) throw new CliError('the local cloud has no SITE_BUCKET', EXIT.usage);
-  const s3 = new S3Client({
-    endpoint: env.AWS_ENDPOINT_URL_S3,
-    forcePathStyle: true,
-    region: env.AWS_REGION ?? 'us-east-1',
-    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID ?? 'S3RVER', secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? 'S3RVER' },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-  let count = 0;
-  let token: string | undefined;
-  do {
-    const page = await inStep(`listing s3://${bucket}`, () => s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token })));
-    for (const o of page.Contents ?? []) {
-      if (!o.Key || o.Key.includes('..')) continue;
-      const key = o.Key;
-      const body = await inStep(`reading s3://${bucket}/${key}`, async () => {
-        try {
-          const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-          return await out.Body!.transformToByteArray();
-        } catch (err) {
-          // the publisher may have removed the object between the listing and the read
-          if ((err as { name?: string }).name !== 'NoSuchKey') throw err;
-          process.stderr.write(`  skipped ${key}: gone since listed\n`);
-          return undefined;
-        }
-      });
-      if (!body) continue;
-      const target = join(dir, key);
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, body);
-      count += 1;
-    }
-    token = page.NextContinuationToken;
-  } while (token);
-  s3.destroy();
-  return count;
 }

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import type { RoundExport } from '../../src/domain/export/model';
 import { connect, OFFICE, output } from '../support/client';
 import { CliError, EXIT } from '../support/errors';
+import { roundIdArg } from '../support/round-id';
 
 /**
  * `casebook export ROUND --docx|--xlsx|--pdf FILE`: the office's files of an approved round.
@@ -16,7 +17,7 @@ export function register(program: Command): void {
   program
     .command('export')
     .description('an approved round as the office files it: --docx the announcement and annex (Word), --xlsx the score sheet (Excel), --pdf the printable annex (needs Chromium)')
-    .argument('<roundId>')
+    .argument('<roundId>', 'round number or id (6 or round-6)', roundIdArg)
     .option('--docx <file>', 'write the announcement with its annex as a Word document')
     .option('--xlsx <file>', 'write the leadership meeting’s score sheet as an Excel workbook')
     .option('--pdf <file>', 'print the annex to PDF with the local Chromium (CHROMIUM_PATH or chromium on PATH)')

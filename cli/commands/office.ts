@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { connect, OFFICE, output, table } from '../support/client';
 import { EXIT } from '../support/errors';
+import { roundIdArg } from '../support/round-id';
 
 interface Notification {
   notificationId: string;
@@ -18,7 +19,7 @@ export function register(program: Command): void {
   program
     .command('object')
     .description('file an objection to a listed case during the public-notice period (anonymous)')
-    .argument('<roundId>')
+    .argument('<roundId>', 'round number or id (6 or round-6)', roundIdArg)
     .argument('<caseId>')
     .requiredOption('--text <text>', 'the objection (at least 10 characters)')
     .option('--contact <contact>', 'how the office may reach you (seen by the office only)')
@@ -59,7 +60,7 @@ export function register(program: Command): void {
   audit
     .command('verify')
     .description('recompute the chain and name the first broken link (exit 1 when broken)')
-    .argument('<roundId>')
+    .argument('<roundId>', 'round number or id (6 or round-6)', roundIdArg)
     .action(async (roundId: string) => {
       const client = await connect(program, OFFICE);
       const v = await client.get<{ ok: boolean; length: number; head?: string; firstBroken?: { seq: number; reason: string } }>(`/rounds/${roundId}/audit/verify`);
@@ -69,7 +70,7 @@ export function register(program: Command): void {
   audit
     .command('export')
     .description('the audit trail as JSON lines')
-    .argument('<roundId>')
+    .argument('<roundId>', 'round number or id (6 or round-6)', roundIdArg)
     .option('--out <file>', 'write to a file instead of stdout')
     .action(async (roundId: string, opts: { out?: string }) => {
       const client = await connect(program, OFFICE);

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { CliError, EXIT } from '../support/errors';
 import { connect, OFFICE, output, table } from '../support/client';
+import { roundIdArg } from '../support/round-id';
 
 interface RoundView {
   roundId: string;
@@ -14,8 +15,10 @@ interface RoundView {
   reviewDeadline: string;
   noticeEndsAt?: string;
   finalizationExecutionArn?: string;
+  charterSha256?: string;
   approvedList?: { caseId: string; order: number; reason: string }[];
   shortlist?: { caseId: string; rank: number; score: number }[];
+  objections?: { total: number; open: number };
 }
 
 export function readDocument(file: string): unknown {
@@ -39,7 +42,10 @@ const describe = (r: RoundView) =>
     `  申報截止 submissions close: ${r.submissionDeadline}`,
     `  評審截止 reviews close: ${r.reviewDeadline}`,
     ...(r.noticeEndsAt ? [`  公示結束 notice ends: ${r.noticeEndsAt}`] : []),
+    ...(r.charterSha256 ? [`  章程 charter sha256: ${r.charterSha256}`] : []),
     ...(r.finalizationExecutionArn ? [`  finalization: ${r.finalizationExecutionArn}`] : []),
+    ...(r.shortlist?.length ? [`  候選名單 shortlist: ${r.shortlist.length} cases (\`casebook shortlist ${r.roundId}\`)`] : []),
+    ...(r.objections?.total ? [`  異議 objections: ${r.objections.total} (${r.objections.open} open; \`casebook objections ${r.roundId}\`)`] : []),
     ...(r.approvedList?.length ? ['', table(['#', 'case', '入選理由'], r.approvedList.map((e) => [e.order, e.caseId, e.reason]))] : []),
   ].join('\n');
 
@@ -51,7 +57,7 @@ export function register(program: Command): void {
     .command('open')
     .description('create a round from a charter file (YAML or JSON) and open it for submissions')
     .argument('<charter>', 'charter file: theme, deadlines, rubric, panel, quotas, timeouts')
-    .option('--id <roundId>', 'round id (default round-<number>)')
+    .option('--id <roundId>', 'round id (default round-<number>)', roundIdArg)
     .option('--draft', 'create it in DRAFT without opening')
     .action(async (file: string, opts: { id?: string; draft?: boolean }) => {
       const client = await connect(program, OFFICE);
@@ -65,7 +71,7 @@ export function register(program: Command): void {
   round
     .command('amend')
     .description('amend the charter of a DRAFT or OPEN round, with a reason (recorded in the audit trail)')
-    .argument('<roundId>')
+    .argument('<roundId>', 'round number or id (6 or round-6)', roundIdArg)
     .requiredOption('--reason <text>', 'why the charter changes')
     .option('--file <changes>', 'YAML/JSON file with the charter fields to change')
     .option('--set <field=value>', 'one change; value parsed as YAML (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
@@ -85,7 +91,7 @@ export function register(program: Command): void {
   round
     .command('close')
     .description('close submissions and start round finalization (ranking, leadership approval, notice, publication)')
-    .argument('<roundId>')
+    .argument('<roundId>', 'round number or id (6 or round-6)', roundIdArg)
     .action(async (roundId: string) => {
       const client = await connect(program, OFFICE);
       const r = await client.post<RoundView>(`/rounds/${roundId}/close`);
@@ -95,7 +101,7 @@ export function register(program: Command): void {
   round
     .command('finalize')
     .description('proceed to ranking before every case is reviewed (the office’s decision, with a reason)')
-    .argument('<roundId>')
+    .argument('<roundId>', 'round number or id (6 or round-6)', roundIdArg)
     .requiredOption('--reason <text>', 'why the round proceeds now')
     .action(async (roundId: string, opts: { reason: string }) => {
       const client = await connect(program, OFFICE);
@@ -105,12 +111,13 @@ export function register(program: Command): void {
 
   round
     .command('show')
-    .description('show one round, or list all rounds')
-    .argument('[roundId]')
+    .description('show one round as the office sees it (charter hash, shortlist, approved list, objections), or list all rounds')
+    .argument('[roundId]', 'round number or id (6 or round-6)', roundIdArg)
     .action(async (roundId?: string) => {
       const client = await connect(program, OFFICE);
       if (roundId) {
-        const r = await client.get<RoundView>(`/rounds/${roundId}`);
+        // the staff's view: charter and hash, shortlist, approved list, notice, objections
+        const r = await client.get<RoundView>(`/rounds/${roundId}/staff-view`);
         output(program, r, () => describe(r));
       } else {
         const list = await client.get<{ rounds: RoundView[] }>('/rounds');

@@ -3,6 +3,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { applicantIdentity, connect, OFFICE, output, table } from '../support/client';
 import { EXIT } from '../support/errors';
 import { uploadDossier, type UploadTicket } from '../support/upload';
+import { roundIdArg } from '../support/round-id';
 
 interface SubmissionView {
   submissionId: string;
@@ -20,7 +21,7 @@ export function register(program: Command): void {
   program
     .command('submit')
     .description('upload dossiers for a unit (presigned upload; progress shown for several files)')
-    .argument('<roundId>')
+    .argument('<roundId>', 'round number or id (6 or round-6)', roundIdArg)
     .argument('<files...>', '.docx, .zip, .md or .txt dossiers')
     .requiredOption('--unit <unitCode>', 'registry code of the applicant unit you act for')
     .action(async (roundId: string, files: string[], opts: { unit: string }) => {
@@ -50,7 +51,7 @@ export function register(program: Command): void {
   program
     .command('status')
     .description('submissions of a round with their validation results (--unit: as that applicant; default: the office view)')
-    .argument('<roundId>')
+    .argument('<roundId>', 'round number or id (6 or round-6)', roundIdArg)
     .option('--unit <unitCode>', 'act as this applicant unit')
     .option('--submission <id>', 'one submission with every error and warning')
     .action(async (roundId: string, opts: { unit?: string; submission?: string }) => {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { APPROVER, connect, OFFICE, output, reviewerIdentity, table, type Identity } from '../support/client';
 import { CliError, EXIT } from '../support/errors';
+import { roundIdArg } from '../support/round-id';
 
 interface TaskView {
   taskId: string;
@@ -78,20 +79,45 @@ export function register(program: Command): void {
 
   program
     .command('approve')
-    .description('as the approver: approve (or amend) the shortlist of a round with the published reasons (入選理由)')
-    .argument('<roundId>')
-    .requiredOption('--reasons <file>', 'YAML/JSON list of { caseId, reason } in the final order (and amendments when amending)')
+    .description('as the approver: approve the ranked shortlist of a round with the published reasons (入選理由), or amend it')
+    .argument('<roundId>', 'round number or id (6 or round-6)', roundIdArg)
+    .option('--reasons <file>', 'YAML/JSON list of { caseId, reason } in the final order (and amendments when amending)')
+    .option('--reason <case=text>', 'the reason of one shortlisted case (repeatable); the list keeps the shortlist’s order', (v: string, p: string[]) => [...p, v], [] as string[])
     .option('--amend', 'the list departs from the shortlist (amendments with reasons required)')
-    .action(async (roundId: string, opts: { reasons: string; amend?: boolean }) => {
-      const { readDocument } = await import('./round');
-      const doc = readDocument(opts.reasons) as { list?: unknown; amendments?: unknown } | unknown[];
-      const list = Array.isArray(doc) ? doc : doc.list;
-      const amendments = Array.isArray(doc) ? [] : (doc.amendments ?? []);
+    .action(async (roundId: string, opts: { reasons?: string; reason: string[]; amend?: boolean }) => {
+      if (!opts.reasons && opts.reason.length === 0) {
+        throw new CliError('no reasons given', EXIT.usage, `pass --reason CASE=TEXT for each case of \`casebook shortlist ${roundId}\`, or --reasons FILE`);
+      }
+      if (opts.reasons && opts.reason.length > 0) throw new CliError('pass --reasons FILE or --reason CASE=TEXT, not both', EXIT.usage);
       const client = await connect(program, APPROVER);
       const { tasks } = await client.get<{ tasks: TaskView[] }>('/tasks');
       const task = tasks.find((t) => t.kind === 'LEADERSHIP' && t.roundId === roundId);
-      if (!task) throw new CliError(`no open leadership approval for ${roundId}`, EXIT.invalid, 'the shortlist is ready once the round is closed and ranked: `casebook round show ' + roundId + '`');
+      if (!task) throw new CliError(`no open leadership approval for ${roundId}`, EXIT.invalid, `the shortlist is ready once the round is closed and ranked: \`casebook shortlist ${roundId}\``);
+      let list: unknown;
+      let amendments: unknown = [];
+      if (opts.reasons) {
+        const { readDocument } = await import('./round');
+        const doc = readDocument(opts.reasons) as { list?: unknown; amendments?: unknown } | unknown[];
+        list = Array.isArray(doc) ? doc : doc.list;
+        amendments = Array.isArray(doc) ? [] : (doc.amendments ?? []);
+      } else {
+        if (opts.amend) throw new CliError('--amend needs --reasons FILE with the list and the amendments', EXIT.usage);
+        const reasons = new Map<string, string>();
+        for (const r of opts.reason) {
+          const eq = r.indexOf('=');
+          if (eq <= 0 || eq === r.length - 1) throw new CliError(`--reason ${r}: expected CASE=TEXT`, EXIT.usage);
+          reasons.set(r.slice(0, eq), r.slice(eq + 1));
+        }
+        const { staffView } = await import('./cases');
+        const { shortlist } = await staffView(program, roundId, true);
+        const unknown = [...reasons.keys()].filter((id) => !shortlist.some((e) => e.caseId === id));
+        if (unknown.length) throw new CliError(`not on the shortlist of ${roundId}: ${unknown.join(', ')}`, EXIT.invalid, 'to add a case, amend with --reasons FILE and --amend');
+        const missing = shortlist.filter((e) => !reasons.has(e.caseId)).map((e) => e.caseId);
+        if (missing.length) throw new CliError(`no reason for ${missing.join(', ')}`, EXIT.invalid, `every shortlisted case needs its 入選理由; to strike one, amend with --reasons FILE and --amend`);
+        list = [...shortlist].sort((a, b) => a.rank - b.rank).map((e) => ({ caseId: e.caseId, reason: reasons.get(e.caseId)! }));
+      }
+      if (!Array.isArray(list)) throw new CliError(`${opts.reasons}: no list of { caseId, reason }`, EXIT.invalid, 'write a YAML list, or { list: [...], amendments: [...] }');
       const result = await client.post(`/tasks/${task.taskId}/decision`, { outcome: opts.amend ? 'amend' : 'approve', list, amendments });
-      output(program, result, () => `approved the list of ${roundId} (${(list as unknown[]).length} cases)`);
+      output(program, result, () => `${opts.amend ? 'amended and approved' : 'approved'} the list of ${roundId} (${list.length} cases)`);
     });
 }

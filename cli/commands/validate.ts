@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { roundNumberArg } from '../support/round-id';
 import { SingleBar } from 'cli-progress';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -35,15 +36,13 @@ export function register(program: Command): void {
     .command('validate')
     .description('parse and validate dossiers (a file or a directory of files) as the intake pipeline would')
     .argument('<path>', 'a dossier file (.md, .json, .docx, .zip) or a directory of them (not recursive; READMEs skipped)')
-    .option('--round <n>', 'check against round N (its number must match the dossier’s)')
+    .option('--round <n>', 'check against round N, as 6 or round-6 (its number must match the dossier’s)', roundNumberArg)
     .option('--json', 'one JSON object per file (JSON lines for a directory)')
-    .action(async (path: string, opts: { round?: string; json?: boolean }) => {
+    .action(async (path: string, opts: { round?: number; json?: boolean }) => {
       const json = Boolean(opts.json ?? program.opts().json);
       let ctx: ValidationContext = {};
       if (opts.round !== undefined) {
-        const number = Number(opts.round);
-        if (!Number.isInteger(number) || number <= 0) throw new CliError(`--round must be a positive whole number, got "${opts.round}"`, EXIT.usage);
-        ctx = { round: { number, eligibleLevels: ['county', 'township'], closed: false } };
+        ctx = { round: { number: opts.round, eligibleLevels: ['county', 'township'], closed: false } };
       }
       let isDirectory: boolean;
       try {

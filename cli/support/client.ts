@@ -97,7 +97,7 @@ const HINTS: Record<number, string> = {
   400: 'fix the fields named above and run the command again',
   401: 'the sign-in is missing or expired: run `casebook login` (with the same --api), or pass a fresh --token',
   403: 'your role may not do this: use the identity meant for it (e.g. --unit for applicants, --reviewer for reviewers)',
-  404: 'check the id: `casebook round show ROUND` and `casebook status ROUND` list what exists',
+  404: 'check the id: `casebook round show` lists the rounds, `casebook cases ROUND` their cases, `casebook status ROUND` their submissions, `casebook tasks` the open steps',
   409: 'it was already done; `casebook tasks` shows what is still open',
   410: 'the step expired; the office has been told and may reopen it',
   422: 'the round or case is not in the state this needs: `casebook round show ROUND` shows where it stands',

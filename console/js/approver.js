@@ -4,6 +4,7 @@
  * (strike or add, each with its reason), and rulings on objections from the notice period.
  */
 import { ApiProblem, CASE_STATUS_ZH, alertError, announce, api, cityName, clearAlert, cst, fieldError, h, initPage } from './core.js';
+import { loadRoundView, renderRoundView, whyHere } from './round-view.js';
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const form = /** @type {HTMLFormElement} */ ($('decision-form'));
@@ -41,11 +42,21 @@ const scoreOf = (c) => c.score?.normalizedMean ?? -Infinity;
 async function openList(/** @type {any} */ task) {
   clearAlert();
   try {
-    const { cases } = await api(`/rounds/${encodeURIComponent(task.roundId)}/cases`);
-    const shortlist = cases.filter((/** @type {any} */ c) => c.status === 'SHORTLISTED').sort((/** @type {any} */ a, /** @type {any} */ b) => scoreOf(b) - scoreOf(a));
-    const others = cases.filter((/** @type {any} */ c) => c.status !== 'SHORTLISTED').sort((/** @type {any} */ a, /** @type {any} */ b) => scoreOf(b) - scoreOf(a));
+    // the ranked shortlist with why each case is there, beside the cases the approver may add
+    const [view, { cases }] = await Promise.all([loadRoundView(task.roundId), api(`/rounds/${encodeURIComponent(task.roundId)}/cases`)]);
+    const byId = new Map(cases.map((/** @type {any} */ c) => [c.caseId, c]));
+    const ranked = [...view.shortlist].sort((/** @type {any} */ a, /** @type {any} */ b) => a.rank - b.rank);
+    const listed = new Set(ranked.map((/** @type {any} */ e) => e.caseId));
+    const shortlist = ranked.map((/** @type {any} */ e) => ({ ...(byId.get(e.caseId) ?? { caseId: e.caseId, title: e.title ?? e.caseId, unitName: e.unitName, city: e.city, level: e.level }), rank: e.rank, why: whyHere(e) }));
+    const passed = new Map((view.passedOver ?? []).map((/** @type {any} */ p) => [p.caseId, p.reason.zh]));
+    const others = cases
+      .filter((/** @type {any} */ c) => !listed.has(c.caseId))
+      .map((/** @type {any} */ c) => ({ ...c, passedOver: passed.get(c.caseId) }))
+      .sort((/** @type {any} */ a, /** @type {any} */ b) => scoreOf(b) - scoreOf(a));
     buildListForm(task, shortlist, others);
     $('decision-h').textContent = `入圍名單（${shortlist.length} 宗）`;
+    $('round-view').replaceChildren(renderRoundView(view, { headingLevel: 2, idPrefix: 'approver-rv' }));
+    $('round-view-card').hidden = false;
     $('decision').hidden = false;
     $('decision').focus();
   } catch (err) {
@@ -77,6 +88,7 @@ function caseItem(/** @type {any} */ c, /** @type {'short'|'added'} */ kind, /**
     { class: 'list-case', 'data-case': c.caseId, 'data-kind': kind },
     h('h3', {}, c.title),
     h('p', {}, [c.unitName, cityName(c.city), c.level === 'township' ? '鄉鎮級' : '縣級'].filter(Boolean).join('・'), c.score ? `；標準化平均分 ${c.score.normalizedMean.toFixed(2)}（${c.score.count} 位評審）` : ''),
+    c.rank ? h('p', { class: 'why' }, h('strong', {}, `排名第 ${c.rank}`), c.why ? `：${c.why}` : '') : '',
     reasonField(`reason-${id}`, `「${c.title}」的入選理由`, '將在公布頁面刊出，4–500 字。', c.reason ?? ''),
     kind === 'short'
       ? h('div', { class: 'field' }, h('label', { class: 'choice', for: `strike-${id}` }, strike, ' 從名單剔除此案例'), strikeBox)
@@ -89,7 +101,7 @@ function buildListForm(/** @type {any} */ task, /** @type {any[]} */ shortlist, 
   const list = h('ol', { class: 'approval-list' }, ...shortlist.map((c) => caseItem(c, 'short')));
   const known = new Map([...shortlist, ...others].map((c) => [c.caseId, c]));
   const pick = /** @type {HTMLSelectElement} */ (
-    h('select', { id: 'add-case', 'aria-describedby': 'add-case-error' }, h('option', { value: '' }, '（選擇案例）'), ...others.map((c) => h('option', { value: c.caseId }, `${c.title}（${CASE_STATUS_ZH[/** @type {keyof CASE_STATUS_ZH} */ (c.status)] ?? c.status}）`)))
+    h('select', { id: 'add-case', 'aria-describedby': 'add-case-error' }, h('option', { value: '' }, '（選擇案例）'), ...others.map((c) => h('option', { value: c.caseId }, `${c.title}（${CASE_STATUS_ZH[/** @type {keyof CASE_STATUS_ZH} */ (c.status)] ?? c.status}${c.passedOver ? `；未入圍：${c.passedOver}` : ''}）`)))
   );
   const addButton = h('button', {
     type: 'button',
@@ -105,7 +117,7 @@ function buildListForm(/** @type {any} */ task, /** @type {any[]} */ shortlist, 
     },
   }, '增補到名單');
   form.replaceChildren(
-    h('p', { class: 'hint' }, '名單按標準化平均分排列。請為每宗入選案例填寫入選理由；如需剔除或增補，請寫明理由（即為「調整」）。'),
+    h('p', { class: 'hint' }, '名單按入圍排名排列（標準化平均分與名額）；每宗案例下列明排名和入圍理由，右方是本輪的評選依據。請為每宗入選案例填寫入選理由；如需剔除或增補，請寫明理由（即為「調整」）。'),
     list,
     h('fieldset', { class: 'add' }, h('legend', {}, '增補案例'), h('div', { class: 'field' }, h('label', { for: 'add-case' }, '要增補的案例'), pick, h('p', { id: 'add-case-error', class: 'field-error', hidden: true })), addButton),
     h('button', { type: 'submit', class: 'primary' }, '提交審定結果'),
@@ -151,6 +163,7 @@ function buildListForm(/** @type {any} */ task, /** @type {any[]} */ shortlist, 
       await api(`/tasks/${encodeURIComponent(task.taskId)}/decision`, { method: 'POST', body: { outcome: amendments.length ? 'amend' : 'approve', list: finalList, amendments } });
       announce(amendments.length ? `已提交調整後的名單（${finalList.length} 宗，調整 ${amendments.length} 項）。` : `已批准名單（${finalList.length} 宗）。`);
       $('decision').hidden = true;
+      $('round-view-card').hidden = true;
       await loadTasks();
     } catch (err) {
       if (err instanceof ApiProblem) {

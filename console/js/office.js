@@ -4,6 +4,7 @@
  * eligibility decisions, the outbox with release buttons and the audit-chain check.
  */
 import { ApiProblem, CASE_STATUS_ZH, ROUND_STATUS_ZH, SUBMISSION_STATUS_ZH, alertError, announce, api, cityName, clearAlert, cst, fieldError, h, initPage, roundPicker, safeSvg, updateRoundStatus } from './core.js';
+import { loadRoundView, renderRoundView } from './round-view.js';
 
 const KIND_ZH = { ELIGIBILITY: '資格審查', PANEL: '評審', LEADERSHIP: '領導審定', OBJECTION_RULING: '異議裁定' };
 const NOTE_ZH = { VALIDATION_RESULT: '檢查結果', ELIGIBILITY: '資格審查', REVISION_REQUESTED: '要求修改', ASSIGNMENT: '評審分派', REMINDER: '提醒', ESCALATION: '逾期上報', LIST_READY: '名單待審定', FINAL_RESULT: '評選結果' };
@@ -70,7 +71,17 @@ async function downloadDashboardPage() {
 
 async function refresh() {
   clearAlert();
-  await Promise.all([loadDashboard(), loadEligibility(), loadOutbox()]);
+  await Promise.all([loadDashboard(), loadRoundViewCard(), loadEligibility(), loadOutbox()]);
+}
+
+/** The shortlist with why each case is there, the approved list, the notice and objections. */
+async function loadRoundViewCard() {
+  try {
+    $('round-view').replaceChildren(renderRoundView(await loadRoundView(roundId), { headingLevel: 2, idPrefix: 'office-rv' }));
+  } catch (err) {
+    $('round-view').replaceChildren();
+    alertError(err);
+  }
 }
 
 /** A small table of counts with Chinese names. */

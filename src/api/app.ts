@@ -12,6 +12,8 @@ import * as submissions from '../usecases/api/submissions';
 import * as cases from '../usecases/api/cases';
 import * as tasks from '../usecases/api/tasks';
 import * as office from '../usecases/api/office';
+import { readRoundForStaff } from '../usecases/api/round-staff';
+import { readCaseRecord } from '../usecases/api/case-record';
 import * as exports from '../usecases/api/exports';
 import { invalidInput } from '../usecases/errors';
 import * as users from '../usecases/api/users';
@@ -45,7 +47,8 @@ export function buildHandlers(deps: ApiDeps): Handlers {
       }),
     }),
     'GET /rounds': async () => ({ body: await rounds.listRounds(deps) }),
-    'GET /rounds/{roundId}': async (req) => ({ body: await rounds.readRound(deps, req.actor, p(req, 'roundId')) }),
+    'GET /rounds/{roundId}': async (req) => ({ body: await rounds.readRound(deps, p(req, 'roundId')) }),
+    'GET /rounds/{roundId}/staff-view': async (req) => ({ body: await readRoundForStaff(deps, req.requireActor(), p(req, 'roundId')) }),
     'POST /rounds': async (req) => ({ status: 201, body: await rounds.createRound(deps, req.requireActor(), req.body(s.createRoundSchema)) }),
     'PATCH /rounds/{roundId}': async (req) => {
       const input = req.body(s.amendRoundSchema);
@@ -73,6 +76,7 @@ export function buildHandlers(deps: ApiDeps): Handlers {
     }),
     'GET /rounds/{roundId}/cases': async (req) => ({ body: await cases.listCases(deps, req.requireActor(), p(req, 'roundId')) }),
     'GET /cases/{caseId}': async (req) => ({ body: await cases.readCase(deps, req.requireActor(), p(req, 'caseId')) }),
+    'GET /cases/{caseId}/record': async (req) => ({ body: await readCaseRecord(deps, req.requireActor(), p(req, 'caseId')) }),
     'POST /cases/{caseId}/corrections': async (req) => ({
       body: await cases.correctCase(deps, req.requireActor(), p(req, 'caseId'), req.body(s.correctionSchema)),
     }),

@@ -87,6 +87,41 @@ export const roundOfficeSchema = roundPublicSchema
 
 export const roundListSchema = z.object({ rounds: z.array(roundPublicSchema) }).meta({ id: 'RoundList' });
 
+const caseLabelShape = {
+  title: z.string().optional(),
+  unitName: z.string().optional(),
+  city: z.string().optional(),
+  level: z.enum(LEVELS).optional(),
+  status: z.enum(CASE_STATUSES).optional(),
+};
+
+/** What the office and the leadership meeting decide from (GET /rounds/{roundId}/staff-view). */
+export const roundStaffSchema = roundOfficeSchema
+  .extend({
+    shortlist: z.array(
+      z.object({
+        caseId: z.string(),
+        rank: z.number(),
+        score: z.number(),
+        /** Why the entry departs from pure score order (absent when it does not). */
+        explanation: bilingualSchema.optional(),
+        /** Which places of the quotas it takes. */
+        quotaNote: bilingualSchema,
+        rawMean: z.number().optional(),
+        spread: z.number().optional(),
+        reviews: z.number().optional(),
+        ...caseLabelShape,
+      }),
+    ),
+    passedOver: z.array(z.object({ caseId: z.string(), code: z.string(), reason: bilingualSchema, ...caseLabelShape })).optional(),
+    feasible: z.boolean().optional(),
+    quotaIssues: z.array(z.string()).optional(),
+    approvedList: z.array(z.object({ caseId: z.string(), order: z.number(), reason: z.string(), ...caseLabelShape })).optional(),
+    notice: z.object({ days: z.number(), startsAt: z.string().optional(), endsAt: z.string().optional() }),
+    objections: z.object({ total: z.number().int(), open: z.number().int(), upheld: z.number().int(), dismissed: z.number().int() }),
+  })
+  .meta({ id: 'RoundStaff' });
+
 // ---------------------------------------------------------------------------------------------
 // Submissions
 
@@ -185,6 +220,40 @@ export const caseViewSchema = z
   .meta({ id: 'Case' });
 
 export const caseListSchema = z.object({ cases: z.array(caseViewSchema) }).meta({ id: 'CaseList' });
+
+/** A case's whole record for its staff (GET /cases/{caseId}/record). */
+export const caseRecordSchema = caseViewSchema
+  .extend({
+    versions: z.array(z.object({ version: z.number().int(), submissionId: z.string(), createdAt: z.string().optional(), current: z.boolean() })),
+    eligibility: z.array(
+      z.object({
+        taskId: z.string(),
+        status: z.enum(TASK_STATUSES),
+        openedAt: z.string(),
+        decision: z.unknown().optional(),
+        decidedAt: z.string().optional(),
+        /** Office only. */
+        decidedBy: z.string().optional(),
+      }),
+    ),
+    /** The office sees each reviewer; the approver a stable label per reviewer (評審 1, 2, …). */
+    assignments: z.array(
+      z.object({
+        reviewerId: z.string().optional(),
+        reviewerName: z.string().optional(),
+        reviewer: z.string().optional(),
+        status: z.string(),
+        assignedAt: z.string(),
+        scores: z.record(z.string(), z.number()).optional(),
+        comment: z.string().optional(),
+        total: z.number().optional(),
+        scoredAt: z.string().optional(),
+      }),
+    ),
+    aggregate: scoreSummarySchema.optional(),
+    history: z.array(z.object({ at: z.string(), action: z.string(), by: z.string(), status: z.enum(CASE_STATUSES).optional() })),
+  })
+  .meta({ id: 'CaseRecord' });
 
 export const correctionSchema = z.object({ note: z.string().min(2).max(2000) }).strict().meta({ id: 'Correction' });
 export const withdrawSchema = z.object({ reason: z.string().min(2).max(1000) }).strict().meta({ id: 'Withdraw' });

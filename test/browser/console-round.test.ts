@@ -295,6 +295,13 @@ describe('a small round through the console, from upload to publication', () => 
       (status) => status === 'SHORTLISTED',
       'the shortlist',
     );
+    // the office sees the same ranked shortlist, with why each case is there
+    const office = await openConsole('office (shortlist)', 'office.html', officeToken);
+    await office.page.waitForSelector('#round-view table.shortlist');
+    expect(await office.page.locator('#round-view table.shortlist tbody th').allTextContents()).toEqual(ENTRIES.map((e) => e.title));
+    expect(await office.page.locator('#round-view table.shortlist tbody td.why').allTextContents()).toEqual(ENTRIES.map((_, i) => `名額 5 宗中的第 ${i + 1} 宗；縣級第 ${i + 1} 宗`));
+    await axe(office.page, 'office.html (shortlist)');
+    await office.context.close();
   }, 120_000);
 
   it('the approver approves the shortlist with a 入選理由 per case on the approver page', async () => {
@@ -313,6 +320,17 @@ describe('a small round through the console, from upload to publication', () => 
     expect(titles).toEqual(ENTRIES.map((e) => e.title));
     expect(await page.textContent('#decision-h')).toBe(`入圍名單（${ENTRIES.length} 宗）`);
     expect(await page.locator('#decision-form li.list-case p').first().textContent()).toContain(`${UNITS.yuexiu.written}・廣州市・縣級`);
+    // beside the list, why each case is there: its rank and its places under the quotas
+    expect(await page.locator('#decision-form li.list-case p.why').allTextContents()).toEqual(
+      ENTRIES.map((_, i) => `排名第 ${i + 1}：名額 5 宗中的第 ${i + 1} 宗；縣級第 ${i + 1} 宗`),
+    );
+    await page.waitForSelector('#round-view-card:not([hidden]) table.shortlist');
+    expect(await page.locator('#round-view table.shortlist tbody th').allTextContents()).toEqual(ENTRIES.map((e) => e.title));
+    expect(await page.locator('#round-view table.shortlist tbody td.why').first().textContent()).toBe('名額 5 宗中的第 1 宗；縣級第 1 宗');
+    const facts = await page.textContent('#round-view dl.facts');
+    expect(facts).toMatch(/章程雜湊（SHA-256）[0-9a-f]{64}/);
+    expect(facts).toContain('未收到異議');
+    expect(facts).toContain('名單審定後開始');
     // a reason is required for every case: submitting without them is refused next to the field
     await page.click('#decision-form button[type=submit].primary');
     await poll(() => page.locator('#decision-form .field-error:not([hidden])').count()).toBe(ENTRIES.length);
@@ -378,6 +396,6 @@ describe('a small round through the console, from upload to publication', () => 
 
   it('no page broke the CSP or threw, and axe checked every console page', () => {
     expect(problems).toEqual([]);
-    expect(Object.keys(axeRuns).sort()).toEqual(['applicant.html', 'approver.html', 'office.html', 'published round page', 'reviewer.html']);
+    expect(Object.keys(axeRuns).sort()).toEqual(['applicant.html', 'approver.html', 'office.html', 'office.html (shortlist)', 'published round page', 'reviewer.html']);
   });
 });

@@ -60,6 +60,33 @@ const CASES = [
   { caseId: 'c2', roundId: ROUND.roundId, title: '民生實事項目票決制', status: 'SHORTLISTED', level: 'township', currentVersion: 2, createdAt: NOW, updatedAt: NOW, unitCode: '440606-lecong', unitName: '佛山市順德區樂從鎮人大', city: '佛山市', score: { rawMean: 7.6, normalizedMean: 7.9, spread: 2, count: 3, outliers: [] } },
   { caseId: 'c3', roundId: ROUND.roundId, title: '預算聯網監督', status: 'NOT_SELECTED', level: 'county', currentVersion: 1, createdAt: NOW, updatedAt: NOW, unitCode: '440304', unitName: '深圳市福田區人大常委會', city: '深圳市', score: { rawMean: 7.0, normalizedMean: 7.1, spread: 1, count: 3, outliers: [] } },
 ];
+/** GET /rounds/{id}/staff-view in its real shape: the shortlist with explanations and quota notes. */
+const STAFF_VIEW = {
+  ...ROUND,
+  status: 'SHORTLISTED',
+  charter: {},
+  charterSha256: 'e3'.repeat(32),
+  createdAt: NOW,
+  shortlist: [
+    { caseId: 'c1', rank: 1, score: 8.3, rawMean: 8.1, title: CASES[0]!.title, unitName: CASES[0]!.unitName, city: '廣州市', level: 'county', quotaNote: { zh: '名額 2 宗中的第 1 宗；縣級第 1 宗', en: 'place 1 of 2; county-level no. 1' } },
+    {
+      caseId: 'c2',
+      rank: 2,
+      score: 7.9,
+      rawMean: 7.6,
+      title: CASES[1]!.title,
+      unitName: CASES[1]!.unitName,
+      city: '佛山市',
+      level: 'township',
+      explanation: { zh: '為滿足鄉鎮級至少 1 宗的名額而上移。', en: 'Moved up to meet the township minimum.' },
+      quotaNote: { zh: '名額 2 宗中的第 2 宗；鄉鎮級第 1 宗（鄉鎮級至少 1）', en: 'place 2 of 2; township-level no. 1 (township-level: at least 1)' },
+    },
+  ],
+  passedOver: [{ caseId: 'c3', code: 'RESERVED_FOR_LEVEL_MIN', reason: { zh: '名額須留給鄉鎮級案例。', en: 'The place was reserved for a township case.' }, title: CASES[2]!.title }],
+  feasible: true,
+  notice: { days: 5 },
+  objections: { total: 0, open: 0, upheld: 0, dismissed: 0 },
+};
 const TASKS = {
   reviewer: [{ taskId: 't-panel-1', kind: 'PANEL', roundId: ROUND.roundId, caseId: 'c1', status: 'OPEN', createdAt: NOW, expiresAt: '2024-07-31T15:59:59.000Z' }],
   approver: [{ taskId: 't-lead-1', kind: 'LEADERSHIP', roundId: ROUND.roundId, status: 'OPEN', createdAt: NOW, expiresAt: '2024-08-31T15:59:59.000Z' }],
@@ -196,6 +223,10 @@ async function handleApi(req: IncomingMessage, res: ServerResponse) {
   if (req.method === 'GET' && path === `/rounds/${ROUND.roundId}/submissions`) return send(200, { submissions: [...submissions.values()] });
   const sub = m(/^\/rounds\/[\w-]+\/submissions\/([\w-]+)$/);
   if (req.method === 'GET' && sub) return send(200, submissions.get(sub[1]!));
+  if (req.method === 'GET' && path === `/rounds/${ROUND.roundId}/staff-view`) {
+    if (role !== 'secretariat' && role !== 'approver') return send(403, { error: { code: 'FORBIDDEN', message: { zh: '您的角色不能執行此操作。', en: 'Your role may not do this.' } } });
+    return send(200, STAFF_VIEW);
+  }
   if (req.method === 'GET' && path === `/rounds/${ROUND.roundId}/cases`) {
     return send(200, { cases: role === 'applicant' ? CASES.filter((c) => c.unitCode === '440104') : CASES });
   }
@@ -548,6 +579,16 @@ describe('approver', () => {
     await page.click('#tasks button');
     await page.waitForSelector('#decision-form li');
     expect(await page.locator('#decision-form li h3').allTextContents()).toEqual(['代表聯絡站「時時聯」', '民生實事項目票決制']);
+    // each case says why it is there, and the round's basis sits beside the list
+    expect(await page.locator('#decision-form li p.why').allTextContents()).toEqual([
+      '排名第 1：名額 2 宗中的第 1 宗；縣級第 1 宗',
+      '排名第 2：為滿足鄉鎮級至少 1 宗的名額而上移；名額 2 宗中的第 2 宗；鄉鎮級第 1 宗（鄉鎮級至少 1）',
+    ]);
+    expect(await page.isVisible('#round-view-card')).toBe(true);
+    expect(await page.locator('#round-view table.shortlist tbody td.why').allTextContents()).toHaveLength(2);
+    expect(await page.textContent('#round-view ul.passed-over')).toContain('預算聯網監督：名額須留給鄉鎮級案例。');
+    expect(await page.textContent('#round-view dl.facts')).toContain('e3'.repeat(32));
+    expect(await page.locator('#add-case option', { hasText: '未入圍：名額須留給鄉鎮級案例。' }).count()).toBe(1);
     // submitting with no reasons: each missing reason is flagged next to its case
     await page.click('#decision-form button[type=submit]');
     expect(await page.textContent('#reason-c1-error')).toBe('請填寫入選理由（至少 4 個字）。');

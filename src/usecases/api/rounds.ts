@@ -4,7 +4,7 @@ import { canonicalJson, sha256Hex } from '../../domain/round/canonical-json';
 import { charterSchema } from '../../domain/model';
 import { conflict, invalidInput, notFound, wrongState } from '../errors';
 import { zodIssues } from '../../domain/zod-issues';
-import { isOffice, requireRole } from './access';
+import { requireRole } from './access';
 import type { ApiDeps } from './ports';
 import { resolvePanel } from './users';
 import { roundOffice, roundPublic } from './views';
@@ -38,9 +38,9 @@ export async function listRounds(deps: ApiDeps<RoundsApiStore>) {
   return { rounds: rounds.map(roundPublic) };
 }
 
-export async function readRound(deps: ApiDeps<RoundsApiStore>, actor: Actor | undefined, roundId: string) {
-  const round = await loadRound(deps, roundId);
-  return isOffice(actor) ? roundOffice(round) : roundPublic(round);
+/** The public view, whoever asks: the staff's view has its own route (round-staff.ts). */
+export async function readRound(deps: ApiDeps<RoundsApiStore>, roundId: string) {
+  return roundPublic(await loadRound(deps, roundId));
 }
 
 export async function createRound(deps: ApiDeps<RoundsApiStore>, actor: Actor, input: { roundId?: string; charter: Charter }) {

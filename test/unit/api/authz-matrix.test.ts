@@ -82,7 +82,14 @@ async function seed(t: TestTable) {
   await s.rounds.createRound(round('draft-r', 10, 'DRAFT'));
   await s.rounds.createRound(round('close-r', 11, 'OPEN'));
   await s.rounds.createRound(round('closed-r', 12, 'CLOSED'));
-  await s.rounds.createRound(round('notice-r', 13, 'NOTICE', { shortlist: [{ caseId: 'case-n', rank: 1, score: 8 }] }));
+  await s.rounds.createRound(
+    round('notice-r', 13, 'NOTICE', {
+      shortlist: [{ caseId: 'case-n', rank: 1, score: 8, explanation: { zh: '因市別名額上調一位。', en: 'Moved up one place under the city quota.' } }],
+      approvedList: [{ caseId: 'case-n', order: 1, reason: '做法可複製、可推廣。' }],
+      charterSha256: 'c'.repeat(64),
+      noticeEndsAt: FUTURE,
+    }),
+  );
   await s.rounds.createRound(round('short-r', 14, 'SHORTLISTED', { shortlist: [{ caseId: 'case-s', rank: 1, score: 9 }] }));
   await s.rounds.createRound(round('ended-r', 15, 'NOTICE', { shortlist: [{ caseId: 'case-x', rank: 1, score: 7 }], noticeEndsAt: '2030-05-31T16:00:00.000Z' }));
   await s.rounds.createRound(
@@ -246,6 +253,17 @@ const ROWS: Row[] = [
   { route: 'GET /auth/config', path: '/auth/config', expect: all(200) },
   { route: 'GET /rounds', path: '/rounds', expect: all(200) },
   { route: 'GET /rounds/{roundId}', path: '/rounds/round-9', expect: all(200) },
+  {
+    route: 'GET /rounds/{roundId}/staff-view',
+    path: '/rounds/notice-r/staff-view',
+    expect: { ...all(403), anonymous: 401, secretariat: 200, approver: 200 },
+  },
+  {
+    route: 'GET /rounds/{roundId}/staff-view',
+    variant: 'a round that does not exist',
+    path: '/rounds/no-such-round/staff-view',
+    expect: { ...all(403), anonymous: 401, secretariat: 404, approver: 404 },
+  },
   { route: 'POST /rounds', path: '/rounds', body: { roundId: 'new-r', charter: validCharter }, expect: officeOnly(201) },
   { route: 'PATCH /rounds/{roundId}', path: '/rounds/round-9', body: { changes: { quorum: 3 }, reason: '評審人數充足' }, expect: officeOnly(200) },
   { route: 'POST /rounds/{roundId}/open', path: '/rounds/draft-r/open', expect: officeOnly(200) },
@@ -300,6 +318,18 @@ const ROWS: Row[] = [
     variant: 'a reviewed, unlisted case once the round is in notice',
     path: '/cases/case-m',
     expect: { anonymous: 401, applicantOwn: 200, applicantOther: 404, reviewerAssigned: 404, reviewerNotAssigned: 404, secretariat: 200, approver: 404 },
+  },
+  {
+    route: 'GET /cases/{caseId}/record',
+    path: '/cases/case-a/record',
+    // the approver sees a case's record once it is before them; case A is still in review
+    expect: { ...all(403), anonymous: 401, secretariat: 200, approver: 404 },
+  },
+  {
+    route: 'GET /cases/{caseId}/record',
+    variant: 'a reviewed case while its round awaits the approver',
+    path: '/cases/case-r/record',
+    expect: { ...all(403), anonymous: 401, secretariat: 200, approver: 200 },
   },
   { route: 'POST /cases/{caseId}/corrections', path: '/cases/case-c/corrections', body: { note: '更正單位名稱的錯字' }, expect: officeOnly(200) },
   { route: 'POST /cases/{caseId}/withdraw', path: '/cases/case-d/withdraw', body: { reason: '申報單位撤回' }, expect: officeOnly(200) },
@@ -476,6 +506,58 @@ describe('what each role sees', () => {
     expect(JSON.stringify(objectionsApprover.body)).not.toContain('objector@example.org');
   });
 
+  it('the office and the approver see what they decide from; the public route shows public fields only', async () => {
+    for (const caller of [CALLERS.secretariat, CALLERS.approver]) {
+      const staff = await json('GET', '/rounds/notice-r/staff-view', caller);
+      expect(staff.status).toBe(200);
+      expect(staff.body).toMatchObject({
+        roundId: 'notice-r',
+        charter: { number: 13 },
+        charterSha256: 'c'.repeat(64),
+        shortlist: [
+          {
+            caseId: 'case-n',
+            rank: 1,
+            score: 8,
+            explanation: { zh: '因市別名額上調一位。' },
+            quotaNote: { zh: '名額 12 宗中的第 1 宗', en: 'place 1 of 12' },
+          },
+        ],
+        approvedList: [{ caseId: 'case-n', order: 1, reason: '做法可複製、可推廣。' }],
+        notice: { days: 5, endsAt: FUTURE },
+      });
+      const objections = staff.body.objections as { total: number; open: number };
+      expect(objections.total).toBe((await db.store.objections.listObjections('notice-r')).length);
+      expect(objections.total).toBeGreaterThanOrEqual(1);
+      expect(objections.open).toBe(objections.total);
+      // objectors' contacts are not part of the round's view, even for the office
+      expect(JSON.stringify(staff.body)).not.toContain('objector@example.org');
+    }
+    const publicKeys = ['roundId', 'number', 'year', 'theme', 'script', 'status', 'eligibleLevels', 'submissionDeadline', 'reviewDeadline', 'blindReview', 'rubric', 'noticeEndsAt'];
+    for (const col of COLUMNS) {
+      // a token on the public route changes nothing: API Gateway never passes it to a public route
+      const pub = await json('GET', '/rounds/notice-r', CALLERS[col]);
+      expect(Object.keys(pub.body).sort(), col).toEqual([...publicKeys].sort());
+    }
+  });
+
+  it('a case’s record: the office sees who reviewed, the approver only the scores under labels', async () => {
+    await db.store.reviews.assignReviewers('short-r', 'case-r', ['rev-1'], NOW.toISOString());
+    await db.store.reviews.recordScore('case-r', 'rev-1', { scores: { innovation: 8 }, comment: '可推廣' }, 8, NOW.toISOString());
+    const office = await json('GET', '/cases/case-r/record', CALLERS.secretariat);
+    expect(office.status).toBe(200);
+    expect(office.body).toMatchObject({
+      caseId: 'case-r',
+      versions: [{ version: 1, submissionId: 'sub-case-r', current: true }],
+      eligibility: [],
+      assignments: [{ reviewerId: 'rev-1', reviewerName: '評審一', status: 'SCORED', scores: { innovation: 8 }, comment: '可推廣', total: 8 }],
+    });
+    const lead = await json('GET', '/cases/case-r/record', CALLERS.approver);
+    expect(lead.status).toBe(200);
+    expect(lead.body).toMatchObject({ assignments: [{ reviewer: '評審 1', status: 'SCORED', scores: { innovation: 8 }, total: 8 }] });
+    expect(JSON.stringify(lead.body.assignments)).not.toMatch(/rev-1|評審一|可推廣/);
+  });
+
   it('tasks list only the caller’s own steps and never carry tokens', async () => {
     const rev = await json('GET', '/tasks', CALLERS.reviewerAssigned);
     // rev-1 scored case A in the matrix: its panel steps stay open for the others, not for rev-1
@@ -515,7 +597,7 @@ describe('what each role sees', () => {
     const reopen = await json('POST', '/rounds/draft-r/open', CALLERS.secretariat);
     expect(reopen.status).toBe(422);
     expect(finalizations).toEqual(['close-r']);
-    const closed = await json('GET', '/rounds/close-r', CALLERS.secretariat);
+    const closed = await json('GET', '/rounds/close-r/staff-view', CALLERS.secretariat);
     expect(closed.body.status).toBe('CLOSED');
     expect(closed.body.finalizationExecutionArn).toMatch(/f-close-r$/);
     const late = await json('POST', '/rounds/close-r/submissions', CALLERS.applicantOwn, { fileName: 'a.md', contentType: 'text/markdown', size: 5 });
