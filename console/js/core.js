@@ -21,7 +21,7 @@ const KEY = { api: 'casebook.api', tokens: 'casebook.tokens', pending: 'casebook
 // ---------------------------------------------------------------------------------------------
 // Configuration and sign-in
 
-/** Moves ?api=, ?round= and ?script= into storage; a ?token= is dropped unread and erased from the URL and history. */
+/** Moves ?api=, ?round= and ?script= into storage; a `token` query parameter is dropped unread and erased from the URL and history. */
 function absorbUrlParams() {
   const url = new URL(location.href);
   const api = url.searchParams.get('api');
