@@ -7,7 +7,18 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'cdk.out/', '.casebook/', 'coverage/', 'test-results/', 'console/', '**/*.js', '**/*.mjs', '**/*.cjs', '**/*.d.mts'],
+    ignores: [
+      'node_modules/',
+      'cdk.out/',
+      '.casebook/',
+      'coverage/',
+      'test-results/',
+      'console/',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+      '**/*.d.mts',
+    ],
   },
   eslint.configs.recommended,
   tseslint.configs.recommendedTypeChecked,

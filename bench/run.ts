@@ -41,11 +41,22 @@ for (const suite of SUITES) {
     const out = await suite.run({ quick: values.quick ?? false });
     results.push(...out.results.map((r) => ({ suite: suite.id, ...r })));
     plots.push(...(out.plots ?? []));
-    for (const r of out.results) process.stderr.write(`  ${r.met ? 'met ' : 'MISS'} ${r.name}: ratio ${r.ratio.toFixed(3)} (goal ${r.goal})\n`);
+    for (const r of out.results)
+      process.stderr.write(`  ${r.met ? 'met ' : 'MISS'} ${r.name}: ratio ${r.ratio.toFixed(3)} (goal ${r.goal})\n`);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`  FAILED ${suite.id}: ${message}\n`);
-    results.push({ suite: suite.id, name: suite.title, metric: 'suite failed to run', ours: Number.NaN, baseline: Number.NaN, ratio: Number.NaN, goal: suite.goal, met: false, detail: { error: message } });
+    results.push({
+      suite: suite.id,
+      name: suite.title,
+      metric: 'suite failed to run',
+      ours: Number.NaN,
+      baseline: Number.NaN,
+      ratio: Number.NaN,
+      goal: suite.goal,
+      met: false,
+      detail: { error: message },
+    });
   }
   process.stderr.write(`  (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
   save();

@@ -31,10 +31,7 @@ export const FEATURE_FLAGS = {
   '@aws-cdk/core:checkSecretUsage': true,
 } as const;
 
-export function createApp(
-  context: Record<string, unknown> = {},
-  outdir?: string,
-): { app: App; stack: CasebookStack } {
+export function createApp(context: Record<string, unknown> = {}, outdir?: string): { app: App; stack: CasebookStack } {
   const app = new App({
     // The CLI sets CDK_OUTDIR; run directly (`npm run synth`), write where the CLI would. Tests
     // pass their own directory: parallel syntheses into one cdk.out would read each other's files.

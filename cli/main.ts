@@ -54,7 +54,7 @@ export async function buildProgram(argv: readonly string[] = [], source: Command
     .description('Selection rounds of innovation cases, end to end (local cloud by default).')
     .option('--json', 'machine-readable output (one JSON document, or JSON lines for many)')
     .option('--api <url>', 'API base URL of a deployed stack (default: the local cloud)')
-    .option('--token <jwt>', 'bearer token, for automation (default: the tokens of `casebook login`, or locally a demo persona\'s)')
+    .option('--token <jwt>', "bearer token, for automation (default: the tokens of `casebook login`, or locally a demo persona's)")
     .option('--data-dir <dir>', 'data directory of the local cloud', '.casebook')
     .showHelpAfterError()
     .exitOverride();

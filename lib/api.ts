@@ -201,7 +201,11 @@ export class Api extends Construct {
       useCognitoProvidedValues: true,
     });
     branding.node.addDependency(this.domain);
-    this.authConfig = authConfig({ issuer: this.userPool.userPoolProviderUrl, clientId: this.client.userPoolClientId, domainUrl: this.signInUrl });
+    this.authConfig = authConfig({
+      issuer: this.userPool.userPoolProviderUrl,
+      clientId: this.client.userPoolClientId,
+      domainUrl: this.signInUrl,
+    });
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'casebook API',
@@ -271,7 +275,8 @@ export class Api extends Construct {
     sendTaskResults.attachToRole(roleOf(this.decideFunction));
     Validations.of(sendTaskResults).acknowledge({
       id: wildcardFinding(sendTaskResults, '*'),
-      reason: 'SendTaskSuccess/Failure for callback tokens accept no resource scope; only decide holds them, after a conditional write of the decision.',
+      reason:
+        'SendTaskSuccess/Failure for callback tokens accept no resource scope; only decide holds them, after a conditional write of the decision.',
     });
 
     const authorizer = new HttpUserPoolAuthorizer('Cognito', this.userPool, { userPoolClients: [this.client] });
@@ -300,7 +305,10 @@ export class Api extends Construct {
     // the routes exist (a route setting for a route key not yet created fails the deployment).
     const cfnStage = stage.node.defaultChild as CfnStage;
     cfnStage.routeSettings = Object.fromEntries(
-      publicRoutes.map(({ key }) => [key, { ThrottlingRateLimit: PUBLIC_ROUTE_THROTTLE.rateLimit, ThrottlingBurstLimit: PUBLIC_ROUTE_THROTTLE.burstLimit }]),
+      publicRoutes.map(({ key }) => [
+        key,
+        { ThrottlingRateLimit: PUBLIC_ROUTE_THROTTLE.rateLimit, ThrottlingBurstLimit: PUBLIC_ROUTE_THROTTLE.burstLimit },
+      ]),
     );
     for (const { route } of publicRoutes) cfnStage.node.addDependency(route);
   }

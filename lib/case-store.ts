@@ -7,7 +7,13 @@ import { allow, roleOf as requireRole } from './iam';
 /** Anything that can hold an environment variable and receive grants (a Lambda function). */
 export type Bindable = IFunction & { addEnvironment(key: string, value: string): unknown };
 
-const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
+const READ_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+];
 const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
 /** The global secondary indexes of the single-table design (see docs/table-design.md). */
@@ -63,4 +69,3 @@ export class CaseStore extends Construct {
     allow(requireRole(fn), { actions: WRITE_ACTIONS, resources: [this.table.tableArn] });
   }
 }
-

@@ -133,7 +133,7 @@ export class CasebookFunction extends NodejsFunction {
     allow(role, {
       actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       resources: [logGroup.logGroupArn],
-      wildcardReason: 'The ARN of this function\'s own log group ends in :* to cover its log streams.',
+      wildcardReason: "The ARN of this function's own log group ends in :* to cover its log streams.",
     });
     super(scope, id, {
       entry,
@@ -190,5 +190,8 @@ export class CasebookFunction extends NodejsFunction {
 
 /** Turns a function name into the state-machine substitution key: `parse-dossier` → `ParseDossierFunctionArn`. */
 export function substitutionKey(name: string): string {
-  return `${name.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('')}FunctionArn`;
+  return `${name
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('')}FunctionArn`;
 }

@@ -38,7 +38,7 @@ export class CasebookStack extends Stack {
 
   constructor(scope: Construct, id: string, params: CasebookParameters = {}, props: StackProps = {}) {
     super(scope, id, {
-      description: 'casebook: annual selection rounds of people\'s congress innovation cases',
+      description: "casebook: annual selection rounds of people's congress innovation cases",
       ...props,
     });
     this.observability = new Observability(this, 'Observability', { alarmEmail: params.alarmEmail });
@@ -96,7 +96,14 @@ export class CasebookStack extends Stack {
     }
     const router = this.intake.routeUploadsTo(this.workflow.dossierReview, functionFailures);
 
-    const functions = [router, ...this.workflow.functions.values(), this.workflow.overdueReminder, this.api.apiFunction, this.api.decideFunction, this.publication.publisher];
+    const functions = [
+      router,
+      ...this.workflow.functions.values(),
+      this.workflow.overdueReminder,
+      this.api.apiFunction,
+      this.api.decideFunction,
+      this.publication.publisher,
+    ];
     for (const fn of functions) this.observability.watchFunction(fn.casebookName, fn);
     this.observability.watchStateMachine('DossierReview', this.workflow.dossierReview);
     this.observability.watchStateMachine('RoundFinalization', this.workflow.roundFinalization);
@@ -109,9 +116,15 @@ export class CasebookStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.api.client.userPoolClientId });
-    new CfnOutput(this, 'SignInDomain', { value: this.api.signInUrl, description: 'Cognito managed login (hosted UI) of the user pool domain' });
+    new CfnOutput(this, 'SignInDomain', {
+      value: this.api.signInUrl,
+      description: 'Cognito managed login (hosted UI) of the user pool domain',
+    });
     new CfnOutput(this, 'AuthIssuer', { value: this.api.authConfig.issuer, description: 'Issuer (iss) of the tokens the API accepts' });
-    new CfnOutput(this, 'AuthConfigUrl', { value: `${this.api.url}/auth/config`, description: 'What the console and `casebook login` read to sign in' });
+    new CfnOutput(this, 'AuthConfigUrl', {
+      value: `${this.api.url}/auth/config`,
+      description: 'What the console and `casebook login` read to sign in',
+    });
     new CfnOutput(this, 'DossierBucket', { value: this.intake.bucket.bucketName });
     new CfnOutput(this, 'SiteBucket', { value: this.publication.bucket.bucketName });
     new CfnOutput(this, 'TableName', { value: this.store.table.tableName });

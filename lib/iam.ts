@@ -28,9 +28,7 @@ export interface Permission {
  * `s3:List*`…) and acknowledges each wildcard resource individually with its reason.
  */
 export function allow(role: IRole, permission: Permission): void {
-  role.addToPrincipalPolicy(
-    new PolicyStatement({ actions: [...permission.actions], resources: [...permission.resources] }),
-  );
+  role.addToPrincipalPolicy(new PolicyStatement({ actions: [...permission.actions], resources: [...permission.resources] }));
   for (const action of permission.actions) {
     if (action.includes('*')) throw new Error(`allow(): wildcard action ${action} is not allowed; list the actions`);
   }

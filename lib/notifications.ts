@@ -39,9 +39,7 @@ export class Notifications extends Construct {
     const stack = Stack.of(this);
     allow(roleOf(fn), {
       actions: ['ses:SendEmail'],
-      resources: [
-        stack.formatArn({ service: 'ses', resource: 'identity', resourceName: this.identity.emailIdentityName }),
-      ],
+      resources: [stack.formatArn({ service: 'ses', resource: 'identity', resourceName: this.identity.emailIdentityName })],
     });
   }
 }

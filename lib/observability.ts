@@ -67,8 +67,11 @@ export class Observability extends Construct {
 
   /** Alarm as soon as anything sits in a failure queue: each message is work that was lost. */
   watchQueue(name: string, queue: Queue): void {
-    this.alarm(`${name}Depth`, queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      `Messages waiting in failure queue ${name}`);
+    this.alarm(
+      `${name}Depth`,
+      queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      `Messages waiting in failure queue ${name}`,
+    );
   }
 
   /** Alarm on failed, timed-out and aborted executions of a workflow. */

@@ -195,7 +195,8 @@ export class Publication extends Construct {
     if (!props.siteDomain) {
       Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR4',
-        reason: 'Without a custom domain CloudFront serves its default certificate, whose minimum protocol cannot be set; deploy with siteDomain + certificateArn for TLS 1.2+.',
+        reason:
+          'Without a custom domain CloudFront serves its default certificate, whose minimum protocol cannot be set; deploy with siteDomain + certificateArn for TLS 1.2+.',
       });
     }
     this.siteUrl = `https://${props.siteDomain ?? this.distribution.distributionDomainName}`;
@@ -258,7 +259,10 @@ export class Publication extends Construct {
       description: 'casebook: copies the web console into the site bucket under console/',
     });
     const deployment = new BucketDeployment(this, 'ConsoleDeployment', {
-      sources: [Source.asset(join(PROJECT_ROOT, 'console')), Source.jsonData('config.json', { apiBaseUrl: apiUrl, ...(auth ? { auth } : {}) })],
+      sources: [
+        Source.asset(join(PROJECT_ROOT, 'console')),
+        Source.jsonData('config.json', { apiBaseUrl: apiUrl, ...(auth ? { auth } : {}) }),
+      ],
       destinationBucket: this.bucket,
       destinationKeyPrefix: CONSOLE_PREFIX,
       prune: false,
@@ -273,7 +277,7 @@ export class Publication extends Construct {
     allow(role, {
       actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       resources: [logGroup.logGroupArn],
-      wildcardReason: 'The ARN of the deployment function\'s own log group ends in :* to cover its log streams.',
+      wildcardReason: "The ARN of the deployment function's own log group ends in :* to cover its log streams.",
     });
     // Each source is one zip in the bootstrap asset bucket: read exactly those objects. (The AWS
     // CLI layer's zip, deeper in the tree, is fetched by the Lambda service, not by this role.)
@@ -300,11 +304,11 @@ export class Publication extends Construct {
     const findings: Array<[id: string, reason: string]> = [
       [
         'AwsSolutions-L1',
-        'aws-cdk-lib pins this handler\'s Python runtime together with the AWS CLI layer it ships and tests; upgrading aws-cdk-lib moves both.',
+        "aws-cdk-lib pins this handler's Python runtime together with the AWS CLI layer it ships and tests; upgrading aws-cdk-lib moves both.",
       ],
       [
         'Serverless-LambdaLatestVersion',
-        'aws-cdk-lib pins this handler\'s Python runtime together with the AWS CLI layer it ships and tests; upgrading aws-cdk-lib moves both.',
+        "aws-cdk-lib pins this handler's Python runtime together with the AWS CLI layer it ships and tests; upgrading aws-cdk-lib moves both.",
       ],
       [
         'Serverless-LambdaDLQ',

@@ -28,51 +28,80 @@ interface WorkflowFunctionSpec {
 export const WORKFLOW_FUNCTIONS: Readonly<Record<string, WorkflowFunctionSpec>> = {
   'parse-dossier': {
     description: 'Reads an uploaded dossier, parses it, writes parsed/<submissionId>.json and records the submission',
-    memorySize: 1536, timeoutSeconds: 120, table: 'readWrite', objects: { read: ['uploads'], write: ['parsed'] },
+    memorySize: 1536,
+    timeoutSeconds: 120,
+    table: 'readWrite',
+    objects: { read: ['uploads'], write: ['parsed'] },
   },
   'validate-dossier': {
     description: 'Runs the round rules on a parsed dossier, writes reports/<submissionId>.json, records VALID/INVALID',
-    memorySize: 1024, timeoutSeconds: 60, table: 'readWrite', objects: { read: ['parsed'], write: ['reports'] },
+    memorySize: 1024,
+    timeoutSeconds: 60,
+    table: 'readWrite',
+    objects: { read: ['parsed'], write: ['reports'] },
   },
   'record-rejection': {
     description: 'Marks a submission INVALID, notifies the applicant with the error codes, audits',
-    memorySize: 512, timeoutSeconds: 30, table: 'readWrite', notifies: true,
+    memorySize: 512,
+    timeoutSeconds: 30,
+    table: 'readWrite',
+    notifies: true,
   },
   'store-case': {
-    description: 'Writes the case version conditionally and supersedes the unit\'s previous version',
-    memorySize: 512, timeoutSeconds: 30, table: 'readWrite',
+    description: "Writes the case version conditionally and supersedes the unit's previous version",
+    memorySize: 512,
+    timeoutSeconds: 30,
+    table: 'readWrite',
   },
   'open-task': {
     description: 'Creates the task item holding the callback token, assigns reviewers, notifies',
-    memorySize: 512, timeoutSeconds: 30, table: 'readWrite', notifies: true,
+    memorySize: 512,
+    timeoutSeconds: 30,
+    table: 'readWrite',
+    notifies: true,
   },
   'handle-timeout': {
     description: 'Marks an expired approval step, reminds and escalates to the office',
-    memorySize: 512, timeoutSeconds: 30, table: 'readWrite', notifies: true,
+    memorySize: 512,
+    timeoutSeconds: 30,
+    table: 'readWrite',
+    notifies: true,
   },
   'aggregate-scores': {
     description: 'Aggregates panel scores (raw mean, z-score mean, spread, outliers); case REVIEWED',
-    memorySize: 512, timeoutSeconds: 30, table: 'readWrite',
+    memorySize: 512,
+    timeoutSeconds: 30,
+    table: 'readWrite',
   },
   'check-round': {
     description: 'Round finalization: ready when every case is reviewed or the office said proceed',
-    memorySize: 512, timeoutSeconds: 30, table: 'read',
+    memorySize: 512,
+    timeoutSeconds: 30,
+    table: 'read',
   },
   'rank-shortlist': {
     description: 'Ranks the reviewed cases and shortlists them under the quotas, with explanations',
-    memorySize: 1024, timeoutSeconds: 60, table: 'readWrite',
+    memorySize: 1024,
+    timeoutSeconds: 60,
+    table: 'readWrite',
   },
   'open-notice': {
     description: 'Puts the round into its public-notice period',
-    memorySize: 512, timeoutSeconds: 30, table: 'readWrite',
+    memorySize: 512,
+    timeoutSeconds: 30,
+    table: 'readWrite',
   },
   'collect-objections': {
     description: 'Collects the objections filed during the public notice',
-    memorySize: 512, timeoutSeconds: 30, table: 'read',
+    memorySize: 512,
+    timeoutSeconds: 30,
+    table: 'read',
   },
   'mark-approved': {
     description: 'One transaction: the selected cases APPROVED, the round APPROVED',
-    memorySize: 512, timeoutSeconds: 60, table: 'readWrite',
+    memorySize: 512,
+    timeoutSeconds: 60,
+    table: 'readWrite',
   },
 };
 
@@ -163,7 +192,7 @@ export class ReviewWorkflow extends Construct {
     props.store.bindReadWrite(fn);
     props.notifications.bindSender(fn);
     new Rule(this, 'RemindOverdueSchedule', {
-      description: 'Every hour: remind and escalate approval steps past the round charter\'s due time',
+      description: "Every hour: remind and escalate approval steps past the round charter's due time",
       schedule: Schedule.rate(OVERDUE_SWEEP_RATE),
       targets: [
         new LambdaFunction(fn, {
@@ -203,7 +232,8 @@ export class ReviewWorkflow extends Construct {
     }
     Validations.of(machine.role).acknowledge({
       id: wildcardFinding(machine.role, '*'),
-      reason: 'CloudWatch Logs vended delivery (logs:*LogDelivery, DescribeLogGroups…) and X-Ray tracing support no resource-level permissions.',
+      reason:
+        'CloudWatch Logs vended delivery (logs:*LogDelivery, DescribeLogGroups…) and X-Ray tracing support no resource-level permissions.',
     });
     return machine;
   }

@@ -180,7 +180,13 @@ export function buildHttpApiEvent(args: {
 /** Applies a payload-2.0 Lambda result to the response the way API Gateway interprets it. */
 function writeLambdaResult(res: ServerResponse, result: unknown, extraHeaders: Record<string, string>): void {
   if (result !== null && typeof result === 'object' && 'statusCode' in result) {
-    const r = result as { statusCode: number; headers?: Record<string, string | number | boolean>; cookies?: string[]; body?: string; isBase64Encoded?: boolean };
+    const r = result as {
+      statusCode: number;
+      headers?: Record<string, string | number | boolean>;
+      cookies?: string[];
+      body?: string;
+      isBase64Encoded?: boolean;
+    };
     const headers: Record<string, string | string[]> = { ...extraHeaders };
     for (const [k, v] of Object.entries(r.headers ?? {})) headers[k.toLowerCase()] = String(v);
     if (r.cookies?.length) headers['set-cookie'] = r.cookies;
@@ -224,7 +230,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       json(res, 200, options.issuer.jwks, cors);
       return;
     }
-    const parts = url.pathname.split('/').filter(Boolean).map((p) => decodeURIComponent(p));
+    const parts = url.pathname
+      .split('/')
+      .filter(Boolean)
+      .map((p) => decodeURIComponent(p));
     let matched: { route: CompiledRoute; params: Record<string, string> } | undefined;
     for (const route of routes) {
       if (route.method !== req.method && route.method !== 'ANY') continue;
@@ -254,7 +263,16 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       }
     }
     const body = await readBody(req);
-    const event = buildHttpApiEvent({ req, url, body, route: matched.route, pathParameters: matched.params, claims, apiId, domainName: url.host });
+    const event = buildHttpApiEvent({
+      req,
+      url,
+      body,
+      route: matched.route,
+      pathParameters: matched.params,
+      claims,
+      apiId,
+      domainName: url.host,
+    });
     let result: unknown;
     try {
       result = await options.invoke(matched.route.functionName, event);
@@ -362,7 +380,11 @@ export async function startSiteServer(options: SiteServerOptions): Promise<Runni
         }
         if (path === '/console/config.json' && options.consoleConfig !== undefined) {
           const body = JSON.stringify(options.consoleConfig);
-          send(res, 200, req.method === 'HEAD' ? '' : body, { 'content-type': 'application/json', 'cache-control': 'no-store', ...options.headers });
+          send(res, 200, req.method === 'HEAD' ? '' : body, {
+            'content-type': 'application/json',
+            'cache-control': 'no-store',
+            ...options.headers,
+          });
           return;
         }
         let file = normalize(join(consoleRoot, path.slice('/console/'.length)));
@@ -376,7 +398,11 @@ export async function startSiteServer(options: SiteServerOptions): Promise<Runni
           return;
         }
         const body = readFileSync(file);
-        send(res, 200, req.method === 'HEAD' ? '' : body, { 'content-type': contentTypeFor(file), 'cache-control': 'no-cache', ...options.headers });
+        send(res, 200, req.method === 'HEAD' ? '' : body, {
+          'content-type': contentTypeFor(file),
+          'cache-control': 'no-cache',
+          ...options.headers,
+        });
         return;
       }
       const key = path.replace(/^\//, '');
@@ -390,7 +416,8 @@ export async function startSiteServer(options: SiteServerOptions): Promise<Runni
           res.end();
           return;
         }
-        const type = object.contentType && object.contentType !== 'application/octet-stream' ? object.contentType : contentTypeFor(candidate);
+        const type =
+          object.contentType && object.contentType !== 'application/octet-stream' ? object.contentType : contentTypeFor(candidate);
         send(res, 200, req.method === 'HEAD' ? '' : object.body, {
           'content-type': type,
           ...(object.etag ? { etag: object.etag } : {}),
@@ -399,7 +426,10 @@ export async function startSiteServer(options: SiteServerOptions): Promise<Runni
         return;
       }
       const notFound = await getObject('404.html');
-      send(res, 404, notFound?.body ?? 'Not Found', { 'content-type': notFound ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8', ...options.headers });
+      send(res, 404, notFound?.body ?? 'Not Found', {
+        'content-type': notFound ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8',
+        ...options.headers,
+      });
     })().catch((err: Error) => {
       if (!res.headersSent) send(res, 502, `Bad Gateway: ${err.message}`, options.headers);
       else res.end();

@@ -57,7 +57,6 @@ export interface LocalCloudOptions {
   tokenLifetimes?: TokenLifetimes;
 }
 
-
 export interface LocalCloudStats {
   functions: Record<string, FunctionStats>;
   streams: Record<string, StreamStats>;
@@ -134,7 +133,10 @@ async function boot(
   // and the API's CORS origins can all name the local site before any handler is imported.
   const [sitePort, apiPort] = await Promise.all([freePort(), freePort()]);
   phase('template ready');
-  const topology = withLocalOrigins(loadTopology(templatePath), { site: `http://127.0.0.1:${sitePort}`, api: `http://127.0.0.1:${apiPort}` });
+  const topology = withLocalOrigins(loadTopology(templatePath), {
+    site: `http://127.0.0.1:${sitePort}`,
+    api: `http://127.0.0.1:${apiPort}`,
+  });
 
   // The slow parts (the JVM above all) start together.
   const users = new LocalUserDirectory(dataDir);
@@ -151,19 +153,22 @@ async function boot(
       return s;
     }),
     createLocalIssuer(dataDir),
-    users.ensureDemoAccounts().then(() =>
-      startLocalOidc({
-        dataDir,
-        accounts: users,
-        redirectUris: [consoleCallbackUrl(siteOrigin)],
-        postLogoutRedirectUris: [consoleSignOutUrl(siteOrigin)],
-        lifetimes: options.tokenLifetimes ?? lifetimesFromEnv(),
-        log,
+    users
+      .ensureDemoAccounts()
+      .then(() =>
+        startLocalOidc({
+          dataDir,
+          accounts: users,
+          redirectUris: [consoleCallbackUrl(siteOrigin)],
+          postLogoutRedirectUris: [consoleSignOutUrl(siteOrigin)],
+          lifetimes: options.tokenLifetimes ?? lifetimesFromEnv(),
+          log,
+        }),
+      )
+      .then((o) => {
+        stoppers.push(() => o.close());
+        return o;
       }),
-    ).then((o) => {
-      stoppers.push(() => o.close());
-      return o;
-    }),
   ]);
   phase('dynamodb, s3, issuer and sign-in up');
   await ensureTables(dynamo.endpoint, topology.tables);
@@ -236,7 +241,14 @@ async function boot(
 
   const siteBucket = topology.environment.SITE_BUCKET;
   const [api, site] = await Promise.all([
-    startApiServer({ port: apiPort, routes: topology.routes, issuer, invoke: (name, event) => lambdas.invoke(name, event), cors: topology.apiCors, log }),
+    startApiServer({
+      port: apiPort,
+      routes: topology.routes,
+      issuer,
+      invoke: (name, event) => lambdas.invoke(name, event),
+      cors: topology.apiCors,
+      log,
+    }),
     siteBucket
       ? startSiteServer({
           s3Endpoint: s3.endpoint,
@@ -251,7 +263,10 @@ async function boot(
         })
       : Promise.reject(new Error('no function has SITE_BUCKET in its environment: the site bucket is not wired')),
   ]);
-  stoppers.push(() => api.close(), () => site.close());
+  stoppers.push(
+    () => api.close(),
+    () => site.close(),
+  );
   if (!topology.apiCors) log('the HTTP API has no CORS configuration in the template: browsers on another origin cannot call it');
 
   phase('api and site');
@@ -286,7 +301,9 @@ async function boot(
   const bootMs = Math.round(performance.now() - started);
   log(`ready in ${bootMs} ms (data in ${dataDir})`);
   for (const [name, url] of Object.entries(endpoints)) log(`  ${name.padEnd(9)} ${url}`);
-  log(`  ${topology.functions.length} functions, ${topology.stateMachines.length} state machines, ${topology.routes.length} routes, ${topology.streamMappings.length} stream mappings, ${topology.schedules.length} schedules`);
+  log(
+    `  ${topology.functions.length} functions, ${topology.stateMachines.length} state machines, ${topology.routes.length} routes, ${topology.streamMappings.length} stream mappings, ${topology.schedules.length} schedules`,
+  );
 
   let stopped = false;
   return {
@@ -325,7 +342,12 @@ async function boot(
  * origins, which are added to `connect-src` and `form-action`, as is the local sign-in provider
  * (the only change the local site makes to the headers).
  */
-function withLocalApiInCsp(headers: Record<string, string>, apiOrigin: string, s3Origin: string, authOrigin: string): Record<string, string> {
+function withLocalApiInCsp(
+  headers: Record<string, string>,
+  apiOrigin: string,
+  s3Origin: string,
+  authOrigin: string,
+): Record<string, string> {
   const csp = headers['content-security-policy'];
   if (!csp) return headers;
   const directives = csp.split(';').map((d) => d.trim());

@@ -54,7 +54,12 @@ export function findOnPath(name: string, path = process.env.PATH ?? ''): string 
 export function findTool(tool: ToolSpec, env: NodeJS.ProcessEnv = process.env): string {
   const override = env[tool.env]?.trim();
   if (override) {
-    const found = isAbsolute(override) || override.includes('/') ? (isExecutableFile(resolve(override)) ? resolve(override) : undefined) : findOnPath(override, env.PATH ?? '');
+    const found =
+      isAbsolute(override) || override.includes('/')
+        ? isExecutableFile(resolve(override))
+          ? resolve(override)
+          : undefined
+        : findOnPath(override, env.PATH ?? '');
     if (!found) throw new ToolMissingError(tool, `${tool.env}=${override} is not an executable file`);
     return found;
   }

@@ -50,7 +50,11 @@ export async function loadSigningKey(dataDir: string): Promise<StoredKey> {
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as StoredKey;
   const { privateKey, publicKey } = await generateKeyPair(ALG, { extractable: true });
   const kid = randomUUID();
-  const stored: StoredKey = { kid, privateJwk: { ...(await exportJWK(privateKey)), kid, alg: ALG, use: 'sig' }, publicJwk: { ...(await exportJWK(publicKey)), kid, alg: ALG, use: 'sig' } };
+  const stored: StoredKey = {
+    kid,
+    privateJwk: { ...(await exportJWK(privateKey)), kid, alg: ALG, use: 'sig' },
+    publicJwk: { ...(await exportJWK(publicKey)), kid, alg: ALG, use: 'sig' },
+  };
   mkdirSync(dir, { recursive: true });
   // Written under a temporary name and renamed, so a concurrent reader never sees half a key.
   const temp = `${file}.${process.pid}.tmp`;

@@ -28,7 +28,6 @@ export interface FunctionStats {
   maxDurationMs: number;
 }
 
-
 interface HostReply {
   id: number;
   ok: boolean;
@@ -52,7 +51,10 @@ export class HandlerError extends Error {
  * semi-spaces) and an old generation bounded by the largest memory a function is deployed with
  * (what one Lambda may use on AWS) keep it near its live size.
  */
-export function runtimeHeapLimits(functions: readonly FunctionSpec[]): { maxYoungGenerationSizeMb: number; maxOldGenerationSizeMb: number } {
+export function runtimeHeapLimits(functions: readonly FunctionSpec[]): {
+  maxYoungGenerationSizeMb: number;
+  maxOldGenerationSizeMb: number;
+} {
   return { maxYoungGenerationSizeMb: 12, maxOldGenerationSizeMb: Math.max(512, ...functions.map((f) => f.memoryMb)) };
 }
 
@@ -70,13 +72,18 @@ class BundleHost {
 
   private ensure(): Worker {
     if (!this.worker) {
-      const worker = new Worker(new URL('./lambda-host.mjs', import.meta.url), { execArgv: [], env: SHARE_ENV, resourceLimits: this.heapLimits });
+      const worker = new Worker(new URL('./lambda-host.mjs', import.meta.url), {
+        execArgv: [],
+        env: SHARE_ENV,
+        resourceLimits: this.heapLimits,
+      });
       worker.on('message', (reply: HostReply) => {
         this.pending.get(reply.id)?.resolve(reply);
         this.pending.delete(reply.id);
       });
       worker.on('error', (err) => {
-        for (const p of this.pending.values()) p.resolve({ id: 0, ok: false, error: { name: 'Lambda.ServiceException', message: `runtime crashed: ${err.message}` } });
+        for (const p of this.pending.values())
+          p.resolve({ id: 0, ok: false, error: { name: 'Lambda.ServiceException', message: `runtime crashed: ${err.message}` } });
         this.pending.clear();
         this.worker = undefined;
       });
@@ -136,7 +143,10 @@ export class LambdaRegistry {
    */
   private readonly gate: Gate;
 
-  constructor(functions: readonly FunctionSpec[], options: { seed?: number; faults?: Record<string, FunctionFault>; concurrency?: number } = {}) {
+  constructor(
+    functions: readonly FunctionSpec[],
+    options: { seed?: number; faults?: Record<string, FunctionFault>; concurrency?: number } = {},
+  ) {
     this.gate = new Gate(options.concurrency ?? DEFAULT_CONCURRENCY);
     this.host = new BundleHost(runtimeHeapLimits(functions));
     for (const fn of functions) this.specs.set(fn.name, fn);

@@ -85,7 +85,11 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function forward(target: URL, req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }> {
+function forward(
+  target: URL,
+  req: IncomingMessage,
+  body: Buffer,
+): Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const headers = { ...req.headers, 'content-length': String(body.length) };
     // The Host header is left as signed: s3rver checks SigV4 signatures over it.
@@ -126,7 +130,10 @@ function itemsTouched(op: string, request: Record<string, any>, response: Record
     case 'Scan':
       return Math.max(1, Number(response.ScannedCount ?? response.Count ?? 1));
     case 'BatchGetItem':
-      return Object.values((request.RequestItems ?? {}) as Record<string, { Keys?: unknown[] }>).reduce((s, t) => s + (t.Keys?.length ?? 0), 0);
+      return Object.values((request.RequestItems ?? {}) as Record<string, { Keys?: unknown[] }>).reduce(
+        (s, t) => s + (t.Keys?.length ?? 0),
+        0,
+      );
     case 'BatchWriteItem':
       return Object.values((request.RequestItems ?? {}) as Record<string, unknown[]>).reduce((s, t) => s + t.length, 0);
     case 'TransactWriteItems':
@@ -142,7 +149,10 @@ function notificationsIn(op: string, request: Record<string, any>): number {
   const isNotification = (item: any) => item?.type?.S === 'Notification';
   if (op === 'PutItem') return isNotification(request.Item) ? 1 : 0;
   if (op === 'TransactWriteItems') return ((request.TransactItems ?? []) as any[]).filter((t) => isNotification(t.Put?.Item)).length;
-  if (op === 'BatchWriteItem') return Object.values((request.RequestItems ?? {}) as Record<string, any[]>).flat().filter((w) => isNotification(w.PutRequest?.Item)).length;
+  if (op === 'BatchWriteItem')
+    return Object.values((request.RequestItems ?? {}) as Record<string, any[]>)
+      .flat()
+      .filter((w) => isNotification(w.PutRequest?.Item)).length;
   return 0;
 }
 
@@ -154,17 +164,28 @@ export function s3Target(host: string | undefined, url: string): { bucket: strin
   const virtual = /^[a-z0-9.-]+\.(localhost|127\.0\.0\.1)$/.exec(hostName);
   if (virtual) return { bucket: hostName.slice(0, -virtual[1]!.length - 1), key: path, query: parsed.searchParams };
   const slash = path.indexOf('/');
-  return slash === -1 ? { bucket: path, key: '', query: parsed.searchParams } : { bucket: path.slice(0, slash), key: path.slice(slash + 1), query: parsed.searchParams };
+  return slash === -1
+    ? { bucket: path, key: '', query: parsed.searchParams }
+    : { bucket: path.slice(0, slash), key: path.slice(slash + 1), query: parsed.searchParams };
 }
 
 function listen(server: Server): Promise<string> {
   leaveIdleConnectionsToClients(server);
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+  );
 }
 
 export async function startMetering(targets: { dynamodb: string; s3: string }): Promise<Metering> {
   const dynamo: DynamoDbCounts = { operations: {}, readUnits: 0, writeUnits: 0, estimated: 0, notificationsWritten: 0 };
-  const buckets = new Map<string, { counts: Omit<BucketCounts, 'objects' | 'storedBytes' | 'dossiersByRound'>; sizes: Map<string, number>; dossierKeys: Map<string, Set<string>> }>();
+  const buckets = new Map<
+    string,
+    {
+      counts: Omit<BucketCounts, 'objects' | 'storedBytes' | 'dossiersByRound'>;
+      sizes: Map<string, number>;
+      dossierKeys: Map<string, Set<string>>;
+    }
+  >();
   const bucket = (name: string) => {
     let b = buckets.get(name);
     if (!b) {
@@ -176,71 +197,81 @@ export async function startMetering(targets: { dynamodb: string; s3: string }): 
   const dynamoTarget = new URL(targets.dynamodb);
   const s3Url = new URL(targets.s3);
 
-  const dynamoServer = createServer((req, res) => void (async () => {
-    try {
-      const body = await readBody(req);
-      const op = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
-      let request: Record<string, any> = {};
-      let sent = body;
-      if (DATA_PLANE.has(op)) {
-        dynamo.operations[op] = (dynamo.operations[op] ?? 0) + 1;
-        request = JSON.parse(body.toString('utf8') || '{}') as Record<string, any>;
-        dynamo.notificationsWritten += notificationsIn(op, request);
-        if (!request.ReturnConsumedCapacity || request.ReturnConsumedCapacity === 'NONE') sent = Buffer.from(JSON.stringify({ ...request, ReturnConsumedCapacity: 'TOTAL' }));
-      }
-      const upstream = await forward(dynamoTarget, req, sent);
-      if (DATA_PLANE.has(op) && upstream.status < 300) {
-        const response = JSON.parse(upstream.body.toString('utf8') || '{}') as Record<string, any>;
-        let units = consumedUnits(response.ConsumedCapacity);
-        if (units === undefined) {
-          units = itemsTouched(op, request, response);
-          dynamo.estimated += 1;
+  const dynamoServer = createServer(
+    (req, res) =>
+      void (async () => {
+        try {
+          const body = await readBody(req);
+          const op =
+            String(req.headers['x-amz-target'] ?? '')
+              .split('.')
+              .pop() ?? '';
+          let request: Record<string, any> = {};
+          let sent = body;
+          if (DATA_PLANE.has(op)) {
+            dynamo.operations[op] = (dynamo.operations[op] ?? 0) + 1;
+            request = JSON.parse(body.toString('utf8') || '{}') as Record<string, any>;
+            dynamo.notificationsWritten += notificationsIn(op, request);
+            if (!request.ReturnConsumedCapacity || request.ReturnConsumedCapacity === 'NONE')
+              sent = Buffer.from(JSON.stringify({ ...request, ReturnConsumedCapacity: 'TOTAL' }));
+          }
+          const upstream = await forward(dynamoTarget, req, sent);
+          if (DATA_PLANE.has(op) && upstream.status < 300) {
+            const response = JSON.parse(upstream.body.toString('utf8') || '{}') as Record<string, any>;
+            let units = consumedUnits(response.ConsumedCapacity);
+            if (units === undefined) {
+              units = itemsTouched(op, request, response);
+              dynamo.estimated += 1;
+            }
+            if (WRITES.has(op)) dynamo.writeUnits += units;
+            else dynamo.readUnits += units;
+          }
+          reply(res, upstream);
+        } catch (err) {
+          res.writeHead(502, { 'content-type': 'text/plain' }).end(`metering proxy: ${(err as Error).message}`);
         }
-        if (WRITES.has(op)) dynamo.writeUnits += units;
-        else dynamo.readUnits += units;
-      }
-      reply(res, upstream);
-    } catch (err) {
-      res.writeHead(502, { 'content-type': 'text/plain' }).end(`metering proxy: ${(err as Error).message}`);
-    }
-  })());
+      })(),
+  );
 
-  const s3Server = createServer((req, res) => void (async () => {
-    try {
-      const body = await readBody(req);
-      const upstream = await forward(s3Url, req, body);
-      const { bucket: name, key, query } = s3Target(req.headers.host, req.url ?? '/');
-      if (name && upstream.status < 400) {
-        const b = bucket(name);
-        const method = req.method ?? 'GET';
-        if (method === 'DELETE') {
-          b.counts.deleteRequests += 1;
-          if (key) b.sizes.delete(key);
-        } else if (method === 'GET' && (!key || query.has('list-type') || query.has('uploads'))) {
-          b.counts.putRequests += 1; // LIST is billed with PUT
-        } else if (method === 'GET' || method === 'HEAD') {
-          b.counts.getRequests += 1;
-        } else {
-          b.counts.putRequests += 1;
-          if (method === 'POST' && query.has('delete')) {
-            for (const m of body.toString('utf8').matchAll(/<Key>([^<]*)<\/Key>/g)) b.sizes.delete(m[1]!);
-          } else if (method === 'PUT' && key && !query.has('uploadId')) {
-            b.counts.bytesUploaded += body.length;
-            b.sizes.set(key, body.length);
-            const dossier = /^dossiers\/([^/]+)\//.exec(key);
-            if (dossier) {
-              const keys = b.dossierKeys.get(dossier[1]!) ?? new Set<string>();
-              keys.add(key);
-              b.dossierKeys.set(dossier[1]!, keys);
+  const s3Server = createServer(
+    (req, res) =>
+      void (async () => {
+        try {
+          const body = await readBody(req);
+          const upstream = await forward(s3Url, req, body);
+          const { bucket: name, key, query } = s3Target(req.headers.host, req.url ?? '/');
+          if (name && upstream.status < 400) {
+            const b = bucket(name);
+            const method = req.method ?? 'GET';
+            if (method === 'DELETE') {
+              b.counts.deleteRequests += 1;
+              if (key) b.sizes.delete(key);
+            } else if (method === 'GET' && (!key || query.has('list-type') || query.has('uploads'))) {
+              b.counts.putRequests += 1; // LIST is billed with PUT
+            } else if (method === 'GET' || method === 'HEAD') {
+              b.counts.getRequests += 1;
+            } else {
+              b.counts.putRequests += 1;
+              if (method === 'POST' && query.has('delete')) {
+                for (const m of body.toString('utf8').matchAll(/<Key>([^<]*)<\/Key>/g)) b.sizes.delete(m[1]!);
+              } else if (method === 'PUT' && key && !query.has('uploadId')) {
+                b.counts.bytesUploaded += body.length;
+                b.sizes.set(key, body.length);
+                const dossier = /^dossiers\/([^/]+)\//.exec(key);
+                if (dossier) {
+                  const keys = b.dossierKeys.get(dossier[1]!) ?? new Set<string>();
+                  keys.add(key);
+                  b.dossierKeys.set(dossier[1]!, keys);
+                }
+              }
             }
           }
+          reply(res, upstream);
+        } catch (err) {
+          res.writeHead(502, { 'content-type': 'text/plain' }).end(`metering proxy: ${(err as Error).message}`);
         }
-      }
-      reply(res, upstream);
-    } catch (err) {
-      res.writeHead(502, { 'content-type': 'text/plain' }).end(`metering proxy: ${(err as Error).message}`);
-    }
-  })());
+      })(),
+  );
 
   const [dynamodbUrl, s3ProxyUrl] = await Promise.all([listen(dynamoServer), listen(s3Server)]);
   return {
@@ -271,7 +302,15 @@ export interface MeteredCloud {
   endpoints: { dynamodb: string; s3: string };
   env: Record<string, string>;
   topology: { functions: readonly { name: string; memoryMb: number }[]; stateMachines: readonly { name: string; arn: string }[] };
-  engine: { engine: { listExecutions(input: { stateMachineArn?: string; nextToken?: string }): { executions: { executionArn: string }[]; nextToken?: string }; getExecutionHistory(input: { executionArn: string; nextToken?: string }): { events: { type: string }[]; nextToken?: string } } };
+  engine: {
+    engine: {
+      listExecutions(input: { stateMachineArn?: string; nextToken?: string }): {
+        executions: { executionArn: string }[];
+        nextToken?: string;
+      };
+      getExecutionHistory(input: { executionArn: string; nextToken?: string }): { events: { type: string }[]; nextToken?: string };
+    };
+  };
   stats(): { functions: Record<string, { invocations: number; totalDurationMs: number }>; events: { received: number } };
 }
 
@@ -349,7 +388,9 @@ export async function collectCounts(cloud: MeteredCloud, metering: Metering): Pr
   const dynamoRequests = Object.values(counts.dynamodb.operations).reduce((s, n) => s + n, 0);
   if (invocations > 0 && dynamoRequests === 0) {
     // the bundles' clients were built before metering repointed them (a preload at boot, say)
-    throw new Error(`metering saw no DynamoDB request from ${invocations} invocations: the functions' SDK clients bypass the metering proxy`);
+    throw new Error(
+      `metering saw no DynamoDB request from ${invocations} invocations: the functions' SDK clients bypass the metering proxy`,
+    );
   }
   const storedBytes = await tableSizeBytes(cloud).catch(() => 0);
   const file: MeteringFile = {
@@ -392,7 +433,11 @@ async function tableSizeBytes(cloud: MeteredCloud): Promise<number> {
   if (!table) return 0;
   const response = await fetch(cloud.endpoints.dynamodb, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.DescribeTable', authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0' },
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': 'DynamoDB_20120810.DescribeTable',
+      authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+    },
     body: JSON.stringify({ TableName: table }),
   });
   const body = (await response.json()) as { Table?: { TableSizeBytes?: number } };

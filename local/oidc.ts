@@ -160,11 +160,14 @@ export async function startLocalOidc(options: LocalOidcOptions): Promise<LocalOi
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     renderError: async (ctx, out) => {
       ctx.type = 'html';
-      ctx.body = page('登入出錯 · Sign-in error', `<h1>登入出錯 <span lang="en">Sign-in error</span></h1>
+      ctx.body = page(
+        '登入出錯 · Sign-in error',
+        `<h1>登入出錯 <span lang="en">Sign-in error</span></h1>
 <p>登入服務無法完成這個請求。請回到工作台重新登入。</p><p lang="en">The sign-in service could not complete this request. Go back to the console and sign in again.</p>
 <pre>${Object.entries(out)
-        .map(([k, v]) => `${esc(k)}: ${esc(String(v))}`)
-        .join('\n')}</pre>`);
+          .map(([k, v]) => `${esc(k)}: ${esc(String(v))}`)
+          .join('\n')}</pre>`,
+      );
     },
   };
 
@@ -177,7 +180,14 @@ export async function startLocalOidc(options: LocalOidcOptions): Promise<LocalOi
     try {
       details = await provider.interactionDetails(req, res);
     } catch {
-      html(res, 400, page('登入已逾時 · Sign-in expired', `<h1>登入已逾時 <span lang="en">Sign-in expired</span></h1><p>這個登入頁面已失效，請回到工作台或命令列重新登入。</p><p lang="en">This sign-in page is no longer valid; start the sign-in again from the console or the CLI.</p>`));
+      html(
+        res,
+        400,
+        page(
+          '登入已逾時 · Sign-in expired',
+          `<h1>登入已逾時 <span lang="en">Sign-in expired</span></h1><p>這個登入頁面已失效，請回到工作台或命令列重新登入。</p><p lang="en">This sign-in page is no longer valid; start the sign-in again from the console or the CLI.</p>`,
+        ),
+      );
       return;
     }
     const uid = details.uid;
@@ -196,7 +206,14 @@ export async function startLocalOidc(options: LocalOidcOptions): Promise<LocalOi
       const user = username && password ? await options.accounts.authenticate(username, password) : undefined;
       if (!user) {
         log(`oidc: sign-in refused for an account name of ${username.length} characters`);
-        return html(res, 200, loginPage(uid, username, { zh: '帳號或密碼不正確，或帳號已停用。', en: 'Wrong account or password, or the account is disabled.' }));
+        return html(
+          res,
+          200,
+          loginPage(uid, username, {
+            zh: '帳號或密碼不正確，或帳號已停用。',
+            en: 'Wrong account or password, or the account is disabled.',
+          }),
+        );
       }
       if (user.status === 'FORCE_CHANGE_PASSWORD') {
         awaitingNewPassword.set(uid, user.username);
@@ -207,7 +224,8 @@ export async function startLocalOidc(options: LocalOidcOptions): Promise<LocalOi
     }
     if (action === 'new-password') {
       const username = awaitingNewPassword.get(uid);
-      if (!username) return html(res, 200, loginPage(uid, '', { zh: '請先以臨時密碼登入。', en: 'Sign in with your temporary password first.' }));
+      if (!username)
+        return html(res, 200, loginPage(uid, '', { zh: '請先以臨時密碼登入。', en: 'Sign in with your temporary password first.' }));
       const next = form.get('newPassword') ?? '';
       if (next !== (form.get('confirmPassword') ?? '')) {
         return html(res, 200, newPasswordPage(uid, [{ zh: '兩次輸入的新密碼不一致。', en: 'The two new passwords differ.' }]));
@@ -216,7 +234,15 @@ export async function startLocalOidc(options: LocalOidcOptions): Promise<LocalOi
       try {
         user = await options.accounts.setPassword(username, next);
       } catch (err) {
-        if (err instanceof PasswordPolicyError) return html(res, 200, newPasswordPage(uid, err.issues.map((i) => i.message)));
+        if (err instanceof PasswordPolicyError)
+          return html(
+            res,
+            200,
+            newPasswordPage(
+              uid,
+              err.issues.map((i) => i.message),
+            ),
+          );
         throw err;
       }
       awaitingNewPassword.delete(uid);
@@ -234,11 +260,22 @@ export async function startLocalOidc(options: LocalOidcOptions): Promise<LocalOi
   function cognitoLogout(res: ServerResponse, url: URL): void {
     const target = url.searchParams.get('logout_uri') ?? '';
     if (url.searchParams.get('client_id') !== LOCAL_CLIENT_ID || !options.postLogoutRedirectUris.includes(target)) {
-      html(res, 400, page('登出請求無效 · Invalid sign-out', '<h1>登出請求無效 <span lang="en">Invalid sign-out request</span></h1><p>未知的用戶端或登出網址。</p><p lang="en">Unknown client or sign-out URL.</p>'));
+      html(
+        res,
+        400,
+        page(
+          '登出請求無效 · Invalid sign-out',
+          '<h1>登出請求無效 <span lang="en">Invalid sign-out request</span></h1><p>未知的用戶端或登出網址。</p><p lang="en">Unknown client or sign-out URL.</p>',
+        ),
+      );
       return;
     }
     const expired = 'path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT; samesite=lax; httponly';
-    res.writeHead(302, { location: target, 'cache-control': 'no-store', 'set-cookie': ['_session', '_session.sig'].map((name) => `${name}=; ${expired}`) });
+    res.writeHead(302, {
+      location: target,
+      'cache-control': 'no-store',
+      'set-cookie': ['_session', '_session.sig'].map((name) => `${name}=; ${expired}`),
+    });
     res.end();
   }
 
@@ -247,7 +284,8 @@ export async function startLocalOidc(options: LocalOidcOptions): Promise<LocalOi
     if (url.pathname.startsWith('/interaction/')) {
       void interaction(req, res, url).catch((err: Error) => {
         log(`oidc: interaction: ${err.stack ?? err.message}`);
-        if (!res.headersSent) html(res, 500, page('Error', '<h1>500</h1><p>登入服務內部錯誤。</p><p lang="en">Internal error of the sign-in service.</p>'));
+        if (!res.headersSent)
+          html(res, 500, page('Error', '<h1>500</h1><p>登入服務內部錯誤。</p><p lang="en">Internal error of the sign-in service.</p>'));
         else res.end();
       });
       return;
@@ -268,7 +306,12 @@ export async function startLocalOidc(options: LocalOidcOptions): Promise<LocalOi
   return {
     url: origin,
     port,
-    config: authConfig({ issuer: LOCAL_ISSUER, clientId: LOCAL_CLIENT_ID, domainUrl: origin, discoveryUrl: `${origin}/.well-known/openid-configuration` }),
+    config: authConfig({
+      issuer: LOCAL_ISSUER,
+      clientId: LOCAL_CLIENT_ID,
+      domainUrl: origin,
+      discoveryUrl: `${origin}/.well-known/openid-configuration`,
+    }),
     close: () =>
       new Promise<void>((done) => {
         server.close(() => done());
@@ -299,7 +342,8 @@ function html(res: ServerResponse, status: number, body: string): void {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
     // form-action also governs the redirects after a post: back to the client's loopback callback
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http://127.0.0.1:* http://localhost:*; frame-ancestors 'none'",
+    'content-security-policy':
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http://127.0.0.1:* http://localhost:*; frame-ancestors 'none'",
     'x-frame-options': 'DENY',
     'referrer-policy': 'no-referrer',
   });
@@ -314,7 +358,9 @@ function page(title: string, body: string, extraHead = ''): string {
 }
 
 function errors(list: { zh: string; en: string }[]): string {
-  return list.length ? `<div class="error" role="alert">${list.map((m) => `<p>${esc(m.zh)}</p><p lang="en">${esc(m.en)}</p>`).join('')}</div>` : '';
+  return list.length
+    ? `<div class="error" role="alert">${list.map((m) => `<p>${esc(m.zh)}</p><p lang="en">${esc(m.en)}</p>`).join('')}</div>`
+    : '';
 }
 
 function loginPage(uid: string, username = '', error?: { zh: string; en: string }): string {
@@ -361,5 +407,8 @@ async function logoutSource(ctx: KoaContextWithOIDC, form: string): Promise<void
 
 async function postLogoutSuccessSource(ctx: KoaContextWithOIDC): Promise<void> {
   ctx.type = 'html';
-  ctx.body = page('已登出 · Signed out', '<h1>已登出 <span lang="en">Signed out</span></h1><p>您已登出。</p><p lang="en">You are signed out.</p>');
+  ctx.body = page(
+    '已登出 · Signed out',
+    '<h1>已登出 <span lang="en">Signed out</span></h1><p>您已登出。</p><p lang="en">You are signed out.</p>',
+  );
 }

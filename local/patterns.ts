@@ -69,7 +69,17 @@ function matchesContent(spec: Record<string, Json>, value: Json): boolean {
         const cmp = terms[i] as string;
         const n = Number(terms[i + 1]);
         const ok =
-          cmp === '=' ? value === n : cmp === '<' ? value < n : cmp === '<=' ? value <= n : cmp === '>' ? value > n : cmp === '>=' ? value >= n : undefined;
+          cmp === '='
+            ? value === n
+            : cmp === '<'
+              ? value < n
+              : cmp === '<='
+                ? value <= n
+                : cmp === '>'
+                  ? value > n
+                  : cmp === '>='
+                    ? value >= n
+                    : undefined;
         if (ok === undefined) throw new Error(`event pattern: unknown numeric operator ${cmp}`);
         if (!ok) return false;
       }

@@ -147,7 +147,10 @@ export function toEventBridgeEvent(record: S3rverEvent['Records'][number], versi
   // s3rver keeps no versions; a versioned bucket still needs a version id per PUT, stable across
   // duplicate deliveries of the same event (the sequencer and the content hash identify the PUT).
   const versionId = versioned
-    ? createHash('sha256').update(`${record.s3.bucket.name}/${object.key}/${object.sequencer}/${object.eTag ?? ''}`).digest('base64url').slice(0, 32)
+    ? createHash('sha256')
+        .update(`${record.s3.bucket.name}/${object.key}/${object.sequencer}/${object.eTag ?? ''}`)
+        .digest('base64url')
+        .slice(0, 32)
     : undefined;
   return {
     version: '0',
@@ -171,7 +174,7 @@ export function toEventBridgeEvent(record: S3rverEvent['Records'][number], versi
       'request-id': record.responseElements?.['x-amz-request-id'] ?? randomUUID(),
       requester: LOCAL_ACCOUNT,
       'source-ip-address': record.requestParameters?.sourceIPAddress ?? '127.0.0.1',
-      reason: record.eventName.split(':')[1] === 'Put' ? 'PutObject' : record.eventName.split(':')[1] ?? 'PutObject',
+      reason: record.eventName.split(':')[1] === 'Put' ? 'PutObject' : (record.eventName.split(':')[1] ?? 'PutObject'),
     },
   };
 }
@@ -230,7 +233,9 @@ export class EventRouter {
 
   /** Replays events that were accepted but not fully delivered before a crash. */
   replayPending(): number {
-    const files = readdirSync(this.pendingDir).filter((f) => f.endsWith('.json')).sort();
+    const files = readdirSync(this.pendingDir)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
     for (const name of files) {
       const file = join(this.pendingDir, name);
       const event = JSON.parse(readFileSync(file, 'utf8')) as EventBridgeS3Event;

@@ -77,7 +77,9 @@ export class Scheduler {
   }
 
   stats(): Record<string, ScheduleStats> {
-    return Object.fromEntries(this.deps.schedules.map((s) => [s.logicalId, { ...(this.counts.get(s.logicalId) ?? { runs: 0, failures: 0 }) }]));
+    return Object.fromEntries(
+      this.deps.schedules.map((s) => [s.logicalId, { ...(this.counts.get(s.logicalId) ?? { runs: 0, failures: 0 }) }]),
+    );
   }
 
   async stop(): Promise<void> {
@@ -97,7 +99,9 @@ export class Scheduler {
         else await this.deps.startExecution(target.arn, event);
       } catch (error) {
         count.failures += 1;
-        this.deps.log?.(`schedule ${schedule.logicalId}: target ${target.kind === 'function' ? target.name : target.arn} failed: ${(error as Error).message}`);
+        this.deps.log?.(
+          `schedule ${schedule.logicalId}: target ${target.kind === 'function' ? target.name : target.arn} failed: ${(error as Error).message}`,
+        );
       }
     }
   }

@@ -255,8 +255,7 @@ export class StreamPoller {
       let failure: Error | undefined;
       try {
         const result = (await this.options.invoke(mapping.functionName, { Records: remaining })) as
-          | { batchItemFailures?: { itemIdentifier: string }[] }
-          | undefined;
+          { batchItemFailures?: { itemIdentifier: string }[] } | undefined;
         const failed = mapping.reportBatchItemFailures ? (result?.batchItemFailures ?? []) : [];
         if (failed.length === 0) {
           stats.delivered += remaining.length;

@@ -135,7 +135,14 @@ export interface Topology {
   siteHeaders: SiteHeaders;
   siteIndexDocument: string;
   /** CORS of the HTTP API, when the stack configures it. */
-  apiCors?: { allowOrigins: string[]; allowMethods: string[]; allowHeaders: string[]; exposeHeaders: string[]; maxAge?: number; allowCredentials?: boolean };
+  apiCors?: {
+    allowOrigins: string[];
+    allowMethods: string[];
+    allowHeaders: string[];
+    exposeHeaders: string[];
+    maxAge?: number;
+    allowCredentials?: boolean;
+  };
   /** The union of the functions' environments, resolved to local values. */
   environment: Record<string, string>;
 }
@@ -205,11 +212,14 @@ export const SYNTH_STALL_MS = 600_000;
  * handlers and what they bundle, the state machines) and complete; otherwise a synthesis into the
  * local cloud's own assembly dir, one process at a time.
  */
-export async function ensureSynthesized(options: { projectRoot?: string; log?: (line: string) => void; stallMs?: number } = {}): Promise<string> {
+export async function ensureSynthesized(
+  options: { projectRoot?: string; log?: (line: string) => void; stallMs?: number } = {},
+): Promise<string> {
   const root = options.projectRoot ?? PROJECT_ROOT;
   const stallMs = options.stallMs ?? SYNTH_STALL_MS;
   const sources = ['bin', 'lib', 'lambdas', 'src', 'statemachines', 'package-lock.json'].map((p) => join(root, p));
-  const newestSource = () => Math.max(...sources.map((p) => (existsSync(p) && statSync(p).isFile() ? statSync(p).mtimeMs : newestMtime(p))));
+  const newestSource = () =>
+    Math.max(...sources.map((p) => (existsSync(p) && statSync(p).isFile() ? statSync(p).mtimeMs : newestMtime(p))));
   const projectTemplate = join(root, 'cdk.out', STACK_TEMPLATE);
   if (!process.env.CASEBOOK_SYNTH_DIR && usableTemplate(projectTemplate, newestSource())) return projectTemplate;
   const outDir = localAssemblyDir(root);
@@ -262,17 +272,20 @@ function runSynth(root: string, outDir: string, stallMs: number): Promise<void> 
     child.stdout!.on('data', onOutput);
     child.stderr!.on('data', onOutput);
     let stalled = false;
-    const watchdog = setInterval(() => {
-      const written = lastWriteUnder(outDir);
-      if (written !== lastWrite) [lastWrite, lastProgress] = [written, Date.now()];
-      if (Date.now() - lastProgress <= stallMs) return;
-      stalled = true;
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }, Math.min(5_000, stallMs / 4));
+    const watchdog = setInterval(
+      () => {
+        const written = lastWriteUnder(outDir);
+        if (written !== lastWrite) [lastWrite, lastProgress] = [written, Date.now()];
+        if (Date.now() - lastProgress <= stallMs) return;
+        stalled = true;
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      },
+      Math.min(5_000, stallMs / 4),
+    );
     const ended = (failure?: string) => {
       clearInterval(watchdog);
       if (!failure) resolveSynth();
@@ -320,7 +333,9 @@ async function takeSynthLock(file: string, outDir: string, stallMs: number, log?
     if (written !== lastWrite) [lastWrite, lastProgress] = [written, Date.now()];
     // the holder's own watchdog stops it after stallMs without progress; this waits a little longer
     if (Date.now() - lastProgress > stallMs * 1.5) {
-      throw new TopologyError(`the synthesis of process ${holder} wrote nothing in ${outDir} for ${Math.round((Date.now() - lastProgress) / 1000)} s (remove ${file} if that process is not synthesizing)`);
+      throw new TopologyError(
+        `the synthesis of process ${holder} wrote nothing in ${outDir} for ${Math.round((Date.now() - lastProgress) / 1000)} s (remove ${file} if that process is not synthesizing)`,
+      );
     }
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -485,7 +500,8 @@ export function buildTopology(template: CfnTemplate, assemblyDir: string, templa
     }
   }
   const buckets: BucketSpec[] = byType('AWS::S3::Bucket').map(([id, r]) => {
-    const notifications = r.Properties?.NotificationConfiguration as { EventBridgeConfiguration?: { EventBridgeEnabled?: boolean } } | undefined;
+    const notifications = r.Properties?.NotificationConfiguration as
+      { EventBridgeConfiguration?: { EventBridgeEnabled?: boolean } } | undefined;
     return {
       logicalId: id,
       name: names.get(id)!,
@@ -602,7 +618,8 @@ export function buildTopology(template: CfnTemplate, assemblyDir: string, templa
       throw new TopologyError(`${context}: source ${source.Type} is not supported locally (only DynamoDB streams)`);
     }
     const fnId = referencedId(p.FunctionName);
-    if (!fnId || resource(fnId, context).Type !== 'AWS::Lambda::Function') throw new TopologyError(`${context}: FunctionName is not a function of this stack`);
+    if (!fnId || resource(fnId, context).Type !== 'AWS::Lambda::Function')
+      throw new TopologyError(`${context}: FunctionName is not a function of this stack`);
     const filters = ((p.FilterCriteria as { Filters?: { Pattern: string }[] } | undefined)?.Filters ?? []).map(
       (f) => JSON.parse(asString(f.Pattern, context)) as Record<string, unknown>,
     );
@@ -638,7 +655,8 @@ export function buildTopology(template: CfnTemplate, assemblyDir: string, templa
     const functionName = integrationId ? integrations.get(integrationId) : undefined;
     if (!functionName) throw new TopologyError(`route ${routeKey} (${id}) has no Lambda integration`);
     const authType = String(p.AuthorizationType ?? 'NONE');
-    if (authType !== 'NONE' && authType !== 'JWT') throw new TopologyError(`route ${routeKey}: authorization ${authType} is not supported locally`);
+    if (authType !== 'NONE' && authType !== 'JWT')
+      throw new TopologyError(`route ${routeKey}: authorization ${authType} is not supported locally`);
     return { method, path: path ?? '/', functionName, auth: authType === 'JWT' ? 'jwt' : 'none' };
   });
 
@@ -646,11 +664,14 @@ export function buildTopology(template: CfnTemplate, assemblyDir: string, templa
   for (const [, r] of byType('AWS::CloudFront::ResponseHeadersPolicy')) {
     const config = (r.Properties?.ResponseHeadersPolicyConfig ?? {}) as Record<string, Json>;
     const sec = (config.SecurityHeadersConfig ?? {}) as Record<string, Record<string, Json>>;
-    if (sec.ContentSecurityPolicy) siteHeaders['content-security-policy'] = asString(sec.ContentSecurityPolicy.ContentSecurityPolicy, 'response headers policy');
+    if (sec.ContentSecurityPolicy)
+      siteHeaders['content-security-policy'] = asString(sec.ContentSecurityPolicy.ContentSecurityPolicy, 'response headers policy');
     if (sec.StrictTransportSecurity) {
       const hsts = sec.StrictTransportSecurity;
       siteHeaders['strict-transport-security'] =
-        `max-age=${hsts.AccessControlMaxAgeSec}` + (hsts.IncludeSubdomains ? '; includeSubDomains' : '') + (hsts.Preload ? '; preload' : '');
+        `max-age=${hsts.AccessControlMaxAgeSec}` +
+        (hsts.IncludeSubdomains ? '; includeSubDomains' : '') +
+        (hsts.Preload ? '; preload' : '');
     }
     if (sec.ContentTypeOptions) siteHeaders['x-content-type-options'] = 'nosniff';
     if (sec.FrameOptions) siteHeaders['x-frame-options'] = String(sec.FrameOptions.FrameOption);
@@ -692,7 +713,21 @@ export function buildTopology(template: CfnTemplate, assemblyDir: string, templa
     }
   }
 
-  return { templatePath, buckets, tables, functions, stateMachines, rules, schedules, streamMappings, routes, siteHeaders, siteIndexDocument, apiCors, environment };
+  return {
+    templatePath,
+    buckets,
+    tables,
+    functions,
+    stateMachines,
+    rules,
+    schedules,
+    streamMappings,
+    routes,
+    siteHeaders,
+    siteIndexDocument,
+    apiCors,
+    environment,
+  };
 }
 
 const RATE_UNIT_MS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
@@ -708,6 +743,7 @@ export function rateMs(expression: string, context = 'schedule'): number {
   const value = match ? Number(match[1]) : 0;
   const unit = match?.[2]!.replace(/s$/, '');
   // EventBridge's own rule: 1 takes the singular unit, anything else the plural.
-  if (!match || value < 1 || (value === 1) !== (match[2] === unit)) throw new TopologyError(`${context}: ${expression} is not a rate(value unit) expression`);
+  if (!match || value < 1 || (value === 1) !== (match[2] === unit))
+    throw new TopologyError(`${context}: ${expression} is not a rate(value unit) expression`);
   return value * RATE_UNIT_MS[unit!]!;
 }

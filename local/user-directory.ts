@@ -55,7 +55,9 @@ export class PasswordPolicyError extends Error {
 
 function scrypt(password: string, salt: Buffer): Promise<Buffer> {
   const options: ScryptOptions = { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p, maxmem: 64 * 1024 * 1024 };
-  return new Promise((resolve, reject) => scryptCallback(password.normalize('NFC'), salt, SCRYPT.keylen, options, (err, key) => (err ? reject(err) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scryptCallback(password.normalize('NFC'), salt, SCRYPT.keylen, options, (err, key) => (err ? reject(err) : resolve(key))),
+  );
 }
 
 async function hashPassword(password: string): Promise<string> {
@@ -70,7 +72,9 @@ async function verifyPassword(password: string, stored: string): Promise<boolean
   const expected = Buffer.from(hashText, 'base64url');
   const options: ScryptOptions = { N: Number(n), r: Number(r), p: Number(p), maxmem: 64 * 1024 * 1024 };
   const actual = await new Promise<Buffer>((resolve, reject) =>
-    scryptCallback(password.normalize('NFC'), Buffer.from(saltText, 'base64url'), expected.length, options, (err, key) => (err ? reject(err) : resolve(key))),
+    scryptCallback(password.normalize('NFC'), Buffer.from(saltText, 'base64url'), expected.length, options, (err, key) =>
+      err ? reject(err) : resolve(key),
+    ),
   );
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
@@ -126,7 +130,9 @@ export interface DemoAccount {
 
 /** The demo's e-mail for an applicant unit (township codes carry Chinese names: hashed to stay ASCII). */
 export function demoApplicantEmail(unitCode: string): string {
-  const local = /^[0-9a-z-]+$/i.test(unitCode) ? unitCode : `${unitCode.split('-')[0]}-${createHash('sha256').update(unitCode).digest('hex').slice(0, 8)}`;
+  const local = /^[0-9a-z-]+$/i.test(unitCode)
+    ? unitCode
+    : `${unitCode.split('-')[0]}-${createHash('sha256').update(unitCode).digest('hex').slice(0, 8)}`;
   return `applicant-${local.toLowerCase()}@${DEMO_EMAIL_DOMAIN}`;
 }
 
@@ -141,10 +147,20 @@ export function demoAccounts(applicantUnits: readonly { unitCode: string; name?:
   return [
     { username: at('office'), sub: 'office-1', name: '省人大常委會辦公廳', role: 'secretariat' },
     { username: at('approver'), sub: 'leader-1', name: '主任會議', role: 'approver' },
-    ...DEMO_PANEL.map((r): DemoAccount => ({ username: at(r.id), sub: r.id, name: r.name, role: 'reviewer', jurisdictions: [...r.jurisdictions] })),
-    ...applicantUnits.map(
-      (u): DemoAccount => ({ username: demoApplicantEmail(u.unitCode), sub: `applicant-${u.unitCode}`, name: u.name ?? `申報單位 ${u.unitCode}`, role: 'applicant', unitCode: u.unitCode }),
-    ),
+    ...DEMO_PANEL.map((r): DemoAccount => ({
+      username: at(r.id),
+      sub: r.id,
+      name: r.name,
+      role: 'reviewer',
+      jurisdictions: [...r.jurisdictions],
+    })),
+    ...applicantUnits.map((u): DemoAccount => ({
+      username: demoApplicantEmail(u.unitCode),
+      sub: `applicant-${u.unitCode}`,
+      name: u.name ?? `申報單位 ${u.unitCode}`,
+      role: 'applicant',
+      unitCode: u.unitCode,
+    })),
   ];
 }
 
@@ -291,7 +307,12 @@ export class LocalUserDirectory implements UserDirectory {
     }
     const ok = await verifyPassword(password, user.passwordHash);
     if (!ok || !user.enabled) return undefined;
-    if (user.status === 'FORCE_CHANGE_PASSWORD' && user.temporaryPasswordExpiresAt && Date.parse(user.temporaryPasswordExpiresAt) < this.now().getTime()) return undefined;
+    if (
+      user.status === 'FORCE_CHANGE_PASSWORD' &&
+      user.temporaryPasswordExpiresAt &&
+      Date.parse(user.temporaryPasswordExpiresAt) < this.now().getTime()
+    )
+      return undefined;
     return publicView(user);
   }
 

@@ -133,9 +133,17 @@ const MAKERS: Record<number, Maker> = {
   2: async (c) => ({ file: `case-${nn(c)}.md`, bytes: iconv.encode(renderMarkdown(content(c)), 'gb18030'), note: 'Markdown, GB18030' }),
   3: async (c) => ({ file: `case-${nn(c)}.json`, bytes: Buffer.from(renderJson(content(c))), note: 'JSON, UTF-8' }),
   4: async (c) => ({ file: `case-${nn(c)}.json`, bytes: iconv.encode(renderJson(content(c)), 'big5'), note: 'JSON, Big5' }),
-  5: async (c) => ({ file: `case-${nn(c)}.md`, bytes: Buffer.from(renderMarkdown(simplified(content(c)))), note: 'Markdown, Simplified script' }),
+  5: async (c) => ({
+    file: `case-${nn(c)}.md`,
+    bytes: Buffer.from(renderMarkdown(simplified(content(c)))),
+    note: 'Markdown, Simplified script',
+  }),
   6: async (c) => ({ file: `case-${nn(c)}.docx`, bytes: await renderDocx(content(c)), note: 'Word, official template (label paragraphs)' }),
-  7: async (c) => ({ file: `case-${nn(c)}.docx`, bytes: await renderDocx(content(c), { layout: 'table' }), note: 'Word, two-column table form' }),
+  7: async (c) => ({
+    file: `case-${nn(c)}.docx`,
+    bytes: await renderDocx(content(c), { layout: 'table' }),
+    note: 'Word, two-column table form',
+  }),
   8: async (c) => ({
     file: `case-${nn(c)}.docx`,
     bytes: await renderDocx(simplified(content(c)), { script: 'hans' }),
@@ -168,7 +176,10 @@ const MAKERS: Record<number, Maker> = {
   }),
   12: async (c) => ({
     file: `case-${nn(c)}.md`,
-    bytes: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(renderMarkdown(content(c, { contact: { name: '羅平鎮人大辦', phone: '0766-3812345' } })))]),
+    bytes: Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from(renderMarkdown(content(c, { contact: { name: '羅平鎮人大辦', phone: '0766-3812345' } }))),
+    ]),
     note: 'Markdown, UTF-8 with BOM, with a contact',
   }),
 };
@@ -177,7 +188,8 @@ async function main(): Promise<void> {
   const page = importAnnouncement(readFileSync(seedPath, 'utf8'));
   if (page.cases.length !== 12) throw new Error(`expected 12 cases in ${seedPath}, found ${page.cases.length}`);
   // everything here is generated except the scenario (scenario/: charter, personas, decisions), which is written by hand
-  for (const name of existsSync(outDir) ? readdirSync(outDir) : []) if (name !== 'scenario') rmSync(join(outDir, name), { recursive: true, force: true });
+  for (const name of existsSync(outDir) ? readdirSync(outDir) : [])
+    if (name !== 'scenario') rmSync(join(outDir, name), { recursive: true, force: true });
   mkdirSync(brokenDir, { recursive: true });
 
   const ctx = { round: { number: ROUND, eligibleLevels: ['county', 'township'] as ('county' | 'township')[], closed: false } };

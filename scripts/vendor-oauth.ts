@@ -16,7 +16,8 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const VENDORED_OAUTH = join(ROOT, 'console', 'vendor', 'oauth.js');
 
 export async function buildVendoredOauth(): Promise<string> {
-  const version = (JSON.parse(readFileSync(join(ROOT, 'node_modules', 'oauth4webapi', 'package.json'), 'utf8')) as { version: string }).version;
+  const version = (JSON.parse(readFileSync(join(ROOT, 'node_modules', 'oauth4webapi', 'package.json'), 'utf8')) as { version: string })
+    .version;
   const result = await build({
     entryPoints: [join(ROOT, 'src', 'auth', 'flow.ts')],
     bundle: true,

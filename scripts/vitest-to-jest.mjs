@@ -25,7 +25,8 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Hook timeouts that differ from the project's test timeout (see jest.config.mjs). */
 const HOOK_TIMEOUTS = { workflow: '120_000', e2e: '300_000', browser: '300_000' };
 const HOOKS = new Set(['beforeAll', 'afterAll', 'beforeEach', 'afterEach']);
-const VITEST_ONLY = /\bvi\.(mock|hoisted|stubEnv|stubGlobal|unstubAll\w*|waitFor|waitUntil|importActual|importMock|mocked)\b|\bexpect\.(soft|unreachable|assert)\b|\bexpectTypeOf\b|\bassertType\b|\bonTestFinished\b|\bonTestFailed\b|\btoMatchFileSnapshot\b|\btoSatisfy\b|\btoBeOneOf\b|\btoHaveBeenCalledOnce\b|\b(it|test|describe)\.(concurrent|sequential|for|extend|runIf|skipIf)\b/g;
+const VITEST_ONLY =
+  /\bvi\.(mock|hoisted|stubEnv|stubGlobal|unstubAll\w*|waitFor|waitUntil|importActual|importMock|mocked)\b|\bexpect\.(soft|unreachable|assert)\b|\bexpectTypeOf\b|\bassertType\b|\bonTestFinished\b|\bonTestFailed\b|\btoMatchFileSnapshot\b|\btoSatisfy\b|\btoBeOneOf\b|\btoHaveBeenCalledOnce\b|\b(it|test|describe)\.(concurrent|sequential|for|extend|runIf|skipIf)\b/g;
 
 function testFiles(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -36,7 +37,9 @@ function testFiles(dir) {
 }
 
 function supportImport(file, module) {
-  let rel = relative(dirname(file), join(ROOT, 'test', 'support', module)).split('\\').join('/');
+  let rel = relative(dirname(file), join(ROOT, 'test', 'support', module))
+    .split('\\')
+    .join('/');
   if (!rel.startsWith('.')) rel = `./${rel}`;
   return rel;
 }
@@ -58,7 +61,13 @@ export function convert(file, source) {
     if (ts.isImportDeclaration(n) && ts.isStringLiteral(n.moduleSpecifier) && n.moduleSpecifier.text === 'vitest') vitestImport = n;
     if (isExpectCall(n) && n.arguments.length > 1) usesMessage = true;
     // expect.poll(…) → poll(…)
-    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === 'poll' && ts.isIdentifier(n.expression.expression) && n.expression.expression.text === 'expect') {
+    if (
+      ts.isCallExpression(n) &&
+      ts.isPropertyAccessExpression(n.expression) &&
+      n.expression.name.text === 'poll' &&
+      ts.isIdentifier(n.expression.expression) &&
+      n.expression.expression.text === 'expect'
+    ) {
       edits.push([n.expression.getStart(sf), n.expression.getEnd(), 'poll']);
       usesPoll = true;
     }
@@ -85,7 +94,9 @@ export function convert(file, source) {
         } else problems.push(`${file}:${line(n)}: ${name} with test options other than { timeout }: rewrite by hand`);
       }
       if (name === 'describe' && n.arguments.length === 3 && ts.isObjectLiteralExpression(n.arguments[1])) {
-        problems.push(`${file}:${line(n)}: describe with options (${n.arguments[1].getText(sf)}): jest has none; give each test its timeout`);
+        problems.push(
+          `${file}:${line(n)}: describe with options (${n.arguments[1].getText(sf)}): jest has none; give each test its timeout`,
+        );
       }
       if (hookTimeout && HOOKS.has(name) && n.arguments.length === 1) {
         edits.push([n.arguments[0].getEnd(), n.arguments[0].getEnd(), `, ${hookTimeout}`]);
@@ -102,7 +113,8 @@ export function convert(file, source) {
 
   if (vitestImport) {
     const clause = vitestImport.importClause;
-    const names = clause?.namedBindings && ts.isNamedImports(clause.namedBindings) ? clause.namedBindings.elements.map((e) => e.getText(sf)) : [];
+    const names =
+      clause?.namedBindings && ts.isNamedImports(clause.namedBindings) ? clause.namedBindings.elements.map((e) => e.getText(sf)) : [];
     const globals = names.map((n) => (n === 'vi' ? 'jest' : n)).filter((n) => !(usesMessage && n === 'expect'));
     const lines = [];
     if (globals.length) lines.push(`import { ${globals.join(', ')} } from '@jest/globals';`);

@@ -23,8 +23,12 @@ if (!dataDir) throw new Error('usage: cloud-child.ts DATA_DIR [--meter]');
  */
 async function runtimeTemplate(): Promise<string> {
   const path = await ensureSynthesized({ log: () => undefined });
-  const template = JSON.parse(readFileSync(path, 'utf8')) as { Resources: Record<string, { Type: string; Metadata?: Record<string, unknown> }> };
-  const deployTime = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function' && typeof r.Metadata?.['casebook:function'] !== 'string');
+  const template = JSON.parse(readFileSync(path, 'utf8')) as {
+    Resources: Record<string, { Type: string; Metadata?: Record<string, unknown> }>;
+  };
+  const deployTime = Object.entries(template.Resources).filter(
+    ([, r]) => r.Type === 'AWS::Lambda::Function' && typeof r.Metadata?.['casebook:function'] !== 'string',
+  );
   if (deployTime.length === 0) return path;
   for (const [id] of deployTime) delete template.Resources[id];
   const out = join(dirname(path), 'Casebook.bench-runtime.template.json');
@@ -43,20 +47,41 @@ let metering: Metering | undefined;
 if (flags.includes('--meter')) metering = await meterLocalCloud(cloud);
 
 const send = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
-send({ ready: true, bootMs, synthMs, pid: process.pid, endpoints: cloud.endpoints, env: cloud.env, stateMachines: Object.fromEntries(cloud.topology.stateMachines.map((m) => [m.name, m.arn])) });
+send({
+  ready: true,
+  bootMs,
+  synthMs,
+  pid: process.pid,
+  endpoints: cloud.endpoints,
+  env: cloud.env,
+  stateMachines: Object.fromEntries(cloud.topology.stateMachines.map((m) => [m.name, m.arn])),
+});
 
 // Diagnostics (CASEBOOK_MEM_TRACE=FILE): this process's heaps, the runtime thread's and external
 // memory appended to FILE every second, to see which of them grows under load.
 if (process.env.CASEBOOK_MEM_TRACE) {
   const { getHeapStatistics } = await import('node:v8');
   const mib = (n: number) => Math.round(n / 2 ** 20);
-  setInterval(() => void (async () => {
-    const m = process.memoryUsage();
-    const worker = (cloud.lambdas as unknown as { host: { worker?: { getHeapStatistics(): Promise<{ used_heap_size: number; total_heap_size: number; external_memory: number }> } } }).host.worker;
-    const w = worker ? await worker.getHeapStatistics() : undefined;
-    const main = getHeapStatistics();
-    appendFileSync(process.env.CASEBOOK_MEM_TRACE!, `${JSON.stringify({ t: Math.round(performance.now()), rss: mib(m.rss), mainUsed: mib(main.used_heap_size), mainTotal: mib(main.total_heap_size), external: mib(m.external), arrayBuffers: mib(m.arrayBuffers), workerUsed: w && mib(w.used_heap_size), workerTotal: w && mib(w.total_heap_size), workerExternal: w && mib(w.external_memory) })}\n`);
-  })(), 1000).unref();
+  setInterval(
+    () =>
+      void (async () => {
+        const m = process.memoryUsage();
+        const worker = (
+          cloud.lambdas as unknown as {
+            host: {
+              worker?: { getHeapStatistics(): Promise<{ used_heap_size: number; total_heap_size: number; external_memory: number }> };
+            };
+          }
+        ).host.worker;
+        const w = worker ? await worker.getHeapStatistics() : undefined;
+        const main = getHeapStatistics();
+        appendFileSync(
+          process.env.CASEBOOK_MEM_TRACE!,
+          `${JSON.stringify({ t: Math.round(performance.now()), rss: mib(m.rss), mainUsed: mib(main.used_heap_size), mainTotal: mib(main.total_heap_size), external: mib(m.external), arrayBuffers: mib(m.arrayBuffers), workerUsed: w && mib(w.used_heap_size), workerTotal: w && mib(w.total_heap_size), workerExternal: w && mib(w.external_memory) })}\n`,
+        );
+      })(),
+    1000,
+  ).unref();
 }
 
 const profiling: { session?: import('node:inspector/promises').Session; worker?: { stop(): Promise<unknown> } } = {};
@@ -99,7 +124,8 @@ for await (const line of createInterface({ input: process.stdin })) {
       profiling.session.connect();
       await profiling.session.post('Profiler.enable');
       await profiling.session.post('Profiler.start');
-      const worker = (cloud.lambdas as unknown as { host: { worker?: { startCpuProfile(): Promise<{ stop(): Promise<unknown> }> } } }).host.worker;
+      const worker = (cloud.lambdas as unknown as { host: { worker?: { startCpuProfile(): Promise<{ stop(): Promise<unknown> }> } } }).host
+        .worker;
       profiling.worker = worker ? await worker.startCpuProfile() : undefined;
       send({ ok: true });
     } else if (command.cmd.startsWith('profile stop ')) {

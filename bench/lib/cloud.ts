@@ -35,7 +35,11 @@ export interface BenchCloud {
 /** Started with the V8 flags `casebook demo`/`dev` run the cloud with (local/cloud-node-flags.mjs). */
 export async function spawnCloud(dataDir: string, opts: { meter?: boolean } = {}): Promise<BenchCloud> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...CLOUD_NODE_FLAGS, '--import', 'tsx', 'bench/lib/cloud-child.ts', dataDir, ...(opts.meter ? ['--meter'] : [])], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [...CLOUD_NODE_FLAGS, '--import', 'tsx', 'bench/lib/cloud-child.ts', dataDir, ...(opts.meter ? ['--meter'] : [])],
+    { stdio: ['pipe', 'pipe', 'pipe'] },
+  );
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const lines = createInterface({ input: child.stdout! });
@@ -87,7 +91,12 @@ export const OFFICE = { sub: 'bench-office', name: '省人大常委會辦公廳'
 /** The tests' charter (test/support/localcloud.ts), with a panel and quota sized for bulk intake. */
 function charter(number: number) {
   const { noticePeriodSecondsOverride: _short, ...charter } = charterFor(number, {
-    panel: ['甲', '乙', '丙'].map((n, i) => ({ id: `bench-reviewer-${i + 1}`, name: `評審${n}`, jurisdictions: [], declaredConflicts: [] })),
+    panel: ['甲', '乙', '丙'].map((n, i) => ({
+      id: `bench-reviewer-${i + 1}`,
+      name: `評審${n}`,
+      jurisdictions: [],
+      declaredConflicts: [],
+    })),
     quotas: { total: 20 },
   });
   return charter;
@@ -100,8 +109,16 @@ export class RoundDriver {
     private readonly ready: ReadyInfo,
     private readonly issuer: LocalIssuer,
   ) {
-    this.ddb = new DynamoDBClient({ endpoint: ready.endpoints.dynamodb, region: ready.env.AWS_REGION ?? 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    this.sfn = new SFNClient({ endpoint: ready.endpoints.sfn, region: ready.env.AWS_REGION ?? 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    this.ddb = new DynamoDBClient({
+      endpoint: ready.endpoints.dynamodb,
+      region: ready.env.AWS_REGION ?? 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    this.sfn = new SFNClient({
+      endpoint: ready.endpoints.sfn,
+      region: ready.env.AWS_REGION ?? 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
   }
 
   static async connect(dataDir: string, ready: ReadyInfo): Promise<RoundDriver> {
@@ -130,7 +147,12 @@ export class RoundDriver {
 
   /** One applicant's upload: start a submission, PUT the bytes to the presigned URL. */
   async upload(roundId: string, d: BenchDossier, bytes: Buffer, fileName: string, contentType: string): Promise<string> {
-    const applicant = await this.issuer.mintToken({ sub: `applicant-${d.unit.code}`, name: d.unit.written, groups: ['applicant'], unitCode: d.unit.code });
+    const applicant = await this.issuer.mintToken({
+      sub: `applicant-${d.unit.code}`,
+      name: d.unit.written,
+      groups: ['applicant'],
+      unitCode: d.unit.code,
+    });
     const ticket = await this.api('POST', `/rounds/${roundId}/submissions`, applicant, { fileName, contentType, size: bytes.length });
     if (ticket.status >= 300) throw new Error(`start submission (${d.unit.code}): ${ticket.status} ${JSON.stringify(ticket.body)}`);
     const put = await fetch(ticket.body.upload.url, { method: 'PUT', headers: ticket.body.upload.headers, body: new Uint8Array(bytes) });
@@ -138,7 +160,11 @@ export class RoundDriver {
     return ticket.body.submissionId as string;
   }
 
-  async uploadAll(roundId: string, items: { d: BenchDossier; bytes: Buffer; fileName: string; contentType: string }[], concurrency = 8): Promise<void> {
+  async uploadAll(
+    roundId: string,
+    items: { d: BenchDossier; bytes: Buffer; fileName: string; contentType: string }[],
+    concurrency = 8,
+  ): Promise<void> {
     let next = 0;
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
@@ -154,7 +180,9 @@ export class RoundDriver {
     let total = 0;
     let start: QueryCommandInput['ExclusiveStartKey'];
     do {
-      const page = await this.ddb.send(new QueryCommand({ ...input, TableName: this.ready.env.TABLE_NAME, Select: 'COUNT', ExclusiveStartKey: start }));
+      const page = await this.ddb.send(
+        new QueryCommand({ ...input, TableName: this.ready.env.TABLE_NAME, Select: 'COUNT', ExclusiveStartKey: start }),
+      );
       total += page.Count ?? 0;
       start = page.LastEvaluatedKey;
     } while (start);
@@ -200,7 +228,11 @@ export class RoundDriver {
    * Polls until every one of `n` dossiers has an outcome: waiting at eligibility, rejected, or its
    * execution failed. Fails if nothing moves for `stallMs`.
    */
-  async untilSettled(roundId: string, n: number, stallMs = 180_000): Promise<{ waiting: number; rejected: number; failed: number; firstCause?: string }> {
+  async untilSettled(
+    roundId: string,
+    n: number,
+    stallMs = 180_000,
+  ): Promise<{ waiting: number; rejected: number; failed: number; firstCause?: string }> {
     let last = -1;
     let lastChange = Date.now();
     for (;;) {
@@ -212,7 +244,8 @@ export class RoundDriver {
       if (settled !== last) {
         last = settled;
         lastChange = Date.now();
-      } else if (Date.now() - lastChange > stallMs) throw new Error(`intake stalled: ${waiting} at eligibility, ${rejected} rejected, ${failed.count} failed of ${n}`);
+      } else if (Date.now() - lastChange > stallMs)
+        throw new Error(`intake stalled: ${waiting} at eligibility, ${rejected} rejected, ${failed.count} failed of ${n}`);
       // These polls load the cloud being measured: DynamoDB Local reads every counted item on its
       // one SQLite thread (~40 ms of its CPU per poll at 200 of 500 settled, more as the round
       // fills), which at 4 polls a second was a fifth or more of that thread's work. Every second

@@ -79,7 +79,17 @@ async function intake(n: number): Promise<{ work: () => Promise<void>; cleanup: 
     eligibleLevels: ['county', 'township'],
     submissionDeadline: far(30),
     reviewDeadline: far(60),
-    rubric: { maxScore: 10, criteria: [{ id: 'impact', name: { zh: '實效性', en: 'Impact' }, weight: 1, descriptors: [{ min: 0, max: 10, text: { zh: '實效', en: 'effect' } }] }] },
+    rubric: {
+      maxScore: 10,
+      criteria: [
+        {
+          id: 'impact',
+          name: { zh: '實效性', en: 'Impact' },
+          weight: 1,
+          descriptors: [{ min: 0, max: 10, text: { zh: '實效', en: 'effect' } }],
+        },
+      ],
+    },
     panel: [{ id: 'rev-1', name: '評審', jurisdictions: [] }],
     reviewersPerCase: 1,
     quorum: 1,
@@ -87,7 +97,13 @@ async function intake(n: number): Promise<{ work: () => Promise<void>; cleanup: 
     noticePeriodDays: 7,
     timeouts: { eligibilitySeconds: 3600, panelSeconds: 3600, leadershipSeconds: 3600, objectionRulingSeconds: 3600 },
   });
-  await store.rounds.createRound({ roundId, charter, status: 'OPEN', createdAt: new Date().toISOString(), openedAt: new Date().toISOString() });
+  await store.rounds.createRound({
+    roundId,
+    charter,
+    status: 'OPEN',
+    createdAt: new Date().toISOString(),
+    openedAt: new Date().toISOString(),
+  });
   const items = intakeItems(n, number).map((item) => {
     const submissionId = randomUUID();
     const key = `dossiers/${roundId}/${item.d.unit.code}/${submissionId}/${item.fileName}`;

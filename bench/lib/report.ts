@@ -17,13 +17,21 @@ export function machineInfo(): BenchReport['machine'] {
   return { cpus: c[0]?.model ?? 'unknown', cores: c.length, memoryGiB: Math.round(totalmem() / 2 ** 30) };
 }
 
-const fmt = (n: number) => (Number.isFinite(n) ? (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 1 ? n.toFixed(2) : n.toPrecision(3)) : String(n));
+const fmt = (n: number) =>
+  Number.isFinite(n) ? (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 1 ? n.toFixed(2) : n.toPrecision(3)) : String(n);
 
 /**
  * `paths.findings` (default bench/findings.md), when present, is appended under the table: the
  * reasons behind the misses, written by whoever profiled them, kept beside the numbers.
  */
-export function writeReport(report: BenchReport, paths: { json: string; markdown: string; findings?: string } = { json: 'bench/results.json', markdown: 'docs/benchmarks.md', findings: 'bench/findings.md' }): void {
+export function writeReport(
+  report: BenchReport,
+  paths: { json: string; markdown: string; findings?: string } = {
+    json: 'bench/results.json',
+    markdown: 'docs/benchmarks.md',
+    findings: 'bench/findings.md',
+  },
+): void {
   mkdirSync('bench', { recursive: true });
   mkdirSync('docs', { recursive: true });
   writeFileSync(paths.json, `${JSON.stringify(report, null, 2)}\n`);
@@ -39,7 +47,10 @@ export function writeReport(report: BenchReport, paths: { json: string; markdown
     '',
     '| suite | metric | ours | baseline | ratio | goal | met |',
     '|---|---|---:|---:|---:|---|:-:|',
-    ...report.suites.map((s) => `| ${s.name} | ${s.metric} | ${fmt(s.ours)} | ${fmt(s.baseline)} | ${fmt(s.ratio)} | ${s.goal} | ${s.met ? 'yes' : '**no**'} |`),
+    ...report.suites.map(
+      (s) =>
+        `| ${s.name} | ${s.metric} | ${fmt(s.ours)} | ${fmt(s.baseline)} | ${fmt(s.ratio)} | ${s.goal} | ${s.met ? 'yes' : '**no**'} |`,
+    ),
     '',
     ...report.plots.map((p) => `![${p}](${p.replace(/^docs\//, '')})`),
     '',

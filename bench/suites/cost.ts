@@ -14,7 +14,10 @@ import { RoundDriver, spawnCloud } from '../lib/cloud';
 import { intakeItems } from './intake';
 
 export function latestPrices(dir = 'data/prices'): Prices {
-  const file = readdirSync(dir).filter((f) => /^aws-\d{4}-\d{2}-\d{2}\.json$/.test(f)).sort().pop();
+  const file = readdirSync(dir)
+    .filter((f) => /^aws-\d{4}-\d{2}-\d{2}\.json$/.test(f))
+    .sort()
+    .pop();
   if (!file) throw new Error(`no price file in ${dir}`);
   return JSON.parse(readFileSync(join(dir, file), 'utf8')) as Prices;
 }
@@ -33,7 +36,10 @@ export async function runCost(opts: { quick: boolean }): Promise<SuiteResult[]> 
     const { counts: metering } = await cloud.command<{ counts: MeteringFile }>('counts');
     const projection = projectCost(metering.counts, latestPrices());
     const perThousand = projection.perThousandDossiersUsd;
-    const top = [...projection.lines].sort((a, b) => b.usd - a.usd).slice(0, 3).map((l) => `${l.service} $${((l.usd / metering.counts.dossiers) * 1000).toFixed(3)}`);
+    const top = [...projection.lines]
+      .sort((a, b) => b.usd - a.usd)
+      .slice(0, 3)
+      .map((l) => `${l.service} $${((l.usd / metering.counts.dossiers) * 1000).toFixed(3)}`);
     return [
       {
         name: `cost of a round: ${n} dossiers, intake to eligibility`,
@@ -43,7 +49,15 @@ export async function runCost(opts: { quick: boolean }): Promise<SuiteResult[]> 
         ratio: perThousand / 1,
         goal: '≤ $1 per 1,000 dossiers (ratio ≤ 1)',
         met: perThousand <= 1 && outcome.failed === 0,
-        detail: { outcome, perExecution: metering.stateTransitionsByMachine, counts: metering.counts, dynamodbOperations: metering.dynamodbOperations, lines: projection.lines, assumptions: projection.assumptions, notes: metering.notes },
+        detail: {
+          outcome,
+          perExecution: metering.stateTransitionsByMachine,
+          counts: metering.counts,
+          dynamodbOperations: metering.dynamodbOperations,
+          lines: projection.lines,
+          assumptions: projection.assumptions,
+          notes: metering.notes,
+        },
       },
     ];
   } finally {

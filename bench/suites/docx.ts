@@ -38,7 +38,17 @@ export async function runDocx(opts: { quick: boolean }): Promise<SuiteResult[]> 
   const name = `.docx: casebook validate on ${n} dossiers vs pandoc -t plain`;
   const tool = pandocPath();
   if (!('path' in tool)) {
-    return [{ name, metric: `${tool.missing}: nothing to compare with`, ours: Number.NaN, baseline: Number.NaN, ratio: Number.NaN, goal: '≥ 3×', met: false }];
+    return [
+      {
+        name,
+        metric: `${tool.missing}: nothing to compare with`,
+        ours: Number.NaN,
+        baseline: Number.NaN,
+        ratio: Number.NaN,
+        goal: '≥ 3×',
+        met: false,
+      },
+    ];
   }
   const dir = mkdtempSync(join(tmpdir(), 'casebook-bench-docx-'));
   try {
@@ -49,7 +59,10 @@ export async function runDocx(opts: { quick: boolean }): Promise<SuiteResult[]> 
       const out = await run(process.execPath, ['cli/casebook.mjs', 'validate', dir, '--json']).catch((err: Error) => {
         throw new Error(`casebook validate failed: ${err.message}`);
       });
-      reports = out.stdout.trim().split('\n').map((l) => JSON.parse(l) as { valid?: boolean });
+      reports = out.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { valid?: boolean });
     };
     const pandoc = async () => {
       for (const f of files) await run(tool.path, ['-t', 'plain', f]);

@@ -26,7 +26,11 @@ async function measureSize(kind: 'publish' | 'intake', n: number): Promise<Point
   return { n, ...line };
 }
 
-async function curve(kind: 'publish' | 'intake', sizes: number[], budgetMs: number): Promise<{ points: Point[]; skipped: { n: number; projectedMs: number }[] }> {
+async function curve(
+  kind: 'publish' | 'intake',
+  sizes: number[],
+  budgetMs: number,
+): Promise<{ points: Point[]; skipped: { n: number; projectedMs: number }[] }> {
   const points: Point[] = [];
   const skipped: { n: number; projectedMs: number }[] = [];
   for (const n of sizes) {
@@ -44,7 +48,10 @@ async function curve(kind: 'publish' | 'intake', sizes: number[], budgetMs: numb
   return { points, skipped };
 }
 
-const LABEL = { intake: 'intake (parse + validate + store-case on DynamoDB Local)', publish: 'publishing (render + write the site)' } as const;
+const LABEL = {
+  intake: 'intake (parse + validate + store-case on DynamoDB Local)',
+  publish: 'publishing (render + write the site)',
+} as const;
 
 export async function runGrowth(opts: { quick: boolean }): Promise<{ results: SuiteResult[]; plots: string[] }> {
   // a pilot at a third of the first size gives the projection a measured exponent from the start
@@ -59,7 +66,9 @@ export async function runGrowth(opts: { quick: boolean }): Promise<{ results: Su
   const results: SuiteResult[] = [];
   for (const kind of ['intake', 'publish'] as const) {
     const { points, skipped } = curves[kind];
-    const skippedText = skipped.length ? `; not run: ${skipped.map((s) => `${s.n} (projected ${(s.projectedMs / 60_000).toFixed(0)} min, over the ${(budgetMs / 60_000).toFixed(0)}-min budget)`).join(', ')}` : '';
+    const skippedText = skipped.length
+      ? `; not run: ${skipped.map((s) => `${s.n} (projected ${(s.projectedMs / 60_000).toFixed(0)} min, over the ${(budgetMs / 60_000).toFixed(0)}-min budget)`).join(', ')}`
+      : '';
     for (const [what, y] of [
       ['time', (p: Point) => p.ms],
       ['peak memory', (p: Point) => p.peakRssBytes],
@@ -84,7 +93,10 @@ export async function runGrowth(opts: { quick: boolean }): Promise<{ results: Su
       title: 'Growth: time against dossiers',
       xLabel: 'dossiers',
       yLabel: 'ms',
-      series: (['intake', 'publish'] as const).map((k) => ({ label: LABEL[k], points: curves[k].points.map((p) => ({ x: p.n, y: p.ms })) })),
+      series: (['intake', 'publish'] as const).map((k) => ({
+        label: LABEL[k],
+        points: curves[k].points.map((p) => ({ x: p.n, y: p.ms })),
+      })),
     }),
   );
   writeFileSync(
@@ -93,7 +105,10 @@ export async function runGrowth(opts: { quick: boolean }): Promise<{ results: Su
       title: 'Growth: peak memory against dossiers',
       xLabel: 'dossiers',
       yLabel: 'MiB',
-      series: (['intake', 'publish'] as const).map((k) => ({ label: LABEL[k], points: curves[k].points.map((p) => ({ x: p.n, y: p.peakRssBytes / 2 ** 20 })) })),
+      series: (['intake', 'publish'] as const).map((k) => ({
+        label: LABEL[k],
+        points: curves[k].points.map((p) => ({ x: p.n, y: p.peakRssBytes / 2 ** 20 })),
+      })),
     }),
   );
   return { results, plots };

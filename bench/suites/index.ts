@@ -16,11 +16,31 @@ export interface Suite {
 
 /** In the order of issue 8. */
 export const SUITES: Suite[] = [
-  { id: 'bundles', title: 'Lambda bundles: cold start vs an empty bundle', goal: '≤ 1.5× (parser ≤ 2.5×)', run: async (o) => ({ results: await runBundles(o) }) },
-  { id: 'intake', title: 'Intake of 500 dossiers on the local cloud vs parse + validate in a loop (and the cloud’s peak memory)', goal: '≥ 20% of the ceiling; ≤ 1 GiB', run: async (o) => ({ results: await runIntake(o) }) },
-  { id: 'docx', title: '.docx: casebook validate on 100 dossiers vs pandoc -t plain', goal: '≥ 3×', run: async (o) => ({ results: await runDocx(o) }) },
+  {
+    id: 'bundles',
+    title: 'Lambda bundles: cold start vs an empty bundle',
+    goal: '≤ 1.5× (parser ≤ 2.5×)',
+    run: async (o) => ({ results: await runBundles(o) }),
+  },
+  {
+    id: 'intake',
+    title: 'Intake of 500 dossiers on the local cloud vs parse + validate in a loop (and the cloud’s peak memory)',
+    goal: '≥ 20% of the ceiling; ≤ 1 GiB',
+    run: async (o) => ({ results: await runIntake(o) }),
+  },
+  {
+    id: 'docx',
+    title: '.docx: casebook validate on 100 dossiers vs pandoc -t plain',
+    goal: '≥ 3×',
+    run: async (o) => ({ results: await runDocx(o) }),
+  },
   { id: 'publishing', title: 'Publishing 1,000 cases vs Eleventy', goal: '≥ 5×', run: async (o) => ({ results: await runPublishing(o) }) },
   { id: 'boot', title: 'Local cloud: boot to ready', goal: '≤ 5 s', run: async (o) => ({ results: await runBoot(o) }) },
   { id: 'growth', title: 'Growth of intake and publishing with the number of dossiers', goal: 'exponent ≤ 1.1', run: (o) => runGrowth(o) },
-  { id: 'cost', title: 'Cost of a round on AWS, projected from a metered local round', goal: '≤ $1 per 1,000 dossiers', run: async (o) => ({ results: await runCost(o) }) },
+  {
+    id: 'cost',
+    title: 'Cost of a round on AWS, projected from a metered local round',
+    goal: '≤ $1 per 1,000 dossiers',
+    run: async (o) => ({ results: await runCost(o) }),
+  },
 ];

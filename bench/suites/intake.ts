@@ -26,7 +26,12 @@ export interface IntakeItem {
 }
 
 export function intakeItems(n: number, roundNumber: number): IntakeItem[] {
-  return benchDossiers(n, roundNumber).map((d) => ({ d, bytes: renderBenchMarkdown(d), fileName: `${d.fileName}.md`, contentType: 'text/markdown' }));
+  return benchDossiers(n, roundNumber).map((d) => ({
+    d,
+    bytes: renderBenchMarkdown(d),
+    fileName: `${d.fileName}.md`,
+    contentType: 'text/markdown',
+  }));
 }
 
 /** The ceiling: the domain's parse + validate over the same bytes, in this process. */
@@ -34,7 +39,10 @@ export async function ceiling(items: IntakeItem[], roundNumber: number): Promise
   const t0 = performance.now();
   for (const item of items) {
     const parsed = await parseDossier(item.bytes, { key: `dossiers/r/${item.d.unit.code}/s/${item.fileName}` });
-    const report = validateDossier(parsed, { round: { number: roundNumber, eligibleLevels: ['county', 'township'], closed: false }, expectedUnitCode: item.d.unit.code });
+    const report = validateDossier(parsed, {
+      round: { number: roundNumber, eligibleLevels: ['county', 'township'], closed: false },
+      expectedUnitCode: item.d.unit.code,
+    });
     if (!report.valid) throw new Error(`ceiling: ${item.fileName} is invalid: ${report.errors.map((e) => e.code).join(', ')}`);
   }
   return performance.now() - t0;

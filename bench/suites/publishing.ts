@@ -31,7 +31,13 @@ function freshTexts(snapshot: SiteSnapshot, iteration: number): SiteSnapshot {
     rounds: snapshot.rounds.map((r) => ({
       ...r,
       theme: mark(r.theme),
-      cases: r.cases.map((c) => ({ ...c, title: mark(c.title), unit: { name: mark(c.unit.name), city: c.unit.city }, practices: mark(c.practices), reason: mark(c.reason) })),
+      cases: r.cases.map((c) => ({
+        ...c,
+        title: mark(c.title),
+        unit: { name: mark(c.unit.name), city: c.unit.city },
+        practices: mark(c.practices),
+        reason: mark(c.reason),
+      })),
     })),
   };
 }
@@ -39,15 +45,33 @@ function freshTexts(snapshot: SiteSnapshot, iteration: number): SiteSnapshot {
 /** The data Eleventy paginates over: the same cases, both scripts, pre-converted. */
 function eleventyData(snapshot: SiteSnapshot) {
   const round = snapshot.rounds[0]!;
-  const hans = { ...round, theme: toHans(round.theme), cases: round.cases.map((c) => ({ ...c, title: toHans(c.title), unit: { name: toHans(c.unit.name), city: toHans(c.unit.city) }, practices: toHans(c.practices), reason: toHans(c.reason) })) };
+  const hans = {
+    ...round,
+    theme: toHans(round.theme),
+    cases: round.cases.map((c) => ({
+      ...c,
+      title: toHans(c.title),
+      unit: { name: toHans(c.unit.name), city: toHans(c.unit.city) },
+      practices: toHans(c.practices),
+      reason: toHans(c.reason),
+    })),
+  };
   const scripts = [
     { script: 'hant', lang: 'zh-Hant', other: 'hans', otherLang: 'zh-Hans', otherLabel: '简体', round },
     { script: 'hans', lang: 'zh-Hans', other: 'hant', otherLang: 'zh-Hant', otherLabel: '繁體', round: hans },
   ];
   return {
     indexPages: scripts.map((s) => ({ ...s, rounds: [s.round] })),
-    roundPages: scripts.map((s) => ({ ...s, roundId: s.round.roundId, number: s.round.number, theme: s.round.theme, cases: s.round.cases })),
-    casePages: scripts.flatMap((s) => s.round.cases.map((c) => ({ ...s, roundId: s.round.roundId, number: s.round.number, theme: s.round.theme, c }))),
+    roundPages: scripts.map((s) => ({
+      ...s,
+      roundId: s.round.roundId,
+      number: s.round.number,
+      theme: s.round.theme,
+      cases: s.round.cases,
+    })),
+    casePages: scripts.flatMap((s) =>
+      s.round.cases.map((c) => ({ ...s, roundId: s.round.roundId, number: s.round.number, theme: s.round.theme, c })),
+    ),
   };
 }
 
@@ -94,14 +118,28 @@ export async function runPublishing(opts: { quick: boolean }): Promise<SuiteResu
     const before = renderSite(snapshot, { baseUrl: 'https://cases.example.org/' });
     const target = snapshot.rounds[0]!.cases[Math.floor(n / 2)]!;
     const changed: SiteSnapshot = {
-      rounds: [{ ...snapshot.rounds[0]!, cases: snapshot.rounds[0]!.cases.map((c) => (c.caseId === target.caseId ? { ...c, reason: `${c.reason}(更正)`, corrections: [{ at: '2022-12-02T00:00:00.000Z', note: '更正入選理由' }] } : c)) }],
+      rounds: [
+        {
+          ...snapshot.rounds[0]!,
+          cases: snapshot.rounds[0]!.cases.map((c) =>
+            c.caseId === target.caseId
+              ? { ...c, reason: `${c.reason}(更正)`, corrections: [{ at: '2022-12-02T00:00:00.000Z', note: '更正入選理由' }] }
+              : c,
+          ),
+        },
+      ],
     };
     const after = renderSite(changed, { baseUrl: 'https://cases.example.org/' });
     const written = [...after.files.keys()].filter((p) => after.manifest.files[p]?.sha256 !== before.manifest.files[p]?.sha256);
     // The files that show the (corrected) case are those whose bytes depend on it: the ones that
     // differ when the case is left out of the corrected round altogether.
-    const without = renderSite({ rounds: [{ ...changed.rounds[0]!, cases: changed.rounds[0]!.cases.filter((c) => c.caseId !== target.caseId) }] }, { baseUrl: 'https://cases.example.org/' });
-    const showing = [...new Set([...after.files.keys(), ...without.files.keys()])].filter((p) => after.manifest.files[p]?.sha256 !== without.manifest.files[p]?.sha256);
+    const without = renderSite(
+      { rounds: [{ ...changed.rounds[0]!, cases: changed.rounds[0]!.cases.filter((c) => c.caseId !== target.caseId) }] },
+      { baseUrl: 'https://cases.example.org/' },
+    );
+    const showing = [...new Set([...after.files.keys(), ...without.files.keys()])].filter(
+      (p) => after.manifest.files[p]?.sha256 !== without.manifest.files[p]?.sha256,
+    );
     const outside = written.filter((p) => !showing.includes(p));
     return [
       {

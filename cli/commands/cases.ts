@@ -24,7 +24,14 @@ interface CaseView {
 
 interface CaseRecordView extends CaseView {
   versions: { version: number; submissionId: string; createdAt?: string; current: boolean }[];
-  eligibility: { taskId: string; status: string; openedAt: string; decision?: { outcome?: string; reason?: string; message?: string }; decidedAt?: string; decidedBy?: string }[];
+  eligibility: {
+    taskId: string;
+    status: string;
+    openedAt: string;
+    decision?: { outcome?: string; reason?: string; message?: string };
+    decidedAt?: string;
+    decidedBy?: string;
+  }[];
   assignments: {
     reviewerId?: string;
     reviewerName?: string;
@@ -53,7 +60,15 @@ export interface RoundStaffView {
   roundId: string;
   status: string;
   charterSha256?: string;
-  shortlist: (StaffEntry & { rank: number; score: number; rawMean?: number; spread?: number; reviews?: number; explanation?: Bilingual; quotaNote: Bilingual })[];
+  shortlist: (StaffEntry & {
+    rank: number;
+    score: number;
+    rawMean?: number;
+    spread?: number;
+    reviews?: number;
+    explanation?: Bilingual;
+    quotaNote: Bilingual;
+  })[];
   passedOver?: (StaffEntry & { code: string; reason: Bilingual })[];
   feasible?: boolean;
   quotaIssues?: string[];
@@ -75,7 +90,18 @@ interface ObjectionView {
 const clip = (s: string | undefined, n: number) => (s === undefined ? '' : s.length > n ? `${s.slice(0, n)}…` : s);
 const num = (n: number | undefined) => (n === undefined ? '' : String(Math.round(n * 100) / 100));
 
-const STATUSES = ['ELIGIBILITY_PENDING', 'INELIGIBLE', 'REVISION_REQUESTED', 'IN_REVIEW', 'REVIEWED', 'SHORTLISTED', 'SELECTED', 'APPROVED', 'NOT_SELECTED', 'WITHDRAWN'];
+const STATUSES = [
+  'ELIGIBILITY_PENDING',
+  'INELIGIBLE',
+  'REVISION_REQUESTED',
+  'IN_REVIEW',
+  'REVIEWED',
+  'SHORTLISTED',
+  'SELECTED',
+  'APPROVED',
+  'NOT_SELECTED',
+  'WITHDRAWN',
+];
 
 function identityFrom(opts: { reviewer?: string; approver?: boolean }): Identity {
   if (opts.reviewer) return reviewerIdentity(opts.reviewer);
@@ -97,10 +123,27 @@ function describeCase(c: CaseRecordView): string {
     ...(c.reason ? [`  入選理由 reason: ${c.reason}`] : []),
     '',
     'versions',
-    table(['version', 'submission', 'at', ''], c.versions.map((v) => [v.version, v.submissionId, v.createdAt, v.current ? 'current' : ''])),
+    table(
+      ['version', 'submission', 'at', ''],
+      c.versions.map((v) => [v.version, v.submissionId, v.createdAt, v.current ? 'current' : '']),
+    ),
   ];
   if (c.eligibility.length) {
-    lines.push('', 'eligibility', table(['task', 'status', 'outcome', 'note', 'decided', 'by'], c.eligibility.map((e) => [e.taskId, e.status, e.decision?.outcome, clip(e.decision?.reason ?? e.decision?.message, 30), e.decidedAt, e.decidedBy])));
+    lines.push(
+      '',
+      'eligibility',
+      table(
+        ['task', 'status', 'outcome', 'note', 'decided', 'by'],
+        c.eligibility.map((e) => [
+          e.taskId,
+          e.status,
+          e.decision?.outcome,
+          clip(e.decision?.reason ?? e.decision?.message, 30),
+          e.decidedAt,
+          e.decidedBy,
+        ]),
+      ),
+    );
   }
   if (c.assignments.length) {
     const criteria = [...new Set(c.assignments.flatMap((a) => Object.keys(a.scores ?? {})))];
@@ -109,15 +152,33 @@ function describeCase(c: CaseRecordView): string {
       'panel',
       table(
         ['reviewer', 'status', ...criteria, 'total', 'scored', 'comment'],
-        c.assignments.map((a) => [a.reviewerId ? `${a.reviewerId} ${a.reviewerName ?? ''}`.trim() : a.reviewer, a.status, ...criteria.map((k) => a.scores?.[k]), num(a.total), a.scoredAt, clip(a.comment, 24)]),
+        c.assignments.map((a) => [
+          a.reviewerId ? `${a.reviewerId} ${a.reviewerName ?? ''}`.trim() : a.reviewer,
+          a.status,
+          ...criteria.map((k) => a.scores?.[k]),
+          num(a.total),
+          a.scoredAt,
+          clip(a.comment, 24),
+        ]),
       ),
     );
   }
   if (c.aggregate) {
     const a = c.aggregate;
-    lines.push('', `aggregate: normalised ${num(a.normalizedMean)}, raw mean ${num(a.rawMean)}, spread ${num(a.spread)}, ${a.count} score(s)${a.outliers.length ? `, outliers ${a.outliers.join(' ')}` : ''}`);
+    lines.push(
+      '',
+      `aggregate: normalised ${num(a.normalizedMean)}, raw mean ${num(a.rawMean)}, spread ${num(a.spread)}, ${a.count} score(s)${a.outliers.length ? `, outliers ${a.outliers.join(' ')}` : ''}`,
+    );
   }
-  if (c.history.length) lines.push('', 'history', table(['at', 'action', 'status', 'by'], c.history.map((h) => [h.at, h.action, h.status, h.by])));
+  if (c.history.length)
+    lines.push(
+      '',
+      'history',
+      table(
+        ['at', 'action', 'status', 'by'],
+        c.history.map((h) => [h.at, h.action, h.status, h.by]),
+      ),
+    );
   return lines.join('\n');
 }
 
@@ -129,17 +190,42 @@ function describeShortlist(r: RoundStaffView): string {
     `${r.roundId}  ${r.status}  shortlist of ${r.shortlist.length}${r.feasible === false ? `  (quotas could not all be met: ${r.quotaIssues?.join(', ') ?? ''})` : ''}`,
     table(
       ['#', 'case', 'unit', 'score', 'raw', 'spread', 'why here'],
-      r.shortlist.map((e) => [e.rank, e.caseId, clip(e.unitName, 14), num(e.score), num(e.rawMean), num(e.spread), [e.explanation?.zh, e.quotaNote.zh].filter(Boolean).join('　')]),
+      r.shortlist.map((e) => [
+        e.rank,
+        e.caseId,
+        clip(e.unitName, 14),
+        num(e.score),
+        num(e.rawMean),
+        num(e.spread),
+        [e.explanation?.zh, e.quotaNote.zh].filter(Boolean).join('　'),
+      ]),
     ),
   ];
   if (r.passedOver?.length) {
-    lines.push('', 'passed over', table(['case', 'unit', 'code', 'why'], r.passedOver.map((p) => [p.caseId, clip(p.unitName, 14), p.code, p.reason.zh])));
+    lines.push(
+      '',
+      'passed over',
+      table(
+        ['case', 'unit', 'code', 'why'],
+        r.passedOver.map((p) => [p.caseId, clip(p.unitName, 14), p.code, p.reason.zh]),
+      ),
+    );
   }
   if (r.approvedList?.length) {
-    lines.push('', 'approved list', table(['#', 'case', 'unit', '入選理由'], r.approvedList.map((e) => [e.order, e.caseId, clip(e.unitName, 14), clip(e.reason, 30)])));
+    lines.push(
+      '',
+      'approved list',
+      table(
+        ['#', 'case', 'unit', '入選理由'],
+        r.approvedList.map((e) => [e.order, e.caseId, clip(e.unitName, 14), clip(e.reason, 30)]),
+      ),
+    );
   }
   const n = r.notice;
-  lines.push('', `notice: ${n.days} day(s)${n.startsAt ? ` from ${n.startsAt}` : ''}${n.endsAt ? ` until ${n.endsAt}` : ''}; objections: ${r.objections.total} (${r.objections.open} open)`);
+  lines.push(
+    '',
+    `notice: ${n.days} day(s)${n.startsAt ? ` from ${n.startsAt}` : ''}${n.endsAt ? ` until ${n.endsAt}` : ''}; objections: ${r.objections.total} (${r.objections.open} open)`,
+  );
   return lines.join('\n');
 }
 
@@ -154,7 +240,8 @@ export function register(program: Command): void {
     .option('--approver', 'as the approver (leadership meeting)')
     .action(async (roundId: string, opts: { status?: string; reviewer?: string; approver?: boolean }) => {
       const status = opts.status?.toUpperCase();
-      if (status && !STATUSES.includes(status)) throw new CliError(`--status ${opts.status}: not a case status`, EXIT.usage, `one of ${STATUSES.join(', ')}`);
+      if (status && !STATUSES.includes(status))
+        throw new CliError(`--status ${opts.status}: not a case status`, EXIT.usage, `one of ${STATUSES.join(', ')}`);
       const client = await connect(program, identityFrom(opts));
       const { cases } = await client.get<{ cases: CaseView[] }>(`/rounds/${encodeURIComponent(roundId)}/cases`);
       const shown = cases.filter((c) => !status || c.status === status).sort((a, b) => a.caseId.localeCompare(b.caseId));
@@ -170,7 +257,9 @@ export function register(program: Command): void {
 
   program
     .command('case')
-    .description('one case: versions, eligibility, panel assignments and scores, aggregate, status history (office; --approver: reviewers unnamed)')
+    .description(
+      'one case: versions, eligibility, panel assignments and scores, aggregate, status history (office; --approver: reviewers unnamed)',
+    )
     .argument('<caseId>')
     .option('--approver', 'as the approver (leadership meeting)')
     .action(async (caseId: string, opts: { approver?: boolean }) => {
@@ -181,7 +270,9 @@ export function register(program: Command): void {
 
   program
     .command('shortlist')
-    .description('the ranked shortlist of a round: rank, scores, why each case is there (explanation, quota places), passed-over cases, approved list')
+    .description(
+      'the ranked shortlist of a round: rank, scores, why each case is there (explanation, quota places), passed-over cases, approved list',
+    )
     .argument('<roundId>', 'round number or id (6 or round-6)', roundIdArg)
     .option('--approver', 'as the approver (leadership meeting)')
     .action(async (roundId: string, opts: { approver?: boolean }) => {
@@ -201,15 +292,21 @@ export function register(program: Command): void {
         objections.length === 0
           ? `no objections filed in ${roundId}`
           : [
-              table(['objection', 'case', 'status', 'filed', 'text', 'ruling'], objections.map((o) => [o.objectionId, o.caseId, o.status, o.filedAt, clip(o.text, 30), clip(o.ruling, 20)])),
-              ...(objections.some((o) => o.status === 'OPEN') ? ['', `rule on them with: casebook rule ${roundId} --dismiss ID=REASON --uphold ID=REASON`] : []),
+              table(
+                ['objection', 'case', 'status', 'filed', 'text', 'ruling'],
+                objections.map((o) => [o.objectionId, o.caseId, o.status, o.filedAt, clip(o.text, 30), clip(o.ruling, 20)]),
+              ),
+              ...(objections.some((o) => o.status === 'OPEN')
+                ? ['', `rule on them with: casebook rule ${roundId} --dismiss ID=REASON --uphold ID=REASON`]
+                : []),
             ].join('\n'),
       );
     });
 
   const ruling = (outcome: 'dismissed' | 'upheld') => (v: string, prev: { objectionId: string; outcome: string; reason: string }[]) => {
     const eq = v.indexOf('=');
-    if (eq <= 0 || eq === v.length - 1) throw new CliError(`--${outcome === 'dismissed' ? 'dismiss' : 'uphold'} ${v}: expected OBJECTION_ID=REASON`, EXIT.usage);
+    if (eq <= 0 || eq === v.length - 1)
+      throw new CliError(`--${outcome === 'dismissed' ? 'dismiss' : 'uphold'} ${v}: expected OBJECTION_ID=REASON`, EXIT.usage);
     return [...prev, { objectionId: v.slice(0, eq), outcome, reason: v.slice(eq + 1) }];
   };
   program
@@ -218,16 +315,33 @@ export function register(program: Command): void {
     .argument('<roundId>', 'round number or id (6 or round-6)', roundIdArg)
     .option('--dismiss <id=reason>', 'dismiss an objection, with the reason (repeatable)', ruling('dismissed'), [])
     .option('--uphold <id=reason>', 'uphold an objection, with the reason (repeatable)', ruling('upheld'), [])
-    .action(async (roundId: string, opts: { dismiss: { objectionId: string; outcome: string; reason: string }[]; uphold: { objectionId: string; outcome: string; reason: string }[] }) => {
-      const rulings = [...opts.dismiss, ...opts.uphold];
-      if (rulings.length === 0) throw new CliError('no rulings given', EXIT.usage, `pass --dismiss ID=REASON or --uphold ID=REASON for each open objection (\`casebook objections ${roundId}\` lists them)`);
-      const client = await connect(program, APPROVER);
-      const { tasks } = await client.get<{ tasks: { taskId: string; kind: string; roundId: string }[] }>('/tasks');
-      const task = tasks.find((t) => t.kind === 'OBJECTION_RULING' && t.roundId === roundId);
-      if (!task) {
-        throw new CliError(`no open objection ruling for ${roundId}`, EXIT.invalid, `the ruling opens when the notice period ends with objections filed: \`casebook shortlist ${roundId}\` shows the notice window`);
-      }
-      const result = await client.post(`/tasks/${encodeURIComponent(task.taskId)}/decision`, { rulings });
-      output(program, result, () => `ruled on ${rulings.length} objection(s) of ${roundId}`);
-    });
+    .action(
+      async (
+        roundId: string,
+        opts: {
+          dismiss: { objectionId: string; outcome: string; reason: string }[];
+          uphold: { objectionId: string; outcome: string; reason: string }[];
+        },
+      ) => {
+        const rulings = [...opts.dismiss, ...opts.uphold];
+        if (rulings.length === 0)
+          throw new CliError(
+            'no rulings given',
+            EXIT.usage,
+            `pass --dismiss ID=REASON or --uphold ID=REASON for each open objection (\`casebook objections ${roundId}\` lists them)`,
+          );
+        const client = await connect(program, APPROVER);
+        const { tasks } = await client.get<{ tasks: { taskId: string; kind: string; roundId: string }[] }>('/tasks');
+        const task = tasks.find((t) => t.kind === 'OBJECTION_RULING' && t.roundId === roundId);
+        if (!task) {
+          throw new CliError(
+            `no open objection ruling for ${roundId}`,
+            EXIT.invalid,
+            `the ruling opens when the notice period ends with objections filed: \`casebook shortlist ${roundId}\` shows the notice window`,
+          );
+        }
+        const result = await client.post(`/tasks/${encodeURIComponent(task.taskId)}/decision`, { rulings });
+        output(program, result, () => `ruled on ${rulings.length} objection(s) of ${roundId}`);
+      },
+    );
 }

@@ -9,7 +9,10 @@ import { roundIdArg } from '../support/round-id';
 const PRICES_DIR = resolve(import.meta.dirname, '../../data/prices');
 
 function latestPriceFile(): string {
-  const file = readdirSync(PRICES_DIR).filter((f) => /^aws-\d{4}-\d{2}-\d{2}\.json$/.test(f)).sort().pop();
+  const file = readdirSync(PRICES_DIR)
+    .filter((f) => /^aws-\d{4}-\d{2}-\d{2}\.json$/.test(f))
+    .sort()
+    .pop();
   if (!file) throw new CliError(`no price file in ${PRICES_DIR}`, EXIT.usage);
   return join(PRICES_DIR, file);
 }
@@ -33,20 +36,35 @@ export function register(program: Command): void {
       const dataDir = resolve(String(program.opts().dataDir ?? '.casebook'));
       const path = join(dataDir, METERING_FILE);
       if (!existsSync(path)) {
-        throw new CliError(`no metering counts in ${dataDir}`, EXIT.usage, `run a round on a metered local cloud first (npm run bench -- --only cost writes one); counts are saved to ${path}`);
+        throw new CliError(
+          `no metering counts in ${dataDir}`,
+          EXIT.usage,
+          `run a round on a metered local cloud first (npm run bench -- --only cost writes one); counts are saved to ${path}`,
+        );
       }
       const metering = JSON.parse(readFileSync(path, 'utf8')) as MeteringFile;
       const dossiers = metering.dossiersByRound[roundId];
       if (!dossiers) {
         const known = Object.keys(metering.dossiersByRound);
-        throw new CliError(`round ${roundId} has no metered dossiers in ${path}`, EXIT.invalid, known.length ? `metered rounds: ${known.join(', ')}` : 'no round was metered');
+        throw new CliError(
+          `round ${roundId} has no metered dossiers in ${path}`,
+          EXIT.invalid,
+          known.length ? `metered rounds: ${known.join(', ')}` : 'no round was metered',
+        );
       }
       const views = Number(opts.views);
       if (!Number.isFinite(views) || views < 0) throw new CliError(`--views must be a number ≥ 0, got "${opts.views}"`, EXIT.usage);
       const prices = JSON.parse(readFileSync(opts.prices ?? latestPriceFile(), 'utf8')) as Prices;
       const shared = Object.keys(metering.dossiersByRound).length > 1;
       const projection = projectCost(roundShare(metering.counts, dossiers), prices, { siteViewsPerCasePage: views });
-      const notes = [...metering.notes, ...(shared ? [`the data dir was metered over ${Object.keys(metering.dossiersByRound).length} rounds: this round's share is taken by its dossiers (${dossiers} of ${metering.counts.dossiers})`] : [])];
+      const notes = [
+        ...metering.notes,
+        ...(shared
+          ? [
+              `the data dir was metered over ${Object.keys(metering.dossiersByRound).length} rounds: this round's share is taken by its dossiers (${dossiers} of ${metering.counts.dossiers})`,
+            ]
+          : []),
+      ];
       if (json) {
         process.stdout.write(`${JSON.stringify({ roundId, dossiers, meteredAt: metering.writtenAt, ...projection, notes })}\n`);
         return;
@@ -56,7 +74,10 @@ export function register(program: Command): void {
       const out = [
         `round ${roundId}: ${dossiers} dossiers, metered ${metering.writtenAt}`,
         '',
-        ...rows.map((l) => `  ${l.service.padEnd(width)}  ${String(Math.round(l.quantity * 1000) / 1000).padStart(12)} ${l.unit.padEnd(20)} ${usd(l.usd).padStart(10)}${l.scope === 'round' ? '  (once per round)' : ''}`),
+        ...rows.map(
+          (l) =>
+            `  ${l.service.padEnd(width)}  ${String(Math.round(l.quantity * 1000) / 1000).padStart(12)} ${l.unit.padEnd(20)} ${usd(l.usd).padStart(10)}${l.scope === 'round' ? '  (once per round)' : ''}`,
+        ),
         '',
         `  total ${usd(projection.totalUsd)}: ${usd(projection.perDossierUsd)} per dossier, ${usd(projection.perRoundUsd)} once per round`,
         `  a round of 1,000 dossiers: ${usd(projection.perThousandDossiersUsd)} (goal ≤ $1)`,

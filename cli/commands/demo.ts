@@ -19,7 +19,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** `3 IN_REVIEW, 9 SHORTLISTED`: how many of each, the progress a wait watches. */
 const tally = (statuses: readonly string[]) =>
-  [...statuses.reduce((m, s) => m.set(s, (m.get(s) ?? 0) + 1), new Map<string, number>())].map(([s, n]) => `${n} ${s}`).join(', ') || 'none yet';
+  [...statuses.reduce((m, s) => m.set(s, (m.get(s) ?? 0) + 1), new Map<string, number>())].map(([s, n]) => `${n} ${s}`).join(', ') ||
+  'none yet';
 
 /** How long a rerun waits for submissions that may never come before saying the data is unfinished. */
 const RERUN_STALL_MS = 30_000;
@@ -95,16 +96,26 @@ export function register(program: Command): void {
       const files = seedCases.map((c) => c.dossier);
       const missing = files.filter((f) => !existsSync(join(demoDir, f)));
       const brokenDir = join(demoDir, 'broken');
-      const broken = existsSync(brokenDir) ? readdirSync(brokenDir).filter((f) => !/^readme\./i.test(f)).sort() : [];
+      const broken = existsSync(brokenDir)
+        ? readdirSync(brokenDir)
+            .filter((f) => !/^readme\./i.test(f))
+            .sort()
+        : [];
       if (missing.length > 0) {
-        throw new CliError(`data/demo lacks ${missing.join(', ')}: the scenario (data/demo/scenario/decisions.yaml) names one dossier per selected case`, EXIT.usage, 'generate them with `npm run demo-data`');
+        throw new CliError(
+          `data/demo lacks ${missing.join(', ')}: the scenario (data/demo/scenario/decisions.yaml) names one dossier per selected case`,
+          EXIT.usage,
+          'generate them with `npm run demo-data`',
+        );
       }
       // each case of the round is known by its unit: the scenario's case for a unit code
       const caseOfUnit = new Map<string, DemoCase>(seedCases.map((c) => [unitCode(c.unit), c]));
 
       const { startLocalCloud } = await import('../../local/cloud');
       say('starting the local cloud…');
-      const cloud = await inStep('starting the local cloud', () => startLocalCloud({ dataDir: g.dataDir, quiet: true, log: (l) => say(`  [local] ${l}`) }));
+      const cloud = await inStep('starting the local cloud', () =>
+        startLocalCloud({ dataDir: g.dataDir, quiet: true, log: (l) => say(`  [local] ${l}`) }),
+      );
       // Count what the round costs on AWS (`casebook cost round-5` reads it): the counting proxies
       // must sit in front of DynamoDB and S3 before the first function runs.
       const { meterLocalCloud, collectCounts, writeMeteringFile } = await import('../../local/metering');
@@ -139,7 +150,10 @@ export function register(program: Command): void {
             ...broken.map((f, i) => ({ path: join(brokenDir, f), unit: unitCode(personas.brokenUnits[i % personas.brokenUnits.length]!) })),
             ...files.map((f, i) => ({ path: join(demoDir, f), unit: unitCode(seedCases[i]!.unit) })),
           ];
-          const bar = !g.json && process.stderr.isTTY ? new SingleBar({ format: 'submitting [{bar}] {value}/{total}', stream: process.stderr }, Presets.shades_classic) : undefined;
+          const bar =
+            !g.json && process.stderr.isTTY
+              ? new SingleBar({ format: 'submitting [{bar}] {value}/{total}', stream: process.stderr }, Presets.shades_classic)
+              : undefined;
           bar?.start(uploads.length, 0);
           for (const [i, u] of uploads.entries()) {
             try {
@@ -165,18 +179,27 @@ export function register(program: Command): void {
         const expected = rerun ? files.length : uploaded;
         let recorded = -1;
         let lastProgress = Date.now();
-        await until(() => `validation of every upload (${lastState})`, timeout, async () => {
-          const { submissions } = await office.get<{ submissions: { status: string }[] }>(`/rounds/${ROUND_ID}/submissions`);
-          const settled = submissions.filter((s) => ['STORED', 'INVALID', 'SUPERSEDED'].includes(s.status)).length;
-          lastState = `${submissions.length}/${expected} recorded, ${settled} settled: ${submissions.map((s) => s.status).join(' ')}`;
-          if (submissions.length !== recorded || settled !== submissions.length) [recorded, lastProgress] = [submissions.length, Date.now()];
-          // An earlier run stopped during its uploads: what it never sent will not arrive, and
-          // uploading again would file new versions. Say so rather than wait out the timeout.
-          if (rerun && submissions.length < expected && Date.now() - lastProgress > RERUN_STALL_MS) {
-            throw new CliError(`${g.dataDir} holds an unfinished demo round: ${lastState}`, EXIT.usage, `start afresh: remove ${g.dataDir} (or pass another --data-dir) and run the demo again`);
-          }
-          return submissions.length >= expected && settled === submissions.length ? true : undefined;
-        });
+        await until(
+          () => `validation of every upload (${lastState})`,
+          timeout,
+          async () => {
+            const { submissions } = await office.get<{ submissions: { status: string }[] }>(`/rounds/${ROUND_ID}/submissions`);
+            const settled = submissions.filter((s) => ['STORED', 'INVALID', 'SUPERSEDED'].includes(s.status)).length;
+            lastState = `${submissions.length}/${expected} recorded, ${settled} settled: ${submissions.map((s) => s.status).join(' ')}`;
+            if (submissions.length !== recorded || settled !== submissions.length)
+              [recorded, lastProgress] = [submissions.length, Date.now()];
+            // An earlier run stopped during its uploads: what it never sent will not arrive, and
+            // uploading again would file new versions. Say so rather than wait out the timeout.
+            if (rerun && submissions.length < expected && Date.now() - lastProgress > RERUN_STALL_MS) {
+              throw new CliError(
+                `${g.dataDir} holds an unfinished demo round: ${lastState}`,
+                EXIT.usage,
+                `start afresh: remove ${g.dataDir} (or pass another --data-dir) and run the demo again`,
+              );
+            }
+            return submissions.length >= expected && settled === submissions.length ? true : undefined;
+          },
+        );
 
         // a case of the round is the scenario's case of its unit
         const scenarioCase = new Map<string, DemoCase | null>();
@@ -188,10 +211,14 @@ export function register(program: Command): void {
           return scenarioCase.get(caseId) ?? undefined;
         };
         const ruleObjections = async (t: TaskView) => {
-          const { objections } = await approver.get<{ objections: { objectionId: string; status: string }[] }>(`/rounds/${t.roundId}/objections`);
+          const { objections } = await approver.get<{ objections: { objectionId: string; status: string }[] }>(
+            `/rounds/${t.roundId}/objections`,
+          );
           const open = objections.filter((o) => o.status === 'OPEN');
           const { ruling, reason } = decisions.objections;
-          await approver.post(`/tasks/${t.taskId}/decision`, { rulings: open.map((o) => ({ objectionId: o.objectionId, outcome: ruling, reason })) });
+          await approver.post(`/tasks/${t.taskId}/decision`, {
+            rulings: open.map((o) => ({ objectionId: o.objectionId, outcome: ruling, reason })),
+          });
         };
 
         // the people in the loop, as the scenario says: eligibility, each reviewer's sheets, the approval and any rulings
@@ -203,7 +230,12 @@ export function register(program: Command): void {
             for (const t of (await r.client.get<{ tasks: TaskView[] }>('/tasks')).tasks) {
               if (t.kind !== 'PANEL' || !t.caseId) continue;
               const c = await caseFor(t.caseId);
-              if (!c) throw new CliError(`case ${t.caseId} of ${ROUND_ID} is not in the demo scenario`, EXIT.usage, `start afresh: remove ${g.dataDir} (or pass another --data-dir) and run the demo again`);
+              if (!c)
+                throw new CliError(
+                  `case ${t.caseId} of ${ROUND_ID} is not in the demo scenario`,
+                  EXIT.usage,
+                  `start afresh: remove ${g.dataDir} (or pass another --data-dir) and run the demo again`,
+                );
               await r.client.post(`/tasks/${t.taskId}/decision`, { scores: scenario.sheet(r.id, c), comment: decisions.comment });
             }
           }
@@ -231,21 +263,31 @@ export function register(program: Command): void {
 
         // 4. eligibility and panel review of every case
         let standing = '';
-        await playing(() => `every case reviewed (${standing})`, async () => {
-          const { cases } = await office.get<{ cases: CaseView[] }>(`/rounds/${ROUND_ID}/cases`);
-          standing = tally(cases.map((c) => c.status));
-          return cases.length >= files.length && cases.every((c) => !['ELIGIBILITY_PENDING', 'IN_REVIEW'].includes(c.status)) ? true : undefined;
-        });
+        await playing(
+          () => `every case reviewed (${standing})`,
+          async () => {
+            const { cases } = await office.get<{ cases: CaseView[] }>(`/rounds/${ROUND_ID}/cases`);
+            standing = tally(cases.map((c) => c.status));
+            return cases.length >= files.length && cases.every((c) => !['ELIGIBILITY_PENDING', 'IN_REVIEW'].includes(c.status))
+              ? true
+              : undefined;
+          },
+        );
         say('every case reviewed; closing the round');
 
         // 5. close, rank, leadership approval, notice, publication
         const r0 = await office.get<{ status: string }>(`/rounds/${ROUND_ID}`);
         if (r0.status === 'OPEN') await office.post(`/rounds/${ROUND_ID}/close`);
-        await playing(() => `leadership approval and the notice period (round ${standing})`, async () => {
-          const r = await office.get<{ status: string; approvedList?: { caseId: string; order: number; reason: string }[] }>(`/rounds/${ROUND_ID}`);
-          standing = r.status;
-          return r.status === 'APPROVED' ? r : undefined;
-        });
+        await playing(
+          () => `leadership approval and the notice period (round ${standing})`,
+          async () => {
+            const r = await office.get<{ status: string; approvedList?: { caseId: string; order: number; reason: string }[] }>(
+              `/rounds/${ROUND_ID}`,
+            );
+            standing = r.status;
+            return r.status === 'APPROVED' ? r : undefined;
+          },
+        );
         const firstTitle = seedCases[0]!.title;
         await until('publication of the site', timeout, async () => {
           try {
@@ -263,30 +305,46 @@ export function register(program: Command): void {
         // and has nothing left to publish. Reading it meanwhile copied half-rewritten pages.
         let onSite = 'not yet';
         const openDataUrl = `${cloud.endpoints.site}/data/rounds/${ROUND_ID}.json`;
-        await until(() => `publication of the approved round (open data: ${onSite})`, timeout, async () => {
-          const res = await fetch(openDataUrl).catch(() => undefined);
-          const body = res?.ok ? ((await res.json().catch(() => undefined)) as { round?: { status?: string } } | undefined) : undefined;
-          onSite = body?.round?.status ?? (res ? `HTTP ${res.status}` : 'not yet');
-          return onSite === 'APPROVED' ? true : undefined;
-        });
+        await until(
+          () => `publication of the approved round (open data: ${onSite})`,
+          timeout,
+          async () => {
+            const res = await fetch(openDataUrl).catch(() => undefined);
+            const body = res?.ok ? ((await res.json().catch(() => undefined)) as { round?: { status?: string } } | undefined) : undefined;
+            onSite = body?.round?.status ?? (res ? `HTTP ${res.status}` : 'not yet');
+            return onSite === 'APPROVED' ? true : undefined;
+          },
+        );
         await inStep('waiting for the publisher to finish', () => cloud.settled());
 
         // 6. summary: what the public now reads, from the round's published open data
-        const published = await until('the round\'s open data', timeout, async () => {
+        const published = await until("the round's open data", timeout, async () => {
           const res = await fetch(`${cloud.endpoints.site}/data/rounds/${ROUND_ID}.json`).catch(() => undefined);
           return res?.ok ? ((await res.json()) as { cases: { order: string; unit: string; title: string; reason: string }[] }) : undefined;
         });
         const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n)}…` : s);
         const rows = published.cases.map((c) => [c.order, c.unit, clip(c.title, 28), clip(c.reason, 24)]);
         const signIn = await demoSignIn(cloud, [{ unitCode: unitCode(seedCases[0]!.unit), name: seedCases[0]!.unit }]);
-        const links = { site: cloud.endpoints.site, api: cloud.endpoints.api, console: signIn.console, accounts: signIn.accounts, password: signIn.password };
-        const meteringFile = writeMeteringFile(g.dataDir, await inStep('counting the round\'s AWS usage', () => collectCounts(cloud, metering)));
+        const links = {
+          site: cloud.endpoints.site,
+          api: cloud.endpoints.api,
+          console: signIn.console,
+          accounts: signIn.accounts,
+          password: signIn.password,
+        };
+        const meteringFile = writeMeteringFile(
+          g.dataDir,
+          await inStep("counting the round's AWS usage", () => collectCounts(cloud, metering)),
+        );
         say(`counted this round's AWS usage in ${meteringFile}: \`casebook cost ${ROUND_ID} --data-dir ${g.dataDir}\` projects the bill`);
         if (opts.exportSite) {
           const n = await inStep(`copying the published site into ${opts.exportSite}`, () => exportSite(cloud.env, opts.exportSite!));
           say(`copied ${n} published files into ${opts.exportSite}`);
         }
-        if (g.json) process.stdout.write(`${JSON.stringify({ roundId: ROUND_ID, selected: published.cases.map((c) => ({ order: Number(c.order), unit: c.unit, title: c.title, reason: c.reason })), links })}\n`);
+        if (g.json)
+          process.stdout.write(
+            `${JSON.stringify({ roundId: ROUND_ID, selected: published.cases.map((c) => ({ order: Number(c.order), unit: c.unit, title: c.title, reason: c.reason })), links })}\n`,
+          );
         else {
           process.stdout.write(`\n${table(['#', '申報單位', '案例', '入選理由'], rows)}\n\n`);
           process.stdout.write(`site     ${links.site}\nAPI      ${links.api}/openapi.json\n`);

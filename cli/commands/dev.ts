@@ -23,7 +23,8 @@ export function register(program: Command): void {
       for (const spec of opts.failRate) {
         const [name, rate] = spec.split(':');
         const value = Number(rate);
-        if (!name || !(value >= 0 && value <= 1)) throw new CliError(`--fail-rate ${spec}: expected FUNCTION:RATE with RATE in 0..1`, EXIT.usage);
+        if (!name || !(value >= 0 && value <= 1))
+          throw new CliError(`--fail-rate ${spec}: expected FUNCTION:RATE with RATE in 0..1`, EXIT.usage);
         functions[name] = { rate: value };
       }
       const { startLocalCloud } = await import('../../local/cloud');

@@ -24,7 +24,11 @@ export function register(program: Command): void {
         let nextToken: string | undefined;
         do {
           const page = await client.send(
-            new ListExecutionsCommand({ stateMachineArn: arn, nextToken, ...(opts.status ? { statusFilter: opts.status.toUpperCase() as never } : {}) }),
+            new ListExecutionsCommand({
+              stateMachineArn: arn,
+              nextToken,
+              ...(opts.status ? { statusFilter: opts.status.toUpperCase() as never } : {}),
+            }),
           );
           for (const e of page.executions ?? []) {
             rows.push({
@@ -63,7 +67,8 @@ export function register(program: Command): void {
       const { GetExecutionHistoryCommand, DescribeExecutionCommand } = await import('@aws-sdk/client-sfn');
       const executionArn = execution.startsWith('arn:') ? execution : await findByName(client, info.stateMachines, execution);
       const described = await client.send(new DescribeExecutionCommand({ executionArn })).catch((err: Error) => {
-        if (err.name === 'ExecutionDoesNotExist') throw new CliError(`no execution ${execution}`, EXIT.usage, 'list them with `casebook executions`');
+        if (err.name === 'ExecutionDoesNotExist')
+          throw new CliError(`no execution ${execution}`, EXIT.usage, 'list them with `casebook executions`');
         throw err;
       });
       const events: Record<string, unknown>[] = [];
@@ -81,7 +86,12 @@ export function register(program: Command): void {
       process.stdout.write(`${described.name}  ${described.status}  started ${described.startDate?.toISOString() ?? ''}\n`);
       printTable(
         ['id', 'time', 'type', 'detail'],
-        events.map((e) => [String(e.id), e.timestamp instanceof Date ? e.timestamp.toISOString() : String(e.timestamp ?? ''), String(e.type), detailOf(e)]),
+        events.map((e) => [
+          String(e.id),
+          e.timestamp instanceof Date ? e.timestamp.toISOString() : String(e.timestamp ?? ''),
+          String(e.type),
+          detailOf(e),
+        ]),
       );
     });
 }
@@ -90,7 +100,11 @@ async function connect(dataDir: string) {
   const { readEndpoints } = await import('../../local/endpoints');
   const info = readEndpoints(dataDir);
   if (!info) {
-    throw new CliError(`no local cloud is running with data dir ${dataDir}`, EXIT.usage, 'start one with `casebook dev` (or pass its --data-dir)');
+    throw new CliError(
+      `no local cloud is running with data dir ${dataDir}`,
+      EXIT.usage,
+      'start one with `casebook dev` (or pass its --data-dir)',
+    );
   }
   const { SFNClient } = await import('@aws-sdk/client-sfn');
   const client = new SFNClient({
@@ -101,7 +115,11 @@ async function connect(dataDir: string) {
   return { client, info };
 }
 
-async function findByName(client: import('@aws-sdk/client-sfn').SFNClient, machines: Record<string, string>, name: string): Promise<string> {
+async function findByName(
+  client: import('@aws-sdk/client-sfn').SFNClient,
+  machines: Record<string, string>,
+  name: string,
+): Promise<string> {
   const { ListExecutionsCommand } = await import('@aws-sdk/client-sfn');
   for (const arn of Object.values(machines)) {
     let nextToken: string | undefined;

@@ -16,7 +16,9 @@ import { roundIdArg } from '../support/round-id';
 export function register(program: Command): void {
   program
     .command('export')
-    .description('an approved round as the office files it: --docx the announcement and annex (Word), --xlsx the score sheet (Excel), --pdf the printable annex (needs Chromium)')
+    .description(
+      'an approved round as the office files it: --docx the announcement and annex (Word), --xlsx the score sheet (Excel), --pdf the printable annex (needs Chromium)',
+    )
     .argument('<roundId>', 'round number or id (6 or round-6)', roundIdArg)
     .option('--docx <file>', 'write the announcement with its annex as a Word document')
     .option('--xlsx <file>', 'write the leadership meeting’s score sheet as an Excel workbook')
@@ -24,7 +26,11 @@ export function register(program: Command): void {
     .action(async (roundId: string, opts: { docx?: string; xlsx?: string; pdf?: string }) => {
       const targets = (['docx', 'xlsx', 'pdf'] as const).filter((f) => opts[f]);
       if (targets.length === 0) {
-        throw new CliError('name at least one file: --docx FILE, --xlsx FILE or --pdf FILE / 請指定至少一個輸出檔案', EXIT.usage, 'e.g. casebook export round-5 --docx 第五屆.docx');
+        throw new CliError(
+          'name at least one file: --docx FILE, --xlsx FILE or --pdf FILE / 請指定至少一個輸出檔案',
+          EXIT.usage,
+          'e.g. casebook export round-5 --docx 第五屆.docx',
+        );
       }
       // the printer is looked for first, so a missing Chromium fails before anything is fetched
       const chromium = opts.pdf ? findChromium() : undefined;
@@ -54,7 +60,11 @@ export function register(program: Command): void {
 export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
   if (env.CHROMIUM_PATH) {
     if (existsSync(env.CHROMIUM_PATH)) return env.CHROMIUM_PATH;
-    throw new CliError(`CHROMIUM_PATH=${env.CHROMIUM_PATH} does not exist / CHROMIUM_PATH 指向的檔案不存在`, EXIT.usage, 'point CHROMIUM_PATH at a Chromium or Chrome executable');
+    throw new CliError(
+      `CHROMIUM_PATH=${env.CHROMIUM_PATH} does not exist / CHROMIUM_PATH 指向的檔案不存在`,
+      EXIT.usage,
+      'point CHROMIUM_PATH at a Chromium or Chrome executable',
+    );
   }
   for (const dir of (env.PATH ?? '').split(':').filter(Boolean)) {
     for (const name of ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable']) {
@@ -83,7 +93,14 @@ export async function printAnnex(data: RoundExport, executablePath: string): Pro
     }
     const browser = await chromium.launch({
       executablePath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     try {
       const page = await browser.newPage();

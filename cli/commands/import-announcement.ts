@@ -14,7 +14,11 @@ import { CliError, EXIT } from '../support/errors';
 async function backfill(page: AnnouncementImport, text: string, file: string, dataDir: string, year: number) {
   const info = readEndpoints(dataDir);
   if (!info) {
-    throw new CliError(`no local cloud is running for data dir ${dataDir}`, EXIT.usage, 'start it with `casebook dev` (or pass its --data-dir); --backfill writes to its table directly');
+    throw new CliError(
+      `no local cloud is running for data dir ${dataDir}`,
+      EXIT.usage,
+      'start it with `casebook dev` (or pass its --data-dir); --backfill writes to its table directly',
+    );
   }
   const tableName = info.env.TABLE_NAME;
   if (!tableName) throw new CliError(`the local cloud of ${dataDir} names no TABLE_NAME`, EXIT.usage, 'restart it with `casebook dev`');
@@ -32,7 +36,11 @@ async function backfill(page: AnnouncementImport, text: string, file: string, da
   });
   try {
     const store = new Store({ doc: createDocumentClient(client), tableName });
-    return await backfillRound({ store, clock: { now: () => new Date() } }, page, { year, sourceName: basename(file), sourceSha256: sha256Hex(text) });
+    return await backfillRound({ store, clock: { now: () => new Date() } }, page, {
+      year,
+      sourceName: basename(file),
+      sourceSha256: sha256Hex(text),
+    });
   } finally {
     client.destroy();
   }
@@ -61,7 +69,11 @@ export function register(program: Command): void {
       }
       const result = importAnnouncement(text);
       if (result.cases.length === 0) {
-        throw new CliError(`no cases (項目一, 項目二 …) found in ${file}`, EXIT.invalid, 'is this a result page with 項目/申報單位/主要做法 sections?');
+        throw new CliError(
+          `no cases (項目一, 項目二 …) found in ${file}`,
+          EXIT.invalid,
+          'is this a result page with 項目/申報單位/主要做法 sections?',
+        );
       }
       let year: number | undefined;
       if (opts.backfill) {
@@ -69,13 +81,24 @@ export function register(program: Command): void {
         if (!opts.year || !Number.isInteger(year) || year < 2000 || year > 2100) {
           throw new CliError('--backfill needs --year YEAR (2000–2100), the year the round ran', EXIT.usage, 'e.g. --backfill --year 2023');
         }
-        if (!result.round.number) throw new CliError(`no round number (第N屆) found in ${file}`, EXIT.invalid, 'a past round is filed under its number; is this a result page?');
+        if (!result.round.number)
+          throw new CliError(
+            `no round number (第N屆) found in ${file}`,
+            EXIT.invalid,
+            'a past round is filed under its number; is this a result page?',
+          );
       }
-      const backfilled = year !== undefined ? await backfill(result, text, file, String(program.opts().dataDir ?? '.casebook'), year) : undefined;
+      const backfilled =
+        year !== undefined ? await backfill(result, text, file, String(program.opts().dataDir ?? '.casebook'), year) : undefined;
       if (opts.writeDir) {
         await mkdir(opts.writeDir, { recursive: true });
         for (const c of result.cases) {
-          const dossier = { title: c.title, unit: c.unit, practices: c.practices, ...(result.round.number ? { round: result.round.number } : {}) };
+          const dossier = {
+            title: c.title,
+            unit: c.unit,
+            practices: c.practices,
+            ...(result.round.number ? { round: result.round.number } : {}),
+          };
           await writeFile(join(opts.writeDir, `case-${String(c.number).padStart(2, '0')}.json`), renderJson(dossier));
         }
       }

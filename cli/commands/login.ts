@@ -27,7 +27,12 @@ async function targetApi(program: Command): Promise<string> {
   if (g.api) return g.api.replace(/\/+$/, '');
   const { readEndpoints } = await import('../../local/endpoints');
   const info = readEndpoints(g.dataDir);
-  if (!info) throw new CliError(`no local cloud is running for data dir ${g.dataDir}`, EXIT.usage, 'start it with `casebook dev`, or pass --api URL of a deployed stack');
+  if (!info)
+    throw new CliError(
+      `no local cloud is running for data dir ${g.dataDir}`,
+      EXIT.usage,
+      'start it with `casebook dev`, or pass --api URL of a deployed stack',
+    );
   return info.endpoints.api;
 }
 
@@ -36,9 +41,18 @@ async function fetchAuthConfig(api: string): Promise<AuthConfig> {
   try {
     res = await fetch(`${api}/auth/config`, { headers: { accept: 'application/json' } });
   } catch (err) {
-    throw new CliError(`cannot reach the API at ${api}: ${(err as Error).message}`, EXIT.usage, 'check --api (the ApiUrl output of the stack)');
+    throw new CliError(
+      `cannot reach the API at ${api}: ${(err as Error).message}`,
+      EXIT.usage,
+      'check --api (the ApiUrl output of the stack)',
+    );
   }
-  if (!res.ok) throw new CliError(`GET ${api}/auth/config → ${res.status}: this API does not say where to sign in`, EXIT.usage, 'check --api (the ApiUrl output of the stack)');
+  if (!res.ok)
+    throw new CliError(
+      `GET ${api}/auth/config → ${res.status}: this API does not say where to sign in`,
+      EXIT.usage,
+      'check --api (the ApiUrl output of the stack)',
+    );
   const cfg = (await res.json()) as AuthConfig;
   if (!cfg.issuer || !cfg.clientId || !cfg.authorizationEndpoint || !cfg.tokenEndpoint || !Array.isArray(cfg.cliLoginPorts)) {
     throw new CliError(`GET ${api}/auth/config answered an incomplete configuration`, EXIT.usage);
@@ -56,11 +70,20 @@ async function listenOnLoopback(ports: number[]): Promise<{ server: Server; port
     });
     if (ok) return { server, port };
   }
-  throw new CliError(`none of the sign-in ports ${ports.join(', ')} is free on 127.0.0.1`, EXIT.usage, 'finish or stop the other `casebook login` runs, or free one of these ports');
+  throw new CliError(
+    `none of the sign-in ports ${ports.join(', ')} is free on 127.0.0.1`,
+    EXIT.usage,
+    'finish or stop the other `casebook login` runs, or free one of these ports',
+  );
 }
 
 function openBrowser(url: string): void {
-  const [command, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+  const [command, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '', url]]
+        : ['xdg-open', [url]];
   try {
     const child = spawn(command, args as string[], { stdio: 'ignore', detached: true });
     child.on('error', () => undefined);
@@ -88,7 +111,10 @@ export function register(program: Command): void {
         process.stderr.write(`Sign in to ${api} in your browser:\n  ${url}\n`);
         if (opts.browser) openBrowser(url);
         const tokens = await new Promise<Awaited<ReturnType<typeof completeSignIn>>>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new CliError(`no sign-in within ${opts.timeout} s`, EXIT.usage, 'run `casebook login` again')), opts.timeout * 1000);
+          const timer = setTimeout(
+            () => reject(new CliError(`no sign-in within ${opts.timeout} s`, EXIT.usage, 'run `casebook login` again')),
+            opts.timeout * 1000,
+          );
           server.on('request', (req, res) => {
             const callback = new URL(req.url ?? '/', `http://localhost:${port}`);
             if (callback.pathname !== CLI_CALLBACK_PATH) {
@@ -97,13 +123,17 @@ export function register(program: Command): void {
             }
             completeSignIn(cfg, pending, callback).then(
               (t) => {
-                res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page('已登入 · Signed in', '可以關閉此分頁，回到命令列。 You can close this tab and return to the terminal.'));
+                res
+                  .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+                  .end(page('已登入 · Signed in', '可以關閉此分頁，回到命令列。 You can close this tab and return to the terminal.'));
                 clearTimeout(timer);
                 resolve(t);
               },
               (err: unknown) => {
                 const e = err instanceof SignInError ? err : new SignInError('BAD_TOKEN_RESPONSE', String(err));
-                res.writeHead(400, { 'content-type': 'text/html; charset=utf-8' }).end(page('登入被拒絕 · Sign-in refused', `${e.zh}<br>${e.en}`));
+                res
+                  .writeHead(400, { 'content-type': 'text/html; charset=utf-8' })
+                  .end(page('登入被拒絕 · Sign-in refused', `${e.zh}<br>${e.en}`));
                 clearTimeout(timer);
                 reject(new CliError(`${e.zh} ${e.en}`, EXIT.usage, 'run `casebook login` again'));
               },
@@ -112,8 +142,18 @@ export function register(program: Command): void {
         });
         saveSession(api, cfg, tokens);
         const who = signedInClaims(tokens.idToken);
-        output(program, { api, username: who.username, name: who.name, roles: who.roles, unitCode: who.unitCode, expiresAt: new Date(tokens.expiresAt * 1000).toISOString() }, () =>
-          `Signed in to ${api} as ${who.name} <${who.username}> (${who.roles.map((r) => `${ROLE_ZH[r] ?? r} ${r}`).join(', ') || 'no role'}${who.unitCode ? `, unit ${who.unitCode}` : ''}); tokens kept in ${credentialsFile()}`,
+        output(
+          program,
+          {
+            api,
+            username: who.username,
+            name: who.name,
+            roles: who.roles,
+            unitCode: who.unitCode,
+            expiresAt: new Date(tokens.expiresAt * 1000).toISOString(),
+          },
+          () =>
+            `Signed in to ${api} as ${who.name} <${who.username}> (${who.roles.map((r) => `${ROLE_ZH[r] ?? r} ${r}`).join(', ') || 'no role'}${who.unitCode ? `, unit ${who.unitCode}` : ''}); tokens kept in ${credentialsFile()}`,
         );
       } finally {
         server.closeAllConnections();
@@ -160,14 +200,26 @@ export function register(program: Command): void {
       }
       const who = signedInClaims(token);
       const session = loadSession(api)!;
-      output(program, { api, sub: who.sub, username: who.username, name: who.name, email: who.email, roles: who.roles, unitCode: who.unitCode, expiresAt: new Date(session.expiresAt * 1000).toISOString() }, () =>
-        [
-          `${who.name} <${who.username}>`,
-          `  role:    ${who.roles.map((r) => `${ROLE_ZH[r] ?? r} (${r})`).join(', ') || '—'}`,
-          ...(who.unitCode ? [`  unit:    ${who.unitCode}`] : []),
-          `  api:     ${api}`,
-          `  expires: ${new Date(session.expiresAt * 1000).toISOString()} (refreshed automatically)`,
-        ].join('\n'),
+      output(
+        program,
+        {
+          api,
+          sub: who.sub,
+          username: who.username,
+          name: who.name,
+          email: who.email,
+          roles: who.roles,
+          unitCode: who.unitCode,
+          expiresAt: new Date(session.expiresAt * 1000).toISOString(),
+        },
+        () =>
+          [
+            `${who.name} <${who.username}>`,
+            `  role:    ${who.roles.map((r) => `${ROLE_ZH[r] ?? r} (${r})`).join(', ') || '—'}`,
+            ...(who.unitCode ? [`  unit:    ${who.unitCode}`] : []),
+            `  api:     ${api}`,
+            `  expires: ${new Date(session.expiresAt * 1000).toISOString()} (refreshed automatically)`,
+          ].join('\n'),
       );
     });
 }

@@ -25,7 +25,11 @@ export function register(program: Command): void {
     .option('--contact <contact>', 'how the office may reach you (seen by the office only)')
     .action(async (roundId: string, caseId: string, opts: { text: string; contact?: string }) => {
       const client = await connect(program, undefined);
-      const result = await client.post<{ objectionId: string }>(`/rounds/${roundId}/objections`, { caseId, text: opts.text, ...(opts.contact ? { contact: opts.contact } : {}) });
+      const result = await client.post<{ objectionId: string }>(`/rounds/${roundId}/objections`, {
+        caseId,
+        text: opts.text,
+        ...(opts.contact ? { contact: opts.contact } : {}),
+      });
       output(program, result, () => `objection ${result.objectionId} filed`);
     });
 
@@ -45,14 +49,18 @@ export function register(program: Command): void {
       const { notifications } = await client.get<{ notifications: Notification[] }>(`/outbox${opts.all ? '' : '?status=PENDING'}`);
       if (opts.releaseAll) {
         const released = [];
-        for (const n of notifications.filter((x) => x.status === 'PENDING')) released.push(await client.post<Notification>(`/outbox/${encodeURIComponent(n.notificationId)}/release`));
+        for (const n of notifications.filter((x) => x.status === 'PENDING'))
+          released.push(await client.post<Notification>(`/outbox/${encodeURIComponent(n.notificationId)}/release`));
         output(program, { released }, () => `released ${released.length} notification(s)`);
         return;
       }
       output(program, { notifications }, () =>
         notifications.length === 0
           ? 'the outbox is empty'
-          : table(['id', 'round', 'kind', 'to', 'subject', 'status'], notifications.map((n) => [n.notificationId, n.roundId, n.kind, n.recipient, n.subject.zh, n.status])),
+          : table(
+              ['id', 'round', 'kind', 'to', 'subject', 'status'],
+              notifications.map((n) => [n.notificationId, n.roundId, n.kind, n.recipient, n.subject.zh, n.status]),
+            ),
       );
     });
 
@@ -63,8 +71,14 @@ export function register(program: Command): void {
     .argument('<roundId>', 'round number or id (6 or round-6)', roundIdArg)
     .action(async (roundId: string) => {
       const client = await connect(program, OFFICE);
-      const v = await client.get<{ ok: boolean; length: number; head?: string; firstBroken?: { seq: number; reason: string } }>(`/rounds/${roundId}/audit/verify`);
-      output(program, v, () => (v.ok ? `audit chain intact: ${v.length} entries, head ${v.head}` : `audit chain BROKEN at entry ${v.firstBroken?.seq}: ${v.firstBroken?.reason}`));
+      const v = await client.get<{ ok: boolean; length: number; head?: string; firstBroken?: { seq: number; reason: string } }>(
+        `/rounds/${roundId}/audit/verify`,
+      );
+      output(program, v, () =>
+        v.ok
+          ? `audit chain intact: ${v.length} entries, head ${v.head}`
+          : `audit chain BROKEN at entry ${v.firstBroken?.seq}: ${v.firstBroken?.reason}`,
+      );
       if (!v.ok) process.exitCode = EXIT.invalid;
     });
   audit

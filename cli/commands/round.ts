@@ -31,7 +31,11 @@ export function readDocument(file: string): unknown {
   try {
     return file.endsWith('.json') ? JSON.parse(text) : parseYaml(text, { customTags: [], maxAliasCount: 50 });
   } catch (err) {
-    throw new CliError(`${file}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`, EXIT.invalid, 'fix the syntax at the position named');
+    throw new CliError(
+      `${file}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`,
+      EXIT.invalid,
+      'fix the syntax at the position named',
+    );
   }
 }
 
@@ -45,8 +49,18 @@ const describe = (r: RoundView) =>
     ...(r.charterSha256 ? [`  章程 charter sha256: ${r.charterSha256}`] : []),
     ...(r.finalizationExecutionArn ? [`  finalization: ${r.finalizationExecutionArn}`] : []),
     ...(r.shortlist?.length ? [`  候選名單 shortlist: ${r.shortlist.length} cases (\`casebook shortlist ${r.roundId}\`)`] : []),
-    ...(r.objections?.total ? [`  異議 objections: ${r.objections.total} (${r.objections.open} open; \`casebook objections ${r.roundId}\`)`] : []),
-    ...(r.approvedList?.length ? ['', table(['#', 'case', '入選理由'], r.approvedList.map((e) => [e.order, e.caseId, e.reason]))] : []),
+    ...(r.objections?.total
+      ? [`  異議 objections: ${r.objections.total} (${r.objections.open} open; \`casebook objections ${r.roundId}\`)`]
+      : []),
+    ...(r.approvedList?.length
+      ? [
+          '',
+          table(
+            ['#', 'case', '入選理由'],
+            r.approvedList.map((e) => [e.order, e.caseId, e.reason]),
+          ),
+        ]
+      : []),
   ].join('\n');
 
 /** `casebook round open|amend|close|finalize|show`: the office's round lifecycle. */
@@ -74,7 +88,12 @@ export function register(program: Command): void {
     .argument('<roundId>', 'round number or id (6 or round-6)', roundIdArg)
     .requiredOption('--reason <text>', 'why the charter changes')
     .option('--file <changes>', 'YAML/JSON file with the charter fields to change')
-    .option('--set <field=value>', 'one change; value parsed as YAML (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option(
+      '--set <field=value>',
+      'one change; value parsed as YAML (repeatable)',
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
     .action(async (roundId: string, opts: { reason: string; file?: string; set: string[] }) => {
       const changes: Record<string, unknown> = opts.file ? (readDocument(opts.file) as Record<string, unknown>) : {};
       for (const s of opts.set) {
@@ -82,7 +101,8 @@ export function register(program: Command): void {
         if (eq <= 0) throw new CliError(`--set ${s}: expected FIELD=VALUE`, EXIT.usage);
         changes[s.slice(0, eq)] = parseYaml(s.slice(eq + 1));
       }
-      if (Object.keys(changes).length === 0) throw new CliError('nothing to amend', EXIT.usage, 'pass --set FIELD=VALUE or --file CHANGES.yaml');
+      if (Object.keys(changes).length === 0)
+        throw new CliError('nothing to amend', EXIT.usage, 'pass --set FIELD=VALUE or --file CHANGES.yaml');
       const client = await connect(program, OFFICE);
       const r = await client.patch<RoundView>(`/rounds/${roundId}`, { changes, reason: opts.reason });
       output(program, r, () => describe(r));
@@ -121,7 +141,12 @@ export function register(program: Command): void {
         output(program, r, () => describe(r));
       } else {
         const list = await client.get<{ rounds: RoundView[] }>('/rounds');
-        output(program, list, () => table(['round', 'no.', 'year', 'status', 'theme'], list.rounds.map((r) => [r.roundId, r.number, r.year, r.status, r.theme])));
+        output(program, list, () =>
+          table(
+            ['round', 'no.', 'year', 'status', 'theme'],
+            list.rounds.map((r) => [r.roundId, r.number, r.year, r.status, r.theme]),
+          ),
+        );
       }
     });
 }

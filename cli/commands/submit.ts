@@ -27,7 +27,10 @@ export function register(program: Command): void {
     .action(async (roundId: string, files: string[], opts: { unit: string }) => {
       const client = await connect(program, applicantIdentity(opts.unit));
       const json = !!program.opts().json;
-      const bar = files.length > 1 && !json && process.stderr.isTTY ? new SingleBar({ format: 'uploading [{bar}] {value}/{total} {file}', stream: process.stderr }, Presets.shades_classic) : undefined;
+      const bar =
+        files.length > 1 && !json && process.stderr.isTTY
+          ? new SingleBar({ format: 'uploading [{bar}] {value}/{total} {file}', stream: process.stderr }, Presets.shades_classic)
+          : undefined;
       bar?.start(files.length, 0, { file: '' });
       const results: (UploadTicket & { file: string })[] = [];
       try {
@@ -41,7 +44,10 @@ export function register(program: Command): void {
       }
       output(program, { submissions: results.map(({ file, submissionId, key }) => ({ file, submissionId, key })) }, () =>
         [
-          table(['file', 'submission'], results.map((r) => [r.file, r.submissionId])),
+          table(
+            ['file', 'submission'],
+            results.map((r) => [r.file, r.submissionId]),
+          ),
           '',
           `uploaded; validation runs now — follow it with: casebook status ${roundId} --unit ${opts.unit}`,
         ].join('\n'),
@@ -74,15 +80,25 @@ export function register(program: Command): void {
           ? `no submissions yet in ${roundId}`
           : table(
               ['submission', 'unit', 'file', 'status', 'errors', 'case'],
-              list.submissions.map((s) => [s.submissionId, s.unitCode, s.fileName, s.status, s.errors?.map((e) => e.code).join(',') ?? '', s.caseId]),
+              list.submissions.map((s) => [
+                s.submissionId,
+                s.unitCode,
+                s.fileName,
+                s.status,
+                s.errors?.map((e) => e.code).join(',') ?? '',
+                s.caseId,
+              ]),
             ),
       );
       if (list.submissions.length === 0 && opts.unit === undefined && !program.opts().json) {
         process.stderr.write(`  → applicants upload with: casebook submit ${roundId} FILE… --unit CODE\n`);
       }
-      if (opts.unit && list.submissions.some((s) => s.status === 'INVALID') && !list.submissions.some((s) => s.status === 'STORED' || s.status === 'VALID')) {
+      if (
+        opts.unit &&
+        list.submissions.some((s) => s.status === 'INVALID') &&
+        !list.submissions.some((s) => s.status === 'STORED' || s.status === 'VALID')
+      ) {
         process.exitCode = EXIT.invalid;
       }
     });
 }
-

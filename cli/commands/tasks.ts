@@ -24,7 +24,11 @@ const parseJson = (text: string, what: string): unknown => {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new CliError(`${what}: not valid JSON: ${(err as Error).message}`, EXIT.invalid, 'pass the decision as a JSON object, e.g. \'{"outcome":"eligible"}\'');
+    throw new CliError(
+      `${what}: not valid JSON: ${(err as Error).message}`,
+      EXIT.invalid,
+      'pass the decision as a JSON object, e.g. \'{"outcome":"eligible"}\'',
+    );
   }
 };
 
@@ -38,9 +42,16 @@ export function register(program: Command): void {
     .action(async (opts: { reviewer?: string; approver?: boolean; all?: boolean }) => {
       const client = await connect(program, identityFrom(opts));
       const statuses = opts.all ? ['OPEN', 'DECIDED', 'EXPIRED', 'CANCELLED'] : ['OPEN'];
-      const tasks = (await Promise.all(statuses.map((s) => client.get<{ tasks: TaskView[] }>(`/tasks?status=${s}`)))).flatMap((r) => r.tasks);
+      const tasks = (await Promise.all(statuses.map((s) => client.get<{ tasks: TaskView[] }>(`/tasks?status=${s}`)))).flatMap(
+        (r) => r.tasks,
+      );
       output(program, { tasks }, () =>
-        tasks.length === 0 ? 'no open approval steps' : table(['task', 'kind', 'round', 'case', 'status', 'expires'], tasks.map((t) => [t.taskId, t.kind, t.roundId, t.caseId, t.status, t.expiresAt])),
+        tasks.length === 0
+          ? 'no open approval steps'
+          : table(
+              ['task', 'kind', 'round', 'case', 'status', 'expires'],
+              tasks.map((t) => [t.taskId, t.kind, t.roundId, t.caseId, t.status, t.expiresAt]),
+            ),
       );
     });
 
@@ -71,7 +82,12 @@ export function register(program: Command): void {
         if (!k || v === undefined || !Number.isFinite(n)) throw new CliError(`--score ${s}: expected CRITERION=NUMBER`, EXIT.usage);
         scores[k] = n;
       }
-      if (Object.keys(scores).length === 0) throw new CliError('no scores given', EXIT.usage, 'pass --score CRITERION=N for each criterion of the rubric (`casebook round show ROUND --json` lists them)');
+      if (Object.keys(scores).length === 0)
+        throw new CliError(
+          'no scores given',
+          EXIT.usage,
+          'pass --score CRITERION=N for each criterion of the rubric (`casebook round show ROUND --json` lists them)',
+        );
       const client = await connect(program, reviewerIdentity(opts.reviewer));
       const result = await client.post(`/tasks/${taskId}/decision`, { scores, ...(opts.comment ? { comment: opts.comment } : {}) });
       output(program, result, () => `scored ${taskId}`);
@@ -82,17 +98,31 @@ export function register(program: Command): void {
     .description('as the approver: approve the ranked shortlist of a round with the published reasons (入選理由), or amend it')
     .argument('<roundId>', 'round number or id (6 or round-6)', roundIdArg)
     .option('--reasons <file>', 'YAML/JSON list of { caseId, reason } in the final order (and amendments when amending)')
-    .option('--reason <case=text>', 'the reason of one shortlisted case (repeatable); the list keeps the shortlist’s order', (v: string, p: string[]) => [...p, v], [] as string[])
+    .option(
+      '--reason <case=text>',
+      'the reason of one shortlisted case (repeatable); the list keeps the shortlist’s order',
+      (v: string, p: string[]) => [...p, v],
+      [] as string[],
+    )
     .option('--amend', 'the list departs from the shortlist (amendments with reasons required)')
     .action(async (roundId: string, opts: { reasons?: string; reason: string[]; amend?: boolean }) => {
       if (!opts.reasons && opts.reason.length === 0) {
-        throw new CliError('no reasons given', EXIT.usage, `pass --reason CASE=TEXT for each case of \`casebook shortlist ${roundId}\`, or --reasons FILE`);
+        throw new CliError(
+          'no reasons given',
+          EXIT.usage,
+          `pass --reason CASE=TEXT for each case of \`casebook shortlist ${roundId}\`, or --reasons FILE`,
+        );
       }
       if (opts.reasons && opts.reason.length > 0) throw new CliError('pass --reasons FILE or --reason CASE=TEXT, not both', EXIT.usage);
       const client = await connect(program, APPROVER);
       const { tasks } = await client.get<{ tasks: TaskView[] }>('/tasks');
       const task = tasks.find((t) => t.kind === 'LEADERSHIP' && t.roundId === roundId);
-      if (!task) throw new CliError(`no open leadership approval for ${roundId}`, EXIT.invalid, `the shortlist is ready once the round is closed and ranked: \`casebook shortlist ${roundId}\``);
+      if (!task)
+        throw new CliError(
+          `no open leadership approval for ${roundId}`,
+          EXIT.invalid,
+          `the shortlist is ready once the round is closed and ranked: \`casebook shortlist ${roundId}\``,
+        );
       let list: unknown;
       let amendments: unknown = [];
       if (opts.reasons) {
@@ -111,12 +141,27 @@ export function register(program: Command): void {
         const { staffView } = await import('./cases');
         const { shortlist } = await staffView(program, roundId, true);
         const unknown = [...reasons.keys()].filter((id) => !shortlist.some((e) => e.caseId === id));
-        if (unknown.length) throw new CliError(`not on the shortlist of ${roundId}: ${unknown.join(', ')}`, EXIT.invalid, 'to add a case, amend with --reasons FILE and --amend');
+        if (unknown.length)
+          throw new CliError(
+            `not on the shortlist of ${roundId}: ${unknown.join(', ')}`,
+            EXIT.invalid,
+            'to add a case, amend with --reasons FILE and --amend',
+          );
         const missing = shortlist.filter((e) => !reasons.has(e.caseId)).map((e) => e.caseId);
-        if (missing.length) throw new CliError(`no reason for ${missing.join(', ')}`, EXIT.invalid, `every shortlisted case needs its 入選理由; to strike one, amend with --reasons FILE and --amend`);
+        if (missing.length)
+          throw new CliError(
+            `no reason for ${missing.join(', ')}`,
+            EXIT.invalid,
+            `every shortlisted case needs its 入選理由; to strike one, amend with --reasons FILE and --amend`,
+          );
         list = [...shortlist].sort((a, b) => a.rank - b.rank).map((e) => ({ caseId: e.caseId, reason: reasons.get(e.caseId)! }));
       }
-      if (!Array.isArray(list)) throw new CliError(`${opts.reasons}: no list of { caseId, reason }`, EXIT.invalid, 'write a YAML list, or { list: [...], amendments: [...] }');
+      if (!Array.isArray(list))
+        throw new CliError(
+          `${opts.reasons}: no list of { caseId, reason }`,
+          EXIT.invalid,
+          'write a YAML list, or { list: [...], amendments: [...] }',
+        );
       const result = await client.post(`/tasks/${task.taskId}/decision`, { outcome: opts.amend ? 'amend' : 'approve', list, amendments });
       output(program, result, () => `${opts.amend ? 'amended and approved' : 'approved'} the list of ${roundId} (${list.length} cases)`);
     });

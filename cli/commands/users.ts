@@ -17,7 +17,11 @@ interface PoolOptions {
 /** Cognito straight, with the caller's AWS credentials: the pool's region is the prefix of its id. */
 async function poolDirectory(opts: PoolOptions & { userPoolId: string }): Promise<UserDirectory> {
   if (!/^[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]+$/.test(opts.userPoolId)) {
-    throw new CliError(`--user-pool-id ${opts.userPoolId} is not a user pool id (like eu-west-1_AbC123)`, EXIT.usage, 'the stack prints it as the UserPoolId output: `aws cloudformation describe-stacks --stack-name Casebook`');
+    throw new CliError(
+      `--user-pool-id ${opts.userPoolId} is not a user pool id (like eu-west-1_AbC123)`,
+      EXIT.usage,
+      'the stack prints it as the UserPoolId output: `aws cloudformation describe-stacks --stack-name Casebook`',
+    );
   }
   const { CognitoUserDirectory, cognitoClient } = await import('../../src/adapters/cognito-user-directory');
   return new CognitoUserDirectory(cognitoClient(opts.region ?? opts.userPoolId.split('_')[0]), opts.userPoolId);
@@ -26,9 +30,19 @@ async function poolDirectory(opts: PoolOptions & { userPoolId: string }): Promis
 /** AWS SDK errors as a CLI error: credentials and permissions are the usual causes. */
 function awsError(err: unknown): never {
   const e = err as { name?: string; message?: string };
-  if (e?.name === 'ResourceNotFoundException') throw new CliError(`no such user pool: ${e.message}`, EXIT.usage, 'check --user-pool-id and --region');
-  if (e?.name === 'CredentialsProviderError' || e?.name === 'UnrecognizedClientException' || e?.name === 'AccessDeniedException' || e?.name === 'NotAuthorizedException') {
-    throw new CliError(`AWS refused the call (${e.name}): ${e.message}`, EXIT.usage, 'use the deployer’s credentials (AWS_PROFILE or `aws sso login`); they need the cognito-idp:Admin* actions on the pool');
+  if (e?.name === 'ResourceNotFoundException')
+    throw new CliError(`no such user pool: ${e.message}`, EXIT.usage, 'check --user-pool-id and --region');
+  if (
+    e?.name === 'CredentialsProviderError' ||
+    e?.name === 'UnrecognizedClientException' ||
+    e?.name === 'AccessDeniedException' ||
+    e?.name === 'NotAuthorizedException'
+  ) {
+    throw new CliError(
+      `AWS refused the call (${e.name}): ${e.message}`,
+      EXIT.usage,
+      'use the deployer’s credentials (AWS_PROFILE or `aws sso login`); they need the cognito-idp:Admin* actions on the pool',
+    );
   }
   throw err;
 }
@@ -65,7 +79,12 @@ function readFileArg(file: string): { fileName: string; bytes: Buffer } {
   } catch {
     throw new CliError(`cannot read ${file}`, EXIT.usage, 'give the path of a .csv or .xlsx accounts file');
   }
-  if (size > MAX_FILE_BYTES) throw new CliError(`${file} is ${Math.round(size / 1024)} KiB; at most ${MAX_FILE_BYTES / 1024 / 1024} MiB per import`, EXIT.usage, 'split the file');
+  if (size > MAX_FILE_BYTES)
+    throw new CliError(
+      `${file} is ${Math.round(size / 1024)} KiB; at most ${MAX_FILE_BYTES / 1024 / 1024} MiB per import`,
+      EXIT.usage,
+      'split the file',
+    );
   return { fileName: basename(file), bytes: readFileSync(file) };
 }
 
@@ -73,7 +92,9 @@ function readFileArg(file: string): { fileName: string; bytes: Buffer } {
 export function register(program: Command): void {
   const users = program
     .command('users')
-    .description('accounts: import a CSV/.xlsx file, list, disable, enable, resend invitations (office); bootstrap the first office account');
+    .description(
+      'accounts: import a CSV/.xlsx file, list, disable, enable, resend invitations (office); bootstrap the first office account',
+    );
 
   const poolOption = (cmd: Command) =>
     cmd
@@ -83,7 +104,9 @@ export function register(program: Command): void {
   poolOption(
     users
       .command('import')
-      .description('create or update one account per row (email, name, role, unitCode for applicants, jurisdictions for reviewers); re-runs never duplicate')
+      .description(
+        'create or update one account per row (email, name, role, unitCode for applicants, jurisdictions for reviewers); re-runs never duplicate',
+      )
       .argument('<file>', '.csv (UTF-8, UTF-16 or GB18030) or .xlsx (first worksheet)')
       .option('--dry-run', 'print what would be done, change nothing'),
   ).action(async (file: string, opts: PoolOptions & { dryRun?: boolean }) => {
@@ -128,7 +151,9 @@ export function register(program: Command): void {
           `\n${lines.length} row(s): ${summary.created} ${verb}created, ${summary.updated} ${verb}updated, ${summary.unchanged} unchanged, ${summary.refused} refused, ${summary.failed} failed${dryRun ? ' (dry run: nothing changed)' : ''}\n`,
         );
         if (!dryRun && lines.some((l) => l.temporaryPassword)) {
-          process.stdout.write('  → local cloud (no mail): hand each person their temporary password; they set a new one at first sign-in\n');
+          process.stdout.write(
+            '  → local cloud (no mail): hand each person their temporary password; they set a new one at first sign-in\n',
+          );
         }
         if (summary.failed > 0) process.stdout.write('  → failed rows were not finished: run the same import again to retry them\n');
       }
@@ -136,25 +161,27 @@ export function register(program: Command): void {
     if (fileIssues.length > 0 || summary.refused > 0 || summary.failed > 0) process.exitCode = EXIT.invalid;
   });
 
-  poolOption(users.command('list').description('every account with its role, unit or jurisdictions, and state')).action(async (opts: PoolOptions) => {
-    const list: { users: DirectoryUser[] } = opts.userPoolId
-      ? { users: await (await poolDirectory({ ...opts, userPoolId: opts.userPoolId })).list().catch(awsError) }
-      : await (await connect(program, OFFICE)).get<{ users: DirectoryUser[] }>('/users');
-    output(program, list, () =>
-      list.users.length === 0
-        ? 'no accounts yet — import them with: casebook users import FILE'
-        : table(
-            ['account', 'name', 'role', 'unit / jurisdictions', 'state'],
-            list.users.map((u) => [
-              u.username,
-              u.name,
-              u.role,
-              u.unitCode ?? u.jurisdictions?.join(',') ?? '',
-              `${u.enabled ? 'enabled' : 'DISABLED'}${u.status === 'FORCE_CHANGE_PASSWORD' ? ', invited' : ''}`,
-            ]),
-          ),
-    );
-  });
+  poolOption(users.command('list').description('every account with its role, unit or jurisdictions, and state')).action(
+    async (opts: PoolOptions) => {
+      const list: { users: DirectoryUser[] } = opts.userPoolId
+        ? { users: await (await poolDirectory({ ...opts, userPoolId: opts.userPoolId })).list().catch(awsError) }
+        : await (await connect(program, OFFICE)).get<{ users: DirectoryUser[] }>('/users');
+      output(program, list, () =>
+        list.users.length === 0
+          ? 'no accounts yet — import them with: casebook users import FILE'
+          : table(
+              ['account', 'name', 'role', 'unit / jurisdictions', 'state'],
+              list.users.map((u) => [
+                u.username,
+                u.name,
+                u.role,
+                u.unitCode ?? u.jurisdictions?.join(',') ?? '',
+                `${u.enabled ? 'enabled' : 'DISABLED'}${u.status === 'FORCE_CHANGE_PASSWORD' ? ', invited' : ''}`,
+              ]),
+            ),
+      );
+    },
+  );
 
   for (const [name, description, route] of [
     ['disable', 'disable an account: it can no longer sign in', 'disable'],
@@ -169,23 +196,32 @@ export function register(program: Command): void {
           if (route === 'resend-invite') await directory.resendInvite(email);
           else await directory.setEnabled(email, route === 'enable');
         } catch (err) {
-          if (err instanceof UserNotFoundError) throw new CliError(`no account ${email}`, EXIT.invalid, 'list the accounts with: casebook users list');
-          if (err instanceof UserAlreadyConfirmedError) throw new CliError(`${email} has already set a password: there is no invitation to resend`, EXIT.invalid);
+          if (err instanceof UserNotFoundError)
+            throw new CliError(`no account ${email}`, EXIT.invalid, 'list the accounts with: casebook users list');
+          if (err instanceof UserAlreadyConfirmedError)
+            throw new CliError(`${email} has already set a password: there is no invitation to resend`, EXIT.invalid);
           awsError(err);
         }
-        output(program, { username: email, done: route }, () => `${email}: ${route === 'resend-invite' ? 'invitation sent again' : `${route}d`}`);
+        output(
+          program,
+          { username: email, done: route },
+          () => `${email}: ${route === 'resend-invite' ? 'invitation sent again' : `${route}d`}`,
+        );
         return;
       }
       const client = await connect(program, OFFICE);
-      const result = await client.post<DirectoryUser | { user: DirectoryUser; temporaryPassword?: string }>(`/users/${encodeURIComponent(email)}/${route}`).catch((err: unknown) => {
-        // the generic per-status hints do not fit these refusals
-        const code = (err as { code?: string }).code;
-        const hint = code ? USERS_HINTS[code] : undefined;
-        if (err instanceof CliError && hint) throw new CliError(err.message, err.exitCode, hint);
-        throw err;
-      });
+      const result = await client
+        .post<DirectoryUser | { user: DirectoryUser; temporaryPassword?: string }>(`/users/${encodeURIComponent(email)}/${route}`)
+        .catch((err: unknown) => {
+          // the generic per-status hints do not fit these refusals
+          const code = (err as { code?: string }).code;
+          const hint = code ? USERS_HINTS[code] : undefined;
+          if (err instanceof CliError && hint) throw new CliError(err.message, err.exitCode, hint);
+          throw err;
+        });
       output(program, result, () => {
-        if ('user' in result) return `${result.user.username}: invitation sent again${result.temporaryPassword ? ` — temporary password: ${result.temporaryPassword}` : ''}`;
+        if ('user' in result)
+          return `${result.user.username}: invitation sent again${result.temporaryPassword ? ` — temporary password: ${result.temporaryPassword}` : ''}`;
         return `${result.username}: ${result.enabled ? 'enabled' : 'disabled'}`;
       });
     });

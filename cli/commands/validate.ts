@@ -53,13 +53,22 @@ export function register(program: Command): void {
       const files = isDirectory ? await listFiles(path) : [path];
       if (isDirectory && files.length === 0) throw new CliError(`no files in ${path}`, EXIT.usage);
 
-      const bar = isDirectory && !json && process.stderr.isTTY ? new SingleBar({ format: 'validating {bar} {value}/{total}', stream: process.stderr }) : null;
+      const bar =
+        isDirectory && !json && process.stderr.isTTY
+          ? new SingleBar({ format: 'validating {bar} {value}/{total}', stream: process.stderr })
+          : null;
       bar?.start(files.length, 0);
       let anyInvalid = false;
       let ioFailure = false;
       // The next file is read while this one is parsed (the read's outcome, error included, is
       // only looked at in its turn).
-      const read = (i: number) => (i < files.length ? readFile(files[i]!).then((bytes) => ({ bytes }), (err: unknown) => ({ err })) : null);
+      const read = (i: number) =>
+        i < files.length
+          ? readFile(files[i]!).then(
+              (bytes) => ({ bytes }),
+              (err: unknown) => ({ err }),
+            )
+          : null;
       let next = read(0);
       for (const [i, file] of files.entries()) {
         const name = isDirectory ? relative(path, file) : file;
@@ -67,7 +76,9 @@ export function register(program: Command): void {
         next = read(i + 1);
         if (!('bytes' in outcome)) {
           ioFailure = true;
-          process.stderr.write(`casebook: cannot read ${file}: ${outcome.err instanceof Error ? outcome.err.message : String(outcome.err)}\n`);
+          process.stderr.write(
+            `casebook: cannot read ${file}: ${outcome.err instanceof Error ? outcome.err.message : String(outcome.err)}\n`,
+          );
           continue;
         }
         const report = await intakeDossier(outcome.bytes, { key: name, ctx });

@@ -35,7 +35,11 @@ export interface GlobalOptions {
 export const globalsOf = (program: Command): GlobalOptions => program.opts() as GlobalOptions;
 
 export interface ApiErrorBody {
-  error?: { code?: string; message?: { zh?: string; en?: string }; issues?: { field: string; code: string; message: { zh: string; en: string } }[] };
+  error?: {
+    code?: string;
+    message?: { zh?: string; en?: string };
+    issues?: { field: string; code: string; message: { zh: string; en: string } }[];
+  };
 }
 
 export class ApiClient {
@@ -57,13 +61,23 @@ export class ApiClient {
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
     } catch (err) {
-      throw new CliError(`cannot reach the API at ${this.base} (${method} ${path}): ${describeError(err)}`, EXIT.usage, 'start the local cloud with `casebook dev`, or pass --api URL of a deployed stack', { cause: err });
+      throw new CliError(
+        `cannot reach the API at ${this.base} (${method} ${path}): ${describeError(err)}`,
+        EXIT.usage,
+        'start the local cloud with `casebook dev`, or pass --api URL of a deployed stack',
+        { cause: err },
+      );
     }
     let text: string;
     try {
       text = await res.text();
     } catch (err) {
-      throw new CliError(`${method} ${path} → ${res.status}: the response broke off: ${describeError(err)}`, EXIT.usage, 'run the command again; rerun with CASEBOOK_DEBUG=1 to see the stack trace', { cause: err });
+      throw new CliError(
+        `${method} ${path} → ${res.status}: the response broke off: ${describeError(err)}`,
+        EXIT.usage,
+        'run the command again; rerun with CASEBOOK_DEBUG=1 to see the stack trace',
+        { cause: err },
+      );
     }
     if (!res.ok) throw apiError(res.status, method, path, text);
     const type = res.headers.get('content-type') ?? '';
@@ -78,9 +92,15 @@ export class ApiClient {
   async getBytes(path: string): Promise<Uint8Array> {
     let res: Response;
     try {
-      res = await fetch(`${this.base.replace(/\/$/, '')}${path}`, { headers: { accept: '*/*', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) } });
+      res = await fetch(`${this.base.replace(/\/$/, '')}${path}`, {
+        headers: { accept: '*/*', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+      });
     } catch (err) {
-      throw new CliError(`cannot reach the API at ${this.base}: ${(err as Error).message}`, EXIT.usage, 'start the local cloud with `casebook dev`, or pass --api URL of a deployed stack');
+      throw new CliError(
+        `cannot reach the API at ${this.base}: ${(err as Error).message}`,
+        EXIT.usage,
+        'start the local cloud with `casebook dev`, or pass --api URL of a deployed stack',
+      );
     }
     if (!res.ok) throw apiError(res.status, 'GET', path, await res.text());
     return new Uint8Array(await res.arrayBuffer());
@@ -111,7 +131,9 @@ export function apiError(status: number, method: string, path: string, text: str
     // not JSON: show the status alone
   }
   const e = body.error;
-  const lines = [`${method} ${path} → ${status}${e?.code ? ` ${e.code}` : ''}: ${e?.message?.zh ?? ''} ${e?.message?.en ?? text.slice(0, 200)}`.trim()];
+  const lines = [
+    `${method} ${path} → ${status}${e?.code ? ` ${e.code}` : ''}: ${e?.message?.zh ?? ''} ${e?.message?.en ?? text.slice(0, 200)}`.trim(),
+  ];
   for (const issue of e?.issues ?? []) lines.push(`  ${issue.field}: ${issue.message.zh} (${issue.message.en})`);
   const exit = status === 401 || status >= 500 ? EXIT.usage : EXIT.invalid;
   const err = new CliError(lines.join('\n'), exit, HINTS[status]);
@@ -133,14 +155,22 @@ export async function connect(program: Command, identity: Identity | undefined):
     const signedIn = await sessionToken(g.api);
     if (signedIn) return new ApiClient(g.api, signedIn);
     if (identity) {
-      throw new CliError(`not signed in to ${g.api}`, EXIT.usage, `run \`casebook login --api ${g.api}\` (or pass --token JWT for automation)`);
+      throw new CliError(
+        `not signed in to ${g.api}`,
+        EXIT.usage,
+        `run \`casebook login --api ${g.api}\` (or pass --token JWT for automation)`,
+      );
     }
     return new ApiClient(g.api, undefined);
   }
   const { readEndpoints } = await import('../../local/endpoints');
   const info = readEndpoints(g.dataDir);
   if (!info) {
-    throw new CliError(`no local cloud is running for data dir ${g.dataDir}`, EXIT.usage, 'start it with `casebook dev` in another terminal (or run `casebook demo`), or pass --api URL of a deployed stack');
+    throw new CliError(
+      `no local cloud is running for data dir ${g.dataDir}`,
+      EXIT.usage,
+      'start it with `casebook dev` in another terminal (or run `casebook demo`), or pass --api URL of a deployed stack',
+    );
   }
   if (g.token) return new ApiClient(info.endpoints.api, g.token);
   const signedIn = await sessionToken(info.endpoints.api);
@@ -158,9 +188,17 @@ export function output(program: Command, value: unknown, human: () => string): v
 
 /** A plain text table with CJK-aware column widths. */
 export function table(headers: string[], rows: (string | number | undefined)[][]): string {
-  const width = (s: string) => [...s].reduce((w, ch) => w + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1), 0);
+  const width = (s: string) =>
+    [...s].reduce(
+      (w, ch) => w + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1),
+      0,
+    );
   const cells = [headers, ...rows.map((r) => r.map((c) => (c === undefined ? '' : String(c))))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => width(r[i] ?? ''))));
-  const line = (r: string[]) => r.map((c, i) => c + ' '.repeat(Math.max(0, widths[i]! - width(c)))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c + ' '.repeat(Math.max(0, widths[i]! - width(c))))
+      .join('  ')
+      .trimEnd();
   return [line(cells[0]!), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }

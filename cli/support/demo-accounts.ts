@@ -15,7 +15,10 @@ export interface SignInInfo {
 }
 
 /** Makes sure the demo accounts exist (and one applicant account per given unit), and says how to sign in. */
-export async function demoSignIn(cloud: Pick<LocalCloud, 'users' | 'endpoints'>, applicantUnits: { unitCode: string; name?: string }[] = []): Promise<SignInInfo> {
+export async function demoSignIn(
+  cloud: Pick<LocalCloud, 'users' | 'endpoints'>,
+  applicantUnits: { unitCode: string; name?: string }[] = [],
+): Promise<SignInInfo> {
   await cloud.users.ensureDemoAccounts(applicantUnits);
   const listed = demoAccounts(applicantUnits);
   // one reviewer is enough to show; the others follow the same pattern
@@ -36,7 +39,9 @@ export function formatSignIn(info: SignInInfo): string {
     `sign in with one of the demo accounts (password: ${info.password}):`,
     ...info.accounts.map((a) => `  ${a.username.padEnd(width)}  ${a.role} ${ROLE_ZH[a.role] ?? ''}${a.unitCode ? ` ${a.unitCode}` : ''}`),
     `  (other reviewers: rev-sz, rev-zh, rev-st, rev-fs @demo.casebook.local; ${
-      info.accounts.some((a) => a.role === 'applicant') ? 'applicants: applicant-<unit code>@demo.casebook.local' : 'applicant accounts: `casebook users import FILE`, or `casebook demo`'
+      info.accounts.some((a) => a.role === 'applicant')
+        ? 'applicants: applicant-<unit code>@demo.casebook.local'
+        : 'applicant accounts: `casebook users import FILE`, or `casebook demo`'
     })`,
     'the CLI acts as these personas by itself locally; `casebook login` signs it in as one of them instead',
   ].join('\n');

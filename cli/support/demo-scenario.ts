@@ -21,9 +21,10 @@ const personasSchema = z.object({
 });
 
 /** The charter without what depends on the day the demo runs (year, deadlines) and without the panel. */
-const charterTemplateSchema = charterSchema
-  .omit({ year: true, submissionDeadline: true, reviewDeadline: true, panel: true })
-  .extend({ year: z.number().int().optional(), deadlines: z.object({ submissionInDays: z.number().positive(), reviewInDays: z.number().positive() }) });
+const charterTemplateSchema = charterSchema.omit({ year: true, submissionDeadline: true, reviewDeadline: true, panel: true }).extend({
+  year: z.number().int().optional(),
+  deadlines: z.object({ submissionInDays: z.number().positive(), reviewInDays: z.number().positive() }),
+});
 
 const decisionsSchema = z.object({
   eligibility: z.literal('eligible'),
@@ -65,7 +66,11 @@ function read<T>(dir: string, file: string, schema: z.ZodType<T>): T {
   try {
     doc = parseYaml(readFileSync(path, 'utf8'), { customTags: [], maxAliasCount: 50 });
   } catch (err) {
-    throw new CliError(`${path}: ${(err as Error).message}`, EXIT.usage, 'the demo scenario is part of the repository: restore it with git');
+    throw new CliError(
+      `${path}: ${(err as Error).message}`,
+      EXIT.usage,
+      'the demo scenario is part of the repository: restore it with git',
+    );
   }
   const parsed = schema.safeParse(doc);
   if (!parsed.success) {
@@ -80,13 +85,17 @@ export function loadDemoScenario(dir: string): DemoScenario {
   const decisions = read(dir, 'decisions.yaml', decisionsSchema);
   const template = read(dir, 'charter.yaml', charterTemplateSchema);
   const orders = decisions.cases.map((c) => c.order);
-  if (orders.some((o, i) => o !== i + 1)) throw new CliError(`${join(dir, 'decisions.yaml')}: cases must be listed in page order 1, 2, 3, …`, EXIT.invalid);
+  if (orders.some((o, i) => o !== i + 1))
+    throw new CliError(`${join(dir, 'decisions.yaml')}: cases must be listed in page order 1, 2, 3, …`, EXIT.invalid);
   const panel = personas.panel.map(({ leniency: _leniency, ...reviewer }) => reviewer);
   const criteria = template.rubric.criteria.map((c) => c.id);
   for (const c of decisions.cases) {
     const keys = Object.keys(c.scores).sort();
     if (keys.join() !== [...criteria].sort().join()) {
-      throw new CliError(`${join(dir, 'decisions.yaml')}: case ${c.order} scores ${keys.join(', ')}; the rubric has ${criteria.join(', ')}`, EXIT.invalid);
+      throw new CliError(
+        `${join(dir, 'decisions.yaml')}: case ${c.order} scores ${keys.join(', ')}; the rubric has ${criteria.join(', ')}`,
+        EXIT.invalid,
+      );
     }
   }
   const charter = (now: Date): Charter => {

@@ -145,7 +145,8 @@ export function errorStacks(err: unknown): string {
 }
 
 /** Said after every unexpected error: what to run to see more. */
-export const DEBUG_HINT = 'rerun with CASEBOOK_DEBUG=1 to see the stack trace of every cause; if it happens again, report it with the command you ran and that output';
+export const DEBUG_HINT =
+  'rerun with CASEBOOK_DEBUG=1 to see the stack trace of every cause; if it happens again, report it with the command you ran and that output';
 
 /** The lines the CLI prints for an error no command turned into a CliError. */
 export function unexpectedErrorReport(err: unknown, debug: boolean): string {

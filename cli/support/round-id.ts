@@ -14,7 +14,11 @@ export function roundIdArg(value: string): string {
   const number = /^(?:第\s*)?(\d{1,4})\s*(?:屆|届)?$/.exec(text) ?? /^round[\s_-]?(\d{1,4})$/.exec(text);
   if (number) return `round-${Number(number[1])}`;
   if (ROUND_ID.test(text)) return text;
-  throw new CliError(`"${value}" is not a round: pass its number (6) or its id (round-6)`, EXIT.usage, '`casebook round show` lists the rounds');
+  throw new CliError(
+    `"${value}" is not a round: pass its number (6) or its id (round-6)`,
+    EXIT.usage,
+    '`casebook round show` lists the rounds',
+  );
 }
 
 /** A round's number, from `6` or `round-6` (for commands that check files against a round). */

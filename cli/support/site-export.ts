@@ -23,7 +23,9 @@ export async function exportSite(env: Record<string, string>, dir: string): Prom
   let count = 0;
   let token: string | undefined;
   do {
-    const page = await inStep(`listing s3://${bucket}`, () => s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token })));
+    const page = await inStep(`listing s3://${bucket}`, () =>
+      s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token })),
+    );
     for (const o of page.Contents ?? []) {
       if (!o.Key || o.Key.includes('..')) continue;
       // a key naming a place outside the folder (absolute, or climbing out) is never written

@@ -16,7 +16,11 @@ const TYPES: Record<string, string> = {
 export function contentTypeOf(file: string): string {
   const type = TYPES[extname(file).toLowerCase()];
   if (!type) {
-    throw new CliError(`${file}: unsupported file type ${extname(file) || '(none)'}`, EXIT.invalid, `upload a dossier as ${Object.keys(TYPES).join(', ')}`);
+    throw new CliError(
+      `${file}: unsupported file type ${extname(file) || '(none)'}`,
+      EXIT.invalid,
+      `upload a dossier as ${Object.keys(TYPES).join(', ')}`,
+    );
   }
   return type;
 }
@@ -35,7 +39,11 @@ export async function uploadDossier(client: ApiClient, roundId: string, file: st
     throw new CliError(`${file}: no such file`, EXIT.usage, 'check the path');
   }
   const contentType = contentTypeOf(file);
-  const ticket = await client.post<UploadTicket>(`/rounds/${encodeURIComponent(roundId)}/submissions`, { fileName: basename(file), contentType, size });
+  const ticket = await client.post<UploadTicket>(`/rounds/${encodeURIComponent(roundId)}/submissions`, {
+    fileName: basename(file),
+    contentType,
+    size,
+  });
   const body = readFileSync(file);
   const where = ticket.upload.url.split('?')[0];
   let res: Response;
@@ -44,10 +52,19 @@ export async function uploadDossier(client: ApiClient, roundId: string, file: st
     res = await fetch(ticket.upload.url, { method: 'PUT', headers: { 'content-type': contentType }, body });
     if (!res.ok) refusal = (await res.text()).slice(0, 300);
   } catch (err) {
-    throw new CliError(`${file}: the upload to storage (PUT ${where}) failed: ${describeError(err)}`, EXIT.usage, 'try again; the upload URL is valid for 15 minutes', { cause: err });
+    throw new CliError(
+      `${file}: the upload to storage (PUT ${where}) failed: ${describeError(err)}`,
+      EXIT.usage,
+      'try again; the upload URL is valid for 15 minutes',
+      { cause: err },
+    );
   }
   if (!res.ok) {
-    throw new CliError(`${file}: upload refused by storage (${res.status}): ${refusal}`, EXIT.usage, 'try again; the upload URL is valid for 15 minutes');
+    throw new CliError(
+      `${file}: upload refused by storage (${res.status}): ${refusal}`,
+      EXIT.usage,
+      'try again; the upload URL is valid for 15 minutes',
+    );
   }
   return ticket;
 }

@@ -72,7 +72,10 @@ async function importFile() {
 function renderReport(/** @type {any[]} */ lines, /** @type {any[]} */ fileIssues, /** @type {boolean} */ dryRun) {
   const target = $('import-report');
   if (fileIssues.length > 0) {
-    target.replaceChildren(h('p', { class: 'outcome-refused' }, '文件無法讀取：'), h('ul', {}, ...fileIssues.map((i) => h('li', {}, `${i.message.zh}（${i.code}）`))));
+    target.replaceChildren(
+      h('p', { class: 'outcome-refused' }, '文件無法讀取：'),
+      h('ul', {}, ...fileIssues.map((i) => h('li', {}, `${i.message.zh}（${i.code}）`))),
+    );
     announce('文件無法讀取，沒有匯入任何帳號。');
     return;
   }
@@ -103,7 +106,9 @@ function renderReport(/** @type {any[]} */ lines, /** @type {any[]} */ fileIssue
             h(
               'td',
               {},
-              l.changes?.length ? `變更：${l.changes.map((/** @type {string} */ c) => CHANGE_ZH[/** @type {keyof typeof CHANGE_ZH} */ (c)] ?? c).join('、')}` : '',
+              l.changes?.length
+                ? `變更：${l.changes.map((/** @type {string} */ c) => CHANGE_ZH[/** @type {keyof typeof CHANGE_ZH} */ (c)] ?? c).join('、')}`
+                : '',
               l.disabled ? '（帳號已停用，匯入不會重新啟用）' : '',
               l.temporaryPassword ? h('span', {}, '臨時密碼：', h('code', { 'data-no-convert': true }, l.temporaryPassword)) : '',
               ...(l.issues ?? []).map((/** @type {any} */ i) => h('span', { class: 'issue' }, `${i.message.zh}（${i.code}）`)),
@@ -154,8 +159,14 @@ function userRow(/** @type {any} */ u) {
       {},
       self
         ? '（您自己）'
-        : h('button', { type: 'button', onclick: () => setEnabled(u, !u.enabled), 'aria-label': `${u.enabled ? '停用' : '啟用'} ${u.username}` }, u.enabled ? '停用' : '啟用'),
-      u.status === 'FORCE_CHANGE_PASSWORD' ? h('button', { type: 'button', onclick: () => resend(u), 'aria-label': `重發邀請給 ${u.username}` }, '重發邀請') : null,
+        : h(
+            'button',
+            { type: 'button', onclick: () => setEnabled(u, !u.enabled), 'aria-label': `${u.enabled ? '停用' : '啟用'} ${u.username}` },
+            u.enabled ? '停用' : '啟用',
+          ),
+      u.status === 'FORCE_CHANGE_PASSWORD'
+        ? h('button', { type: 'button', onclick: () => resend(u), 'aria-label': `重發邀請給 ${u.username}` }, '重發邀請')
+        : null,
     ),
   );
 }
@@ -175,7 +186,11 @@ async function resend(/** @type {any} */ u) {
   clearAlert();
   try {
     const result = await api(`/users/${encodeURIComponent(u.username)}/resend-invite`, { method: 'POST', body: {} });
-    announce(result.temporaryPassword ? `已重設 ${u.username} 的臨時密碼：${result.temporaryPassword}（本機環境不寄電郵，請交給本人）` : `已重新寄出邀請給 ${u.username}。`);
+    announce(
+      result.temporaryPassword
+        ? `已重設 ${u.username} 的臨時密碼：${result.temporaryPassword}（本機環境不寄電郵，請交給本人）`
+        : `已重新寄出邀請給 ${u.username}。`,
+    );
   } catch (err) {
     alertError(err);
   }

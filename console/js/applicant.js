@@ -4,7 +4,21 @@
  * validation report at once, each finding next to the dossier field it concerns; follow the
  * unit's submissions (versions) and cases.
  */
-import { ApiProblem, SUBMISSION_STATUS_ZH, CASE_STATUS_ZH, ROUND_STATUS_ZH, alertError, announce, api, clearAlert, cst, fieldError, h, initPage, roundPicker } from './core.js';
+import {
+  ApiProblem,
+  SUBMISSION_STATUS_ZH,
+  CASE_STATUS_ZH,
+  ROUND_STATUS_ZH,
+  alertError,
+  announce,
+  api,
+  clearAlert,
+  cst,
+  fieldError,
+  h,
+  initPage,
+  roundPicker,
+} from './core.js';
 
 /** The upload types the API accepts, by extension (browsers often give no type for .md). */
 const TYPES = {
@@ -29,7 +43,18 @@ const FIELDS = [
   ['contact', '聯絡人資料'],
   ['attachments', '附件'],
 ];
-const OTHER_FIELDS = { file: '檔案', archive: '壓縮檔', document: '文件', charset: '文字編碼', encoding: '文字編碼', format: '檔案格式', script: '字體', fileName: '檔案名稱', contentType: '檔案類型', size: '檔案大小' };
+const OTHER_FIELDS = {
+  file: '檔案',
+  archive: '壓縮檔',
+  document: '文件',
+  charset: '文字編碼',
+  encoding: '文字編碼',
+  format: '檔案格式',
+  script: '字體',
+  fileName: '檔案名稱',
+  contentType: '檔案類型',
+  size: '檔案大小',
+};
 /** The upload form's own fields (request errors land on the file input). */
 const REQUEST_FIELDS = new Set(['fileName', 'contentType', 'size', '(body)']);
 
@@ -59,10 +84,14 @@ function showRound(/** @type {any} */ r) {
   if (!r) return;
   const levels = (r.eligibleLevels ?? []).map((/** @type {string} */ l) => (l === 'county' ? '縣級' : '鄉鎮級')).join('、');
   facts.replaceChildren(
-    h('dt', {}, '主題'), h('dd', {}, r.theme),
-    h('dt', {}, '狀態'), h('dd', {}, ROUND_STATUS_ZH[r.status] ?? r.status),
-    h('dt', {}, '申報截止'), h('dd', {}, cst(r.submissionDeadline)),
-    h('dt', {}, '可申報層級'), h('dd', {}, levels),
+    h('dt', {}, '主題'),
+    h('dd', {}, r.theme),
+    h('dt', {}, '狀態'),
+    h('dd', {}, ROUND_STATUS_ZH[r.status] ?? r.status),
+    h('dt', {}, '申報截止'),
+    h('dd', {}, cst(r.submissionDeadline)),
+    h('dt', {}, '可申報層級'),
+    h('dd', {}, levels),
   );
   section.hidden = false;
 }
@@ -96,7 +125,10 @@ form.addEventListener('submit', async (e) => {
   progress.value = 0;
   try {
     announce('正在取得上傳授權…');
-    const ticket = await api(`/rounds/${encodeURIComponent(roundId)}/submissions`, { method: 'POST', body: { fileName: file.name, contentType, size: file.size } });
+    const ticket = await api(`/rounds/${encodeURIComponent(roundId)}/submissions`, {
+      method: 'POST',
+      body: { fileName: file.name, contentType, size: file.size },
+    });
     progress.value = 1;
     announce('正在上傳檔案…');
     // content-length is set by the browser itself (scripts may not set it)
@@ -105,9 +137,16 @@ form.addEventListener('submit', async (e) => {
     try {
       put = await fetch(ticket.upload.url, { method: 'PUT', headers, body: file });
     } catch {
-      throw new ApiProblem(0, 'UPLOAD_FAILED', { zh: '檔案上傳失敗：無法連線到儲存服務，請稍後再試。', en: 'Upload failed: the storage service is unreachable.' });
+      throw new ApiProblem(0, 'UPLOAD_FAILED', {
+        zh: '檔案上傳失敗：無法連線到儲存服務，請稍後再試。',
+        en: 'Upload failed: the storage service is unreachable.',
+      });
     }
-    if (!put.ok) throw new ApiProblem(put.status, 'UPLOAD_FAILED', { zh: `檔案上傳失敗（${put.status}）：上傳授權可能已過期，請重新上傳。`, en: `Upload failed (${put.status}).` });
+    if (!put.ok)
+      throw new ApiProblem(put.status, 'UPLOAD_FAILED', {
+        zh: `檔案上傳失敗（${put.status}）：上傳授權可能已過期，請重新上傳。`,
+        en: `Upload failed (${put.status}).`,
+      });
     progress.value = 2;
     announce('已上傳，正在檢查申報材料…');
     const result = await poll(ticket.submissionId);
@@ -141,7 +180,10 @@ async function poll(/** @type {string} */ submissionId) {
     await new Promise((r) => setTimeout(r, wait));
     wait = Math.min(2000, wait * 1.5);
   }
-  throw new ApiProblem(0, 'CHECK_SLOW', { zh: '檢查時間比預期長；結果稍後會出現在「我的申報與版本」中。', en: 'The check is taking longer than expected.' });
+  throw new ApiProblem(0, 'CHECK_SLOW', {
+    zh: '檢查時間比預期長；結果稍後會出現在「我的申報與版本」中。',
+    en: 'The check is taking longer than expected.',
+  });
 }
 
 /** The validation report: one row per dossier field, its errors and warnings next to it. */
@@ -152,7 +194,10 @@ function showReport(/** @type {any} */ s) {
   const errors = /** @type {any[]} */ (s.errors ?? []);
   const warnings = /** @type {any[]} */ (s.warnings ?? []);
   const byField = new Map();
-  for (const [kind, issues] of /** @type {const} */ ([['error', errors], ['warning', warnings]])) {
+  for (const [kind, issues] of /** @type {const} */ ([
+    ['error', errors],
+    ['warning', warnings],
+  ])) {
     for (const issue of issues) {
       const root = fieldRoot(issue.field);
       if (!byField.has(root)) byField.set(root, []);
@@ -160,7 +205,10 @@ function showReport(/** @type {any} */ s) {
     }
   }
   const known = new Set(FIELDS.map(([f]) => f));
-  const rows = [...FIELDS, ...[...byField.keys()].filter((f) => !known.has(f)).map((f) => [f, OTHER_FIELDS[/** @type {keyof OTHER_FIELDS} */ (f)] ?? f])];
+  const rows = [
+    ...FIELDS,
+    ...[...byField.keys()].filter((f) => !known.has(f)).map((f) => [f, OTHER_FIELDS[/** @type {keyof OTHER_FIELDS} */ (f)] ?? f]),
+  ];
   list.replaceChildren(
     ...rows.flatMap(([field, label]) => {
       const found = byField.get(field) ?? [];
@@ -191,7 +239,10 @@ function showReport(/** @type {any} */ s) {
       ];
     }),
   );
-  status.textContent = `${s.fileName}：${SUBMISSION_STATUS_ZH[s.status] ?? s.status}` + (errors.length ? `，共 ${errors.length} 處錯誤，請修正後重新上傳。` : '。') + (warnings.length ? `另有 ${warnings.length} 項提示。` : '');
+  status.textContent =
+    `${s.fileName}：${SUBMISSION_STATUS_ZH[s.status] ?? s.status}` +
+    (errors.length ? `，共 ${errors.length} 處錯誤，請修正後重新上傳。` : '。') +
+    (warnings.length ? `另有 ${warnings.length} 項提示。` : '');
   status.className = errors.length ? 'bad' : 'good';
   section.hidden = false;
   if (errors.length) {
@@ -221,7 +272,19 @@ async function refreshMine() {
             'table',
             {},
             h('caption', {}, '每次上傳都是一個版本，最新的在最上面。'),
-            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, '版本'), h('th', { scope: 'col' }, '檔案'), h('th', { scope: 'col' }, '上傳時間'), h('th', { scope: 'col' }, '狀態'), h('th', { scope: 'col' }, '檢查結果'))),
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                h('th', { scope: 'col' }, '版本'),
+                h('th', { scope: 'col' }, '檔案'),
+                h('th', { scope: 'col' }, '上傳時間'),
+                h('th', { scope: 'col' }, '狀態'),
+                h('th', { scope: 'col' }, '檢查結果'),
+              ),
+            ),
             h(
               'tbody',
               {},
@@ -233,7 +296,15 @@ async function refreshMine() {
                   h('td', {}, s.fileName),
                   h('td', {}, cst(s.createdAt)),
                   h('td', {}, SUBMISSION_STATUS_ZH[s.status] ?? s.status, s.errors?.length ? `（${s.errors.length} 處錯誤）` : ''),
-                  h('td', {}, h('button', { type: 'button', class: 'link', onclick: () => showReport(s) }, `查看第 ${submissions.length - i} 版的檢查結果`)),
+                  h(
+                    'td',
+                    {},
+                    h(
+                      'button',
+                      { type: 'button', class: 'link', onclick: () => showReport(s) },
+                      `查看第 ${submissions.length - i} 版的檢查結果`,
+                    ),
+                  ),
                 ),
               ),
             ),
@@ -245,7 +316,9 @@ async function refreshMine() {
         : h(
             'ul',
             {},
-            ...caseList.cases.map((/** @type {any} */ c) => h('li', {}, `${c.title}：${CASE_STATUS_ZH[c.status] ?? c.status}（第 ${c.currentVersion} 版）`)),
+            ...caseList.cases.map((/** @type {any} */ c) =>
+              h('li', {}, `${c.title}：${CASE_STATUS_ZH[c.status] ?? c.status}（第 ${c.currentVersion} 版）`),
+            ),
           ),
     );
   } catch (err) {

@@ -27,7 +27,16 @@ async function loadTasks() {
             'ul',
             { class: 'queue' },
             ...mine.map((/** @type {any} */ t) =>
-              h('li', {}, h('button', { type: 'button', onclick: () => (t.kind === 'LEADERSHIP' ? openList(t) : openObjections(t)) }, t.kind === 'LEADERSHIP' ? `審定入選名單（${t.roundId}）` : `裁定公示期異議（${t.roundId}）`), h('span', { class: 'hint' }, ` 期限 ${cst(t.expiresAt)}`)),
+              h(
+                'li',
+                {},
+                h(
+                  'button',
+                  { type: 'button', onclick: () => (t.kind === 'LEADERSHIP' ? openList(t) : openObjections(t)) },
+                  t.kind === 'LEADERSHIP' ? `審定入選名單（${t.roundId}）` : `裁定公示期異議（${t.roundId}）`,
+                ),
+                h('span', { class: 'hint' }, ` 期限 ${cst(t.expiresAt)}`),
+              ),
             ),
           ),
     );
@@ -47,7 +56,11 @@ async function openList(/** @type {any} */ task) {
     const byId = new Map(cases.map((/** @type {any} */ c) => [c.caseId, c]));
     const ranked = [...view.shortlist].sort((/** @type {any} */ a, /** @type {any} */ b) => a.rank - b.rank);
     const listed = new Set(ranked.map((/** @type {any} */ e) => e.caseId));
-    const shortlist = ranked.map((/** @type {any} */ e) => ({ ...(byId.get(e.caseId) ?? { caseId: e.caseId, title: e.title ?? e.caseId, unitName: e.unitName, city: e.city, level: e.level }), rank: e.rank, why: whyHere(e) }));
+    const shortlist = ranked.map((/** @type {any} */ e) => ({
+      ...(byId.get(e.caseId) ?? { caseId: e.caseId, title: e.title ?? e.caseId, unitName: e.unitName, city: e.city, level: e.level }),
+      rank: e.rank,
+      why: whyHere(e),
+    }));
     const passed = new Map((view.passedOver ?? []).map((/** @type {any} */ p) => [p.caseId, p.reason.zh]));
     const others = cases
       .filter((/** @type {any} */ c) => !listed.has(c.caseId))
@@ -77,8 +90,14 @@ function reasonField(/** @type {string} */ id, /** @type {string} */ label, /** 
 
 function caseItem(/** @type {any} */ c, /** @type {'short'|'added'} */ kind, /** @type {() => void} */ onRemove = () => {}) {
   const id = safe(c.caseId);
-  const strike = /** @type {HTMLInputElement} */ (h('input', { type: 'checkbox', id: `strike-${id}`, 'aria-controls': `strike-box-${id}` }));
-  const strikeBox = h('div', { id: `strike-box-${id}`, hidden: true }, reasonField(`strike-reason-${id}`, `剔除「${c.title}」的理由`, '剔除須寫明理由，記入稽核紀錄。'));
+  const strike = /** @type {HTMLInputElement} */ (
+    h('input', { type: 'checkbox', id: `strike-${id}`, 'aria-controls': `strike-box-${id}` })
+  );
+  const strikeBox = h(
+    'div',
+    { id: `strike-box-${id}`, hidden: true },
+    reasonField(`strike-reason-${id}`, `剔除「${c.title}」的理由`, '剔除須寫明理由，記入稽核紀錄。'),
+  );
   strike.addEventListener('change', () => {
     strikeBox.hidden = !strike.checked;
     li.classList.toggle('struck', strike.checked);
@@ -87,12 +106,33 @@ function caseItem(/** @type {any} */ c, /** @type {'short'|'added'} */ kind, /**
     'li',
     { class: 'list-case', 'data-case': c.caseId, 'data-kind': kind },
     h('h3', {}, c.title),
-    h('p', {}, [c.unitName, cityName(c.city), c.level === 'township' ? '鄉鎮級' : '縣級'].filter(Boolean).join('・'), c.score ? `；標準化平均分 ${c.score.normalizedMean.toFixed(2)}（${c.score.count} 位評審）` : ''),
+    h(
+      'p',
+      {},
+      [c.unitName, cityName(c.city), c.level === 'township' ? '鄉鎮級' : '縣級'].filter(Boolean).join('・'),
+      c.score ? `；標準化平均分 ${c.score.normalizedMean.toFixed(2)}（${c.score.count} 位評審）` : '',
+    ),
     c.rank ? h('p', { class: 'why' }, h('strong', {}, `排名第 ${c.rank}`), c.why ? `：${c.why}` : '') : '',
     reasonField(`reason-${id}`, `「${c.title}」的入選理由`, '將在公布頁面刊出，4–500 字。', c.reason ?? ''),
     kind === 'short'
       ? h('div', { class: 'field' }, h('label', { class: 'choice', for: `strike-${id}` }, strike, ' 從名單剔除此案例'), strikeBox)
-      : h('div', {}, reasonField(`add-reason-${id}`, `增補「${c.title}」的理由`, '增補須寫明理由，記入稽核紀錄。'), h('button', { type: 'button', class: 'link', onclick: () => { li.remove(); onRemove(); } }, `取消增補「${c.title}」`)),
+      : h(
+          'div',
+          {},
+          reasonField(`add-reason-${id}`, `增補「${c.title}」的理由`, '增補須寫明理由，記入稽核紀錄。'),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'link',
+              onclick: () => {
+                li.remove();
+                onRemove();
+              },
+            },
+            `取消增補「${c.title}」`,
+          ),
+        ),
   );
   return li;
 }
@@ -101,25 +141,56 @@ function buildListForm(/** @type {any} */ task, /** @type {any[]} */ shortlist, 
   const list = h('ol', { class: 'approval-list' }, ...shortlist.map((c) => caseItem(c, 'short')));
   const known = new Map([...shortlist, ...others].map((c) => [c.caseId, c]));
   const pick = /** @type {HTMLSelectElement} */ (
-    h('select', { id: 'add-case', 'aria-describedby': 'add-case-error' }, h('option', { value: '' }, '（選擇案例）'), ...others.map((c) => h('option', { value: c.caseId }, `${c.title}（${CASE_STATUS_ZH[/** @type {keyof CASE_STATUS_ZH} */ (c.status)] ?? c.status}${c.passedOver ? `；未入圍：${c.passedOver}` : ''}）`)))
+    h(
+      'select',
+      { id: 'add-case', 'aria-describedby': 'add-case-error' },
+      h('option', { value: '' }, '（選擇案例）'),
+      ...others.map((c) =>
+        h(
+          'option',
+          { value: c.caseId },
+          `${c.title}（${CASE_STATUS_ZH[/** @type {keyof CASE_STATUS_ZH} */ (c.status)] ?? c.status}${c.passedOver ? `；未入圍：${c.passedOver}` : ''}）`,
+        ),
+      ),
+    )
   );
-  const addButton = h('button', {
-    type: 'button',
-    onclick: () => {
-      const c = known.get(pick.value);
-      if (!c) return fieldError(pick, '請先選擇要增補的案例。');
-      if (list.querySelector(`[data-case="${CSS.escape(c.caseId)}"]`)) return fieldError(pick, '這個案例已在名單上。');
-      fieldError(pick, '');
-      const li = caseItem(c, 'added', () => announce(`已取消增補：${c.title}`));
-      list.append(li);
-      /** @type {HTMLElement} */ (li.querySelector('textarea')).focus();
-      announce(`已增補：${c.title}，請填寫入選理由與增補理由。`);
+  const addButton = h(
+    'button',
+    {
+      type: 'button',
+      onclick: () => {
+        const c = known.get(pick.value);
+        if (!c) return fieldError(pick, '請先選擇要增補的案例。');
+        if (list.querySelector(`[data-case="${CSS.escape(c.caseId)}"]`)) return fieldError(pick, '這個案例已在名單上。');
+        fieldError(pick, '');
+        const li = caseItem(c, 'added', () => announce(`已取消增補：${c.title}`));
+        list.append(li);
+        /** @type {HTMLElement} */ (li.querySelector('textarea')).focus();
+        announce(`已增補：${c.title}，請填寫入選理由與增補理由。`);
+      },
     },
-  }, '增補到名單');
+    '增補到名單',
+  );
   form.replaceChildren(
-    h('p', { class: 'hint' }, '名單按入圍排名排列（標準化平均分與名額）；每宗案例下列明排名和入圍理由，右方是本輪的評選依據。請為每宗入選案例填寫入選理由；如需剔除或增補，請寫明理由（即為「調整」）。'),
+    h(
+      'p',
+      { class: 'hint' },
+      '名單按入圍排名排列（標準化平均分與名額）；每宗案例下列明排名和入圍理由，右方是本輪的評選依據。請為每宗入選案例填寫入選理由；如需剔除或增補，請寫明理由（即為「調整」）。',
+    ),
     list,
-    h('fieldset', { class: 'add' }, h('legend', {}, '增補案例'), h('div', { class: 'field' }, h('label', { for: 'add-case' }, '要增補的案例'), pick, h('p', { id: 'add-case-error', class: 'field-error', hidden: true })), addButton),
+    h(
+      'fieldset',
+      { class: 'add' },
+      h('legend', {}, '增補案例'),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: 'add-case' }, '要增補的案例'),
+        pick,
+        h('p', { id: 'add-case-error', class: 'field-error', hidden: true }),
+      ),
+      addButton,
+    ),
     h('button', { type: 'submit', class: 'primary' }, '提交審定結果'),
   );
   form.onsubmit = async (e) => {
@@ -135,7 +206,12 @@ function buildListForm(/** @type {any} */ task, /** @type {any[]} */ shortlist, 
     let first;
     const need = (/** @type {HTMLTextAreaElement} */ el, /** @type {number} */ min, /** @type {string} */ what) => {
       const v = el.value.trim();
-      const problem = v.length < min ? `請填寫${what}（至少 ${min} 個字）。` : v.length > 500 && what.startsWith('入選理由') ? '入選理由不可超過 500 字。' : '';
+      const problem =
+        v.length < min
+          ? `請填寫${what}（至少 ${min} 個字）。`
+          : v.length > 500 && what.startsWith('入選理由')
+            ? '入選理由不可超過 500 字。'
+            : '';
       fieldError(el, problem);
       if (problem) first ??= el;
       return v;
@@ -147,21 +223,38 @@ function buildListForm(/** @type {any} */ task, /** @type {any[]} */ shortlist, 
       const reasonEl = /** @type {HTMLTextAreaElement} */ (li.querySelector(`#reason-${id}`));
       if (struck) {
         fieldError(reasonEl, '');
-        amendments.push({ caseId, change: 'strike', reason: need(/** @type {HTMLTextAreaElement} */ (li.querySelector(`#strike-reason-${id}`)), 2, '剔除理由') });
+        amendments.push({
+          caseId,
+          change: 'strike',
+          reason: need(/** @type {HTMLTextAreaElement} */ (li.querySelector(`#strike-reason-${id}`)), 2, '剔除理由'),
+        });
         continue;
       }
       fieldFor.set(`list.${finalList.length}`, reasonEl);
       finalList.push({ caseId, reason: need(reasonEl, 4, '入選理由') });
-      if (li.getAttribute('data-kind') === 'added') amendments.push({ caseId, change: 'add', reason: need(/** @type {HTMLTextAreaElement} */ (li.querySelector(`#add-reason-${id}`)), 2, '增補理由') });
+      if (li.getAttribute('data-kind') === 'added')
+        amendments.push({
+          caseId,
+          change: 'add',
+          reason: need(/** @type {HTMLTextAreaElement} */ (li.querySelector(`#add-reason-${id}`)), 2, '增補理由'),
+        });
     }
-    if (finalList.length === 0) return alertError(new ApiProblem(0, 'EMPTY_LIST', { zh: '名單不能為空：至少保留一宗案例。', en: 'The list cannot be empty.' }));
+    if (finalList.length === 0)
+      return alertError(new ApiProblem(0, 'EMPTY_LIST', { zh: '名單不能為空：至少保留一宗案例。', en: 'The list cannot be empty.' }));
     if (first) {
       announce('審定表有未填的理由，請按提示補充。');
       return first.focus();
     }
     try {
-      await api(`/tasks/${encodeURIComponent(task.taskId)}/decision`, { method: 'POST', body: { outcome: amendments.length ? 'amend' : 'approve', list: finalList, amendments } });
-      announce(amendments.length ? `已提交調整後的名單（${finalList.length} 宗，調整 ${amendments.length} 項）。` : `已批准名單（${finalList.length} 宗）。`);
+      await api(`/tasks/${encodeURIComponent(task.taskId)}/decision`, {
+        method: 'POST',
+        body: { outcome: amendments.length ? 'amend' : 'approve', list: finalList, amendments },
+      });
+      announce(
+        amendments.length
+          ? `已提交調整後的名單（${finalList.length} 宗，調整 ${amendments.length} 項）。`
+          : `已批准名單（${finalList.length} 宗）。`,
+      );
       $('decision').hidden = true;
       $('round-view-card').hidden = true;
       await loadTasks();

@@ -14,9 +14,25 @@
  * A token is never taken from the address bar; pasting one is a developer option behind `#dev`.
  */
 import { Converter } from '../vendor/opencc-t2cn.js';
-import { SignInError, beginSignIn, completeSignIn, logoutUrl, needsRefresh, refreshDelayMs, refreshTokens, revokeRefreshToken, signedInClaims } from '../vendor/oauth.js';
+import {
+  SignInError,
+  beginSignIn,
+  completeSignIn,
+  logoutUrl,
+  needsRefresh,
+  refreshDelayMs,
+  refreshTokens,
+  revokeRefreshToken,
+  signedInClaims,
+} from '../vendor/oauth.js';
 
-const KEY = { api: 'casebook.api', tokens: 'casebook.tokens', pending: 'casebook.signin', round: 'casebook.round', script: 'casebook.script' };
+const KEY = {
+  api: 'casebook.api',
+  tokens: 'casebook.tokens',
+  pending: 'casebook.signin',
+  round: 'casebook.round',
+  script: 'casebook.script',
+};
 
 // ---------------------------------------------------------------------------------------------
 // Configuration and sign-in
@@ -75,9 +91,16 @@ export function authConfig() {
     try {
       res = await fetch(`${base}/auth/config`, { headers: { accept: 'application/json' } });
     } catch {
-      throw new ApiProblem(0, 'NETWORK', { zh: '無法連線到伺服器，請檢查網絡後再試。', en: 'Cannot reach the server; check the network and retry.' });
+      throw new ApiProblem(0, 'NETWORK', {
+        zh: '無法連線到伺服器，請檢查網絡後再試。',
+        en: 'Cannot reach the server; check the network and retry.',
+      });
     }
-    if (!res.ok) throw new ApiProblem(res.status, 'NO_AUTH_CONFIG', { zh: '伺服器沒有提供登入設定。', en: 'The server gave no sign-in configuration.' });
+    if (!res.ok)
+      throw new ApiProblem(res.status, 'NO_AUTH_CONFIG', {
+        zh: '伺服器沒有提供登入設定。',
+        en: 'The server gave no sign-in configuration.',
+      });
     return res.json();
   })();
   authConfigPromise.catch(() => (authConfigPromise = undefined));
@@ -96,7 +119,15 @@ function storedTokens() {
 /** @param {{ idToken: string, refreshToken?: string, issuedAt: number, expiresAt: number }} t */
 function storeTokens(t) {
   // the access token is not kept: the API takes the ID token
-  sessionStorage.setItem(KEY.tokens, JSON.stringify({ idToken: t.idToken, ...(t.refreshToken ? { refreshToken: t.refreshToken } : {}), issuedAt: t.issuedAt, expiresAt: t.expiresAt }));
+  sessionStorage.setItem(
+    KEY.tokens,
+    JSON.stringify({
+      idToken: t.idToken,
+      ...(t.refreshToken ? { refreshToken: t.refreshToken } : {}),
+      issuedAt: t.issuedAt,
+      expiresAt: t.expiresAt,
+    }),
+  );
 }
 function forgetTokens() {
   sessionStorage.removeItem(KEY.tokens);
@@ -178,7 +209,10 @@ export async function finishSignIn() {
   sessionStorage.removeItem(KEY.pending);
   const tokens = await completeSignIn(await authConfig(), pending, callback);
   storeTokens(tokens);
-  const back = typeof pending?.returnTo === 'string' && pending.returnTo.startsWith('/') && !pending.returnTo.startsWith('//') ? pending.returnTo : './';
+  const back =
+    typeof pending?.returnTo === 'string' && pending.returnTo.startsWith('/') && !pending.returnTo.startsWith('//')
+      ? pending.returnTo
+      : './';
   return /callback\.html/.test(back) ? './' : back;
 }
 
@@ -250,7 +284,11 @@ export class ApiProblem extends Error {
  */
 export async function api(path, opts = {}) {
   const base = await apiBase();
-  if (!base) throw new ApiProblem(0, 'NO_API', { zh: '未設定伺服器位址：請在登入表單填寫 API 位址。', en: 'No API base URL: fill it in the sign-in form.' });
+  if (!base)
+    throw new ApiProblem(0, 'NO_API', {
+      zh: '未設定伺服器位址：請在登入表單填寫 API 位址。',
+      en: 'No API base URL: fill it in the sign-in form.',
+    });
   /** @type {Record<string,string>} */
   const headers = { accept: opts.accept ?? 'application/json' };
   let t;
@@ -264,9 +302,16 @@ export async function api(path, opts = {}) {
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   let res;
   try {
-    res = await fetch(base + path, { method: opts.method ?? 'GET', headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+    res = await fetch(base + path, {
+      method: opts.method ?? 'GET',
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    });
   } catch {
-    throw new ApiProblem(0, 'NETWORK', { zh: '無法連線到伺服器，請檢查網絡後再試。', en: 'Cannot reach the server; check the network and retry.' });
+    throw new ApiProblem(0, 'NETWORK', {
+      zh: '無法連線到伺服器，請檢查網絡後再試。',
+      en: 'Cannot reach the server; check the network and retry.',
+    });
   }
   // a file (a Word or Excel export): its bytes as a Blob
   if (res.ok && opts.blob) return res.blob();
@@ -280,9 +325,16 @@ export async function api(path, opts = {}) {
   }
   if (res.ok) return body;
   if (body?.error?.code) throw new ApiProblem(res.status, body.error.code, body.error.message, body.error.issues ?? []);
-  if (res.status === 401) throw new ApiProblem(401, 'AUTH_REQUIRED', { zh: '登入已失效或憑證無效，請重新登入。', en: 'Your sign-in expired or the token is invalid; sign in again.' });
+  if (res.status === 401)
+    throw new ApiProblem(401, 'AUTH_REQUIRED', {
+      zh: '登入已失效或憑證無效，請重新登入。',
+      en: 'Your sign-in expired or the token is invalid; sign in again.',
+    });
   if (res.status === 403) throw new ApiProblem(403, 'FORBIDDEN', { zh: '您的角色不能執行此操作。', en: 'Your role may not do this.' });
-  throw new ApiProblem(res.status, `HTTP_${res.status}`, { zh: `伺服器回應錯誤（${res.status}）。`, en: `The server answered ${res.status}.` });
+  throw new ApiProblem(res.status, `HTTP_${res.status}`, {
+    zh: `伺服器回應錯誤（${res.status}）。`,
+    en: `The server answered ${res.status}.`,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -316,7 +368,12 @@ export function alertError(err) {
 // stale "required" next to a filled field misleads (the form checks again on submit).
 document.addEventListener('input', (e) => {
   const target = e.target;
-  if (target instanceof HTMLElement && target.getAttribute('aria-invalid') === 'true' && !(target instanceof HTMLInputElement && target.type === 'file')) fieldError(target, '');
+  if (
+    target instanceof HTMLElement &&
+    target.getAttribute('aria-invalid') === 'true' &&
+    !(target instanceof HTMLInputElement && target.type === 'file')
+  )
+    fieldError(target, '');
 });
 
 export function clearAlert() {
@@ -381,7 +438,8 @@ export function safeSvg(svgText) {
   if (root.nodeName !== 'svg' || doc.getElementsByTagName('parsererror').length) return undefined;
   for (const bad of [...root.querySelectorAll('script, foreignObject, iframe, a, image, use, style, animate, set')]) bad.remove();
   for (const el of [root, ...root.querySelectorAll('*')]) {
-    for (const attr of [...el.attributes]) if (/^on/i.test(attr.name) || /href$/i.test(attr.name) || attr.name === 'style') el.removeAttribute(attr.name);
+    for (const attr of [...el.attributes])
+      if (/^on/i.test(attr.name) || /href$/i.test(attr.name) || attr.name === 'style') el.removeAttribute(attr.name);
   }
   return /** @type {SVGSVGElement} */ (document.importNode(root, true));
 }
@@ -454,7 +512,8 @@ function setScript(/** @type {'hant'|'hans'} */ next) {
   localStorage.setItem(KEY.script, next);
   document.documentElement.lang = next === 'hans' ? 'zh-Hans' : 'zh-Hant';
   convertTree(document.documentElement);
-  for (const b of document.querySelectorAll('[data-script]')) b.setAttribute('aria-pressed', String(b.getAttribute('data-script') === next));
+  for (const b of document.querySelectorAll('[data-script]'))
+    b.setAttribute('aria-pressed', String(b.getAttribute('data-script') === next));
 }
 
 new MutationObserver((records) => {
@@ -482,7 +541,11 @@ function showWho() {
   who.replaceChildren();
   if (me) {
     who.append(
-      h('span', {}, `已登入：${me.name}（${me.roles.map((r) => ROLE_ZH[/** @type {keyof ROLE_ZH} */ (r)] ?? r).join('、') || '無角色'}${me.unitCode ? `，單位 ${me.unitCode}` : ''}）`),
+      h(
+        'span',
+        {},
+        `已登入：${me.name}（${me.roles.map((r) => ROLE_ZH[/** @type {keyof ROLE_ZH} */ (r)] ?? r).join('、') || '無角色'}${me.unitCode ? `，單位 ${me.unitCode}` : ''}）`,
+      ),
       ' ',
       h('button', { type: 'button', class: 'link', id: 'signout', onclick: () => void signOut() }, '登出'),
     );
@@ -514,7 +577,8 @@ function wireDeveloperForm(/** @type {string|undefined} */ base) {
     } catch {
       exp = undefined;
     }
-    if (t.split('.').length !== 3 || typeof exp !== 'number') return fieldError(tokenInput, '憑證格式不正確：應為以兩個「.」分隔的三段文字（JWT），並含有效期限。');
+    if (t.split('.').length !== 3 || typeof exp !== 'number')
+      return fieldError(tokenInput, '憑證格式不正確：應為以兩個「.」分隔的三段文字（JWT），並含有效期限。');
     fieldError(tokenInput, '');
     sessionStorage.setItem(KEY.api, a.replace(/\/+$/, ''));
     storeTokens({ idToken: t, issuedAt: Math.floor(Date.now() / 1000), expiresAt: exp });
@@ -556,19 +620,64 @@ export async function initPage() {
 }
 
 /** Guangdong's prefecture-level cities by GB/T 2260 code (as in data/units/guangdong.json): the API names a case's city by code. */
-const CITY_ZH = { 440100: '廣州市', 440200: '韶關市', 440300: '深圳市', 440400: '珠海市', 440500: '汕頭市', 440600: '佛山市', 440700: '江門市', 440800: '湛江市', 440900: '茂名市', 441200: '肇慶市', 441300: '惠州市', 441400: '梅州市', 441500: '汕尾市', 441600: '河源市', 441700: '陽江市', 441800: '清遠市', 441900: '東莞市', 442000: '中山市', 445100: '潮州市', 445200: '揭陽市', 445300: '云浮市' };
+const CITY_ZH = {
+  440100: '廣州市',
+  440200: '韶關市',
+  440300: '深圳市',
+  440400: '珠海市',
+  440500: '汕頭市',
+  440600: '佛山市',
+  440700: '江門市',
+  440800: '湛江市',
+  440900: '茂名市',
+  441200: '肇慶市',
+  441300: '惠州市',
+  441400: '梅州市',
+  441500: '汕尾市',
+  441600: '河源市',
+  441700: '陽江市',
+  441800: '清遠市',
+  441900: '東莞市',
+  442000: '中山市',
+  445100: '潮州市',
+  445200: '揭陽市',
+  445300: '云浮市',
+};
 
 /** The city's name for a code the API gives (`440100` → 廣州市); anything else as it is. */
-export const cityName = (/** @type {string|undefined} */ code) => (code ? CITY_ZH[/** @type {keyof CITY_ZH} */ (Number(code))] ?? code : '');
+export const cityName = (/** @type {string|undefined} */ code) =>
+  code ? (CITY_ZH[/** @type {keyof CITY_ZH} */ (Number(code))] ?? code) : '';
 
 export const ROLE_ZH = { applicant: '申報單位', reviewer: '評審', secretariat: '秘書處', approver: '審定領導' };
 
-export const ROUND_STATUS_ZH = { DRAFT: '草擬', OPEN: '徵集中', CLOSED: '已截止', SHORTLISTED: '已擬入圍名單', NOTICE: '公示中', APPROVED: '已審定' };
-export const CASE_STATUS_ZH = {
-  ELIGIBILITY_PENDING: '待資格審查', INELIGIBLE: '不符資格', REVISION_REQUESTED: '待修改', IN_REVIEW: '評審中', REVIEWED: '已評審',
-  SHORTLISTED: '入圍', NOT_SELECTED: '未入選', SELECTED: '入選', APPROVED: '已審定', WITHDRAWN: '已撤回',
+export const ROUND_STATUS_ZH = {
+  DRAFT: '草擬',
+  OPEN: '徵集中',
+  CLOSED: '已截止',
+  SHORTLISTED: '已擬入圍名單',
+  NOTICE: '公示中',
+  APPROVED: '已審定',
 };
-export const SUBMISSION_STATUS_ZH = { UPLOADED: '已上傳，等待檢查', PARSED: '已解析，檢查中', INVALID: '未通過檢查', VALID: '通過檢查', STORED: '已收錄', SUPERSEDED: '已被新版本取代' };
+export const CASE_STATUS_ZH = {
+  ELIGIBILITY_PENDING: '待資格審查',
+  INELIGIBLE: '不符資格',
+  REVISION_REQUESTED: '待修改',
+  IN_REVIEW: '評審中',
+  REVIEWED: '已評審',
+  SHORTLISTED: '入圍',
+  NOT_SELECTED: '未入選',
+  SELECTED: '入選',
+  APPROVED: '已審定',
+  WITHDRAWN: '已撤回',
+};
+export const SUBMISSION_STATUS_ZH = {
+  UPLOADED: '已上傳，等待檢查',
+  PARSED: '已解析，檢查中',
+  INVALID: '未通過檢查',
+  VALID: '通過檢查',
+  STORED: '已收錄',
+  SUPERSEDED: '已被新版本取代',
+};
 
 /**
  * Fills the round picker (`#round`) from GET /rounds and calls `onChange` with the chosen id.
@@ -579,7 +688,11 @@ export async function roundPicker(onChange, prefer = () => true) {
   const select = /** @type {HTMLSelectElement} */ (document.getElementById('round'));
   const { rounds } = await api('/rounds');
   rounds.sort((/** @type {any} */ a, /** @type {any} */ b) => b.year - a.year || b.number - a.number);
-  select.replaceChildren(...rounds.map((/** @type {any} */ r) => h('option', { value: r.roundId }, `第${r.number}屆（${r.year}）${r.theme}—${ROUND_STATUS_ZH[r.status] ?? r.status}`)));
+  select.replaceChildren(
+    ...rounds.map((/** @type {any} */ r) =>
+      h('option', { value: r.roundId }, `第${r.number}屆（${r.year}）${r.theme}—${ROUND_STATUS_ZH[r.status] ?? r.status}`),
+    ),
+  );
   const saved = sessionStorage.getItem(KEY.round);
   const initial = rounds.find((/** @type {any} */ r) => r.roundId === saved) ?? rounds.find(prefer) ?? rounds[0];
   if (!initial) {
@@ -589,7 +702,10 @@ export async function roundPicker(onChange, prefer = () => true) {
   select.value = initial.roundId;
   const fire = () => {
     sessionStorage.setItem(KEY.round, select.value);
-    onChange(select.value, rounds.find((/** @type {any} */ r) => r.roundId === select.value));
+    onChange(
+      select.value,
+      rounds.find((/** @type {any} */ r) => r.roundId === select.value),
+    );
   };
   select.addEventListener('change', fire);
   fire();
@@ -602,7 +718,12 @@ export async function roundPicker(onChange, prefer = () => true) {
  * @param {string} status
  */
 export function updateRoundStatus(roundId, status) {
-  const option = /** @type {HTMLSelectElement|null} */ (document.getElementById('round'))?.querySelector(`option[value="${CSS.escape(roundId)}"]`);
+  const option = /** @type {HTMLSelectElement|null} */ (document.getElementById('round'))?.querySelector(
+    `option[value="${CSS.escape(roundId)}"]`,
+  );
   if (!option?.textContent) return;
-  option.textContent = option.textContent.replace(/—[^—]*$/, `—${ROUND_STATUS_ZH[/** @type {keyof ROUND_STATUS_ZH} */ (status)] ?? status}`);
+  option.textContent = option.textContent.replace(
+    /—[^—]*$/,
+    `—${ROUND_STATUS_ZH[/** @type {keyof ROUND_STATUS_ZH} */ (status)] ?? status}`,
+  );
 }

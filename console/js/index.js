@@ -2,7 +2,13 @@
 /** The console's front door: sends `?role=` links to the role's page, and points the signed-in person at theirs. */
 import { initPage, whoAmI } from './core.js';
 
-const PAGES = { applicant: 'applicant.html', reviewer: 'reviewer.html', office: 'office.html', secretariat: 'office.html', approver: 'approver.html' };
+const PAGES = {
+  applicant: 'applicant.html',
+  reviewer: 'reviewer.html',
+  office: 'office.html',
+  secretariat: 'office.html',
+  approver: 'approver.html',
+};
 
 const role = new URL(location.href).searchParams.get('role');
 if (role && role in PAGES) location.replace(PAGES[/** @type {keyof PAGES} */ (role)]);

@@ -3,11 +3,37 @@
  * Secretariat: the round's dashboard (counts, overdue steps, charts with text alternatives),
  * eligibility decisions, the outbox with release buttons and the audit-chain check.
  */
-import { ApiProblem, CASE_STATUS_ZH, ROUND_STATUS_ZH, SUBMISSION_STATUS_ZH, alertError, announce, api, cityName, clearAlert, cst, fieldError, h, initPage, roundPicker, safeSvg, updateRoundStatus } from './core.js';
+import {
+  ApiProblem,
+  CASE_STATUS_ZH,
+  ROUND_STATUS_ZH,
+  SUBMISSION_STATUS_ZH,
+  alertError,
+  announce,
+  api,
+  cityName,
+  clearAlert,
+  cst,
+  fieldError,
+  h,
+  initPage,
+  roundPicker,
+  safeSvg,
+  updateRoundStatus,
+} from './core.js';
 import { loadRoundView, renderRoundView } from './round-view.js';
 
 const KIND_ZH = { ELIGIBILITY: '資格審查', PANEL: '評審', LEADERSHIP: '領導審定', OBJECTION_RULING: '異議裁定' };
-const NOTE_ZH = { VALIDATION_RESULT: '檢查結果', ELIGIBILITY: '資格審查', REVISION_REQUESTED: '要求修改', ASSIGNMENT: '評審分派', REMINDER: '提醒', ESCALATION: '逾期上報', LIST_READY: '名單待審定', FINAL_RESULT: '評選結果' };
+const NOTE_ZH = {
+  VALIDATION_RESULT: '檢查結果',
+  ELIGIBILITY: '資格審查',
+  REVISION_REQUESTED: '要求修改',
+  ASSIGNMENT: '評審分派',
+  REMINDER: '提醒',
+  ESCALATION: '逾期上報',
+  LIST_READY: '名單待審定',
+  FINAL_RESULT: '評選結果',
+};
 
 let roundId = '';
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -85,7 +111,11 @@ async function loadRoundViewCard() {
 }
 
 /** A small table of counts with Chinese names. */
-function countTable(/** @type {string} */ caption, /** @type {Record<string, number>} */ counts, /** @type {Record<string,string>} */ names) {
+function countTable(
+  /** @type {string} */ caption,
+  /** @type {Record<string, number>} */ counts,
+  /** @type {Record<string,string>} */ names,
+) {
   const entries = Object.entries(counts);
   if (entries.length === 0) return h('p', {}, `${caption}：尚無資料。`);
   return h(
@@ -106,7 +136,13 @@ function chartFigure(/** @type {any} */ chart) {
         {},
         h('caption', {}, chart.table.caption),
         h('thead', {}, h('tr', {}, ...chart.table.columns.map((/** @type {string} */ c) => h('th', { scope: 'col' }, c)))),
-        h('tbody', {}, ...chart.table.rows.map((/** @type {string[]} */ r) => h('tr', {}, ...r.map((cell, i) => (i === 0 ? h('th', { scope: 'row' }, cell) : h('td', {}, cell)))))),
+        h(
+          'tbody',
+          {},
+          ...chart.table.rows.map((/** @type {string[]} */ r) =>
+            h('tr', {}, ...r.map((cell, i) => (i === 0 ? h('th', { scope: 'row' }, cell) : h('td', {}, cell)))),
+          ),
+        ),
       )
     : undefined;
   return h(
@@ -126,11 +162,16 @@ async function loadDashboard() {
       h(
         'dl',
         { class: 'facts' },
-        h('dt', {}, '輪次狀態'), h('dd', {}, ROUND_STATUS_ZH[d.status] ?? d.status),
-        h('dt', {}, '進行中的審批步驟'), h('dd', {}, String(d.openTasks)),
-        h('dt', {}, '逾期步驟'), h('dd', { class: d.overdueTasks.length ? 'bad' : '' }, String(d.overdueTasks.length)),
-        h('dt', {}, '待發通知'), h('dd', {}, String(d.outboxPending)),
-        h('dt', {}, '稽核鏈'), h('dd', { class: d.audit.ok ? 'good' : 'bad' }, auditText(d.audit)),
+        h('dt', {}, '輪次狀態'),
+        h('dd', {}, ROUND_STATUS_ZH[d.status] ?? d.status),
+        h('dt', {}, '進行中的審批步驟'),
+        h('dd', {}, String(d.openTasks)),
+        h('dt', {}, '逾期步驟'),
+        h('dd', { class: d.overdueTasks.length ? 'bad' : '' }, String(d.overdueTasks.length)),
+        h('dt', {}, '待發通知'),
+        h('dd', {}, String(d.outboxPending)),
+        h('dt', {}, '稽核鏈'),
+        h('dd', { class: d.audit.ok ? 'good' : 'bad' }, auditText(d.audit)),
       ),
       countTable('各狀態案例數', d.casesByStatus, CASE_STATUS_ZH),
       countTable('各狀態申報數', d.submissionsByStatus, SUBMISSION_STATUS_ZH),
@@ -143,8 +184,24 @@ async function loadDashboard() {
             'table',
             {},
             h('caption', {}, '已過期限仍未決定的步驟'),
-            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, '步驟'), h('th', { scope: 'col' }, '案例'), h('th', { scope: 'col' }, '期限'))),
-            h('tbody', {}, ...d.overdueTasks.map((/** @type {any} */ t) => h('tr', {}, h('th', { scope: 'row' }, KIND_ZH[/** @type {keyof KIND_ZH} */ (t.kind)] ?? t.kind), h('td', {}, t.caseId ?? '—'), h('td', {}, cst(t.dueAt ?? t.expiresAt))))),
+            h(
+              'thead',
+              {},
+              h('tr', {}, h('th', { scope: 'col' }, '步驟'), h('th', { scope: 'col' }, '案例'), h('th', { scope: 'col' }, '期限')),
+            ),
+            h(
+              'tbody',
+              {},
+              ...d.overdueTasks.map((/** @type {any} */ t) =>
+                h(
+                  'tr',
+                  {},
+                  h('th', { scope: 'row' }, KIND_ZH[/** @type {keyof KIND_ZH} */ (t.kind)] ?? t.kind),
+                  h('td', {}, t.caseId ?? '—'),
+                  h('td', {}, cst(t.dueAt ?? t.expiresAt)),
+                ),
+              ),
+            ),
           ),
     );
     $('audit-result').textContent = auditText(d.audit);
@@ -172,8 +229,10 @@ function roundActions(/** @type {string} */ status) {
       alertError(err);
     }
   };
-  if (status === 'DRAFT') box.append(h('button', { type: 'button', onclick: () => act('open', '輪次已開放徵集。') }, '開放徵集（凍結評選章程）'));
-  if (status === 'OPEN') box.append(h('button', { type: 'button', onclick: () => act('close', '已截止收件，開始排名與審定流程。') }, '截止收件並開始評選'));
+  if (status === 'DRAFT')
+    box.append(h('button', { type: 'button', onclick: () => act('open', '輪次已開放徵集。') }, '開放徵集（凍結評選章程）'));
+  if (status === 'OPEN')
+    box.append(h('button', { type: 'button', onclick: () => act('close', '已截止收件，開始排名與審定流程。') }, '截止收件並開始評選'));
 }
 
 async function loadEligibility() {
@@ -182,7 +241,9 @@ async function loadEligibility() {
     const { tasks } = await api('/tasks');
     const mine = tasks.filter((/** @type {any} */ t) => t.kind === 'ELIGIBILITY' && t.roundId === roundId);
     if (mine.length === 0) return box.replaceChildren(h('p', {}, '沒有待審查的案例。'));
-    const cases = await Promise.all(mine.map((/** @type {any} */ t) => api(`/cases/${encodeURIComponent(t.caseId)}`).catch(() => undefined)));
+    const cases = await Promise.all(
+      mine.map((/** @type {any} */ t) => api(`/cases/${encodeURIComponent(t.caseId)}`).catch(() => undefined)),
+    );
     box.replaceChildren(...mine.map((/** @type {any} */ t, /** @type {number} */ i) => eligibilityForm(t, cases[i])));
   } catch (err) {
     alertError(err);
@@ -191,7 +252,9 @@ async function loadEligibility() {
 
 function eligibilityForm(/** @type {any} */ task, /** @type {any} */ c) {
   const id = `elig-${task.taskId}`;
-  const note = /** @type {HTMLTextAreaElement} */ (h('textarea', { id: `${id}-note`, name: 'note', rows: 2, 'aria-describedby': `${id}-note-error` }));
+  const note = /** @type {HTMLTextAreaElement} */ (
+    h('textarea', { id: `${id}-note`, name: 'note', rows: 2, 'aria-describedby': `${id}-note-error` })
+  );
   const form = h(
     'form',
     { class: 'eligibility', novalidate: true, 'aria-label': `資格審查：${c?.title ?? task.caseId}` },
@@ -201,11 +264,21 @@ function eligibilityForm(/** @type {any} */ task, /** @type {any} */ c) {
       'fieldset',
       {},
       h('legend', {}, '審查結果'),
-      ...[['eligible', '符合資格，送評審'], ['revision', '請申報單位修改'], ['ineligible', '不符合資格']].map(([value, label], j) =>
+      ...[
+        ['eligible', '符合資格，送評審'],
+        ['revision', '請申報單位修改'],
+        ['ineligible', '不符合資格'],
+      ].map(([value, label], j) =>
         h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'outcome', value, checked: j === 0 }), ` ${label}`),
       ),
     ),
-    h('div', { class: 'field' }, h('label', { for: note.id }, '理由或修改要求（不符合資格或要求修改時必填）'), note, h('p', { id: `${id}-note-error`, class: 'field-error', hidden: true })),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: note.id }, '理由或修改要求（不符合資格或要求修改時必填）'),
+      note,
+      h('p', { id: `${id}-note-error`, class: 'field-error', hidden: true }),
+    ),
     h('button', { type: 'submit' }, '提交審查結果'),
   );
   form.addEventListener('submit', async (e) => {
@@ -243,7 +316,19 @@ async function loadOutbox() {
             'table',
             {},
             h('caption', {}, '發出前請核對收件人與內容'),
-            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, '主旨'), h('th', { scope: 'col' }, '類別'), h('th', { scope: 'col' }, '收件人'), h('th', { scope: 'col' }, '建立時間'), h('th', { scope: 'col' }, '操作'))),
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                h('th', { scope: 'col' }, '主旨'),
+                h('th', { scope: 'col' }, '類別'),
+                h('th', { scope: 'col' }, '收件人'),
+                h('th', { scope: 'col' }, '建立時間'),
+                h('th', { scope: 'col' }, '操作'),
+              ),
+            ),
             h(
               'tbody',
               {},

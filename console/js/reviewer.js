@@ -11,7 +11,17 @@ const detail = /** @type {HTMLElement} */ (document.getElementById('case-detail'
 const form = /** @type {HTMLFormElement} */ (document.getElementById('score-form'));
 
 /** Names of the parsed dossier's fields, for the case view. */
-const CONTENT_ZH = { title: '案例標題', practices: '主要做法', outcomes: '取得成效', measures: '具體措施', text: '內容', figures: '數據', round: '屆次', attachments: '附件', script: '字體' };
+const CONTENT_ZH = {
+  title: '案例標題',
+  practices: '主要做法',
+  outcomes: '取得成效',
+  measures: '具體措施',
+  text: '內容',
+  figures: '數據',
+  round: '屆次',
+  attachments: '附件',
+  script: '字體',
+};
 
 const me = await initPage();
 if (me) {
@@ -23,7 +33,9 @@ async function loadQueue(say = true) {
   try {
     const { tasks } = await api('/tasks');
     const mine = tasks.filter((/** @type {any} */ t) => t.kind === 'PANEL' && t.caseId);
-    const cases = await Promise.all(mine.map((/** @type {any} */ t) => api(`/cases/${encodeURIComponent(t.caseId)}`).catch(() => undefined)));
+    const cases = await Promise.all(
+      mine.map((/** @type {any} */ t) => api(`/cases/${encodeURIComponent(t.caseId)}`).catch(() => undefined)),
+    );
     queue.replaceChildren(
       mine.length === 0
         ? h('p', {}, '目前沒有待評案例。')
@@ -50,8 +62,16 @@ async function loadQueue(say = true) {
 function contentView(/** @type {any} */ value) {
   if (value === null || value === undefined) return h('span', {}, '—');
   if (typeof value !== 'object') return h('span', {}, String(value));
-  if (Array.isArray(value)) return h('ol', {}, ...value.map((v) => h('li', {}, typeof v === 'object' && v && 'text' in v ? String(v.text) : contentView(v))));
-  return h('dl', { class: 'content' }, ...Object.entries(value).flatMap(([k, v]) => [h('dt', {}, CONTENT_ZH[/** @type {keyof CONTENT_ZH} */ (k)] ?? k), h('dd', {}, contentView(v))]));
+  if (Array.isArray(value))
+    return h('ol', {}, ...value.map((v) => h('li', {}, typeof v === 'object' && v && 'text' in v ? String(v.text) : contentView(v))));
+  return h(
+    'dl',
+    { class: 'content' },
+    ...Object.entries(value).flatMap(([k, v]) => [
+      h('dt', {}, CONTENT_ZH[/** @type {keyof CONTENT_ZH} */ (k)] ?? k),
+      h('dd', {}, contentView(v)),
+    ]),
+  );
 }
 
 async function openTask(/** @type {any} */ task, /** @type {any} */ c) {
@@ -64,7 +84,12 @@ async function openTask(/** @type {any} */ task, /** @type {any} */ c) {
     delete content.unit;
     detail.replaceChildren(
       h('h3', {}, c?.title ?? task.caseId),
-      h('p', {}, `層級：${c?.level === 'township' ? '鄉鎮級' : '縣級'}`, round.blindReview ? '（本輪匿名評審：申報單位名稱已隱去）' : c?.unitName ? `；申報單位：${c.unitName}` : ''),
+      h(
+        'p',
+        {},
+        `層級：${c?.level === 'township' ? '鄉鎮級' : '縣級'}`,
+        round.blindReview ? '（本輪匿名評審：申報單位名稱已隱去）' : c?.unitName ? `；申報單位：${c.unitName}` : '',
+      ),
       h('details', { open: true }, h('summary', {}, '申報材料內容'), contentView(content)),
     );
     buildForm(task, rubric);
@@ -92,14 +117,28 @@ function buildForm(/** @type {any} */ task, /** @type {any} */ rubric) {
           { id: `${id}-descriptors`, class: 'descriptors' },
           ...c.descriptors.map((/** @type {any} */ d) => h('li', {}, h('strong', {}, `${d.min}–${d.max} 分：`), d.text.zh)),
         ),
-        h('div', { class: 'field' },
+        h(
+          'div',
+          { class: 'field' },
           h('label', { for: id }, `${c.name.zh} 分數（0–${max}）`),
-          h('input', { id, name: c.id, type: 'number', min: 0, max, step: 0.5, inputmode: 'decimal', required: true, 'aria-describedby': `${id}-descriptors ${id}-error` }),
+          h('input', {
+            id,
+            name: c.id,
+            type: 'number',
+            min: 0,
+            max,
+            step: 0.5,
+            inputmode: 'decimal',
+            required: true,
+            'aria-describedby': `${id}-descriptors ${id}-error`,
+          }),
           h('p', { id: `${id}-error`, class: 'field-error', hidden: true }),
         ),
       );
     }),
-    h('div', { class: 'field' },
+    h(
+      'div',
+      { class: 'field' },
       h('label', { for: 'score-comment' }, '評語（選填，最多 2000 字）'),
       h('textarea', { id: 'score-comment', name: 'comment', rows: 4, maxlength: 2000, 'aria-describedby': 'score-comment-error' }),
       h('p', { id: 'score-comment-error', class: 'field-error', hidden: true }),
@@ -130,7 +169,10 @@ function buildForm(/** @type {any} */ task, /** @type {any} */ rubric) {
     }
     const comment = /** @type {HTMLTextAreaElement} */ (document.getElementById('score-comment')).value.trim();
     try {
-      await api(`/tasks/${encodeURIComponent(task.taskId)}/decision`, { method: 'POST', body: { scores, ...(comment ? { comment } : {}) } });
+      await api(`/tasks/${encodeURIComponent(task.taskId)}/decision`, {
+        method: 'POST',
+        body: { scores, ...(comment ? { comment } : {}) },
+      });
       section.hidden = true;
       await loadQueue(false);
       announce('評分已提交，謝謝。');

@@ -40,9 +40,19 @@ export function renderRoundView(r, opts = {}) {
     h('dt', {}, '章程雜湊（SHA-256）'),
     h('dd', {}, r.charterSha256 ? h('code', { class: 'hash' }, r.charterSha256) : '章程尚未凍結（輪次開放徵集時凍結）'),
     h('dt', {}, '公示期'),
-    h('dd', {}, `${r.notice.days} 天${r.notice.startsAt ? `，${cst(r.notice.startsAt)} 起` : ''}${r.notice.endsAt ? `，至 ${cst(r.notice.endsAt)} 止` : '（名單審定後開始）'}`),
+    h(
+      'dd',
+      {},
+      `${r.notice.days} 天${r.notice.startsAt ? `，${cst(r.notice.startsAt)} 起` : ''}${r.notice.endsAt ? `，至 ${cst(r.notice.endsAt)} 止` : '（名單審定後開始）'}`,
+    ),
     h('dt', {}, '異議'),
-    h('dd', {}, r.objections.total === 0 ? '未收到異議' : `共 ${r.objections.total} 項：待裁定 ${r.objections.open}、成立 ${r.objections.upheld}、駁回 ${r.objections.dismissed}`),
+    h(
+      'dd',
+      {},
+      r.objections.total === 0
+        ? '未收到異議'
+        : `共 ${r.objections.total} 項：待裁定 ${r.objections.open}、成立 ${r.objections.upheld}、駁回 ${r.objections.dismissed}`,
+    ),
   );
   const parts = [facts];
   if (r.shortlist.length === 0) {
@@ -57,7 +67,11 @@ export function renderRoundView(r, opts = {}) {
         h(
           'thead',
           {},
-          h('tr', {}, ...['排名', '案例', '申報單位', '層級', '標準化分', '原始平均分', '為何在此'].map((c) => h('th', { scope: 'col' }, c))),
+          h(
+            'tr',
+            {},
+            ...['排名', '案例', '申報單位', '層級', '標準化分', '原始平均分', '為何在此'].map((c) => h('th', { scope: 'col' }, c)),
+          ),
         ),
         h(
           'tbody',
@@ -85,14 +99,22 @@ export function renderRoundView(r, opts = {}) {
       h(
         'ul',
         { class: 'passed-over', 'aria-labelledby': id('passed-h') },
-        ...r.passedOver.map((/** @type {any} */ p) => h('li', { 'data-case': p.caseId }, h('strong', {}, p.title ?? p.caseId), `：${p.reason.zh}`)),
+        ...r.passedOver.map((/** @type {any} */ p) =>
+          h('li', { 'data-case': p.caseId }, h('strong', {}, p.title ?? p.caseId), `：${p.reason.zh}`),
+        ),
       ),
     );
   }
   if (r.approvedList?.length) {
     parts.push(
       h(hl, { id: id('approved-h') }, `審定名單（${r.approvedList.length} 宗）`),
-      h('ol', { class: 'approved', 'aria-labelledby': id('approved-h') }, ...r.approvedList.map((/** @type {any} */ e) => h('li', { 'data-case': e.caseId }, h('strong', {}, e.title ?? e.caseId), `：${e.reason}`))),
+      h(
+        'ol',
+        { class: 'approved', 'aria-labelledby': id('approved-h') },
+        ...r.approvedList.map((/** @type {any} */ e) =>
+          h('li', { 'data-case': e.caseId }, h('strong', {}, e.title ?? e.caseId), `：${e.reason}`),
+        ),
+      ),
     );
   }
   return h('div', { class: 'round-view' }, ...parts);

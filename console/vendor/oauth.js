@@ -975,7 +975,10 @@ var MESSAGES = {
     en: "Exchanging the sign-in code failed (the code is invalid, used, or the PKCE verifier does not match) and was refused. Sign in again."
   },
   REFRESH_REJECTED: { zh: "登入已過期，無法自動續期，請重新登入。", en: "Your sign-in expired and could not be renewed; sign in again." },
-  BAD_TOKEN_RESPONSE: { zh: "登入服務的回應無效，已拒絕。", en: "The sign-in service answered with an invalid response, which was refused." },
+  BAD_TOKEN_RESPONSE: {
+    zh: "登入服務的回應無效，已拒絕。",
+    en: "The sign-in service answered with an invalid response, which was refused."
+  },
   AUTH_UNREACHABLE: { zh: "無法連線到登入服務，請檢查網絡後再試。", en: "Cannot reach the sign-in service; check the network and retry." }
 };
 var SignInError = class extends Error {
@@ -1034,12 +1037,25 @@ async function completeSignIn(cfg, pending, callback) {
   }
   let response;
   try {
-    response = await authorizationCodeGrantRequest(server(cfg), client(cfg), None(), checked, pending.redirectUri, pending.codeVerifier, requestOptions(cfg));
+    response = await authorizationCodeGrantRequest(
+      server(cfg),
+      client(cfg),
+      None(),
+      checked,
+      pending.redirectUri,
+      pending.codeVerifier,
+      requestOptions(cfg)
+    );
   } catch (err) {
     throw new SignInError("AUTH_UNREACHABLE", err.message);
   }
   try {
-    return toTokenSet(await processAuthorizationCodeResponse(server(cfg), client(cfg), response, { expectedNonce: pending.nonce, requireIdToken: true }));
+    return toTokenSet(
+      await processAuthorizationCodeResponse(server(cfg), client(cfg), response, {
+        expectedNonce: pending.nonce,
+        requireIdToken: true
+      })
+    );
   } catch (err) {
     if (err instanceof ResponseBodyError) throw new SignInError("CODE_REJECTED", err.error);
     throw new SignInError("BAD_TOKEN_RESPONSE", err.message);
@@ -1063,7 +1079,10 @@ async function refreshTokens(cfg, refreshToken) {
 async function revokeRefreshToken(cfg, refreshToken) {
   let response;
   try {
-    response = await revocationRequest(server(cfg), client(cfg), None(), refreshToken, { ...requestOptions(cfg), additionalParameters: { token_type_hint: "refresh_token" } });
+    response = await revocationRequest(server(cfg), client(cfg), None(), refreshToken, {
+      ...requestOptions(cfg),
+      additionalParameters: { token_type_hint: "refresh_token" }
+    });
   } catch (err) {
     throw new SignInError("AUTH_UNREACHABLE", err.message);
   }
@@ -1087,7 +1106,13 @@ function toTokenSet(result) {
   const expiresAt = Math.min(typeof claims.exp === "number" ? claims.exp : byExpiresIn, byExpiresIn);
   if (!Number.isFinite(expiresAt)) throw new SignInError("BAD_TOKEN_RESPONSE", "no expiry");
   const issuedAt = typeof claims.iat === "number" ? claims.iat : Math.floor(Date.now() / 1e3);
-  return { idToken, accessToken: result.access_token, ...result.refresh_token ? { refreshToken: result.refresh_token } : {}, issuedAt, expiresAt };
+  return {
+    idToken,
+    accessToken: result.access_token,
+    ...result.refresh_token ? { refreshToken: result.refresh_token } : {},
+    issuedAt,
+    expiresAt
+  };
 }
 function decodeClaims(jwt) {
   const part = jwt.split(".")[1];

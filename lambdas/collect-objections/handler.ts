@@ -7,6 +7,10 @@ import { collectObjections } from '../../src/usecases/workflow/objections';
 import type { RoundInput } from '../../src/usecases/workflow/check-round';
 
 /** The repositories this function's use case declares, and no others (they are all its bundle carries). */
-const deps = workflowDeps((table) => ({ rounds: new RoundRepository(table), objections: new ObjectionRepository(table), tasks: new TaskRepository(table) }));
+const deps = workflowDeps((table) => ({
+  rounds: new RoundRepository(table),
+  objections: new ObjectionRepository(table),
+  tasks: new TaskRepository(table),
+}));
 
 export const handler = async (event: RoundInput) => collectObjections(deps(), event);

@@ -10,7 +10,13 @@ import { handleTimeout, type TimeoutInput } from '../../src/usecases/workflow/ha
 /** The repositories this function's use case declares, and no others (they are all its bundle carries). */
 const deps = workflowDeps((table) => {
   const rounds = new RoundRepository(table);
-  return { rounds, tasks: new TaskRepository(table), cases: new CaseRepository(table), reviews: new ReviewRepository(table), audit: new AuditRepository(table, rounds) };
+  return {
+    rounds,
+    tasks: new TaskRepository(table),
+    cases: new CaseRepository(table),
+    reviews: new ReviewRepository(table),
+    audit: new AuditRepository(table, rounds),
+  };
 });
 
 export const handler = async (event: TimeoutInput) => handleTimeout(deps(), event);

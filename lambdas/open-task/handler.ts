@@ -10,7 +10,13 @@ import { openTask, type OpenTaskInput } from '../../src/usecases/workflow/open-t
 /** The repositories this function's use case declares, and no others (they are all its bundle carries). */
 const deps = workflowDeps((table) => {
   const rounds = new RoundRepository(table);
-  return { rounds, cases: new CaseRepository(table), tasks: new TaskRepository(table), reviews: new ReviewRepository(table), audit: new AuditRepository(table, rounds) };
+  return {
+    rounds,
+    cases: new CaseRepository(table),
+    tasks: new TaskRepository(table),
+    reviews: new ReviewRepository(table),
+    audit: new AuditRepository(table, rounds),
+  };
 });
 
 export const handler = async (event: OpenTaskInput) => openTask(deps(), event);

@@ -10,7 +10,13 @@ import { storeCase, type StoreCaseInput } from '../../src/usecases/intake/store-
 /** The repositories this function's use case declares, and no others (they are all its bundle carries). */
 const deps = workflowDeps((table) => {
   const rounds = new RoundRepository(table);
-  return { rounds, submissions: new SubmissionRepository(table), cases: new CaseRepository(table), tasks: new TaskRepository(table), audit: new AuditRepository(table, rounds) };
+  return {
+    rounds,
+    submissions: new SubmissionRepository(table),
+    cases: new CaseRepository(table),
+    tasks: new TaskRepository(table),
+    audit: new AuditRepository(table, rounds),
+  };
 });
 
 export const handler = async (event: StoreCaseInput) => storeCase(deps(), event);

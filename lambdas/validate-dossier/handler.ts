@@ -9,7 +9,12 @@ import { validateSubmission, type ValidateInput } from '../../src/usecases/intak
 /** The repositories this function's use case declares, and no others (they are all its bundle carries). */
 const deps = workflowDeps((table) => {
   const rounds = new RoundRepository(table);
-  return { rounds, submissions: new SubmissionRepository(table), cases: new CaseRepository(table), audit: new AuditRepository(table, rounds) };
+  return {
+    rounds,
+    submissions: new SubmissionRepository(table),
+    cases: new CaseRepository(table),
+    audit: new AuditRepository(table, rounds),
+  };
 });
 
 export const handler = async (event: ValidateInput) => validateSubmission(deps(), event);

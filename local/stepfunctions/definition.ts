@@ -79,7 +79,8 @@ function classifyTask(name: string, state: StateDef, topLevel: boolean): { kind:
     if ('TimeoutSecondsPath' in state) invalid(`State "${name}": use TimeoutSeconds (not TimeoutSecondsPath) on callback states`);
     return { kind: 'callback', resource };
   }
-  if (resource.endsWith('.waitForTaskToken')) invalid(`State "${name}": only ${CALLBACK_RESOURCE} is supported for callbacks, not ${resource}`);
+  if (resource.endsWith('.waitForTaskToken'))
+    invalid(`State "${name}": only ${CALLBACK_RESOURCE} is supported for callbacks, not ${resource}`);
   if (resource === LAMBDA_INVOKE_RESOURCE) return { kind: 'lambda-invoke', resource };
   if (LAMBDA_FUNCTION_ARN.test(resource)) return { kind: 'lambda', resource };
   return invalid(`State "${name}": unsupported Resource ${resource} (the local engine runs Lambda tasks and Lambda callbacks)`);

@@ -22,14 +22,7 @@ import {
   type StateInfo,
 } from './definition';
 import { SfnError } from './errors';
-import {
-  EngineStore,
-  type ExecutionRecord,
-  type ExecutionStatus,
-  type Position,
-  type StoredHistoryEvent,
-  type TokenRecord,
-} from './store';
+import { EngineStore, type ExecutionRecord, type ExecutionStatus, type Position, type StoredHistoryEvent, type TokenRecord } from './store';
 import { alarmAt, sleepUntil, type Alarm } from './timers';
 
 /** Invokes a Lambda function; a thrown error's `name` becomes the state's error (Retry/Catch). */
@@ -206,9 +199,10 @@ function stateError(name: string, cause: string, options: { catchable?: boolean 
 /** The shape AWS gives a Lambda function error: name = errorType, cause = the error document. */
 function lambdaError(thrown: unknown): Error {
   if (thrown instanceof DetachedError) return thrown;
-  const name = thrown instanceof Error || (typeof thrown === 'object' && thrown !== null && 'name' in thrown)
-    ? String((thrown as { name: unknown }).name || 'Error')
-    : 'Error';
+  const name =
+    thrown instanceof Error || (typeof thrown === 'object' && thrown !== null && 'name' in thrown)
+      ? String((thrown as { name: unknown }).name || 'Error')
+      : 'Error';
   const message = thrown instanceof Error ? thrown.message : String(thrown);
   return stateError(name, JSON.stringify({ errorType: name, errorMessage: message }));
 }
@@ -255,7 +249,10 @@ let timeoutErrorClass: Promise<new () => Error> | undefined;
 function libraryTimeoutErrorClass(): Promise<new () => Error> {
   timeoutErrorClass ??= (async () => {
     const probe = new StateMachine(
-      { StartAt: 'Probe', States: { Probe: { Type: 'Task', Resource: 'arn:aws:states:::casebook-local:probe', TimeoutSeconds: 0.001, End: true } } } as unknown as StateMachineDefinition,
+      {
+        StartAt: 'Probe',
+        States: { Probe: { Type: 'Task', Resource: 'arn:aws:states:::casebook-local:probe', TimeoutSeconds: 0.001, End: true } },
+      } as unknown as StateMachineDefinition,
       { validationOptions: { noValidate: true } },
     );
     const run = probe.run({}, { overrides: { taskResourceLocalHandlers: { Probe: () => new Promise<never>(() => {}) } } });
@@ -329,7 +326,12 @@ export class LocalStepFunctions {
 
   listStateMachines(): { stateMachines: { stateMachineArn: string; name: string; type: 'STANDARD'; creationDate: Date }[] } {
     return {
-      stateMachines: [...this.machines.values()].map((m) => ({ stateMachineArn: m.arn, name: m.name, type: 'STANDARD' as const, creationDate: m.creationDate })),
+      stateMachines: [...this.machines.values()].map((m) => ({
+        stateMachineArn: m.arn,
+        name: m.name,
+        type: 'STANDARD' as const,
+        creationDate: m.creationDate,
+      })),
     };
   }
 
@@ -359,7 +361,13 @@ export class LocalStepFunctions {
       startDate: new Date().toISOString(),
       tokens: {},
     };
-    const runtime: ExecutionRuntime = { record, ...(this.store.dataDir ? {} : { history: [] }), lastEventId: 0, abort: new AbortController(), parked: false };
+    const runtime: ExecutionRuntime = {
+      record,
+      ...(this.store.dataDir ? {} : { history: [] }),
+      lastEventId: 0,
+      abort: new AbortController(),
+      parked: false,
+    };
     this.executions.set(executionArn, runtime);
     this.persist(runtime);
     this.recordEvent(runtime, 'ExecutionStarted', {
@@ -403,7 +411,11 @@ export class LocalStepFunctions {
     if (input.stateMachineArn) this.machine(input.stateMachineArn);
     const all = [...this.executions.values()]
       .map((rt) => rt.record)
-      .filter((r) => (!input.stateMachineArn || r.stateMachineArn === input.stateMachineArn) && (!input.statusFilter || r.status === input.statusFilter))
+      .filter(
+        (r) =>
+          (!input.stateMachineArn || r.stateMachineArn === input.stateMachineArn) &&
+          (!input.statusFilter || r.status === input.statusFilter),
+      )
       .sort((a, b) => b.startDate.localeCompare(a.startDate) || b.executionArn.localeCompare(a.executionArn));
     const { page, nextToken } = paginate(all, input.maxResults, input.nextToken, 1000);
     return {
@@ -419,7 +431,13 @@ export class LocalStepFunctions {
     };
   }
 
-  getExecutionHistory(input: { executionArn: string; maxResults?: number; reverseOrder?: boolean; nextToken?: string; includeExecutionData?: boolean }): {
+  getExecutionHistory(input: {
+    executionArn: string;
+    maxResults?: number;
+    reverseOrder?: boolean;
+    nextToken?: string;
+    includeExecutionData?: boolean;
+  }): {
     events: HistoryEvent[];
     nextToken?: string;
   } {
@@ -489,7 +507,9 @@ export class LocalStepFunctions {
   }
 
   /** Where a RUNNING execution is (the local operator's view; AWS shows this only through history). */
-  describePosition(input: { executionArn: string }): { stateName: string; enteredAt: string; waitUntil?: Date; taskToken?: string } | undefined {
+  describePosition(input: {
+    executionArn: string;
+  }): { stateName: string; enteredAt: string; waitUntil?: Date; taskToken?: string } | undefined {
     const { record } = this.execution(input.executionArn);
     const position = record.status === 'RUNNING' ? record.position : undefined;
     if (!position) return undefined;
@@ -565,15 +585,26 @@ export class LocalStepFunctions {
     predicate: (execution: DescribeExecutionOutput) => boolean = (e) => e.status !== 'RUNNING',
     options: { timeoutMs?: number } = {},
   ): Promise<DescribeExecutionOutput> {
-    return this.until(() => {
-      const execution = this.describeExecution({ executionArn });
-      return predicate(execution) ? execution : undefined;
-    }, `execution ${executionArn}`, options.timeoutMs);
+    return this.until(
+      () => {
+        const execution = this.describeExecution({ executionArn });
+        return predicate(execution) ? execution : undefined;
+      },
+      `execution ${executionArn}`,
+      options.timeoutMs,
+    );
   }
 
   /** Resolves with the first pending callback task matching the filter. */
-  waitForPendingTask(filter: { executionArn?: string; stateName?: string } = {}, options: { timeoutMs?: number } = {}): Promise<PendingTask> {
-    return this.until(() => this.pendingTasks(filter).find((t) => t.lambdaInvoked), `a pending task ${JSON.stringify(filter)}`, options.timeoutMs);
+  waitForPendingTask(
+    filter: { executionArn?: string; stateName?: string } = {},
+    options: { timeoutMs?: number } = {},
+  ): Promise<PendingTask> {
+    return this.until(
+      () => this.pendingTasks(filter).find((t) => t.lambdaInvoked),
+      `a pending task ${JSON.stringify(filter)}`,
+      options.timeoutMs,
+    );
   }
 
   // ---------------------------------------------------------------- internals: machines
@@ -656,7 +687,13 @@ export class LocalStepFunctions {
     runtime.abortLibraryRun?.();
   }
 
-  private async drive(runtime: ExecutionRuntime, machine: RegisteredMachine, startState: string, startInput: Json, resume?: Position): Promise<void> {
+  private async drive(
+    runtime: ExecutionRuntime,
+    machine: RegisteredMachine,
+    startState: string,
+    startInput: Json,
+    resume?: Position,
+  ): Promise<void> {
     await libraryTimeoutErrorClass();
     let stateName = startState;
     let input = startInput;
@@ -668,10 +705,17 @@ export class LocalStepFunctions {
       if (!resuming) {
         runtime.record.position = { stateName, stateInput: input, enteredAt };
         this.persist(runtime);
-        this.recordEvent(runtime, `${info.type}StateEntered`, { stateEnteredEventDetails: { name: stateName, input: JSON.stringify(input) } });
+        this.recordEvent(runtime, `${info.type}StateEntered`, {
+          stateEnteredEventDetails: { name: stateName, input: JSON.stringify(input) },
+        });
         if (info.type === 'Map' || info.type === 'Parallel') this.recordEvent(runtime, `${info.type}StateStarted`, {});
       }
-      const step = await this.runStep(runtime, machine, info, input, { stateName, enteredAt, libraryContext: { Task: {} }, resume: resuming });
+      const step = await this.runStep(runtime, machine, info, input, {
+        stateName,
+        enteredAt,
+        libraryContext: { Task: {} },
+        resume: resuming,
+      });
       resuming = undefined;
       if (signal.aborted) return;
       if (step.kind === 'failed') {
@@ -700,7 +744,9 @@ export class LocalStepFunctions {
         }
       }
       if (info.type === 'Map' || info.type === 'Parallel') this.recordEvent(runtime, `${info.type}StateSucceeded`, {});
-      this.recordEvent(runtime, `${info.type}StateExited`, { stateExitedEventDetails: { name: stateName, output: JSON.stringify(step.output) } });
+      this.recordEvent(runtime, `${info.type}StateExited`, {
+        stateExitedEventDetails: { name: stateName, output: JSON.stringify(step.output) },
+      });
       if (info.type === 'Succeed' || step.next === END_TRANSITION || step.next === undefined) {
         this.finish(runtime, 'SUCCEEDED', { output: step.output });
         return;
@@ -721,7 +767,8 @@ export class LocalStepFunctions {
     const definition = singleStepDefinition(compiled, info.name);
     let next: string | undefined;
     const handlers: Record<string, (payload: unknown) => Promise<Json> | Json> = {};
-    for (const name of compiled.taskStateNames) handlers[name] = (payload) => this.handleTask(runtime, compiled, name, payload as Json, step);
+    for (const name of compiled.taskStateNames)
+      handlers[name] = (payload) => this.handleTask(runtime, compiled, name, payload as Json, step);
     for (const name of Object.keys(definition.States)) {
       if (isTransitionStub(name)) {
         handlers[name] = (output) => {
@@ -763,18 +810,32 @@ export class LocalStepFunctions {
   }
 
   /** Nested states (inside Map and Parallel) appear in the history through the library's log. */
-  private async translateLibraryEvents(runtime: ExecutionRuntime, compiled: CompiledMachine, topState: string, logs: AsyncGenerator<unknown>): Promise<void> {
+  private async translateLibraryEvents(
+    runtime: ExecutionRuntime,
+    compiled: CompiledMachine,
+    topState: string,
+    logs: AsyncGenerator<unknown>,
+  ): Promise<void> {
     for await (const raw of logs) {
       if (runtime.abort.signal.aborted) continue;
-      const event = raw as { type: string; index?: number; state?: { name: string; input?: unknown; output?: unknown }; parentState?: { name: string } };
+      const event = raw as {
+        type: string;
+        index?: number;
+        state?: { name: string; input?: unknown; output?: unknown };
+        parentState?: { name: string };
+      };
       if ((event.type === 'StateEntered' || event.type === 'StateExited') && event.state) {
         const { name } = event.state;
         if (name === topState || isTransitionStub(name)) continue;
         const type = compiled.states.get(name)?.type ?? 'Task';
         if (event.type === 'StateEntered') {
-          this.recordEvent(runtime, `${type}StateEntered`, { stateEnteredEventDetails: { name, input: JSON.stringify(event.state.input ?? null) } });
+          this.recordEvent(runtime, `${type}StateEntered`, {
+            stateEnteredEventDetails: { name, input: JSON.stringify(event.state.input ?? null) },
+          });
         } else {
-          this.recordEvent(runtime, `${type}StateExited`, { stateExitedEventDetails: { name, output: JSON.stringify(event.state.output ?? null) } });
+          this.recordEvent(runtime, `${type}StateExited`, {
+            stateExitedEventDetails: { name, output: JSON.stringify(event.state.output ?? null) },
+          });
         }
       } else if (event.type.startsWith('MapIteration') && event.parentState) {
         const key = `${event.type[0]!.toLowerCase()}${event.type.slice(1)}EventDetails`;
@@ -783,7 +844,13 @@ export class LocalStepFunctions {
     }
   }
 
-  private async handleTask(runtime: ExecutionRuntime, compiled: CompiledMachine, stateName: string, payload: Json, step: StepContext): Promise<Json> {
+  private async handleTask(
+    runtime: ExecutionRuntime,
+    compiled: CompiledMachine,
+    stateName: string,
+    payload: Json,
+    step: StepContext,
+  ): Promise<Json> {
     const signal = runtime.abort.signal;
     if (signal.aborted) throw new DetachedError(signal.reason);
     await yieldToEventLog();
@@ -805,7 +872,10 @@ export class LocalStepFunctions {
 
   private async invoke(runtime: ExecutionRuntime, functionArn: string, payload: unknown): Promise<Json> {
     try {
-      const result = await raceAbort(Promise.resolve().then(() => this.options.invokeLambda(functionArn, structuredClone(payload))), runtime.abort.signal);
+      const result = await raceAbort(
+        Promise.resolve().then(() => this.options.invokeLambda(functionArn, structuredClone(payload))),
+        runtime.abort.signal,
+      );
       return toJson(result);
     } catch (error) {
       throw lambdaError(error);
@@ -815,7 +885,11 @@ export class LocalStepFunctions {
   private async runLambda(runtime: ExecutionRuntime, info: StateInfo, payload: Json): Promise<Json> {
     const timeoutInSeconds = info.definition.TimeoutSeconds;
     this.recordEvent(runtime, 'LambdaFunctionScheduled', {
-      lambdaFunctionScheduledEventDetails: { resource: info.resource, input: JSON.stringify(payload), ...(typeof timeoutInSeconds === 'number' ? { timeoutInSeconds } : {}) },
+      lambdaFunctionScheduledEventDetails: {
+        resource: info.resource,
+        input: JSON.stringify(payload),
+        ...(typeof timeoutInSeconds === 'number' ? { timeoutInSeconds } : {}),
+      },
     });
     this.recordEvent(runtime, 'LambdaFunctionStarted', {});
     try {
@@ -824,7 +898,9 @@ export class LocalStepFunctions {
       return output;
     } catch (error) {
       if (!(error instanceof DetachedError)) {
-        this.recordEvent(runtime, 'LambdaFunctionFailed', { lambdaFunctionFailedEventDetails: { error: (error as Error).name, cause: (error as Error).message } });
+        this.recordEvent(runtime, 'LambdaFunctionFailed', {
+          lambdaFunctionFailedEventDetails: { error: (error as Error).name, cause: (error as Error).message },
+        });
       }
       throw error;
     }
@@ -833,7 +909,9 @@ export class LocalStepFunctions {
   private async runLambdaInvoke(runtime: ExecutionRuntime, parameters: Json): Promise<Json> {
     const { functionName, payload } = invokeParameters(parameters);
     const details = { resourceType: 'lambda', resource: 'invoke' };
-    this.recordEvent(runtime, 'TaskScheduled', { taskScheduledEventDetails: { ...details, region: this.region, parameters: JSON.stringify(parameters) } });
+    this.recordEvent(runtime, 'TaskScheduled', {
+      taskScheduledEventDetails: { ...details, region: this.region, parameters: JSON.stringify(parameters) },
+    });
     this.recordEvent(runtime, 'TaskStarted', { taskStartedEventDetails: details });
     try {
       const output = await this.invoke(runtime, functionName, payload);
@@ -842,7 +920,9 @@ export class LocalStepFunctions {
       return result;
     } catch (error) {
       if (!(error instanceof DetachedError)) {
-        this.recordEvent(runtime, 'TaskFailed', { taskFailedEventDetails: { ...details, error: (error as Error).name, cause: (error as Error).message } });
+        this.recordEvent(runtime, 'TaskFailed', {
+          taskFailedEventDetails: { ...details, error: (error as Error).name, cause: (error as Error).message },
+        });
       }
       throw error;
     }
@@ -858,13 +938,21 @@ export class LocalStepFunctions {
       let seconds: number;
       if (spec.seconds !== undefined) {
         if (!Number.isInteger(spec.seconds) || (spec.seconds as number) < 0) {
-          throw stateError('States.Runtime', `Wait state ${info.name}: seconds must be a non-negative integer, got ${JSON.stringify(spec.seconds)}`, { catchable: false });
+          throw stateError(
+            'States.Runtime',
+            `Wait state ${info.name}: seconds must be a non-negative integer, got ${JSON.stringify(spec.seconds)}`,
+            { catchable: false },
+          );
         }
         seconds = spec.seconds as number;
       } else {
         const at = typeof spec.timestamp === 'string' ? Date.parse(spec.timestamp) : Number.NaN;
         if (Number.isNaN(at)) {
-          throw stateError('States.Runtime', `Wait state ${info.name}: timestamp must be an RFC 3339 timestamp, got ${JSON.stringify(spec.timestamp)}`, { catchable: false });
+          throw stateError(
+            'States.Runtime',
+            `Wait state ${info.name}: timestamp must be an RFC 3339 timestamp, got ${JSON.stringify(spec.timestamp)}`,
+            { catchable: false },
+          );
         }
         seconds = Math.max(0, (at - enteredAtMs) / 1000);
       }
@@ -896,9 +984,18 @@ export class LocalStepFunctions {
         ? Date.now() + scaleSeconds(timeoutSeconds, this.options.callbackTimeoutScaling) * 1000
         : undefined;
     const position = runtime.record.position!;
-    const tokenRecord: TokenRecord = runtime.record.tokens[token] ?? { stateName: info.name, status: 'PENDING', ...(deadline !== undefined ? { deadline } : {}) };
+    const tokenRecord: TokenRecord = runtime.record.tokens[token] ?? {
+      stateName: info.name,
+      status: 'PENDING',
+      ...(deadline !== undefined ? { deadline } : {}),
+    };
     runtime.record.tokens[token] = tokenRecord;
-    position.callback = { token, ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}), ...(deadline !== undefined ? { deadline } : {}), lambdaInvoked: resumed?.lambdaInvoked ?? false };
+    position.callback = {
+      token,
+      ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+      ...(deadline !== undefined ? { deadline } : {}),
+      lambdaInvoked: resumed?.lambdaInvoked ?? false,
+    };
     const entry: TokenEntry = this.tokens.get(token) ?? { token, executionArn: runtime.record.executionArn, record: tokenRecord };
     entry.record = tokenRecord;
     this.tokens.set(token, entry);
@@ -909,7 +1006,12 @@ export class LocalStepFunctions {
     };
     if (!resumed) {
       this.recordEvent(runtime, 'TaskScheduled', {
-        taskScheduledEventDetails: { ...details, region: this.region, parameters: JSON.stringify(parameters), ...(timeoutSeconds !== undefined ? { timeoutInSeconds: timeoutSeconds } : {}) },
+        taskScheduledEventDetails: {
+          ...details,
+          region: this.region,
+          parameters: JSON.stringify(parameters),
+          ...(timeoutSeconds !== undefined ? { timeoutInSeconds: timeoutSeconds } : {}),
+        },
       });
       this.recordEvent(runtime, 'TaskStarted', { taskStartedEventDetails: details });
     }
@@ -928,7 +1030,9 @@ export class LocalStepFunctions {
         } catch (error) {
           if (!(error instanceof DetachedError)) {
             this.closeToken(entry, 'CLOSED');
-            this.recordEvent(runtime, 'TaskFailed', { taskFailedEventDetails: { ...details, error: (error as Error).name, cause: (error as Error).message } });
+            this.recordEvent(runtime, 'TaskFailed', {
+              taskFailedEventDetails: { ...details, error: (error as Error).name, cause: (error as Error).message },
+            });
             rotateToken();
           }
           throw error;
@@ -969,13 +1073,20 @@ export class LocalStepFunctions {
     if (typeof token !== 'string' || !TOKEN_SHAPE.test(token)) throw new SfnError('InvalidToken', 'Invalid token');
     const entry = this.tokens.get(token);
     if (!entry) throw new SfnError('TaskDoesNotExist', 'Task does not exist');
-    if (entry.record.status === 'PENDING' && entry.record.deadline !== undefined && Date.now() >= entry.record.deadline) this.timeOut(entry);
+    if (entry.record.status === 'PENDING' && entry.record.deadline !== undefined && Date.now() >= entry.record.deadline)
+      this.timeOut(entry);
     if (entry.record.status === 'TIMED_OUT') throw new SfnError('TaskTimedOut', 'Task Timed Out');
     if (entry.record.status !== 'PENDING') throw new SfnError('TaskDoesNotExist', 'Task does not exist anymore');
     return entry;
   }
 
-  private decide(entry: TokenEntry, status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT', decision: Decision, eventType: string, details: Record<string, unknown>): void {
+  private decide(
+    entry: TokenEntry,
+    status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT',
+    decision: Decision,
+    eventType: string,
+    details: Record<string, unknown>,
+  ): void {
     const runtime = this.executions.get(entry.executionArn)!;
     entry.record.decision = decision;
     this.closeToken(entry, status);
@@ -987,7 +1098,12 @@ export class LocalStepFunctions {
   private timeOut(entry: TokenEntry): void {
     if (entry.record.status !== 'PENDING') return;
     this.decide(entry, 'TIMED_OUT', { kind: 'timeout' }, 'TaskTimedOut', {
-      taskTimedOutEventDetails: { resourceType: 'lambda', resource: 'invoke.waitForTaskToken', error: 'States.Timeout', cause: 'The task did not receive a decision before TimeoutSeconds' },
+      taskTimedOutEventDetails: {
+        resourceType: 'lambda',
+        resource: 'invoke.waitForTaskToken',
+        error: 'States.Timeout',
+        cause: 'The task did not receive a decision before TimeoutSeconds',
+      },
     });
   }
 
@@ -1001,7 +1117,11 @@ export class LocalStepFunctions {
 
   // ---------------------------------------------------------------- internals: records
 
-  private finish(runtime: ExecutionRuntime, status: Exclude<ExecutionStatus, 'RUNNING'>, result: { output?: Json; error?: string; cause?: string }): void {
+  private finish(
+    runtime: ExecutionRuntime,
+    status: Exclude<ExecutionStatus, 'RUNNING'>,
+    result: { output?: Json; error?: string; cause?: string },
+  ): void {
     const { record } = runtime;
     if (record.status !== 'RUNNING') return;
     runtime.timeoutAlarm?.cancel();
@@ -1020,10 +1140,15 @@ export class LocalStepFunctions {
     if (result.error !== undefined) record.error = result.error;
     if (result.cause !== undefined) record.cause = result.cause;
     this.persist(runtime);
-    const failure = { ...(result.error !== undefined ? { error: result.error } : {}), ...(result.cause !== undefined ? { cause: result.cause } : {}) };
+    const failure = {
+      ...(result.error !== undefined ? { error: result.error } : {}),
+      ...(result.cause !== undefined ? { cause: result.cause } : {}),
+    };
     switch (status) {
       case 'SUCCEEDED':
-        this.recordEvent(runtime, 'ExecutionSucceeded', { executionSucceededEventDetails: { output: record.output, outputDetails: { truncated: false } } });
+        this.recordEvent(runtime, 'ExecutionSucceeded', {
+          executionSucceededEventDetails: { output: record.output, outputDetails: { truncated: false } },
+        });
         break;
       case 'FAILED':
         this.recordEvent(runtime, 'ExecutionFailed', { executionFailedEventDetails: failure });
@@ -1104,7 +1229,10 @@ function mintToken(): string {
 }
 
 function invokeParameters(parameters: Json): { functionName: string; payload: Json } {
-  const object = (typeof parameters === 'object' && parameters !== null && !Array.isArray(parameters) ? parameters : {}) as Record<string, Json>;
+  const object = (typeof parameters === 'object' && parameters !== null && !Array.isArray(parameters) ? parameters : {}) as Record<
+    string,
+    Json
+  >;
   const functionName = object.FunctionName;
   if (typeof functionName !== 'string' || !functionName) {
     throw stateError('States.Runtime', 'Parameters.FunctionName is required for lambda:invoke', { catchable: false });
@@ -1116,7 +1244,12 @@ function sameJson(a: string, b: string): boolean {
   return JSON.stringify(JSON.parse(a)) === JSON.stringify(JSON.parse(b));
 }
 
-function paginate<T>(items: T[], maxResults: number | undefined, nextToken: string | undefined, limit: number): { page: T[]; nextToken?: string } {
+function paginate<T>(
+  items: T[],
+  maxResults: number | undefined,
+  nextToken: string | undefined,
+  limit: number,
+): { page: T[]; nextToken?: string } {
   const size = maxResults && maxResults > 0 ? Math.min(maxResults, limit) : limit;
   let offset = 0;
   if (nextToken) {

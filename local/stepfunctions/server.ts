@@ -17,15 +17,19 @@ const str = (body: Record<string, unknown>, key: string): string => {
   if (typeof value !== 'string') throw new SfnError('ValidationException', `1 validation error detected: '${key}' must not be null`);
   return value;
 };
-const optStr = (body: Record<string, unknown>, key: string): string | undefined => (typeof body[key] === 'string' ? (body[key] as string) : undefined);
-const optNum = (body: Record<string, unknown>, key: string): number | undefined => (typeof body[key] === 'number' ? (body[key] as number) : undefined);
+const optStr = (body: Record<string, unknown>, key: string): string | undefined =>
+  typeof body[key] === 'string' ? (body[key] as string) : undefined;
+const optNum = (body: Record<string, unknown>, key: string): number | undefined =>
+  typeof body[key] === 'number' ? (body[key] as number) : undefined;
 
 const operations: Record<string, Operation> = {
   StartExecution: (engine, body) =>
     engine.startExecution({ stateMachineArn: str(body, 'stateMachineArn'), name: optStr(body, 'name'), input: optStr(body, 'input') }),
-  StopExecution: (engine, body) => engine.stopExecution({ executionArn: str(body, 'executionArn'), error: optStr(body, 'error'), cause: optStr(body, 'cause') }),
+  StopExecution: (engine, body) =>
+    engine.stopExecution({ executionArn: str(body, 'executionArn'), error: optStr(body, 'error'), cause: optStr(body, 'cause') }),
   SendTaskSuccess: (engine, body) => engine.sendTaskSuccess({ taskToken: str(body, 'taskToken'), output: str(body, 'output') }),
-  SendTaskFailure: (engine, body) => engine.sendTaskFailure({ taskToken: str(body, 'taskToken'), error: optStr(body, 'error'), cause: optStr(body, 'cause') }),
+  SendTaskFailure: (engine, body) =>
+    engine.sendTaskFailure({ taskToken: str(body, 'taskToken'), error: optStr(body, 'error'), cause: optStr(body, 'cause') }),
   SendTaskHeartbeat: (engine, body) => engine.sendTaskHeartbeat({ taskToken: str(body, 'taskToken') }),
   DescribeExecution: (engine, body) => engine.describeExecution({ executionArn: str(body, 'executionArn') }),
   ListExecutions: (engine, body) =>
@@ -51,7 +55,11 @@ function toWire(value: unknown): unknown {
   if (value instanceof Date) return value.getTime() / 1000;
   if (Array.isArray(value)) return value.map(toWire);
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, toWire(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, toWire(v)]),
+    );
   }
   return value;
 }

@@ -51,7 +51,12 @@ interface RawUser {
   status: DirectoryUser['status'];
 }
 
-function rawUser(attributes: AttributeType[] | undefined, fallbackUsername: string | undefined, enabled: boolean | undefined, status: string | undefined): RawUser {
+function rawUser(
+  attributes: AttributeType[] | undefined,
+  fallbackUsername: string | undefined,
+  enabled: boolean | undefined,
+  status: string | undefined,
+): RawUser {
   const jurisdictions = attr(attributes, 'custom:jurisdictions');
   const unitCode = attr(attributes, 'custom:unitCode');
   return {
@@ -105,7 +110,9 @@ export class CognitoUserDirectory implements UserDirectory {
     const groups: string[] = [];
     let NextToken: string | undefined;
     do {
-      const page = await this.client.send(new AdminListGroupsForUserCommand({ UserPoolId: this.userPoolId, Username: username, Limit: 60, NextToken }));
+      const page = await this.client.send(
+        new AdminListGroupsForUserCommand({ UserPoolId: this.userPoolId, Username: username, Limit: 60, NextToken }),
+      );
       groups.push(...(page.Groups ?? []).map((g) => g.GroupName ?? '').filter(Boolean));
       NextToken = page.NextToken;
     } while (NextToken);
@@ -123,7 +130,9 @@ export class CognitoUserDirectory implements UserDirectory {
     for (const group of ROLES) {
       let NextToken: string | undefined;
       do {
-        const page = await this.client.send(new ListUsersInGroupCommand({ UserPoolId: this.userPoolId, GroupName: group, Limit: 60, NextToken }));
+        const page = await this.client.send(
+          new ListUsersInGroupCommand({ UserPoolId: this.userPoolId, GroupName: group, Limit: 60, NextToken }),
+        );
         for (const u of page.Users ?? []) {
           const user = rawUser((u as UserType).Attributes, u.Username, u.Enabled, u.UserStatus);
           const entry = bySub.get(user.sub) ?? { user, groups: [] };
@@ -133,7 +142,9 @@ export class CognitoUserDirectory implements UserDirectory {
         NextToken = page.NextToken;
       } while (NextToken);
     }
-    return [...bySub.values()].map((e) => directoryUser(e.user, roleOfGroups(e.groups)!)).sort((a, b) => a.username.localeCompare(b.username));
+    return [...bySub.values()]
+      .map((e) => directoryUser(e.user, roleOfGroups(e.groups)!))
+      .sort((a, b) => a.username.localeCompare(b.username));
   }
 
   async upsert(input: DirectoryUserInput): Promise<UpsertResult> {
@@ -161,7 +172,12 @@ export class CognitoUserDirectory implements UserDirectory {
         }),
       );
       await this.setGroups(username, [], input.role);
-      const user = rawUser(created.User?.Attributes, created.User?.Username, created.User?.Enabled, created.User?.UserStatus ?? 'FORCE_CHANGE_PASSWORD');
+      const user = rawUser(
+        created.User?.Attributes,
+        created.User?.Username,
+        created.User?.Enabled,
+        created.User?.UserStatus ?? 'FORCE_CHANGE_PASSWORD',
+      );
       return { user: directoryUser({ ...user, email: username }, input.role), created: true, changed: true };
     }
     const current = found.user;
@@ -173,10 +189,18 @@ export class CognitoUserDirectory implements UserDirectory {
     const toSet = Object.entries(wanted).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== have[e[0]]);
     const toDelete = Object.keys(wanted).filter((k) => wanted[k] === undefined && have[k] !== undefined);
     if (toSet.length > 0) {
-      await this.client.send(new AdminUpdateUserAttributesCommand({ UserPoolId: this.userPoolId, Username: username, UserAttributes: toSet.map(([Name, Value]) => ({ Name, Value })) }));
+      await this.client.send(
+        new AdminUpdateUserAttributesCommand({
+          UserPoolId: this.userPoolId,
+          Username: username,
+          UserAttributes: toSet.map(([Name, Value]) => ({ Name, Value })),
+        }),
+      );
     }
     if (toDelete.length > 0) {
-      await this.client.send(new AdminDeleteUserAttributesCommand({ UserPoolId: this.userPoolId, Username: username, UserAttributeNames: toDelete }));
+      await this.client.send(
+        new AdminDeleteUserAttributesCommand({ UserPoolId: this.userPoolId, Username: username, UserAttributeNames: toDelete }),
+      );
     }
     const groupsChanged = await this.setGroups(username, found.groups, input.role);
     const next: RawUser = {
@@ -187,7 +211,11 @@ export class CognitoUserDirectory implements UserDirectory {
     };
     // an account that had no casebook group was not a casebook user until now (see the top)
     const completed = !roleOfGroups(found.groups);
-    return { user: directoryUser(next, input.role), created: completed, changed: completed || toSet.length > 0 || toDelete.length > 0 || groupsChanged };
+    return {
+      user: directoryUser(next, input.role),
+      created: completed,
+      changed: completed || toSet.length > 0 || toDelete.length > 0 || groupsChanged,
+    };
   }
 
   /** Puts the user in `role`'s group and out of every other casebook group; true when anything moved. */
@@ -207,7 +235,11 @@ export class CognitoUserDirectory implements UserDirectory {
   async setEnabled(username: string, enabled: boolean): Promise<void> {
     const Username = normalizeUsername(username);
     try {
-      await this.client.send(enabled ? new AdminEnableUserCommand({ UserPoolId: this.userPoolId, Username }) : new AdminDisableUserCommand({ UserPoolId: this.userPoolId, Username }));
+      await this.client.send(
+        enabled
+          ? new AdminEnableUserCommand({ UserPoolId: this.userPoolId, Username })
+          : new AdminDisableUserCommand({ UserPoolId: this.userPoolId, Username }),
+      );
     } catch (err) {
       if (isNamed(err, 'UserNotFoundException')) throw new UserNotFoundError(Username);
       throw err;
@@ -217,7 +249,9 @@ export class CognitoUserDirectory implements UserDirectory {
   async resendInvite(username: string): Promise<void> {
     const Username = normalizeUsername(username);
     try {
-      await this.client.send(new AdminCreateUserCommand({ UserPoolId: this.userPoolId, Username, MessageAction: 'RESEND', DesiredDeliveryMediums: ['EMAIL'] }));
+      await this.client.send(
+        new AdminCreateUserCommand({ UserPoolId: this.userPoolId, Username, MessageAction: 'RESEND', DesiredDeliveryMediums: ['EMAIL'] }),
+      );
     } catch (err) {
       if (isNamed(err, 'UserNotFoundException')) throw new UserNotFoundError(Username);
       // RESEND only works while the user still has to change the temporary password

@@ -72,7 +72,8 @@ function wire<S>(store: S, outbox: SesOutbox): WorkflowDeps<S> {
   const clock = systemClock;
   // Both settings are read now, as before, so a misconfigured function still fails at its first
   // invocation rather than at its first notification.
-  const notifier: Notifier = config.notifier === 'ses' ? new LazySesNotifier(outbox, clock, config.senderEmail) : new OutboxNotifier(outbox, clock);
+  const notifier: Notifier =
+    config.notifier === 'ses' ? new LazySesNotifier(outbox, clock, config.senderEmail) : new OutboxNotifier(outbox, clock);
   let objects: ObjectStore | undefined;
   return {
     store,

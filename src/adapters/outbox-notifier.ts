@@ -27,7 +27,12 @@ export class OutboxNotifier implements Notifier {
 
   async notify(draft: NotificationDraft): Promise<string> {
     const notificationId = notificationIdFor(draft);
-    await this.store.outbox.appendNotificationOnce({ ...draft, notificationId, createdAt: this.clock.now().toISOString(), status: 'PENDING' });
+    await this.store.outbox.appendNotificationOnce({
+      ...draft,
+      notificationId,
+      createdAt: this.clock.now().toISOString(),
+      status: 'PENDING',
+    });
     return notificationId;
   }
 }

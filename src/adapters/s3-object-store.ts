@@ -14,7 +14,11 @@ export class S3ObjectStore implements ObjectStore {
       const body = await out.Body!.transformToByteArray();
       return { body, contentType: out.ContentType, versionId: out.VersionId, size: body.byteLength };
     } catch (error) {
-      if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey' || (error as { name?: string }).name === 'NotFound') {
+      if (
+        error instanceof NoSuchKey ||
+        (error as { name?: string }).name === 'NoSuchKey' ||
+        (error as { name?: string }).name === 'NotFound'
+      ) {
         throw new ObjectNotFoundError(key);
       }
       throw error;

@@ -35,7 +35,12 @@ export class SesNotifier implements Notifier {
 
   async notify(draft: NotificationDraft): Promise<string> {
     const notificationId = notificationIdFor(draft);
-    const claim = await this.store.outbox.appendNotificationOnce({ ...draft, notificationId, createdAt: this.clock.now().toISOString(), status: 'PENDING' });
+    const claim = await this.store.outbox.appendNotificationOnce({
+      ...draft,
+      notificationId,
+      createdAt: this.clock.now().toISOString(),
+      status: 'PENDING',
+    });
     if (!claim.created) return notificationId;
 
     const address = await this.resolveAddress(draft.recipient);

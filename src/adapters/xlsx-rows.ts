@@ -37,7 +37,8 @@ function cellText(cell: ExcelJS.Cell): string {
     if ('hyperlink' in value) {
       const text = (value as { text?: unknown }).text;
       if (typeof text === 'string') return text;
-      if (text && typeof text === 'object' && 'richText' in text) return (text as ExcelJS.CellRichTextValue).richText.map((r) => r.text).join('');
+      if (text && typeof text === 'object' && 'richText' in text)
+        return (text as ExcelJS.CellRichTextValue).richText.map((r) => r.text).join('');
       return String((value as { hyperlink: string }).hyperlink).replace(/^mailto:/i, '');
     }
     if ('result' in value) {

@@ -49,7 +49,10 @@ export function buildHandlers(deps: ApiDeps): Handlers {
     'GET /rounds': async () => ({ body: await rounds.listRounds(deps) }),
     'GET /rounds/{roundId}': async (req) => ({ body: await rounds.readRound(deps, p(req, 'roundId')) }),
     'GET /rounds/{roundId}/staff-view': async (req) => ({ body: await readRoundForStaff(deps, req.requireActor(), p(req, 'roundId')) }),
-    'POST /rounds': async (req) => ({ status: 201, body: await rounds.createRound(deps, req.requireActor(), req.body(s.createRoundSchema)) }),
+    'POST /rounds': async (req) => ({
+      status: 201,
+      body: await rounds.createRound(deps, req.requireActor(), req.body(s.createRoundSchema)),
+    }),
     'PATCH /rounds/{roundId}': async (req) => {
       const input = req.body(s.amendRoundSchema);
       // the partial schema fills defaults for absent fields: keep only the fields the caller sent
@@ -64,13 +67,19 @@ export function buildHandlers(deps: ApiDeps): Handlers {
     }),
     'GET /rounds/{roundId}/dashboard': async (req) =>
       req.wantsHtml
-        ? { contentType: HTML_CONTENT_TYPE, headers: { ...HTML_HEADERS, vary: 'Accept' }, body: await dashboardHtmlPage(deps, req.requireActor(), p(req, 'roundId')) }
+        ? {
+            contentType: HTML_CONTENT_TYPE,
+            headers: { ...HTML_HEADERS, vary: 'Accept' },
+            body: await dashboardHtmlPage(deps, req.requireActor(), p(req, 'roundId')),
+          }
         : { headers: { vary: 'Accept' }, body: await dashboard(deps, req.requireActor(), p(req, 'roundId')) },
     'POST /rounds/{roundId}/submissions': async (req) => ({
       status: 201,
       body: await submissions.startSubmission(deps, req.requireActor(), p(req, 'roundId'), req.body(s.startSubmissionSchema)),
     }),
-    'GET /rounds/{roundId}/submissions': async (req) => ({ body: await submissions.listSubmissions(deps, req.requireActor(), p(req, 'roundId')) }),
+    'GET /rounds/{roundId}/submissions': async (req) => ({
+      body: await submissions.listSubmissions(deps, req.requireActor(), p(req, 'roundId')),
+    }),
     'GET /rounds/{roundId}/submissions/{submissionId}': async (req) => ({
       body: await submissions.readSubmission(deps, req.requireActor(), p(req, 'roundId'), p(req, 'submissionId')),
     }),
@@ -84,7 +93,13 @@ export function buildHandlers(deps: ApiDeps): Handlers {
       body: await cases.withdrawCase(deps, req.requireActor(), p(req, 'caseId'), req.body(s.withdrawSchema)),
     }),
     'POST /cases/{caseId}/reviewers/{reviewerId}/replace': async (req) => ({
-      body: await cases.replaceReviewer(deps, req.requireActor(), p(req, 'caseId'), p(req, 'reviewerId'), req.body(s.replaceReviewerSchema)),
+      body: await cases.replaceReviewer(
+        deps,
+        req.requireActor(),
+        p(req, 'caseId'),
+        p(req, 'reviewerId'),
+        req.body(s.replaceReviewerSchema),
+      ),
     }),
     'GET /tasks': async (req) => {
       const status = taskStatusQuery.safeParse(req.query.status);
@@ -97,7 +112,9 @@ export function buildHandlers(deps: ApiDeps): Handlers {
       return { body: await tasks.decide(deps, actor, p(req, 'taskId'), req.rawBody ?? {}) };
     },
     'POST /rounds/{roundId}/objections': async (req) =>
-      req.isForm ? objectionFormPost(deps, req) : { status: 201, body: await office.fileObjection(deps, p(req, 'roundId'), req.body(s.fileObjectionSchema)) },
+      req.isForm
+        ? objectionFormPost(deps, req)
+        : { status: 201, body: await office.fileObjection(deps, p(req, 'roundId'), req.body(s.fileObjectionSchema)) },
     'GET /rounds/{roundId}/objections': async (req) => ({ body: await office.listObjections(deps, req.requireActor(), p(req, 'roundId')) }),
     'GET /outbox': async (req) => ({ body: await office.listOutbox(deps, req.requireActor(), req.query.status) }),
     'POST /outbox/{notificationId}/release': async (req) => ({
@@ -110,7 +127,10 @@ export function buildHandlers(deps: ApiDeps): Handlers {
           {
             code: 'EXPORT_FORMAT',
             field: 'format',
-            message: { zh: `不支援的匯出格式「${format}」；可用：json、docx、xlsx。`, en: `Unknown export format "${format}"; use json, docx or xlsx.` },
+            message: {
+              zh: `不支援的匯出格式「${format}」；可用：json、docx、xlsx。`,
+              en: `Unknown export format "${format}"; use json, docx or xlsx.`,
+            },
           },
         ]);
       }
@@ -124,7 +144,11 @@ export function buildHandlers(deps: ApiDeps): Handlers {
           ? { bytes: await (await import('../domain/export/docx')).announcementDocx(data), type: DOCX_TYPE }
           : { bytes: await (await import('../domain/export/xlsx')).scoreSheetXlsx(data), type: XLSX_TYPE };
       const name = `${roundId}-${format === 'docx' ? 'announcement' : 'scores'}.${format}`;
-      return { contentType: file.type, headers: { 'content-disposition': `attachment; filename="${name}"`, 'cache-control': 'no-store' }, body: file.bytes };
+      return {
+        contentType: file.type,
+        headers: { 'content-disposition': `attachment; filename="${name}"`, 'cache-control': 'no-store' },
+        body: file.bytes,
+      };
     },
     'GET /rounds/{roundId}/audit': async (req) => ({
       contentType: 'application/x-ndjson; charset=utf-8',
@@ -138,9 +162,15 @@ export function buildHandlers(deps: ApiDeps): Handlers {
       users.requireOffice(actor);
       return { body: await users.importUsers(deps, actor, req.body(s.importUsersSchema)) };
     },
-    'POST /users/{username}/disable': async (req) => ({ body: await users.setUserEnabled(deps, req.requireActor(), p(req, 'username'), false) }),
-    'POST /users/{username}/enable': async (req) => ({ body: await users.setUserEnabled(deps, req.requireActor(), p(req, 'username'), true) }),
-    'POST /users/{username}/resend-invite': async (req) => ({ body: await users.resendInvite(deps, req.requireActor(), p(req, 'username')) }),
+    'POST /users/{username}/disable': async (req) => ({
+      body: await users.setUserEnabled(deps, req.requireActor(), p(req, 'username'), false),
+    }),
+    'POST /users/{username}/enable': async (req) => ({
+      body: await users.setUserEnabled(deps, req.requireActor(), p(req, 'username'), true),
+    }),
+    'POST /users/{username}/resend-invite': async (req) => ({
+      body: await users.resendInvite(deps, req.requireActor(), p(req, 'username')),
+    }),
   };
 }
 
@@ -187,7 +217,10 @@ async function objectionFormPost(deps: ApiDeps, req: RequestContext): Promise<Re
 function noticePageLink(deps: ApiDeps, roundId: string, script: unknown): { href: string; label: string } | undefined {
   if (!deps.siteBaseUrl || !roundId) return undefined;
   const sc = (SCRIPTS as readonly unknown[]).includes(script) ? (script as (typeof SCRIPTS)[number]) : 'hant';
-  return { href: `${deps.siteBaseUrl.replace(/\/+$/, '')}/${sitePaths.round(sc, roundId)}`, label: sc === 'hans' ? '返回公示页面' : '返回公示頁面' };
+  return {
+    href: `${deps.siteBaseUrl.replace(/\/+$/, '')}/${sitePaths.round(sc, roundId)}`,
+    label: sc === 'hans' ? '返回公示页面' : '返回公示頁面',
+  };
 }
 
 /** Where an HTML error page points back to, per route. */

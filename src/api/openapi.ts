@@ -51,7 +51,12 @@ export const CONTRACT: Record<string, Contract> = {
   'POST /rounds/{roundId}/close': { response: s.roundOfficeSchema, errors: [403, 404, 422] },
   'POST /rounds/{roundId}/proceed': { request: s.proceedSchema, response: s.roundOfficeSchema, errors: [403, 404, 422] },
   'GET /rounds/{roundId}/dashboard': { response: s.dashboardSchema, errors: [403, 404] },
-  'POST /rounds/{roundId}/submissions': { request: s.startSubmissionSchema, response: s.uploadTicketSchema, status: 201, errors: [403, 404, 422] },
+  'POST /rounds/{roundId}/submissions': {
+    request: s.startSubmissionSchema,
+    response: s.uploadTicketSchema,
+    status: 201,
+    errors: [403, 404, 422],
+  },
   'GET /rounds/{roundId}/submissions': { response: s.submissionListSchema, errors: [403, 404] },
   'GET /rounds/{roundId}/submissions/{submissionId}': { response: s.submissionViewSchema, errors: [403, 404] },
   'GET /rounds/{roundId}/cases': { response: s.caseListSchema, errors: [403, 404] },
@@ -59,7 +64,11 @@ export const CONTRACT: Record<string, Contract> = {
   'GET /cases/{caseId}/record': { response: s.caseRecordSchema, errors: [403, 404] },
   'POST /cases/{caseId}/corrections': { request: s.correctionSchema, response: s.caseViewSchema, errors: [403, 404, 422] },
   'POST /cases/{caseId}/withdraw': { request: s.withdrawSchema, response: s.caseViewSchema, errors: [403, 404, 422] },
-  'POST /cases/{caseId}/reviewers/{reviewerId}/replace': { request: s.replaceReviewerSchema, response: s.caseViewSchema, errors: [403, 404, 422] },
+  'POST /cases/{caseId}/reviewers/{reviewerId}/replace': {
+    request: s.replaceReviewerSchema,
+    response: s.caseViewSchema,
+    errors: [403, 404, 422],
+  },
   'GET /tasks': { response: s.taskListSchema },
   'GET /tasks/{taskId}': { response: s.taskViewSchema, errors: [403, 404] },
   'POST /tasks/{taskId}/decision': { request: s.decisionBodySchema, response: s.decisionResultSchema, errors: [403, 404, 409, 410, 422] },
@@ -78,7 +87,8 @@ export const CONTRACT: Record<string, Contract> = {
     response: s.roundExportSchema,
     errors: [403, 404, 422],
     alsoContent: {
-      'application/vnd.openxmlformats-officedocument.wordprocessingml.document': '?format=docx: the announcement and its annex as a Word document',
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document':
+        '?format=docx: the announcement and its annex as a Word document',
       'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': '?format=xlsx: the score sheet as an Excel workbook',
     },
   },
@@ -119,7 +129,12 @@ export function openApiDocument(): Record<string, unknown> {
     const key = routeKeyOf(route);
     const c = CONTRACT[key];
     if (!c) throw new Error(`no contract for ${key}`);
-    const params: Record<string, unknown>[] = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const params: Record<string, unknown>[] = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
     if (route.html) params.push({ name: 'format', in: 'query', required: false, schema: { type: 'string', enum: ['json', 'html'] } });
     const errorResponses = Object.fromEntries(
       [400, ...(route.auth === 'jwt' ? [401] : []), ...(c.errors ?? []), 500].map((st) => [
@@ -150,12 +165,18 @@ export function openApiDocument(): Record<string, unknown> {
             [c.contentType ?? 'application/json']: { schema: schemaOf(c.response) },
             ...(route.html || route.form ? { 'text/html': { schema: { type: 'string' } } } : {}),
             ...Object.fromEntries(
-              Object.entries(c.alsoContent ?? {}).map(([type, description]) => [type, { schema: { type: 'string', contentMediaType: type, description } }]),
+              Object.entries(c.alsoContent ?? {}).map(([type, description]) => [
+                type,
+                { schema: { type: 'string', contentMediaType: type, description } },
+              ]),
             ),
           },
         },
         ...Object.fromEntries(
-          Object.entries(c.alsoStatus ?? {}).map(([st, description]) => [st, { description, headers: { Location: { schema: { type: 'string' } } } }]),
+          Object.entries(c.alsoStatus ?? {}).map(([st, description]) => [
+            st,
+            { description, headers: { Location: { schema: { type: 'string' } } } },
+          ]),
         ),
         ...errorResponses,
       },

@@ -64,7 +64,9 @@ function usersPort(): { users?: UsersPort } {
   let loading: Promise<UserDirectory> | undefined;
   const load = () =>
     (loading ??= poolId
-      ? import('../adapters/cognito-user-directory').then(({ CognitoUserDirectory, cognitoClient }) => new CognitoUserDirectory(cognitoClient(), poolId))
+      ? import('../adapters/cognito-user-directory').then(
+          ({ CognitoUserDirectory, cognitoClient }) => new CognitoUserDirectory(cognitoClient(), poolId),
+        )
       : import('../../local/user-directory').then(({ LocalUserDirectory }) => new LocalUserDirectory(localDir)));
   const directory: UserDirectory = {
     find: async (username) => (await load()).find(username),

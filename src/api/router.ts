@@ -201,7 +201,10 @@ export function createRouter(opts: RouterOptions): (event: HttpEvent) => Promise
       return json(500, {
         error: {
           code: 'INTERNAL',
-          message: { zh: '伺服器內部錯誤，請稍後再試；如持續發生請聯絡辦公室。', en: 'Internal error; try again later, and tell the office if it persists.' },
+          message: {
+            zh: '伺服器內部錯誤，請稍後再試；如持續發生請聯絡辦公室。',
+            en: 'Internal error; try again later, and tell the office if it persists.',
+          },
         },
       });
     }

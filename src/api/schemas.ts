@@ -49,7 +49,10 @@ export const amendRoundSchema = z
   .strict()
   .meta({ id: 'AmendRound' });
 
-export const proceedSchema = z.object({ reason: z.string().min(2).max(1000) }).strict().meta({ id: 'Proceed' });
+export const proceedSchema = z
+  .object({ reason: z.string().min(2).max(1000) })
+  .strict()
+  .meta({ id: 'Proceed' });
 
 export const roundPublicSchema = z
   .object({
@@ -141,7 +144,10 @@ export const startSubmissionSchema = z
       .string()
       .min(1)
       .max(200)
-      .refine((n) => !/[\\/\u0000-\u001f]/.test(n) && n !== '.' && n !== '..', 'file name must not contain path separators or control characters'),
+      .refine(
+        (n) => !/[\\/\u0000-\u001f]/.test(n) && n !== '.' && n !== '..',
+        'file name must not contain path separators or control characters',
+      ),
     contentType: z.enum(UPLOAD_CONTENT_TYPES),
     size: z.number().int().positive().max(MAX_UPLOAD_BYTES),
   })
@@ -224,7 +230,9 @@ export const caseListSchema = z.object({ cases: z.array(caseViewSchema) }).meta(
 /** A case's whole record for its staff (GET /cases/{caseId}/record). */
 export const caseRecordSchema = caseViewSchema
   .extend({
-    versions: z.array(z.object({ version: z.number().int(), submissionId: z.string(), createdAt: z.string().optional(), current: z.boolean() })),
+    versions: z.array(
+      z.object({ version: z.number().int(), submissionId: z.string(), createdAt: z.string().optional(), current: z.boolean() }),
+    ),
     eligibility: z.array(
       z.object({
         taskId: z.string(),
@@ -255,8 +263,14 @@ export const caseRecordSchema = caseViewSchema
   })
   .meta({ id: 'CaseRecord' });
 
-export const correctionSchema = z.object({ note: z.string().min(2).max(2000) }).strict().meta({ id: 'Correction' });
-export const withdrawSchema = z.object({ reason: z.string().min(2).max(1000) }).strict().meta({ id: 'Withdraw' });
+export const correctionSchema = z
+  .object({ note: z.string().min(2).max(2000) })
+  .strict()
+  .meta({ id: 'Correction' });
+export const withdrawSchema = z
+  .object({ reason: z.string().min(2).max(1000) })
+  .strict()
+  .meta({ id: 'Withdraw' });
 export const replaceReviewerSchema = z
   .object({ newReviewerId: z.string().min(1), reason: z.string().min(2).max(1000) })
   .strict()

@@ -40,7 +40,8 @@ export interface SignedInClaims {
   exp?: number;
 }
 
-export type SignInErrorCode = 'STATE_MISMATCH' | 'SIGNIN_REFUSED' | 'CODE_REJECTED' | 'REFRESH_REJECTED' | 'BAD_TOKEN_RESPONSE' | 'AUTH_UNREACHABLE';
+export type SignInErrorCode =
+  'STATE_MISMATCH' | 'SIGNIN_REFUSED' | 'CODE_REJECTED' | 'REFRESH_REJECTED' | 'BAD_TOKEN_RESPONSE' | 'AUTH_UNREACHABLE';
 
 const MESSAGES: Record<SignInErrorCode, { zh: string; en: string }> = {
   STATE_MISMATCH: {
@@ -53,7 +54,10 @@ const MESSAGES: Record<SignInErrorCode, { zh: string; en: string }> = {
     en: 'Exchanging the sign-in code failed (the code is invalid, used, or the PKCE verifier does not match) and was refused. Sign in again.',
   },
   REFRESH_REJECTED: { zh: '登入已過期，無法自動續期，請重新登入。', en: 'Your sign-in expired and could not be renewed; sign in again.' },
-  BAD_TOKEN_RESPONSE: { zh: '登入服務的回應無效，已拒絕。', en: 'The sign-in service answered with an invalid response, which was refused.' },
+  BAD_TOKEN_RESPONSE: {
+    zh: '登入服務的回應無效，已拒絕。',
+    en: 'The sign-in service answered with an invalid response, which was refused.',
+  },
   AUTH_UNREACHABLE: { zh: '無法連線到登入服務，請檢查網絡後再試。', en: 'Cannot reach the sign-in service; check the network and retry.' },
 };
 
@@ -126,12 +130,25 @@ export async function completeSignIn(cfg: AuthConfig, pending: PendingSignIn | u
   }
   let response: Response;
   try {
-    response = await oauth.authorizationCodeGrantRequest(server(cfg), client(cfg), oauth.None(), checked, pending.redirectUri, pending.codeVerifier, requestOptions(cfg));
+    response = await oauth.authorizationCodeGrantRequest(
+      server(cfg),
+      client(cfg),
+      oauth.None(),
+      checked,
+      pending.redirectUri,
+      pending.codeVerifier,
+      requestOptions(cfg),
+    );
   } catch (err) {
     throw new SignInError('AUTH_UNREACHABLE', (err as Error).message);
   }
   try {
-    return toTokenSet(await oauth.processAuthorizationCodeResponse(server(cfg), client(cfg), response, { expectedNonce: pending.nonce, requireIdToken: true }));
+    return toTokenSet(
+      await oauth.processAuthorizationCodeResponse(server(cfg), client(cfg), response, {
+        expectedNonce: pending.nonce,
+        requireIdToken: true,
+      }),
+    );
   } catch (err) {
     if (err instanceof oauth.ResponseBodyError) throw new SignInError('CODE_REJECTED', err.error);
     throw new SignInError('BAD_TOKEN_RESPONSE', (err as Error).message);
@@ -159,7 +176,10 @@ export async function refreshTokens(cfg: AuthConfig, refreshToken: string): Prom
 export async function revokeRefreshToken(cfg: AuthConfig, refreshToken: string): Promise<void> {
   let response: Response;
   try {
-    response = await oauth.revocationRequest(server(cfg), client(cfg), oauth.None(), refreshToken, { ...requestOptions(cfg), additionalParameters: { token_type_hint: 'refresh_token' } });
+    response = await oauth.revocationRequest(server(cfg), client(cfg), oauth.None(), refreshToken, {
+      ...requestOptions(cfg),
+      additionalParameters: { token_type_hint: 'refresh_token' },
+    });
   } catch (err) {
     throw new SignInError('AUTH_UNREACHABLE', (err as Error).message);
   }
@@ -189,14 +209,23 @@ function toTokenSet(result: oauth.TokenEndpointResponse): TokenSet {
   const expiresAt = Math.min(typeof claims.exp === 'number' ? claims.exp : byExpiresIn, byExpiresIn);
   if (!Number.isFinite(expiresAt)) throw new SignInError('BAD_TOKEN_RESPONSE', 'no expiry');
   const issuedAt = typeof claims.iat === 'number' ? claims.iat : Math.floor(Date.now() / 1000);
-  return { idToken, accessToken: result.access_token, ...(result.refresh_token ? { refreshToken: result.refresh_token } : {}), issuedAt, expiresAt };
+  return {
+    idToken,
+    accessToken: result.access_token,
+    ...(result.refresh_token ? { refreshToken: result.refresh_token } : {}),
+    issuedAt,
+    expiresAt,
+  };
 }
 
 /** The payload of a JWT, unverified (for display and expiry only: the API verifies every token). */
 export function decodeClaims(jwt: string): Record<string, unknown> {
   const part = jwt.split('.')[1];
   if (!part) throw new SignInError('BAD_TOKEN_RESPONSE', 'not a JWT');
-  const base64 = part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '=');
+  const base64 = part
+    .replace(/-/g, '+')
+    .replace(/_/g, '/')
+    .padEnd(Math.ceil(part.length / 4) * 4, '=');
   const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
   const value: unknown = JSON.parse(new TextDecoder().decode(bytes));
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new SignInError('BAD_TOKEN_RESPONSE', 'not a JWT');

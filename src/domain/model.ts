@@ -40,7 +40,12 @@ export const issueSchema = z.object({
   field: z.string(),
   message: bilingualSchema,
   at: z
-    .object({ line: z.number().int().optional(), column: z.number().int().optional(), offset: z.number().int().optional(), excerpt: z.string().optional() })
+    .object({
+      line: z.number().int().optional(),
+      column: z.number().int().optional(),
+      offset: z.number().int().optional(),
+      excerpt: z.string().optional(),
+    })
     .optional(),
 });
 export type Issue = z.infer<typeof issueSchema>;
@@ -284,9 +289,7 @@ export const leadershipDecisionSchema = z.object({
   /** The final list in order, each with its published reason (入選理由). */
   list: z.array(z.object({ caseId: z.string(), reason: z.string().min(4).max(500) })).min(1),
   /** Required when amending: why each struck or added case changed. */
-  amendments: z
-    .array(z.object({ caseId: z.string(), change: z.enum(['strike', 'add']), reason: z.string().min(2).max(1000) }))
-    .default([]),
+  amendments: z.array(z.object({ caseId: z.string(), change: z.enum(['strike', 'add']), reason: z.string().min(2).max(1000) })).default([]),
 });
 export type LeadershipDecision = z.infer<typeof leadershipDecisionSchema>;
 

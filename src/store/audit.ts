@@ -7,7 +7,14 @@
  * logical sealer per round, and every read path seals first.
  */
 import { SYSTEM_ACTOR, type AuditEntry } from '../domain/model';
-import { AUDIT_SEQ_ABANDONED, GENESIS_HASH, isUnsealed, sealEntry, type StoredAuditEntry, type UnsealedAuditEntry } from '../domain/audit/chain';
+import {
+  AUDIT_SEQ_ABANDONED,
+  GENESIS_HASH,
+  isUnsealed,
+  sealEntry,
+  type StoredAuditEntry,
+  type UnsealedAuditEntry,
+} from '../domain/audit/chain';
 import type { AuditDraft } from './audit-link';
 import { contention, isConditionalFailure } from './errors';
 import type { RoundRepository } from './rounds';
@@ -73,25 +80,29 @@ export class AuditRepository {
       };
       try {
         await this.table.put({
-            Item: { ...keys.audit(entry.roundId, seq), type: 'AuditEntry', ...entry, appendedAt: this.now() },
-            ConditionExpression: 'attribute_not_exists(PK)',
-          });
+          Item: { ...keys.audit(entry.roundId, seq), type: 'AuditEntry', ...entry, appendedAt: this.now() },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        });
         return entry;
       } catch (error) {
         if (!isConditionalFailure(error)) throw error;
       }
     }
-    throw contention('audit entry', draft.roundId, `every reserved seq was taken by the time its entry was written (${AUDIT_APPEND_ATTEMPTS} attempts)`);
+    throw contention(
+      'audit entry',
+      draft.roundId,
+      `every reserved seq was taken by the time its entry was written (${AUDIT_APPEND_ATTEMPTS} attempts)`,
+    );
   }
 
   private async reserveAuditSeq(roundId: string): Promise<number> {
     const out = await this.table.update({
-        Key: keys.auditHead(roundId),
-        UpdateExpression: 'ADD nextSeq :one SET reservedAt = :now, #type = :type',
-        ExpressionAttributeNames: { '#type': 'type' },
-        ExpressionAttributeValues: { ':one': 1, ':now': this.now(), ':type': 'AuditHead' },
-        ReturnValues: 'UPDATED_NEW',
-      });
+      Key: keys.auditHead(roundId),
+      UpdateExpression: 'ADD nextSeq :one SET reservedAt = :now, #type = :type',
+      ExpressionAttributeNames: { '#type': 'type' },
+      ExpressionAttributeValues: { ':one': 1, ':now': this.now(), ':type': 'AuditHead' },
+      ReturnValues: 'UPDATED_NEW',
+    });
     return out.Attributes!.nextSeq as number;
   }
 
@@ -136,7 +147,11 @@ export class AuditRepository {
   }
 
   /** Seals (head.sealedSeq, last]; returns how far the chain now reaches and whether it had to stop early. */
-  private async sealBatch(roundId: string, head: AuditHead, last: number): Promise<{ sealedSeq: number; sealedHash: string; stopped: boolean }> {
+  private async sealBatch(
+    roundId: string,
+    head: AuditHead,
+    last: number,
+  ): Promise<{ sealedSeq: number; sealedHash: string; stopped: boolean }> {
     const items = await this.table.queryAll({
       KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
       ExpressionAttributeValues: {
@@ -181,7 +196,9 @@ export class AuditRepository {
       links.push({ entry: stored, alreadySealed: true });
       prevHash = stored.hash;
     }
-    const written = await inParallel(links, AUDIT_SEAL_CONCURRENCY, (link) => (link.alreadySealed ? Promise.resolve(true) : this.writeSeal(link.entry)));
+    const written = await inParallel(links, AUDIT_SEAL_CONCURRENCY, (link) =>
+      link.alreadySealed ? Promise.resolve(true) : this.writeSeal(link.entry),
+    );
     const firstFailed = written.indexOf(false);
     const sealedLinks = firstFailed < 0 ? links : links.slice(0, firstFailed);
     const lastLink = sealedLinks.at(-1)?.entry;
@@ -196,12 +213,12 @@ export class AuditRepository {
   private async writeSeal(entry: AuditEntry): Promise<boolean> {
     try {
       await this.table.update({
-          Key: keys.audit(entry.roundId, entry.seq),
-          UpdateExpression: 'SET prevHash = :prev, #hash = :hash, sealed = :true',
-          ConditionExpression: 'sealed = :false',
-          ExpressionAttributeNames: { '#hash': 'hash' },
-          ExpressionAttributeValues: { ':prev': entry.prevHash, ':hash': entry.hash, ':true': true, ':false': false },
-        });
+        Key: keys.audit(entry.roundId, entry.seq),
+        UpdateExpression: 'SET prevHash = :prev, #hash = :hash, sealed = :true',
+        ConditionExpression: 'sealed = :false',
+        ExpressionAttributeNames: { '#hash': 'hash' },
+        ExpressionAttributeValues: { ':prev': entry.prevHash, ':hash': entry.hash, ':true': true, ':false': false },
+      });
       return true;
     } catch (error) {
       if (!isConditionalFailure(error)) throw error;
@@ -239,11 +256,11 @@ export class AuditRepository {
   private async advanceAuditHead(roundId: string, sealedSeq: number, sealedHash: string): Promise<boolean> {
     try {
       await this.table.update({
-          Key: keys.auditHead(roundId),
-          UpdateExpression: 'SET sealedSeq = :seq, sealedHash = :hash',
-          ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(sealedSeq) OR sealedSeq < :seq)',
-          ExpressionAttributeValues: { ':seq': sealedSeq, ':hash': sealedHash },
-        });
+        Key: keys.auditHead(roundId),
+        UpdateExpression: 'SET sealedSeq = :seq, sealedHash = :hash',
+        ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(sealedSeq) OR sealedSeq < :seq)',
+        ExpressionAttributeValues: { ':seq': sealedSeq, ':hash': sealedHash },
+      });
       return true;
     } catch (error) {
       if (isConditionalFailure(error)) return false;

@@ -88,9 +88,9 @@ export class CaseRepository {
   async createCase(record: CaseRecord, version: CaseVersion): Promise<void> {
     try {
       await this.table.transact([
-            { Put: { Item: this.caseItem(record), ConditionExpression: 'attribute_not_exists(PK)' } },
-            { Put: { Item: this.versionItem(version), ConditionExpression: 'attribute_not_exists(PK)' } },
-          ]);
+        { Put: { Item: this.caseItem(record), ConditionExpression: 'attribute_not_exists(PK)' } },
+        { Put: { Item: this.versionItem(version), ConditionExpression: 'attribute_not_exists(PK)' } },
+      ]);
     } catch (error) {
       if (isConditionalFailure(error)) throw alreadyExists('case', record.caseId);
       throw error;
@@ -117,25 +117,25 @@ export class CaseRepository {
     const condition = statusCondition(expected);
     try {
       await this.table.transact([
-            {
-              Update: {
-                Key: keys.case(version.caseId),
-                UpdateExpression: `SET ${parts.join(', ')}`,
-                ConditionExpression: `${condition.expression} AND currentVersion = :previous`,
-                ExpressionAttributeNames: { ...names, ...condition.names },
-                ExpressionAttributeValues: { ...values, ...condition.values, ':previous': previous },
-              },
-            },
-            {
-              Update: {
-                Key: keys.caseVersion(version.caseId, previous),
-                UpdateExpression: 'SET supersededAt = :at',
-                ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(supersededAt)',
-                ExpressionAttributeValues: { ':at': version.createdAt },
-              },
-            },
-            { Put: { Item: this.versionItem(version), ConditionExpression: 'attribute_not_exists(PK)' } },
-          ]);
+        {
+          Update: {
+            Key: keys.case(version.caseId),
+            UpdateExpression: `SET ${parts.join(', ')}`,
+            ConditionExpression: `${condition.expression} AND currentVersion = :previous`,
+            ExpressionAttributeNames: { ...names, ...condition.names },
+            ExpressionAttributeValues: { ...values, ...condition.values, ':previous': previous },
+          },
+        },
+        {
+          Update: {
+            Key: keys.caseVersion(version.caseId, previous),
+            UpdateExpression: 'SET supersededAt = :at',
+            ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(supersededAt)',
+            ExpressionAttributeValues: { ':at': version.createdAt },
+          },
+        },
+        { Put: { Item: this.versionItem(version), ConditionExpression: 'attribute_not_exists(PK)' } },
+      ]);
     } catch (error) {
       if (isConditionalFailure(error)) {
         throw conflict('case', version.caseId, `expected version ${previous} in status ${expected.join('|')}`);

@@ -20,7 +20,8 @@ export const alreadyExists = (what: string, id: string) =>
   new StoreError('ALREADY_EXISTS', { zh: `${whatZh(what)}已存在：${id}`, en: `${what} already exists: ${id}` }, { what, id });
 
 export const conflict = (what: string, id: string, detail: string) =>
-  new StoreError('CONFLICT',
+  new StoreError(
+    'CONFLICT',
     { zh: `${whatZh(what)}的狀態已改變，請重新載入：${id}`, en: `${what} ${id} changed meanwhile (${detail}); reload and retry` },
     { what, id, detail },
   );
@@ -31,8 +32,12 @@ export const conflict = (what: string, id: string, detail: string) =>
  * answers 503 so a client may retry.
  */
 export const contention = (what: string, id: string, detail: string) => {
-  const error = new StoreError('CONTENTION',
-    { zh: `${whatZh(what)}正被大量同時寫入，請稍後重試：${id}`, en: `${what} ${id} is under heavy concurrent writes (${detail}); retry shortly` },
+  const error = new StoreError(
+    'CONTENTION',
+    {
+      zh: `${whatZh(what)}正被大量同時寫入，請稍後重試：${id}`,
+      en: `${what} ${id} is under heavy concurrent writes (${detail}); retry shortly`,
+    },
     { what, id, detail },
   );
   error.name = STORE_CONTENTION_ERROR;
@@ -43,13 +48,22 @@ export const contention = (what: string, id: string, detail: string) => {
 export const STORE_CONTENTION_ERROR = 'Casebook.StoreContention';
 
 export const taskAlreadyDecided = (taskId: string) =>
-  new StoreError('TASK_ALREADY_DECIDED', { zh: `此審批步驟已有決定：${taskId}`, en: `This approval step was already decided: ${taskId}` }, { taskId });
+  new StoreError(
+    'TASK_ALREADY_DECIDED',
+    { zh: `此審批步驟已有決定：${taskId}`, en: `This approval step was already decided: ${taskId}` },
+    { taskId },
+  );
 
 export const taskExpired = (taskId: string) =>
-  new StoreError('TASK_EXPIRED', { zh: `此審批步驟已逾期，不能再作決定：${taskId}`, en: `This approval step has expired and can no longer be decided: ${taskId}` }, { taskId });
+  new StoreError(
+    'TASK_EXPIRED',
+    { zh: `此審批步驟已逾期，不能再作決定：${taskId}`, en: `This approval step has expired and can no longer be decided: ${taskId}` },
+    { taskId },
+  );
 
 export const reviewAlreadyScored = (caseId: string, reviewerId: string) =>
-  new StoreError('REVIEW_ALREADY_SCORED',
+  new StoreError(
+    'REVIEW_ALREADY_SCORED',
     { zh: `評審已就此案例評分：${caseId}`, en: `Reviewer ${reviewerId} already scored case ${caseId}` },
     { caseId, reviewerId },
   );

@@ -10,9 +10,9 @@ export class ObjectionRepository {
   async fileObjection(objection: Objection): Promise<Objection> {
     try {
       await this.table.put({
-          Item: { ...keys.objection(objection.roundId, objection.objectionId), type: 'Objection', ...objection },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        });
+        Item: { ...keys.objection(objection.roundId, objection.objectionId), type: 'Objection', ...objection },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      });
       return objection;
     } catch (error) {
       if (isConditionalFailure(error)) throw alreadyExists('objection', objection.objectionId);

@@ -15,9 +15,9 @@ export class OutboxRepository {
     const key = keys.notification(notification.roundId, notification.notificationId);
     try {
       await this.table.put({
-          Item: { ...key, ...keys.notificationIndex(notification.status, notification.createdAt), type: 'Notification', ...notification },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        });
+        Item: { ...key, ...keys.notificationIndex(notification.status, notification.createdAt), type: 'Notification', ...notification },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      });
       return { created: true, notification };
     } catch (error) {
       if (!isConditionalFailure(error)) throw error;
@@ -34,7 +34,10 @@ export class OutboxRepository {
   }
 
   /** Marks a notification RELEASED if it is still PENDING (a sent email); false if it was not. */
-  async markNotificationReleased(notification: Pick<Notification, 'roundId' | 'notificationId' | 'createdAt'>, at: string): Promise<boolean> {
+  async markNotificationReleased(
+    notification: Pick<Notification, 'roundId' | 'notificationId' | 'createdAt'>,
+    at: string,
+  ): Promise<boolean> {
     try {
       await this.table.conditionalUpdate(
         keys.notification(notification.roundId, notification.notificationId),
@@ -53,11 +56,11 @@ export class OutboxRepository {
   async withdrawNotification(roundId: string, notificationId: string): Promise<void> {
     try {
       await this.table.delete({
-          Key: keys.notification(roundId, notificationId),
-          ConditionExpression: '#status = :pending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':pending': 'PENDING' },
-        });
+        Key: keys.notification(roundId, notificationId),
+        ConditionExpression: '#status = :pending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':pending': 'PENDING' },
+      });
     } catch (error) {
       if (!isConditionalFailure(error)) throw error;
     }

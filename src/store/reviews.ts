@@ -13,14 +13,14 @@ export class ReviewRepository {
       const review: Review = { caseId, roundId, reviewerId, status: 'ASSIGNED', assignedAt: at };
       try {
         await this.table.put({
-            Item: {
-              ...keys.review(caseId, reviewerId),
-              ...keys.reviewIndex(reviewerId, roundId, 'ASSIGNED', caseId),
-              type: 'Review',
-              ...review,
-            },
-            ConditionExpression: 'attribute_not_exists(PK)',
-          });
+          Item: {
+            ...keys.review(caseId, reviewerId),
+            ...keys.reviewIndex(reviewerId, roundId, 'ASSIGNED', caseId),
+            type: 'Review',
+            ...review,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        });
       } catch (error) {
         if (!isConditionalFailure(error)) throw error;
       }

@@ -26,9 +26,9 @@ export class RoundRepository {
   async createRound(round: Round): Promise<Round> {
     try {
       await this.table.put({
-          Item: { ...keys.round(round.roundId), ...keys.roundIndex(round.charter.year, round.charter.number), type: 'Round', ...round },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        });
+        Item: { ...keys.round(round.roundId), ...keys.roundIndex(round.charter.year, round.charter.number), type: 'Round', ...round },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      });
       return round;
     } catch (error) {
       if (isConditionalFailure(error)) throw alreadyExists('round', round.roundId);
@@ -75,11 +75,7 @@ export class RoundRepository {
   }
 
   /** Sets fields of a round without changing its status, optionally only in the given statuses. */
-  async updateRound(
-    roundId: string,
-    patch: Partial<Omit<Round, 'roundId' | 'status'>>,
-    expected?: readonly RoundStatus[],
-  ): Promise<Round> {
+  async updateRound(roundId: string, patch: Partial<Omit<Round, 'roundId' | 'status'>>, expected?: readonly RoundStatus[]): Promise<Round> {
     const condition = statusCondition(expected);
     const item = await this.table.conditionalUpdate(keys.round(roundId), patch, condition, () =>
       expected ? conflict('round', roundId, `expected status ${expected.join('|')}`) : notFound('round', roundId),
@@ -88,39 +84,34 @@ export class RoundRepository {
   }
 
   /** Records an amendment and replaces the charter in one transaction, while the round is in `expected`. */
-  async amendRound(
-    amendment: Amendment,
-    newCharter: Charter,
-    expected: readonly RoundStatus[],
-    charterSha256?: string,
-  ): Promise<void> {
+  async amendRound(amendment: Amendment, newCharter: Charter, expected: readonly RoundStatus[], charterSha256?: string): Promise<void> {
     const condition = statusCondition(expected);
     try {
       await this.table.transact([
-            {
-              Update: {
-                Key: keys.round(amendment.roundId),
-                UpdateExpression: charterSha256 ? 'SET #charter = :charter, #sha = :sha' : 'SET #charter = :charter',
-                ConditionExpression: condition.expression,
-                ExpressionAttributeNames: {
-                  ...condition.names,
-                  '#charter': 'charter',
-                  ...(charterSha256 ? { '#sha': 'charterSha256' } : {}),
-                },
-                ExpressionAttributeValues: {
-                  ...condition.values,
-                  ':charter': newCharter,
-                  ...(charterSha256 ? { ':sha': charterSha256 } : {}),
-                },
-              },
+        {
+          Update: {
+            Key: keys.round(amendment.roundId),
+            UpdateExpression: charterSha256 ? 'SET #charter = :charter, #sha = :sha' : 'SET #charter = :charter',
+            ConditionExpression: condition.expression,
+            ExpressionAttributeNames: {
+              ...condition.names,
+              '#charter': 'charter',
+              ...(charterSha256 ? { '#sha': 'charterSha256' } : {}),
             },
-            {
-              Put: {
-                Item: { ...keys.amendment(amendment.roundId, amendment.at, amendment.amendmentId), type: 'Amendment', ...amendment },
-                ConditionExpression: 'attribute_not_exists(PK)',
-              },
+            ExpressionAttributeValues: {
+              ...condition.values,
+              ':charter': newCharter,
+              ...(charterSha256 ? { ':sha': charterSha256 } : {}),
             },
-          ]);
+          },
+        },
+        {
+          Put: {
+            Item: { ...keys.amendment(amendment.roundId, amendment.at, amendment.amendmentId), type: 'Amendment', ...amendment },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+      ]);
     } catch (error) {
       if (isConditionalFailure(error)) throw conflict('round', amendment.roundId, `expected status ${expected.join('|')}`);
       throw error;
@@ -147,33 +138,39 @@ export class RoundRepository {
     const revision = (round.publicationRevision ?? 0) + 1;
     try {
       await this.table.transact([
-            {
-              Update: {
-                Key: keys.round(roundId),
-                UpdateExpression: 'SET #status = :approved, approvedList = :list, approvedAt = :at, publicationRevision = :revision',
-                ConditionExpression: '#status = :notice',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':approved': 'APPROVED', ':list': approvedList, ':at': at, ':revision': revision, ':notice': 'NOTICE' },
-              },
+        {
+          Update: {
+            Key: keys.round(roundId),
+            UpdateExpression: 'SET #status = :approved, approvedList = :list, approvedAt = :at, publicationRevision = :revision',
+            ConditionExpression: '#status = :notice',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':approved': 'APPROVED',
+              ':list': approvedList,
+              ':at': at,
+              ':revision': revision,
+              ':notice': 'NOTICE',
             },
-            ...approvedList.map((entry) => ({
-              Update: {
-                Key: keys.case(entry.caseId),
-                UpdateExpression: 'SET #status = :approved, GSI1SK = :gsi, reason = :reason, updatedAt = :at',
-                ConditionExpression: 'roundId = :round AND #status IN (:selected, :shortlisted)',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: {
-                  ':approved': 'APPROVED',
-                  ':gsi': `APPROVED#${entry.caseId}`,
-                  ':reason': entry.reason,
-                  ':at': at,
-                  ':round': roundId,
-                  ':selected': 'SELECTED',
-                  ':shortlisted': 'SHORTLISTED',
-                },
-              },
-            })),
-          ]);
+          },
+        },
+        ...approvedList.map((entry) => ({
+          Update: {
+            Key: keys.case(entry.caseId),
+            UpdateExpression: 'SET #status = :approved, GSI1SK = :gsi, reason = :reason, updatedAt = :at',
+            ConditionExpression: 'roundId = :round AND #status IN (:selected, :shortlisted)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':approved': 'APPROVED',
+              ':gsi': `APPROVED#${entry.caseId}`,
+              ':reason': entry.reason,
+              ':at': at,
+              ':round': roundId,
+              ':selected': 'SELECTED',
+              ':shortlisted': 'SHORTLISTED',
+            },
+          },
+        })),
+      ]);
     } catch (error) {
       if (isConditionalFailure(error)) throw conflict('round', roundId, 'round not in NOTICE or a case not selected');
       throw error;

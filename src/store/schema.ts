@@ -76,7 +76,10 @@ export const keys = {
    * A near-duplicate bucket (`<band:02>#<hash>` or `T#<hash>`, src/domain/similarity) and one
    * version of a case in it: each version its own item, so filing one never touches another's.
    */
-  duplicateBucket: (bucketKey: string, caseId: string, version: number) => ({ PK: `DEDUP#${bucketKey}`, SK: `${caseId}#${pad(version, 4)}` }),
+  duplicateBucket: (bucketKey: string, caseId: string, version: number) => ({
+    PK: `DEDUP#${bucketKey}`,
+    SK: `${caseId}#${pad(version, 4)}`,
+  }),
   /** The partition of a near-duplicate bucket (what a lookup queries). */
   duplicateBucketPartition: (bucketKey: string) => `DEDUP#${bucketKey}`,
 };

@@ -21,7 +21,14 @@ import { TaskRepository } from './tasks';
 export type { Amendment } from './rounds';
 export type { AuditSealResult } from './audit';
 export { DEFAULT_AUDIT_GRACE_MS } from './audit';
-export type { CaseVersion, DuplicateCandidate, DuplicateCandidateLookup, DuplicateIndexEntry, DuplicateText, RankedDuplicateCandidate } from './cases';
+export type {
+  CaseVersion,
+  DuplicateCandidate,
+  DuplicateCandidateLookup,
+  DuplicateIndexEntry,
+  DuplicateText,
+  RankedDuplicateCandidate,
+} from './cases';
 export type { NewTask, StoredTask } from './tasks';
 
 export interface StoreOptions {

@@ -14,14 +14,14 @@ export class SubmissionRepository {
   async recordSubmission(submission: Submission): Promise<{ created: boolean; submission: Submission }> {
     try {
       await this.table.put({
-          Item: {
-            ...keys.submission(submission.roundId, submission.submissionId),
-            ...keys.submissionIndex(submission.unitCode, submission.roundId, submission.createdAt),
-            type: 'Submission',
-            ...submission,
-          },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        });
+        Item: {
+          ...keys.submission(submission.roundId, submission.submissionId),
+          ...keys.submissionIndex(submission.unitCode, submission.roundId, submission.createdAt),
+          type: 'Submission',
+          ...submission,
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      });
       return { created: true, submission };
     } catch (error) {
       if (!isConditionalFailure(error)) throw error;
@@ -41,8 +41,12 @@ export class SubmissionRepository {
     patch: Partial<Pick<Submission, 'errors' | 'warnings' | 'caseId'>> = {},
     expected?: readonly SubmissionStatus[],
   ): Promise<Submission> {
-    const item = await this.table.conditionalUpdate(keys.submission(roundId, submissionId), { ...patch, status: to }, statusCondition(expected), () =>
-      expected ? conflict('submission', submissionId, `expected status ${expected.join('|')}`) : notFound('submission', submissionId),
+    const item = await this.table.conditionalUpdate(
+      keys.submission(roundId, submissionId),
+      { ...patch, status: to },
+      statusCondition(expected),
+      () =>
+        expected ? conflict('submission', submissionId, `expected status ${expected.join('|')}`) : notFound('submission', submissionId),
     );
     return strip<Submission>(item)!;
   }

@@ -155,7 +155,13 @@ export class TableClient {
   }
 
   /** Sets the defined fields of `patch` (and `extraSet` clauses) if `condition` holds; else throws `onFailure()`. */
-  async conditionalUpdate(key: Key, patch: Record<string, unknown>, condition: Condition, onFailure: () => Error, extraSet: string[] = []): Promise<Item> {
+  async conditionalUpdate(
+    key: Key,
+    patch: Record<string, unknown>,
+    condition: Condition,
+    onFailure: () => Error,
+    extraSet: string[] = [],
+  ): Promise<Item> {
     const { parts, names, values } = setExpression(patch);
     try {
       const out = await this.doc.send(
@@ -184,7 +190,8 @@ export class TableClient {
     for (let start = 0; start < requests.length; start += BATCH_WRITE_SIZE) {
       let pending = requests.slice(start, start + BATCH_WRITE_SIZE);
       for (let attempt = 0; pending.length > 0; attempt += 1) {
-        if (attempt >= BATCH_ATTEMPTS) throw contention(what, id, `${pending.length} writes still unprocessed after ${BATCH_ATTEMPTS} attempts`);
+        if (attempt >= BATCH_ATTEMPTS)
+          throw contention(what, id, `${pending.length} writes still unprocessed after ${BATCH_ATTEMPTS} attempts`);
         if (attempt > 0) await backoff(attempt);
         const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.name]: pending } }));
         pending = out.UnprocessedItems?.[this.name] ?? [];
@@ -196,12 +203,17 @@ export class TableClient {
    * BatchGetItem in requests of 100 keys, resending unprocessed keys with growing pauses. Items
    * come back in no particular order; missing ones are simply absent.
    */
-  async batchGet(itemKeys: readonly Key[], options: Omit<NonNullable<BatchGetCommandInput['RequestItems']>[string], 'Keys'>, what: string): Promise<Item[]> {
+  async batchGet(
+    itemKeys: readonly Key[],
+    options: Omit<NonNullable<BatchGetCommandInput['RequestItems']>[string], 'Keys'>,
+    what: string,
+  ): Promise<Item[]> {
     const items: Item[] = [];
     for (let start = 0; start < itemKeys.length; start += BATCH_GET_SIZE) {
       let pending: Record<string, unknown>[] = itemKeys.slice(start, start + BATCH_GET_SIZE);
       for (let attempt = 0; pending.length > 0; attempt += 1) {
-        if (attempt >= BATCH_ATTEMPTS) throw contention(what, `${itemKeys.length} keys`, `${pending.length} reads still unprocessed after ${BATCH_ATTEMPTS} attempts`);
+        if (attempt >= BATCH_ATTEMPTS)
+          throw contention(what, `${itemKeys.length} keys`, `${pending.length} reads still unprocessed after ${BATCH_ATTEMPTS} attempts`);
         if (attempt > 0) await backoff(attempt);
         const out = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.name]: { ...options, Keys: pending } } }));
         items.push(...((out.Responses?.[this.name] ?? []) as Item[]));

@@ -51,15 +51,15 @@ export class TaskRepository {
     const stored: StoredTask = { ...task, role, status: 'OPEN' };
     try {
       await this.table.put({
-          Item: {
-            ...keys.task(task.taskId),
-            ...keys.taskIndex(role, 'OPEN', task.createdAt, task.roundId, task.kind, task.taskId),
-            type: 'Task',
-            ...stored,
-            taskToken,
-          },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        });
+        Item: {
+          ...keys.task(task.taskId),
+          ...keys.taskIndex(role, 'OPEN', task.createdAt, task.roundId, task.kind, task.taskId),
+          type: 'Task',
+          ...stored,
+          taskToken,
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      });
       return { created: true, task: stored };
     } catch (error) {
       if (!isConditionalFailure(error)) throw error;
@@ -187,11 +187,11 @@ export class TaskRepository {
   async releaseTaskReminder(taskId: string, at: string): Promise<void> {
     try {
       await this.table.update({
-          Key: keys.task(taskId),
-          UpdateExpression: 'REMOVE remindedAt',
-          ConditionExpression: 'remindedAt = :at',
-          ExpressionAttributeValues: { ':at': at },
-        });
+        Key: keys.task(taskId),
+        UpdateExpression: 'REMOVE remindedAt',
+        ConditionExpression: 'remindedAt = :at',
+        ExpressionAttributeValues: { ':at': at },
+      });
     } catch (error) {
       if (!isConditionalFailure(error)) throw error;
     }

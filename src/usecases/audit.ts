@@ -15,5 +15,12 @@ export async function audit(
   change: unknown,
   actor: Actor = SYSTEM_ACTOR,
 ): Promise<void> {
-  await deps.store.audit.appendAudit({ roundId, at: deps.clock.now().toISOString(), actor: { id: actor.id, name: actor.name }, action, subject, change });
+  await deps.store.audit.appendAudit({
+    roundId,
+    at: deps.clock.now().toISOString(),
+    actor: { id: actor.id, name: actor.name },
+    action,
+    subject,
+    change,
+  });
 }

@@ -43,11 +43,15 @@ export const invalidDecision = (issues: Issue[]) =>
 export const invalidInput = (issues: Issue[]) =>
   new UseCaseError(
     'INVALID_INPUT',
-    { zh: `請求內容有誤（${issues.length} 處），請按欄位提示修正。`, en: `The request has ${issues.length} problem(s); fix the fields named.` },
+    {
+      zh: `請求內容有誤（${issues.length} 處），請按欄位提示修正。`,
+      en: `The request has ${issues.length} problem(s); fix the fields named.`,
+    },
     issues,
   );
 
-export const forbidden = (what: Bilingual = { zh: '您的角色不能執行此操作。', en: 'Your role may not do this.' }) => new UseCaseError('FORBIDDEN', what);
+export const forbidden = (what: Bilingual = { zh: '您的角色不能執行此操作。', en: 'Your role may not do this.' }) =>
+  new UseCaseError('FORBIDDEN', what);
 
 export const notFound = (thing: string, id: string) =>
   new UseCaseError('NOT_FOUND', { zh: `找不到${thingZh(thing)}：${id}`, en: `No ${thing} ${id}` });

@@ -25,7 +25,11 @@ import type { ApiDeps } from '../../src/usecases/api/ports';
 const CONSOLE_DIR = resolve('console');
 const SHOTS = 'test-results/console';
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
 
 function fakeToken(claims: Record<string, unknown>): string {
   const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
@@ -85,30 +89,42 @@ beforeAll(async () => {
     },
   } satisfies ApiDeps;
   const route = createRouter({ fn: 'api', handlers: buildHandlers(deps) });
-  apiServer = createServer((req, res) => void (async () => {
-    if (req.method === 'OPTIONS') return res.writeHead(204, CORS).end();
-    const url = new URL(req.url ?? '/', 'http://api');
-    // the JWT authorizer's part: the claims of the (here unsigned) token, flattened as API Gateway does
-    const part = (req.headers.authorization ?? '').replace(/^Bearer /, '').split('.')[1];
-    const claims = part ? (JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>) : undefined;
-    const flat = claims ? Object.fromEntries(Object.entries(claims).map(([k, v]) => [k, Array.isArray(v) ? `[${v.join(' ')}]` : String(v)])) : undefined;
-    const body = await readBody(req);
-    const out = await route({
-      rawPath: url.pathname,
-      headers: req.headers as Record<string, string>,
-      ...(body ? { body } : {}),
-      requestContext: { http: { method: req.method ?? 'GET' }, ...(flat ? { authorizer: { jwt: { claims: flat } } } : {}) },
-    });
-    res.writeHead(out.statusCode, { ...out.headers, ...CORS }).end(out.body);
-  })());
+  apiServer = createServer(
+    (req, res) =>
+      void (async () => {
+        if (req.method === 'OPTIONS') return res.writeHead(204, CORS).end();
+        const url = new URL(req.url ?? '/', 'http://api');
+        // the JWT authorizer's part: the claims of the (here unsigned) token, flattened as API Gateway does
+        const part = (req.headers.authorization ?? '').replace(/^Bearer /, '').split('.')[1];
+        const claims = part ? (JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>) : undefined;
+        const flat = claims
+          ? Object.fromEntries(Object.entries(claims).map(([k, v]) => [k, Array.isArray(v) ? `[${v.join(' ')}]` : String(v)]))
+          : undefined;
+        const body = await readBody(req);
+        const out = await route({
+          rawPath: url.pathname,
+          headers: req.headers as Record<string, string>,
+          ...(body ? { body } : {}),
+          requestContext: { http: { method: req.method ?? 'GET' }, ...(flat ? { authorizer: { jwt: { claims: flat } } } : {}) },
+        });
+        res.writeHead(out.statusCode, { ...out.headers, ...CORS }).end(out.body);
+      })(),
+  );
   await new Promise<void>((r) => apiServer.listen(0, '127.0.0.1', r));
   apiOrigin = `http://127.0.0.1:${(apiServer.address() as AddressInfo).port}`;
   const csp = `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ${apiOrigin}; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'`;
   site = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://site');
     const file = normalize(join(CONSOLE_DIR, decodeURIComponent(url.pathname).replace(/^\/console\/?/, '')));
-    if (!file.startsWith(CONSOLE_DIR) || !existsSync(file) || statSync(file).isDirectory()) return res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-security-policy': csp, 'x-content-type-options': 'nosniff' }).end(readFileSync(file));
+    if (!file.startsWith(CONSOLE_DIR) || !existsSync(file) || statSync(file).isDirectory())
+      return res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    res
+      .writeHead(200, {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'content-security-policy': csp,
+        'x-content-type-options': 'nosniff',
+      })
+      .end(readFileSync(file));
   });
   await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
   siteOrigin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
@@ -162,7 +178,9 @@ describe('accounts page', () => {
     await page.setInputFiles('#import-file', join(dir, 'accounts.csv'));
     await page.click('#import button[type=submit]');
     await page.waitForSelector('#import-report table');
-    expect(await page.locator('#import-report p').first().textContent()).toContain('預覽（未作更改）：共 6 行，將新建 2，將更新 0，無變更 0，拒絕 4');
+    expect(await page.locator('#import-report p').first().textContent()).toContain(
+      '預覽（未作更改）：共 6 行，將新建 2，將更新 0，無變更 0，拒絕 4',
+    );
     expect((await directory.list()).length).toBe(before);
 
     // for real: bad rows named with their reason, one-time passwords shown
@@ -217,7 +235,9 @@ describe('accounts page', () => {
       const violations = await page.evaluate(async () => {
         type AxeResult = { violations: { id: string; nodes: { target: string[] }[] }[] };
         const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<AxeResult> } }).axe;
-        const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+        const r = await axe.run(document, {
+          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+        });
         return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
       });
       expect(violations, script ?? 'hant').toEqual([]);

@@ -64,11 +64,16 @@ describe('console on the local cloud', () => {
     const cspErrors = watch(page);
     await page.goto(`${env.cloud.endpoints.console}applicant.html?${query()}`);
     await page.waitForSelector('#round option', { state: 'attached' });
-    await page.setInputFiles('#dossier-file', { name: '越秀 創新案例.md', mimeType: 'text/markdown', buffer: Buffer.from(validDossier('yuexiu', roundNumber)) });
+    await page.setInputFiles('#dossier-file', {
+      name: '越秀 創新案例.md',
+      mimeType: 'text/markdown',
+      buffer: Buffer.from(validDossier('yuexiu', roundNumber)),
+    });
     await page.click('#upload-button');
     // on failure the alert and any CSP message name the cause
-    await poll(async () => `${await page.textContent('#report-status')} | ${await page.textContent('#alert')} | ${cspErrors.join(' ')}`, { timeout: 90_000 })
-      .toMatch(/^[^|]*已收錄/);
+    await poll(async () => `${await page.textContent('#report-status')} | ${await page.textContent('#alert')} | ${cspErrors.join(' ')}`, {
+      timeout: 90_000,
+    }).toMatch(/^[^|]*已收錄/);
     await page.screenshot({ path: `${SHOTS}/localcloud-applicant.png`, fullPage: true });
     expect(cspErrors).toEqual([]);
     await context.close();

@@ -25,7 +25,12 @@ const SHOTS = 'test-results/console-round';
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** Reviewers from cities none of the applicants is in (Zhuhai, Shantou, Foshan): no conflicts. */
-const PANEL = REVIEWERS.map((r, i) => ({ id: r.sub, name: r.name, jurisdictions: [['440400', '440500', '440600'][i]!], declaredConflicts: [] }));
+const PANEL = REVIEWERS.map((r, i) => ({
+  id: r.sub,
+  name: r.name,
+  jurisdictions: [['440400', '440500', '440600'][i]!],
+  declaredConflicts: [],
+}));
 
 interface Entry {
   unit: UnitKey;
@@ -46,7 +51,8 @@ const ENTRIES: Entry[] = [
       '二是依托網絡平台開設「民情直通車」欄目，群眾可隨時在線反映問題，代表在三個工作日內回應。' +
       '三是建立意見建議分類轉辦和跟蹤督辦機制，由常委會辦公室定期通報辦理情況，確保件件有回音、事事有着落。' +
       '四是把聯絡站接待情況納入代表履職檔案，年底向選民報告，接受群眾評議。',
-    outcomes: '機制運行以來，共接待群眾二千餘人次，收集意見建議六百多條，推動解決道路改造、老舊小區加裝電梯等民生實事一百二十餘件，群眾滿意度明顯提升。',
+    outcomes:
+      '機制運行以來，共接待群眾二千餘人次，收集意見建議六百多條，推動解決道路改造、老舊小區加裝電梯等民生實事一百二十餘件，群眾滿意度明顯提升。',
     score: 9,
     reason: '聯絡站常態接待與網上直通相結合，民意收集辦理形成閉環，可複製可推廣。',
   },
@@ -70,14 +76,36 @@ const ENTRIES: Entry[] = [
       '二是票決產生的項目由政府組織實施，人大常委會組織代表分組跟蹤監督，每半年聽取一次實施情況報告。' +
       '三是年底由代表對項目完成情況進行滿意度測評，測評結果向社會公開並作為下一年度項目安排的重要依據。' +
       '四是建立項目庫動態管理制度，未入選的候選項目經論證後滾動進入下一年度票決。',
-    outcomes: '連續三年票決產生民生實事項目二十九個，涉及教育、養老、交通等領域，完成率百分之九十七，代表測評滿意率逐年上升至百分之九十五。',
+    outcomes:
+      '連續三年票決產生民生實事項目二十九個，涉及教育、養老、交通等領域，完成率百分之九十七，代表測評滿意率逐年上升至百分之九十五。',
     score: 7,
     reason: '項目由代表票決產生、全程監督、年終測評，體現全過程人民民主的制度化實踐。',
   },
 ];
 
 function dossier(e: Entry, round: number): string {
-  return ['---', `title: ${e.title}`, `unit: ${UNITS[e.unit].written}`, `round: ${round}`, 'contact:', '  name: 陳主任', '  phone: 020-12345678', '  email: office@example.org', '---', '', `# ${e.title}`, '', '## 主要做法', '', e.practices, '', '## 工作成效', '', e.outcomes, ''].join('\n');
+  return [
+    '---',
+    `title: ${e.title}`,
+    `unit: ${UNITS[e.unit].written}`,
+    `round: ${round}`,
+    'contact:',
+    '  name: 陳主任',
+    '  phone: 020-12345678',
+    '  email: office@example.org',
+    '---',
+    '',
+    `# ${e.title}`,
+    '',
+    '## 主要做法',
+    '',
+    e.practices,
+    '',
+    '## 工作成效',
+    '',
+    e.outcomes,
+    '',
+  ].join('\n');
 }
 
 let env: TestCloud;
@@ -92,7 +120,13 @@ const axeRuns: Record<string, string[]> = {};
 
 beforeAll(async () => {
   env = await bootForTest();
-  ({ roundId } = await env.openRound({ panel: PANEL, reviewersPerCase: 2, quorum: 2, quotas: { total: 5 }, noticePeriodSecondsOverride: 3 }));
+  ({ roundId } = await env.openRound({
+    panel: PANEL,
+    reviewersPerCase: 2,
+    quorum: 2,
+    quotas: { total: 5 },
+    noticePeriodSecondsOverride: 3,
+  }));
   officeToken = await env.token(SECRETARIAT);
   roundNumber = (await env.api('GET', `/rounds/${roundId}`, { token: officeToken })).body.number;
   mkdirSync(SHOTS, { recursive: true });
@@ -109,7 +143,8 @@ async function tab(label: string): Promise<{ context: BrowserContext; page: Page
   const context = await browser.newContext();
   const page = await context.newPage();
   page.on('console', (m) => {
-    if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(`${label}: ${m.text()} (at ${m.location().url}:${m.location().lineNumber})`);
+    if (/Content Security Policy|Refused to/i.test(m.text()))
+      problems.push(`${label}: ${m.text()} (at ${m.location().url}:${m.location().lineNumber})`);
   });
   page.on('pageerror', (err) => problems.push(`${label}: page error ${err.message}`));
   return { context, page };
@@ -136,17 +171,27 @@ async function axe(page: Page, label: string) {
     type AxeResult = { violations: { id: string; nodes: { target: string[] }[] }[]; passes: { id: string }[] };
     const a = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<AxeResult> } }).axe;
     const r = await a.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
-    return { violations: r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), passes: r.passes.map((p) => p.id) };
+    return {
+      violations: r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+      passes: r.passes.map((p) => p.id),
+    };
   });
   axeRuns[label] = result.violations;
   expect(result.violations, label).toEqual([]);
-  expect(result.passes, label).toEqual(expect.arrayContaining(['color-contrast', 'html-has-lang', 'landmark-one-main', 'page-has-heading-one']));
+  expect(result.passes, label).toEqual(
+    expect.arrayContaining(['color-contrast', 'html-has-lang', 'landmark-one-main', 'page-has-heading-one']),
+  );
 }
 
 /** Waits on the API (office view) for the round's cases to satisfy `done`. */
 async function casesWhere(done: (cases: { caseId: string; title: string; status: string }[]) => boolean, what: string, timeoutMs = 90_000) {
   return env.waitFor(
-    async () => (await env.api('GET', `/rounds/${roundId}/cases`, { token: officeToken })).body.cases as { caseId: string; title: string; status: string }[],
+    async () =>
+      (await env.api('GET', `/rounds/${roundId}/cases`, { token: officeToken })).body.cases as {
+        caseId: string;
+        title: string;
+        status: string;
+      }[],
     (cases) => Array.isArray(cases) && done(cases),
     what,
     timeoutMs,
@@ -156,15 +201,14 @@ async function casesWhere(done: (cases: { caseId: string; title: string; status:
 /** Reloads `page` until `selector` matches `count` elements (the page does not poll by itself). */
 async function reloadUntil(page: Page, selector: string, count: number, ready: string) {
   await poll(
-      async () => {
-        await page.reload();
-        await page.waitForSelector(ready, { state: 'attached' });
-        await page.waitForLoadState('networkidle');
-        return page.locator(selector).count();
-      },
-      { timeout: 60_000, interval: 500 },
-    )
-    .toBe(count);
+    async () => {
+      await page.reload();
+      await page.waitForSelector(ready, { state: 'attached' });
+      await page.waitForLoadState('networkidle');
+      return page.locator(selector).count();
+    },
+    { timeout: 60_000, interval: 500 },
+  ).toBe(count);
 }
 
 describe('a small round through the console, from upload to publication', () => {
@@ -173,11 +217,19 @@ describe('a small round through the console, from upload to publication', () => 
       const { context, page } = await openConsole(`applicant ${e.unit}`, 'applicant.html', await env.applicantToken(e.unit));
       await page.waitForSelector(`#round option[value="${roundId}"]`, { state: 'attached' });
       expect(await page.inputValue('#round')).toBe(roundId);
-      await page.setInputFiles('#dossier-file', { name: `${e.title}.md`, mimeType: 'text/markdown', buffer: Buffer.from(dossier(e, roundNumber)) });
+      await page.setInputFiles('#dossier-file', {
+        name: `${e.title}.md`,
+        mimeType: 'text/markdown',
+        buffer: Buffer.from(dossier(e, roundNumber)),
+      });
       await page.click('#upload-button');
       // the report appears once the check has settled; an alert names what went wrong instead
-      await poll(async () => (await page.textContent('#report-status'))! + (await page.textContent('#alert'))!, { timeout: 90_000 }).not.toBe('');
-      expect(`${await page.textContent('#report-status')} | ${await page.textContent('#alert')} | ${await page.locator('#report-fields li').allTextContents()}`).toMatch(/^[^|]*已收錄/);
+      await poll(async () => (await page.textContent('#report-status'))! + (await page.textContent('#alert'))!, {
+        timeout: 90_000,
+      }).not.toBe('');
+      expect(
+        `${await page.textContent('#report-status')} | ${await page.textContent('#alert')} | ${await page.locator('#report-fields li').allTextContents()}`,
+      ).toMatch(/^[^|]*已收錄/);
       expect(await page.getAttribute('#report-status', 'class')).toBe('good');
       // every dossier field of the report is clean
       expect(await page.locator('#report-fields li.error').count()).toBe(0);
@@ -193,7 +245,10 @@ describe('a small round through the console, from upload to publication', () => 
   }, 240_000);
 
   it('the office finds every case eligible on the office page', async () => {
-    await casesWhere((cases) => cases.length === ENTRIES.length && cases.every((c) => c.status === 'ELIGIBILITY_PENDING'), 'three cases awaiting eligibility');
+    await casesWhere(
+      (cases) => cases.length === ENTRIES.length && cases.every((c) => c.status === 'ELIGIBILITY_PENDING'),
+      'three cases awaiting eligibility',
+    );
     // the eligibility steps exist once the workflow has asked for them
     await env.waitFor(
       async () => (await env.api('GET', '/tasks', { token: officeToken })).body.tasks as { kind: string; roundId: string }[],
@@ -252,7 +307,10 @@ describe('a small round through the console, from upload to publication', () => 
         await page.waitForSelector('#review:not([hidden]) #score-form fieldset.criterion');
         expect(await page.textContent('#case-detail h3')).toBe(title);
         // the form is the round's rubric, each criterion with its descriptors
-        expect(await page.locator('#score-form fieldset.criterion legend').allTextContents()).toEqual(['創新性（權重 50%）', '實效性（權重 50%）']);
+        expect(await page.locator('#score-form fieldset.criterion legend').allTextContents()).toEqual([
+          '創新性（權重 50%）',
+          '實效性（權重 50%）',
+        ]);
         expect(await page.textContent('#score-innovation-descriptors')).toContain('0–10 分：做法新穎');
         expect(await page.textContent('#score-impact-descriptors')).toContain('0–10 分：成效明顯');
         // an empty form is refused next to the field, in Chinese, before anything is sent
@@ -299,7 +357,9 @@ describe('a small round through the console, from upload to publication', () => 
     const office = await openConsole('office (shortlist)', 'office.html', officeToken);
     await office.page.waitForSelector('#round-view table.shortlist');
     expect(await office.page.locator('#round-view table.shortlist tbody th').allTextContents()).toEqual(ENTRIES.map((e) => e.title));
-    expect(await office.page.locator('#round-view table.shortlist tbody td.why').allTextContents()).toEqual(ENTRIES.map((_, i) => `名額 5 宗中的第 ${i + 1} 宗；縣級第 ${i + 1} 宗`));
+    expect(await office.page.locator('#round-view table.shortlist tbody td.why').allTextContents()).toEqual(
+      ENTRIES.map((_, i) => `名額 5 宗中的第 ${i + 1} 宗；縣級第 ${i + 1} 宗`),
+    );
     await axe(office.page, 'office.html (shortlist)');
     await office.context.close();
   }, 120_000);
@@ -343,7 +403,9 @@ describe('a small round through the console, from upload to publication', () => 
     expect(await page.locator('#decision-form [aria-invalid="true"]').count()).toBe(0);
     await page.screenshot({ path: `${SHOTS}/5-approver-reasons.png`, fullPage: true });
     await page.click('#decision-form button[type=submit].primary');
-    await poll(async () => `${await page.textContent('#status')} | ${await page.textContent('#alert')}`).toMatch(new RegExp(`^已批准名單（${ENTRIES.length} 宗）。`));
+    await poll(async () => `${await page.textContent('#status')} | ${await page.textContent('#alert')}`).toMatch(
+      new RegExp(`^已批准名單（${ENTRIES.length} 宗）。`),
+    );
     await poll(() => page.textContent('#tasks')).toContain('目前沒有待審定事項');
     await context.close();
   }, 120_000);
@@ -396,6 +458,13 @@ describe('a small round through the console, from upload to publication', () => 
 
   it('no page broke the CSP or threw, and axe checked every console page', () => {
     expect(problems).toEqual([]);
-    expect(Object.keys(axeRuns).sort()).toEqual(['applicant.html', 'approver.html', 'office.html', 'office.html (shortlist)', 'published round page', 'reviewer.html']);
+    expect(Object.keys(axeRuns).sort()).toEqual([
+      'applicant.html',
+      'approver.html',
+      'office.html',
+      'office.html (shortlist)',
+      'published round page',
+      'reviewer.html',
+    ]);
   });
 });

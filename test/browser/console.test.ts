@@ -29,7 +29,12 @@ import type { DashboardView } from '../../src/usecases/api/dashboard';
 const CONSOLE_DIR = resolve('console');
 const SHOTS = 'test-results/console';
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.json': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+};
 
 let site: Server;
 let apiServer: Server;
@@ -56,9 +61,48 @@ const ROUND = {
   openedAt: '2024-03-01T01:00:00.000Z',
 };
 const CASES = [
-  { caseId: 'c1', roundId: ROUND.roundId, title: '代表聯絡站「時時聯」', status: 'SHORTLISTED', level: 'county', currentVersion: 1, createdAt: NOW, updatedAt: NOW, unitCode: '440104', unitName: '廣州市越秀區人大常委會', city: '廣州市', score: { rawMean: 8.1, normalizedMean: 8.3, spread: 1, count: 3, outliers: [] } },
-  { caseId: 'c2', roundId: ROUND.roundId, title: '民生實事項目票決制', status: 'SHORTLISTED', level: 'township', currentVersion: 2, createdAt: NOW, updatedAt: NOW, unitCode: '440606-lecong', unitName: '佛山市順德區樂從鎮人大', city: '佛山市', score: { rawMean: 7.6, normalizedMean: 7.9, spread: 2, count: 3, outliers: [] } },
-  { caseId: 'c3', roundId: ROUND.roundId, title: '預算聯網監督', status: 'NOT_SELECTED', level: 'county', currentVersion: 1, createdAt: NOW, updatedAt: NOW, unitCode: '440304', unitName: '深圳市福田區人大常委會', city: '深圳市', score: { rawMean: 7.0, normalizedMean: 7.1, spread: 1, count: 3, outliers: [] } },
+  {
+    caseId: 'c1',
+    roundId: ROUND.roundId,
+    title: '代表聯絡站「時時聯」',
+    status: 'SHORTLISTED',
+    level: 'county',
+    currentVersion: 1,
+    createdAt: NOW,
+    updatedAt: NOW,
+    unitCode: '440104',
+    unitName: '廣州市越秀區人大常委會',
+    city: '廣州市',
+    score: { rawMean: 8.1, normalizedMean: 8.3, spread: 1, count: 3, outliers: [] },
+  },
+  {
+    caseId: 'c2',
+    roundId: ROUND.roundId,
+    title: '民生實事項目票決制',
+    status: 'SHORTLISTED',
+    level: 'township',
+    currentVersion: 2,
+    createdAt: NOW,
+    updatedAt: NOW,
+    unitCode: '440606-lecong',
+    unitName: '佛山市順德區樂從鎮人大',
+    city: '佛山市',
+    score: { rawMean: 7.6, normalizedMean: 7.9, spread: 2, count: 3, outliers: [] },
+  },
+  {
+    caseId: 'c3',
+    roundId: ROUND.roundId,
+    title: '預算聯網監督',
+    status: 'NOT_SELECTED',
+    level: 'county',
+    currentVersion: 1,
+    createdAt: NOW,
+    updatedAt: NOW,
+    unitCode: '440304',
+    unitName: '深圳市福田區人大常委會',
+    city: '深圳市',
+    score: { rawMean: 7.0, normalizedMean: 7.1, spread: 1, count: 3, outliers: [] },
+  },
 ];
 /** GET /rounds/{id}/staff-view in its real shape: the shortlist with explanations and quota notes. */
 const STAFF_VIEW = {
@@ -68,7 +112,17 @@ const STAFF_VIEW = {
   charterSha256: 'e3'.repeat(32),
   createdAt: NOW,
   shortlist: [
-    { caseId: 'c1', rank: 1, score: 8.3, rawMean: 8.1, title: CASES[0]!.title, unitName: CASES[0]!.unitName, city: '廣州市', level: 'county', quotaNote: { zh: '名額 2 宗中的第 1 宗；縣級第 1 宗', en: 'place 1 of 2; county-level no. 1' } },
+    {
+      caseId: 'c1',
+      rank: 1,
+      score: 8.3,
+      rawMean: 8.1,
+      title: CASES[0]!.title,
+      unitName: CASES[0]!.unitName,
+      city: '廣州市',
+      level: 'county',
+      quotaNote: { zh: '名額 2 宗中的第 1 宗；縣級第 1 宗', en: 'place 1 of 2; county-level no. 1' },
+    },
     {
       caseId: 'c2',
       rank: 2,
@@ -79,18 +133,57 @@ const STAFF_VIEW = {
       city: '佛山市',
       level: 'township',
       explanation: { zh: '為滿足鄉鎮級至少 1 宗的名額而上移。', en: 'Moved up to meet the township minimum.' },
-      quotaNote: { zh: '名額 2 宗中的第 2 宗；鄉鎮級第 1 宗（鄉鎮級至少 1）', en: 'place 2 of 2; township-level no. 1 (township-level: at least 1)' },
+      quotaNote: {
+        zh: '名額 2 宗中的第 2 宗；鄉鎮級第 1 宗（鄉鎮級至少 1）',
+        en: 'place 2 of 2; township-level no. 1 (township-level: at least 1)',
+      },
     },
   ],
-  passedOver: [{ caseId: 'c3', code: 'RESERVED_FOR_LEVEL_MIN', reason: { zh: '名額須留給鄉鎮級案例。', en: 'The place was reserved for a township case.' }, title: CASES[2]!.title }],
+  passedOver: [
+    {
+      caseId: 'c3',
+      code: 'RESERVED_FOR_LEVEL_MIN',
+      reason: { zh: '名額須留給鄉鎮級案例。', en: 'The place was reserved for a township case.' },
+      title: CASES[2]!.title,
+    },
+  ],
   feasible: true,
   notice: { days: 5 },
   objections: { total: 0, open: 0, upheld: 0, dismissed: 0 },
 };
 const TASKS = {
-  reviewer: [{ taskId: 't-panel-1', kind: 'PANEL', roundId: ROUND.roundId, caseId: 'c1', status: 'OPEN', createdAt: NOW, expiresAt: '2024-07-31T15:59:59.000Z' }],
-  approver: [{ taskId: 't-lead-1', kind: 'LEADERSHIP', roundId: ROUND.roundId, status: 'OPEN', createdAt: NOW, expiresAt: '2024-08-31T15:59:59.000Z' }],
-  secretariat: [{ taskId: 't-elig-1', kind: 'ELIGIBILITY', roundId: ROUND.roundId, caseId: 'c3', status: 'OPEN', createdAt: NOW, expiresAt: '2024-06-30T15:59:59.000Z' }],
+  reviewer: [
+    {
+      taskId: 't-panel-1',
+      kind: 'PANEL',
+      roundId: ROUND.roundId,
+      caseId: 'c1',
+      status: 'OPEN',
+      createdAt: NOW,
+      expiresAt: '2024-07-31T15:59:59.000Z',
+    },
+  ],
+  approver: [
+    {
+      taskId: 't-lead-1',
+      kind: 'LEADERSHIP',
+      roundId: ROUND.roundId,
+      status: 'OPEN',
+      createdAt: NOW,
+      expiresAt: '2024-08-31T15:59:59.000Z',
+    },
+  ],
+  secretariat: [
+    {
+      taskId: 't-elig-1',
+      kind: 'ELIGIBILITY',
+      roundId: ROUND.roundId,
+      caseId: 'c3',
+      status: 'OPEN',
+      createdAt: NOW,
+      expiresAt: '2024-06-30T15:59:59.000Z',
+    },
+  ],
   applicant: [],
 } as Record<string, unknown[]>;
 
@@ -112,18 +205,40 @@ function dashboard() {
     casesByStatus,
     casesByCity,
     submissionsByStatus: { STORED: 10, INVALID: 2 },
-    overdueTasks: [{ taskId: 't-old', kind: 'PANEL', roundId: ROUND.roundId, caseId: 'c2', status: 'OPEN', createdAt: NOW, expiresAt: '2024-05-01T00:00:00.000Z' }],
+    overdueTasks: [
+      {
+        taskId: 't-old',
+        kind: 'PANEL',
+        roundId: ROUND.roundId,
+        caseId: 'c2',
+        status: 'OPEN',
+        createdAt: NOW,
+        expiresAt: '2024-05-01T00:00:00.000Z',
+      },
+    ],
     openTasks: 7,
     outboxPending: 1,
     audit: { roundId: ROUND.roundId, ok: true, length: 42, head: 'ab'.repeat(32) },
     charts: [
       barChart('cases-by-city', { zh: '各市案例數', en: 'Cases by city' }, casesByCity, { categoryHeader: '城市', unit: '宗' }),
-      barChart('cases-by-status', { zh: '各狀態案例數', en: 'Cases by status' }, casesByStatus, { categoryHeader: '狀態', unit: '宗', labels: CASE_STATUS_ZH, order: CASE_STATUS_ORDER }),
+      barChart('cases-by-status', { zh: '各狀態案例數', en: 'Cases by status' }, casesByStatus, {
+        categoryHeader: '狀態',
+        unit: '宗',
+        labels: CASE_STATUS_ZH,
+        order: CASE_STATUS_ORDER,
+      }),
       distributionChart({
-        panel: [{ id: 'r1', name: '陳評審' }, { id: 'r2', name: '李評審' }],
+        panel: [
+          { id: 'r1', name: '陳評審' },
+          { id: 'r2', name: '李評審' },
+        ],
         reviews: [
-          { caseId: 'c1', reviewerId: 'r1', total: 6 }, { caseId: 'c2', reviewerId: 'r1', total: 7 }, { caseId: 'c3', reviewerId: 'r1', total: 5 },
-          { caseId: 'c1', reviewerId: 'r2', total: 9 }, { caseId: 'c2', reviewerId: 'r2', total: 8.5 }, { caseId: 'c3', reviewerId: 'r2', total: 8 },
+          { caseId: 'c1', reviewerId: 'r1', total: 6 },
+          { caseId: 'c2', reviewerId: 'r1', total: 7 },
+          { caseId: 'c3', reviewerId: 'r1', total: 5 },
+          { caseId: 'c1', reviewerId: 'r2', total: 9 },
+          { caseId: 'c2', reviewerId: 'r2', total: 8.5 },
+          { caseId: 'c3', reviewerId: 'r2', total: 8 },
         ],
         maxScore: 10,
       }),
@@ -174,7 +289,8 @@ const CORS = {
 
 async function handleApi(req: IncomingMessage, res: ServerResponse) {
   const url = new URL(req.url ?? '/', 'http://api');
-  const send = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...CORS }).end(JSON.stringify(body));
+  const send = (status: number, body: unknown) =>
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...CORS }).end(JSON.stringify(body));
   if (req.method === 'OPTIONS') return res.writeHead(204, CORS).end();
   const path = url.pathname;
   const m = (re: RegExp) => re.exec(path);
@@ -188,8 +304,22 @@ async function handleApi(req: IncomingMessage, res: ServerResponse) {
     setTimeout(() => {
       if (body.includes('BROKEN')) {
         s.status = 'INVALID';
-        s.errors = [{ code: 'TITLE_MISSING', field: 'title', message: { zh: '缺少案例標題：請在第一行寫上「案例標題：」', en: 'The case title is missing' }, at: { line: 1 } }];
-        s.warnings = [{ code: 'PERSONAL_DATA', field: 'practices', message: { zh: '主要做法中含有手機號碼，公布前會被遮蓋', en: 'Practices contain a mobile number' }, at: { line: 4, excerpt: '138****0000' } }];
+        s.errors = [
+          {
+            code: 'TITLE_MISSING',
+            field: 'title',
+            message: { zh: '缺少案例標題：請在第一行寫上「案例標題：」', en: 'The case title is missing' },
+            at: { line: 1 },
+          },
+        ];
+        s.warnings = [
+          {
+            code: 'PERSONAL_DATA',
+            field: 'practices',
+            message: { zh: '主要做法中含有手機號碼，公布前會被遮蓋', en: 'Practices contain a mobile number' },
+            at: { line: 4, excerpt: '138****0000' },
+          },
+        ];
       } else {
         s.status = 'STORED';
         s.caseId = 'c1';
@@ -198,7 +328,8 @@ async function handleApi(req: IncomingMessage, res: ServerResponse) {
     return res.writeHead(200, CORS).end();
   }
   const role = roleOf(req);
-  if (path !== '/rounds' && path !== `/rounds/${ROUND.roundId}` && !role) return res.writeHead(401, { 'content-type': 'application/json', ...CORS }).end('{"message":"Unauthorized"}');
+  if (path !== '/rounds' && path !== `/rounds/${ROUND.roundId}` && !role)
+    return res.writeHead(401, { 'content-type': 'application/json', ...CORS }).end('{"message":"Unauthorized"}');
   if (req.method === 'GET' && path === '/rounds') return send(200, { rounds: [ROUND] });
   if (req.method === 'GET' && path === `/rounds/${ROUND.roundId}`) return send(200, ROUND);
   if (req.method === 'POST' && path === `/rounds/${ROUND.roundId}/submissions`) {
@@ -208,23 +339,39 @@ async function handleApi(req: IncomingMessage, res: ServerResponse) {
         error: {
           code: 'INVALID_INPUT',
           message: { zh: '請求內容有誤（1 處），請按欄位提示修正。', en: 'The request has 1 problem(s).' },
-          issues: [{ code: 'FIELD_INVALID', field: 'fileName', message: { zh: '檔案名稱不可以「壞」字開頭（測試規則）', en: 'bad file name' } }],
+          issues: [
+            { code: 'FIELD_INVALID', field: 'fileName', message: { zh: '檔案名稱不可以「壞」字開頭（測試規則）', en: 'bad file name' } },
+          ],
         },
       });
     }
     const id = `s${submissions.size + 1}`;
-    submissions.set(id, { submissionId: id, roundId: ROUND.roundId, unitCode: '440104', fileName: input.fileName, status: 'UPLOADED', createdAt: new Date(Date.parse(NOW) + submissions.size * 60_000).toISOString(), versionId: `v${id}` });
+    submissions.set(id, {
+      submissionId: id,
+      roundId: ROUND.roundId,
+      unitCode: '440104',
+      fileName: input.fileName,
+      status: 'UPLOADED',
+      createdAt: new Date(Date.parse(NOW) + submissions.size * 60_000).toISOString(),
+      versionId: `v${id}`,
+    });
     return send(201, {
       submissionId: id,
       key: `dossiers/${ROUND.roundId}/440104/${id}/${input.fileName}`,
-      upload: { method: 'PUT', url: `${apiOrigin}/upload/${id}`, headers: { 'content-type': input.contentType, 'content-length': String(input.size) }, expiresAt: NOW },
+      upload: {
+        method: 'PUT',
+        url: `${apiOrigin}/upload/${id}`,
+        headers: { 'content-type': input.contentType, 'content-length': String(input.size) },
+        expiresAt: NOW,
+      },
     });
   }
   if (req.method === 'GET' && path === `/rounds/${ROUND.roundId}/submissions`) return send(200, { submissions: [...submissions.values()] });
   const sub = m(/^\/rounds\/[\w-]+\/submissions\/([\w-]+)$/);
   if (req.method === 'GET' && sub) return send(200, submissions.get(sub[1]!));
   if (req.method === 'GET' && path === `/rounds/${ROUND.roundId}/staff-view`) {
-    if (role !== 'secretariat' && role !== 'approver') return send(403, { error: { code: 'FORBIDDEN', message: { zh: '您的角色不能執行此操作。', en: 'Your role may not do this.' } } });
+    if (role !== 'secretariat' && role !== 'approver')
+      return send(403, { error: { code: 'FORBIDDEN', message: { zh: '您的角色不能執行此操作。', en: 'Your role may not do this.' } } });
     return send(200, STAFF_VIEW);
   }
   if (req.method === 'GET' && path === `/rounds/${ROUND.roundId}/cases`) {
@@ -234,7 +381,14 @@ async function handleApi(req: IncomingMessage, res: ServerResponse) {
   if (req.method === 'GET' && cs) {
     const c = CASES.find((x) => x.caseId === cs[1]);
     return c
-      ? send(200, { ...c, content: { title: c.title, practices: { text: '一是建立代表聯絡站。二是定期接待群眾。', measures: ['建站', '接待'] }, outcomes: { text: '收集意見 300 條。' } } })
+      ? send(200, {
+          ...c,
+          content: {
+            title: c.title,
+            practices: { text: '一是建立代表聯絡站。二是定期接待群眾。', measures: ['建站', '接待'] },
+            outcomes: { text: '收集意見 300 條。' },
+          },
+        })
       : send(404, { error: { code: 'NOT_FOUND', message: { zh: '找不到案例', en: 'No case' } } });
   }
   if (req.method === 'GET' && path === '/tasks') return send(200, { tasks: TASKS[role ?? ''] ?? [] });
@@ -247,13 +401,24 @@ async function handleApi(req: IncomingMessage, res: ServerResponse) {
     recorded.pages.push({ accept: req.headers.accept, role });
     // the API's own page and headers, over this fake's data
     const round = { charter: { number: 5, year: 2024, theme: '發展全過程人民民主' } } as unknown as Round;
-    return res.writeHead(200, { 'content-type': HTML_CONTENT_TYPE, ...HTML_HEADERS, ...CORS }).end(dashboardPage(round, dashboard() as DashboardView, NOW));
+    return res
+      .writeHead(200, { 'content-type': HTML_CONTENT_TYPE, ...HTML_HEADERS, ...CORS })
+      .end(dashboardPage(round, dashboard() as DashboardView, NOW));
   }
   if (req.method === 'GET' && path === `/rounds/${ROUND.roundId}/dashboard`) return send(200, dashboard());
   if (req.method === 'GET' && path === '/outbox') {
     return send(200, {
       notifications: [
-        { notificationId: 'n1', roundId: ROUND.roundId, kind: 'ASSIGNMENT', recipient: 'r1', subject: { zh: '新的評審分派', en: 'New assignment' }, body: { zh: '請評審', en: 'Please review' }, createdAt: NOW, status: recorded.released.includes('n1') ? 'RELEASED' : 'PENDING' },
+        {
+          notificationId: 'n1',
+          roundId: ROUND.roundId,
+          kind: 'ASSIGNMENT',
+          recipient: 'r1',
+          subject: { zh: '新的評審分派', en: 'New assignment' },
+          body: { zh: '請評審', en: 'Please review' },
+          createdAt: NOW,
+          status: recorded.released.includes('n1') ? 'RELEASED' : 'PENDING',
+        },
       ],
     });
   }
@@ -262,7 +427,8 @@ async function handleApi(req: IncomingMessage, res: ServerResponse) {
     recorded.released.push(rel[1]!);
     return send(200, { ok: true });
   }
-  if (req.method === 'GET' && path === `/rounds/${ROUND.roundId}/audit/verify`) return send(200, { roundId: ROUND.roundId, ok: true, length: 43, head: 'cd'.repeat(32) });
+  if (req.method === 'GET' && path === `/rounds/${ROUND.roundId}/audit/verify`)
+    return send(200, { roundId: ROUND.roundId, ok: true, length: 43, head: 'cd'.repeat(32) });
   return send(404, { error: { code: 'ROUTE_NOT_FOUND', message: { zh: `沒有此介面：${req.method} ${path}`, en: 'No such route' } } });
 }
 
@@ -277,7 +443,13 @@ beforeAll(async () => {
     if (!file.startsWith(CONSOLE_DIR)) return res.writeHead(403).end();
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
     if (!existsSync(file) || file.includes(`${sep}.`)) return res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-security-policy': csp, 'x-content-type-options': 'nosniff' }).end(readFileSync(file));
+    res
+      .writeHead(200, {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'content-security-policy': csp,
+        'x-content-type-options': 'nosniff',
+      })
+      .end(readFileSync(file));
   });
   await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
   siteOrigin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
@@ -368,11 +540,18 @@ describe('console pages', () => {
         const result = await page.evaluate(async () => {
           type AxeResult = { violations: { id: string; nodes: { target: string[] }[] }[]; passes: { id: string }[] };
           const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<AxeResult> } }).axe;
-          const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
-          return { violations: r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), passes: r.passes.map((x) => x.id) };
+          const r = await axe.run(document, {
+            runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+          });
+          return {
+            violations: r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+            passes: r.passes.map((x) => x.id),
+          };
         });
         expect(result.violations, `${p.page} ${script ?? 'hant'}`).toEqual([]);
-        expect(result.passes).toEqual(expect.arrayContaining(['color-contrast', 'html-has-lang', 'html-lang-valid', 'landmark-one-main', 'page-has-heading-one']));
+        expect(result.passes).toEqual(
+          expect.arrayContaining(['color-contrast', 'html-has-lang', 'html-lang-valid', 'landmark-one-main', 'page-has-heading-one']),
+        );
         await context.close();
       }
     }
@@ -398,21 +577,31 @@ describe('applicant', () => {
     expect(await page.textContent('#alert')).toContain('INVALID_INPUT');
 
     // 3. uploaded, checked, invalid: the finding sits in the title row of the report
-    await page.setInputFiles('#dossier-file', { name: 'case.md', mimeType: '', buffer: Buffer.from('BROKEN\n\n主要做法：\n電話 13800000000') });
+    await page.setInputFiles('#dossier-file', {
+      name: 'case.md',
+      mimeType: '',
+      buffer: Buffer.from('BROKEN\n\n主要做法：\n電話 13800000000'),
+    });
     await page.click('#upload-button');
     await page.waitForSelector('#report:not([hidden]) .issues');
     expect(recorded.uploads).toEqual([{ id: 's1', body: 'BROKEN\n\n主要做法：\n電話 13800000000', contentType: 'text/markdown' }]);
     const titleRow = page.locator('#report-fields dd[aria-labelledby="report-field-title"]');
     expect(await titleRow.textContent()).toContain('錯誤：缺少案例標題：請在第一行寫上「案例標題：」（第 1 行）');
     expect(await page.locator('#report-field-title').getAttribute('class')).toBe('has-error');
-    expect(await page.locator('#report-fields dd[aria-labelledby="report-field-practices"]').textContent()).toContain('提示：主要做法中含有手機號碼');
+    expect(await page.locator('#report-fields dd[aria-labelledby="report-field-practices"]').textContent()).toContain(
+      '提示：主要做法中含有手機號碼',
+    );
     expect(await page.locator('#report-fields dd[aria-labelledby="report-field-unit"]').textContent()).toBe('沒有問題');
     expect(await page.textContent('#dossier-file-error')).toContain('1 處錯誤');
     expect(await page.textContent('#report-status')).toContain('未通過檢查');
     await page.screenshot({ path: `${SHOTS}/applicant-report.png`, fullPage: true });
 
     // 4. a fixed file becomes version 2 and is stored
-    await page.setInputFiles('#dossier-file', { name: 'case-v2.json', mimeType: 'application/json', buffer: Buffer.from('{"title":"代表聯絡站"}') });
+    await page.setInputFiles('#dossier-file', {
+      name: 'case-v2.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from('{"title":"代表聯絡站"}'),
+    });
     await page.click('#upload-button');
     await poll(() => page.textContent('#report-status')).toContain('case-v2.json：已收錄');
     await poll(() => page.locator('#submissions tbody tr').count()).toBe(2);
@@ -554,7 +743,9 @@ describe('office', () => {
     const violations = await p2.evaluate(async () => {
       type AxeResult = { violations: { id: string; nodes: { target: string[] }[] }[] };
       const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<AxeResult> } }).axe;
-      const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+      const r = await axe.run(document, {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+      });
       return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
     });
     expect(violations).toEqual([]);

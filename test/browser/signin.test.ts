@@ -24,7 +24,12 @@ const urlsSeen: string[] = [];
 const ROLES = [
   { label: 'office', page: 'office.html', username: 'office@demo.casebook.local', shows: '省人大常委會辦公廳（秘書處）' },
   { label: 'approver', page: 'approver.html', username: 'approver@demo.casebook.local', shows: '主任會議（審定領導）' },
-  { label: 'reviewer', page: 'reviewer.html', username: `${DEMO_PANEL[0]!.id}@demo.casebook.local`, shows: `${DEMO_PANEL[0]!.name}（評審）` },
+  {
+    label: 'reviewer',
+    page: 'reviewer.html',
+    username: `${DEMO_PANEL[0]!.id}@demo.casebook.local`,
+    shows: `${DEMO_PANEL[0]!.name}（評審）`,
+  },
   { label: 'applicant', page: 'applicant.html', username: demoApplicantEmail('440104'), shows: '（申報單位，單位 440104）' },
 ] as const;
 
@@ -56,14 +61,25 @@ async function signInFrom(page: Page, username: string, password = LOCAL_DEMO_PA
   await page.fill('#username', username);
   await page.fill('#password', password);
   await page.click('button[type=submit]');
-  await page.waitForURL((url) => url.href.startsWith(env.cloud.endpoints.console) && !url.pathname.endsWith('callback.html'), { timeout: 30_000 });
+  await page.waitForURL((url) => url.href.startsWith(env.cloud.endpoints.console) && !url.pathname.endsWith('callback.html'), {
+    timeout: 30_000,
+  });
   await page.waitForFunction(() => document.getElementById('whoami')?.textContent?.startsWith('已登入'));
 }
 
-const stored = (page: Page) => page.evaluate(() => JSON.parse(sessionStorage.getItem('casebook.tokens') ?? 'null') as { idToken: string; expiresAt: number; refreshToken?: string } | null);
+const stored = (page: Page) =>
+  page.evaluate(
+    () =>
+      JSON.parse(sessionStorage.getItem('casebook.tokens') ?? 'null') as {
+        idToken: string;
+        expiresAt: number;
+        refreshToken?: string;
+      } | null,
+  );
 /** An API call made by the console's own code (core.js `api`, with its refresh). */
 // (a string, so the test runner's transform leaves the page's own dynamic import alone)
-const consoleCall = (page: Page, path: string): Promise<unknown> => page.evaluate(`import('./js/core.js').then((core) => core.api(${JSON.stringify(path)}))`);
+const consoleCall = (page: Page, path: string): Promise<unknown> =>
+  page.evaluate(`import('./js/core.js').then((core) => core.api(${JSON.stringify(path)}))`);
 
 describe('console sign-in on the local cloud', () => {
   for (const role of ROLES) {
@@ -97,7 +113,9 @@ describe('console sign-in on the local cloud', () => {
     expect(second.idToken).not.toBe(first.idToken);
     expect(second.expiresAt).toBeGreaterThan(first.expiresAt);
     // the expired token is refused by the API; the console's call goes through with the new one
-    const stale = await fetch(`${env.cloud.endpoints.api}/rounds/${roundId}/dashboard`, { headers: { authorization: `Bearer ${first.idToken}` } });
+    const stale = await fetch(`${env.cloud.endpoints.api}/rounds/${roundId}/dashboard`, {
+      headers: { authorization: `Bearer ${first.idToken}` },
+    });
     expect(stale.status).toBe(401);
     const dashboard = (await consoleCall(page, `/rounds/${roundId}/dashboard`)) as { round?: unknown };
     expect(dashboard).toBeTruthy();
@@ -109,7 +127,10 @@ describe('console sign-in on the local cloud', () => {
     await page.waitForFunction(() => document.getElementById('whoami')?.textContent?.includes('未登入'));
     expect(await stored(page)).toBeNull();
     // the refresh token was revoked
-    const refused = await fetch(env.cloud.auth.tokenEndpoint, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: env.cloud.auth.clientId }) });
+    const refused = await fetch(env.cloud.auth.tokenEndpoint, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: env.cloud.auth.clientId }),
+    });
     expect(refused.status).toBe(400);
     // the sign-in session ended too: signing in again asks for the password
     await page.goto(`${env.cloud.endpoints.console}office.html`);

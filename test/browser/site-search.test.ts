@@ -13,7 +13,8 @@ import { launchChromium } from '../support/browser';
 import { buildSnapshot, renderSite, sitePaths, type RenderedSite } from '../../src/domain/site';
 import { publicationRound, smallRound } from '../unit/site/fixtures';
 
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let server: Server;
@@ -27,14 +28,42 @@ function render(base: string): RenderedSite {
     roundId: 'r2023-05',
     status: 'APPROVED',
     cases: [
-      { caseId: 'c1', title: '開展“禾坪說事”活動的做法和成效', unitName: '河源市紫金縣鳳安鎮人大', city: '河源市', practices: '村民聚在禾坪上議事。', reason: '民主協商到家門口。' },
-      { caseId: 'c2', title: '打造一體化代表聯絡站', unitName: '珠海市香洲區人大常委會', city: '珠海市', practices: '推動代表聯絡站點一體化建設。', reason: '密切聯繫群眾。' },
-      { caseId: 'c3', title: '“向人民匯報”直播活動', unitName: '深圳市羅湖區人大常委會', city: '深圳市', practices: '組織代表聯系選民，直播在社區聯絡站舉行。', reason: '接受監督。' },
+      {
+        caseId: 'c1',
+        title: '開展“禾坪說事”活動的做法和成效',
+        unitName: '河源市紫金縣鳳安鎮人大',
+        city: '河源市',
+        practices: '村民聚在禾坪上議事。',
+        reason: '民主協商到家門口。',
+      },
+      {
+        caseId: 'c2',
+        title: '打造一體化代表聯絡站',
+        unitName: '珠海市香洲區人大常委會',
+        city: '珠海市',
+        practices: '推動代表聯絡站點一體化建設。',
+        reason: '密切聯繫群眾。',
+      },
+      {
+        caseId: 'c3',
+        title: '“向人民匯報”直播活動',
+        unitName: '深圳市羅湖區人大常委會',
+        city: '深圳市',
+        practices: '組織代表聯系選民，直播在社區聯絡站舉行。',
+        reason: '接受監督。',
+      },
     ],
   });
   round5.cases[0]!.record.level = 'township';
   const round6 = smallRound('r2024-06', 'APPROVED', 'hans', [
-    { caseId: 'd1', title: '代表联络站夜访群众', unitName: '广州市越秀区人大常委会', city: '广州市', practices: '夜间接待。', reason: '方便群众。' },
+    {
+      caseId: 'd1',
+      title: '代表联络站夜访群众',
+      unitName: '广州市越秀区人大常委会',
+      city: '广州市',
+      practices: '夜间接待。',
+      reason: '方便群众。',
+    },
   ]);
   return renderSite(buildSnapshot([round5, round6]), { baseUrl: `${base}/`, apiBaseUrl: `${base}/api` });
 }
@@ -144,7 +173,9 @@ describe('site search in Chromium', () => {
         const violations = await page.evaluate(async () => {
           type AxeResult = { violations: { id: string; nodes: { target: string[] }[] }[] };
           const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<AxeResult> } }).axe;
-          const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+          const result = await axe.run(document, {
+            runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+          });
           return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
         });
         expect(violations, `${script} js=${js}`).toEqual([]);

@@ -29,8 +29,22 @@ const objections: string[] = [];
 
 function render(base: string): RenderedSite {
   const notice = smallRound('r6', 'NOTICE', 'hans', [
-    { caseId: 'x1', title: XSS_TITLE, unitName: '广州市越秀区人大常委会', city: '广州市', practices: XSS_PRACTICES, reason: '成效明显，群众认可。' },
-    { caseId: 'x2', title: '代表联络站标准化建设', unitName: '深圳市福田区人大常委会', city: '深圳市', practices: '一是建站。二是常态化活动。', reason: '做法规范。' },
+    {
+      caseId: 'x1',
+      title: XSS_TITLE,
+      unitName: '广州市越秀区人大常委会',
+      city: '广州市',
+      practices: XSS_PRACTICES,
+      reason: '成效明显，群众认可。',
+    },
+    {
+      caseId: 'x2',
+      title: '代表联络站标准化建设',
+      unitName: '深圳市福田区人大常委会',
+      city: '深圳市',
+      practices: '一是建站。二是常态化活动。',
+      reason: '做法规范。',
+    },
   ]);
   notice.round.noticeEndsAt = '2024-07-08T00:00:00+08:00';
   const seed = seedPublicationRound();
@@ -159,7 +173,9 @@ describe('published site in Chromium', () => {
       const violations = await page.evaluate(async () => {
         type AxeResult = { violations: { id: string; nodes: { target: string[] }[] }[]; passes: { id: string }[] };
         const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<AxeResult> } }).axe;
-        const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+        const result = await axe.run(document, {
+          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+        });
         return {
           violations: result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
           passes: result.passes.map((p) => p.id),
@@ -167,7 +183,16 @@ describe('published site in Chromium', () => {
       });
       expect(violations.violations, path).toEqual([]);
       // axe really checked the page: contrast, lang and landmark rules ran and passed
-      expect(violations.passes, path).toEqual(expect.arrayContaining(['color-contrast', 'html-has-lang', 'html-lang-valid', 'landmark-one-main', 'bypass', 'page-has-heading-one']));
+      expect(violations.passes, path).toEqual(
+        expect.arrayContaining([
+          'color-contrast',
+          'html-has-lang',
+          'html-lang-valid',
+          'landmark-one-main',
+          'bypass',
+          'page-has-heading-one',
+        ]),
+      );
       await context.close();
     }
   });

@@ -65,7 +65,8 @@ describe('SIGKILL while cases wait for approval, then a restart', () => {
     const first = await running();
     let api = apiClient(first.endpoints.api);
     const office = await issuer.mintToken(SECRETARIAT);
-    const mint = (unit: UnitKey) => issuer.mintToken({ sub: `applicant-${unit}`, name: UNITS[unit].written, groups: ['applicant'], unitCode: UNITS[unit].code });
+    const mint = (unit: UnitKey) =>
+      issuer.mintToken({ sub: `applicant-${unit}`, name: UNITS[unit].written, groups: ['applicant'], unitCode: UNITS[unit].code });
 
     const { charterFor } = await import('../support/localcloud');
     const created = await api('POST', '/rounds', { token: office, body: { charter: charterFor(7) } });
@@ -76,7 +77,10 @@ describe('SIGKILL while cases wait for approval, then a restart', () => {
     const submissions: string[] = [];
     for (const unit of ['yuexiu', 'futian'] as const) {
       const body = Buffer.from(validDossier(unit, 7), 'utf8');
-      const ticket = await api('POST', `/rounds/${roundId}/submissions`, { token: await mint(unit), body: { fileName: `${unit}.md`, contentType: 'text/markdown', size: body.length } });
+      const ticket = await api('POST', `/rounds/${roundId}/submissions`, {
+        token: await mint(unit),
+        body: { fileName: `${unit}.md`, contentType: 'text/markdown', size: body.length },
+      });
       expect(ticket.status).toBeLessThan(300);
       const put = await fetch(ticket.body.upload.url, { method: 'PUT', headers: ticket.body.upload.headers, body: new Uint8Array(body) });
       expect(put.status).toBe(200);
@@ -95,7 +99,12 @@ describe('SIGKILL while cases wait for approval, then a restart', () => {
     child.kill('SIGKILL');
     await new Promise((r) => child!.once('exit', r));
     // The helpers notice their parent is gone (stdin/IPC closed) and end themselves.
-    await waitFor(async () => lock.helpers.filter((h) => isAlive(h.pid)), (alive) => alive.length === 0, 'Java and s3rver to end with their parent', 10_000);
+    await waitFor(
+      async () => lock.helpers.filter((h) => isAlive(h.pid)),
+      (alive) => alive.length === 0,
+      'Java and s3rver to end with their parent',
+      10_000,
+    );
 
     child = startDev(); // the stale lock of the killed run is cleared
     const second = await running(first.pid);

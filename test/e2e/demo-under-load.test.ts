@@ -43,7 +43,16 @@ function demo(): Promise<{ code: number | null; signal: NodeJS.Signals | null; s
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [join(PROJECT_ROOT, 'cli', 'casebook.mjs'), '--data-dir', join(scratch, 'data'), '--json', 'demo', '--no-serve', '--export-site', join(scratch, 'site')],
+      [
+        join(PROJECT_ROOT, 'cli', 'casebook.mjs'),
+        '--data-dir',
+        join(scratch, 'data'),
+        '--json',
+        'demo',
+        '--no-serve',
+        '--export-site',
+        join(scratch, 'site'),
+      ],
       {
         cwd: PROJECT_ROOT,
         env: {
@@ -72,35 +81,45 @@ function demo(): Promise<{ code: number | null; signal: NodeJS.Signals | null; s
 }
 
 describe('casebook demo on a busy machine, from a clean state', () => {
-  it('publishes the round and exports the whole site while every core is busy', async () => {
-    expect(existsSync(join(inProject, 'cdk.out'))).toBe(false);
-    burner = burnEveryCore();
-    let run: Awaited<ReturnType<typeof demo>>;
-    try {
-      run = await demo();
-    } finally {
-      burner.kill('SIGKILL');
-    }
-    const tail = run.stderr.slice(-4000);
-    expect({ code: run.code, signal: run.signal, stderr: run.code === 0 ? '' : tail }).toEqual({ code: 0, signal: null, stderr: '' });
-    expect(run.stderr).not.toContain('unexpected error');
-    // it really started clean: it synthesized and bundled for itself
-    expect(run.stderr).toContain('synthesizing the stack');
-    expect(existsSync(join(inProject, 'cli', 'cli.json'))).toBe(true);
+  it(
+    'publishes the round and exports the whole site while every core is busy',
+    async () => {
+      expect(existsSync(join(inProject, 'cdk.out'))).toBe(false);
+      burner = burnEveryCore();
+      let run: Awaited<ReturnType<typeof demo>>;
+      try {
+        run = await demo();
+      } finally {
+        burner.kill('SIGKILL');
+      }
+      const tail = run.stderr.slice(-4000);
+      expect({ code: run.code, signal: run.signal, stderr: run.code === 0 ? '' : tail }).toEqual({ code: 0, signal: null, stderr: '' });
+      expect(run.stderr).not.toContain('unexpected error');
+      // it really started clean: it synthesized and bundled for itself
+      expect(run.stderr).toContain('synthesizing the stack');
+      expect(existsSync(join(inProject, 'cli', 'cli.json'))).toBe(true);
 
-    const summary = JSON.parse(run.stdout.trim().split('\n').pop()!) as { roundId: string; selected: unknown[] };
-    expect(summary.roundId).toBe('round-5');
-    expect(summary.selected).toHaveLength(12);
+      const summary = JSON.parse(run.stdout.trim().split('\n').pop()!) as { roundId: string; selected: unknown[] };
+      expect(summary.roundId).toBe('round-5');
+      expect(summary.selected).toHaveLength(12);
 
-    // the copy is one whole publication: every file the site manifest lists, byte for byte
-    const site = join(scratch, 'site');
-    const manifest = JSON.parse(readFileSync(join(site, 'site-manifest.json'), 'utf8')) as { files: Record<string, { sha256: string }> };
-    const differing = Object.entries(manifest.files)
-      .filter(([path, entry]) => !existsSync(join(site, path)) || createHash('sha256').update(readFileSync(join(site, path))).digest('hex') !== entry.sha256)
-      .map(([path]) => path);
-    expect(differing).toEqual([]);
-    const openData = JSON.parse(readFileSync(join(site, 'data', 'rounds', 'round-5.json'), 'utf8')) as { round: { status: string } };
-    expect(openData.round.status).toBe('APPROVED');
-    process.stderr.write(`demo under load: ${Math.round(run.ms / 1000)} s\n`);
-  }, LIMIT_MS + 120_000);
+      // the copy is one whole publication: every file the site manifest lists, byte for byte
+      const site = join(scratch, 'site');
+      const manifest = JSON.parse(readFileSync(join(site, 'site-manifest.json'), 'utf8')) as { files: Record<string, { sha256: string }> };
+      const differing = Object.entries(manifest.files)
+        .filter(
+          ([path, entry]) =>
+            !existsSync(join(site, path)) ||
+            createHash('sha256')
+              .update(readFileSync(join(site, path)))
+              .digest('hex') !== entry.sha256,
+        )
+        .map(([path]) => path);
+      expect(differing).toEqual([]);
+      const openData = JSON.parse(readFileSync(join(site, 'data', 'rounds', 'round-5.json'), 'utf8')) as { round: { status: string } };
+      expect(openData.round.status).toBe('APPROVED');
+      process.stderr.write(`demo under load: ${Math.round(run.ms / 1000)} s\n`);
+    },
+    LIMIT_MS + 120_000,
+  );
 });

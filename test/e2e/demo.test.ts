@@ -29,10 +29,14 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }), 300_000);
 /** Runs the demo; a run still going after `limitMs` is killed, and its progress lines say where it was. */
 function demo(limitMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'cli', 'casebook.mjs'), '--data-dir', dataDir, '--json', 'demo', '--no-serve', '--timeout', '120'], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR', CASEBOOK_DEBUG: '1' },
-    });
+    const child = spawn(
+      process.execPath,
+      [join(PROJECT_ROOT, 'cli', 'casebook.mjs'), '--data-dir', dataDir, '--json', 'demo', '--no-serve', '--timeout', '120'],
+      {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR', CASEBOOK_DEBUG: '1' },
+      },
+    );
     const limit = setTimeout(() => child.kill('SIGTERM'), limitMs);
     let stdout = '';
     let stderr = '';
@@ -77,16 +81,23 @@ describe('casebook demo (npm start)', () => {
     const cloud = await startLocalCloud({ dataDir, quiet: true });
     let lines: { action: string; actor: { id: string }; subject: string; change: any }[];
     try {
-      const res = await fetch(`${cloud.endpoints.api}/rounds/round-5/audit`, { headers: { authorization: `Bearer ${await cloud.mintToken(scenario.personas.office)}` } });
+      const res = await fetch(`${cloud.endpoints.api}/rounds/round-5/audit`, {
+        headers: { authorization: `Bearer ${await cloud.mintToken(scenario.personas.office)}` },
+      });
       expect(res.status).toBe(200);
-      lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
+      lines = (await res.text())
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
     } finally {
       await cloud.stop();
     }
     const decided = (action: string) => lines.filter((e) => e.action === action);
     const n = scenario.decisions.cases.length;
     // eligibility: one decision per stored case, all as the scenario says, by the office
-    expect(decided('ELIGIBILITY_DECIDED').map((e) => [e.actor.id, e.change.decision])).toEqual(Array(n).fill([scenario.personas.office.sub, { outcome: 'eligible' }]));
+    expect(decided('ELIGIBILITY_DECIDED').map((e) => [e.actor.id, e.change.decision])).toEqual(
+      Array(n).fill([scenario.personas.office.sub, { outcome: 'eligible' }]),
+    );
     // the panel: reviewersPerCase scores per case, each the scenario's sheet with the reviewer's leniency
     const scores = decided('SCORE_RECORDED');
     expect(scores).toHaveLength(n * 3);
@@ -103,8 +114,12 @@ describe('casebook demo (npm start)', () => {
     expect(leadership[0]!.actor.id).toBe(scenario.personas.approver.sub);
     expect(leadership[0]!.change.outcome).toBe('approve');
     expect(leadership[0]!.change.amendments).toEqual([]);
-    expect(leadership[0]!.change.approvedList.map((e: { caseId: string }) => e.caseId)).toEqual(ranked!.change.shortlist.map((e: { caseId: string }) => e.caseId));
-    expect(leadership[0]!.change.approvedList.map((e: { reason: string }) => e.reason)).toEqual(scenario.decisions.cases.map((c) => c.reason));
+    expect(leadership[0]!.change.approvedList.map((e: { caseId: string }) => e.caseId)).toEqual(
+      ranked!.change.shortlist.map((e: { caseId: string }) => e.caseId),
+    );
+    expect(leadership[0]!.change.approvedList.map((e: { reason: string }) => e.reason)).toEqual(
+      scenario.decisions.cases.map((c) => c.reason),
+    );
     // nobody objected, so nothing was ruled; the round was approved with the list as decided
     expect(decided('OBJECTIONS_RULED')).toEqual([]);
     expect(decided('ROUND_APPROVED')).toHaveLength(1);

@@ -26,7 +26,13 @@ describe('every S3 event delivered twice', () => {
     ];
     const stored = [];
     for (const u of uploads) {
-      stored.push(await env.waitFor(() => env.submission(roundId, u.submissionId), (s) => s.status === 'STORED', `submission ${u.submissionId}`));
+      stored.push(
+        await env.waitFor(
+          () => env.submission(roundId, u.submissionId),
+          (s) => s.status === 'STORED',
+          `submission ${u.submissionId}`,
+        ),
+      );
     }
     await env.waitFor(async () => env.cloud.quiescent(), Boolean, 'every duplicate to be delivered');
 

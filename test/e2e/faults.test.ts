@@ -29,7 +29,11 @@ describe('a function that fails transiently', () => {
     env.cloud.lambdas.injectFault('validate-dossier', { times: 2, errorName: 'Lambda.ServiceException' });
     const before = env.cloud.stats().functions['validate-dossier']!;
     const { submissionId } = await env.upload(roundId, 'yuexiu', 'retry.md', validDossier('yuexiu', roundNumber));
-    const stored = await env.waitFor(() => env.submission(roundId, submissionId), (s) => s.status === 'STORED', 'the retried dossier to be stored');
+    const stored = await env.waitFor(
+      () => env.submission(roundId, submissionId),
+      (s) => s.status === 'STORED',
+      'the retried dossier to be stored',
+    );
     expect(stored.caseId).toBeTruthy();
     const after = env.cloud.stats().functions['validate-dossier']!;
     expect(after.injectedFailures - before.injectedFailures).toBe(2);
@@ -47,7 +51,12 @@ describe('a function that keeps failing', () => {
   it('fails the execution after the declared retries, keeping the submission and the uploaded object', async () => {
     env.cloud.lambdas.injectFault('store-case', { rate: 1, errorName: 'Lambda.ServiceException' });
     const before = env.cloud.stats().functions['store-case']!;
-    const { submissionId, key } = await env.upload(roundId, 'futian', 'doomed.md', validDossier('futian', roundNumber, '福田區代表履職平台'));
+    const { submissionId, key } = await env.upload(
+      roundId,
+      'futian',
+      'doomed.md',
+      validDossier('futian', roundNumber, '福田區代表履職平台'),
+    );
     const executions = await env.waitFor(
       () => env.executions('dossier-review'),
       (list) => list.some((e) => e.status === 'FAILED'),
@@ -67,7 +76,11 @@ describe('a function that keeps failing', () => {
     const submission = await env.submission(roundId, submissionId);
     expect(submission.status).toBe('VALID');
     expect(submission.caseId).toBeUndefined();
-    const s3 = new S3Client({ endpoint: env.cloud.endpoints.s3, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    const s3 = new S3Client({
+      endpoint: env.cloud.endpoints.s3,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
     await expect(s3.send(new HeadObjectCommand({ Bucket: env.cloud.env.DOSSIER_BUCKET, Key: key }))).resolves.toBeTruthy();
     s3.destroy();
     const office = await env.token(SECRETARIAT);

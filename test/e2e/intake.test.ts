@@ -26,7 +26,11 @@ describe('a valid dossier uploaded through a presigned URL', () => {
     const { submissionId, key } = await env.upload(roundId, 'yuexiu', '越秀 創新案例.md', validDossier('yuexiu', roundNumber));
     expect(key).toContain(`dossiers/${roundId}/440104/${submissionId}/`);
 
-    const stored = await env.waitFor(() => env.submission(roundId, submissionId), (s) => s.status === 'STORED' || s.status === 'INVALID', 'the submission to be stored');
+    const stored = await env.waitFor(
+      () => env.submission(roundId, submissionId),
+      (s) => s.status === 'STORED' || s.status === 'INVALID',
+      'the submission to be stored',
+    );
     expect(stored.errors ?? []).toEqual([]);
     expect(stored.status).toBe('STORED');
     expect(stored.caseId).toBeTruthy();
@@ -59,7 +63,11 @@ describe('an invalid dossier', () => {
     const succeededBefore = (await env.executions('dossier-review')).filter((e) => e.status === 'SUCCEEDED').length;
     const broken = '這份文件沒有前置資料，也沒有主要做法和工作成效兩節。\n';
     const { submissionId } = await env.upload(roundId, 'liwan', 'broken.md', broken);
-    const rejected = await env.waitFor(() => env.submission(roundId, submissionId), (s) => s.status === 'INVALID', 'the rejection');
+    const rejected = await env.waitFor(
+      () => env.submission(roundId, submissionId),
+      (s) => s.status === 'INVALID',
+      'the rejection',
+    );
     const codes = (rejected.errors ?? []).map((e: any) => e.code);
     expect(codes).toContain('MD_NO_FRONT_MATTER');
     for (const error of rejected.errors) {

@@ -65,7 +65,10 @@ function startLogin(): { url: Promise<string>; done: Promise<Run> } {
   return { url, done };
 }
 
-const credentials = () => JSON.parse(readFileSync(join(configHome, 'casebook', 'credentials.json'), 'utf8')) as { sessions: Record<string, { idToken: string; refreshToken: string }> };
+const credentials = () =>
+  JSON.parse(readFileSync(join(configHome, 'casebook', 'credentials.json'), 'utf8')) as {
+    sessions: Record<string, { idToken: string; refreshToken: string }>;
+  };
 
 describe('casebook login', () => {
   it('signs in through the loopback redirect with PKCE and keeps the tokens 0600 per API', async () => {
@@ -124,7 +127,10 @@ describe('casebook login', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ signedIn: false, revoked: true });
     expect(credentials().sessions[env.cloud.endpoints.api]).toBeUndefined();
-    const refused = await fetch(env.cloud.auth.tokenEndpoint, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: env.cloud.auth.clientId }) });
+    const refused = await fetch(env.cloud.auth.tokenEndpoint, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: env.cloud.auth.clientId }),
+    });
     expect(refused.status).toBe(400);
     const who = await cli(['whoami']);
     expect(who.code).toBe(2);

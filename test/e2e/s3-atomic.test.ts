@@ -76,7 +76,10 @@ describe('the local S3 under concurrent writes of one key', () => {
     const outcomes = new Set<string>();
     for (let i = 0; i < 30; i++) {
       await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `gone/${i}.html`, Body: version(i) }));
-      const [got] = await Promise.all([read(`gone/${i}.html`), client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: `gone/${i}.html` }))]);
+      const [got] = await Promise.all([
+        read(`gone/${i}.html`),
+        client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: `gone/${i}.html` })),
+      ]);
       if (typeof got === 'string') outcomes.add(got.startsWith('NoSuchKey') ? 'NoSuchKey' : got);
       else outcomes.add(got.bytes.equals(version(i)) ? 'whole' : `short body: ${got.bytes.length} of ${got.announced} bytes`);
     }

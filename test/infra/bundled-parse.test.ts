@@ -15,7 +15,11 @@ import { parseDossier } from '../../src/domain/dossier/parse';
  * here exactly as the functions are and must give the same result as the sources on every demo
  * dossier and every hostile fixture.
  */
-const DIRS = [join(PROJECT_ROOT, 'data', 'demo'), join(PROJECT_ROOT, 'data', 'demo', 'broken'), join(PROJECT_ROOT, 'test', 'fixtures', 'dossiers', 'corpus')];
+const DIRS = [
+  join(PROJECT_ROOT, 'data', 'demo'),
+  join(PROJECT_ROOT, 'data', 'demo', 'broken'),
+  join(PROJECT_ROOT, 'test', 'fixtures', 'dossiers', 'corpus'),
+];
 
 function dossierFiles(): string[] {
   return DIRS.flatMap((dir) =>
@@ -59,8 +63,14 @@ describe('the parser as bundled for Lambda', () => {
       ].join('\n'),
     );
     const outDir = join(work, 'out');
-    execFileSync(join(PROJECT_ROOT, 'node_modules', '.bin', 'esbuild'), ['--bundle', entry, ...esbuildArgs(outDir)], { cwd: PROJECT_ROOT, stdio: 'pipe' });
-    const stdout = execFileSync(process.execPath, [join(outDir, 'index.mjs'), JSON.stringify(files)], { cwd: work, maxBuffer: 64 * 1024 * 1024 });
+    execFileSync(join(PROJECT_ROOT, 'node_modules', '.bin', 'esbuild'), ['--bundle', entry, ...esbuildArgs(outDir)], {
+      cwd: PROJECT_ROOT,
+      stdio: 'pipe',
+    });
+    const stdout = execFileSync(process.execPath, [join(outDir, 'index.mjs'), JSON.stringify(files)], {
+      cwd: work,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     bundled = JSON.parse(stdout.toString('utf8')) as Record<string, unknown>;
   }, 120_000);
   afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -16,12 +16,27 @@ describe('function bundles', () => {
 
   it('keeps the house options: ESM, node24, minified, source maps, the require banner', () => {
     const args = esbuildArgs('/x');
-    expect(args).toEqual(expect.arrayContaining(['--format=esm', '--target=node24', '--minify', '--sourcemap', '--splitting', '--outdir=/x', '--entry-names=index', '--out-extension:.js=.mjs']));
+    expect(args).toEqual(
+      expect.arrayContaining([
+        '--format=esm',
+        '--target=node24',
+        '--minify',
+        '--sourcemap',
+        '--splitting',
+        '--outdir=/x',
+        '--entry-names=index',
+        '--out-extension:.js=.mjs',
+      ]),
+    );
     expect(args.some((a) => a.startsWith('--banner:js=') && a.includes('createRequire'))).toBe(true);
   });
 
   it('loads the S3 and SES adapters of a workflow function on demand, not at import', () => {
-    execFileSync(join(PROJECT_ROOT, 'node_modules', '.bin', 'esbuild'), ['--bundle', join(PROJECT_ROOT, 'lambdas', 'check-round', 'handler.ts'), ...esbuildArgs(out)], { cwd: PROJECT_ROOT, stdio: 'pipe' });
+    execFileSync(
+      join(PROJECT_ROOT, 'node_modules', '.bin', 'esbuild'),
+      ['--bundle', join(PROJECT_ROOT, 'lambdas', 'check-round', 'handler.ts'), ...esbuildArgs(out)],
+      { cwd: PROJECT_ROOT, stdio: 'pipe' },
+    );
     const chunks = readdirSync(join(out, 'chunks'));
     const s3 = chunks.find((f) => f.startsWith('s3-wiring-') && f.endsWith('.mjs'));
     const ses = chunks.find((f) => f.startsWith('ses-wiring-') && f.endsWith('.mjs'));

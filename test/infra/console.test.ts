@@ -30,7 +30,10 @@ afterAll(() => {
 
 const only = (type: string, prefix = ''): [string, CfnResourceJson] => {
   const found = ofType(s.resources, type).filter(([id]) => id.startsWith(prefix));
-  expect(found.map(([id]) => id), `${type} ${prefix}*`).toHaveLength(1);
+  expect(
+    found.map(([id]) => id),
+    `${type} ${prefix}*`,
+  ).toHaveLength(1);
   return found[0]!;
 };
 const deployment = () => only('Custom::CDKBucketDeployment')[1].Properties!;
@@ -56,7 +59,17 @@ describe('console deployment', () => {
 
   it('ships the console folder as it is in the repository', () => {
     const dir = stagedSource(0);
-    for (const file of ['index.html', 'applicant.html', 'reviewer.html', 'office.html', 'approver.html', 'accounts.html', 'console.css', 'js/core.js', 'js/accounts.js']) {
+    for (const file of [
+      'index.html',
+      'applicant.html',
+      'reviewer.html',
+      'office.html',
+      'approver.html',
+      'accounts.html',
+      'console.css',
+      'js/core.js',
+      'js/accounts.js',
+    ]) {
       expect(readFileSync(join(dir, file))).toEqual(readFileSync(join('console', file)));
     }
     // the deployment's own config.json is the only one; the repository carries none to overwrite it
@@ -64,10 +77,24 @@ describe('console deployment', () => {
   });
 
   it('writes config.json whose apiBaseUrl is the HTTP API endpoint (the ApiUrl output) and whose auth says where to sign in', () => {
-    const config = JSON.parse(readFileSync(join(stagedSource(1), 'config.json'), 'utf8')) as { apiBaseUrl: string; auth: Record<string, unknown> };
+    const config = JSON.parse(readFileSync(join(stagedSource(1), 'config.json'), 'utf8')) as {
+      apiBaseUrl: string;
+      auth: Record<string, unknown>;
+    };
     expect(Object.keys(config)).toEqual(['apiBaseUrl', 'auth']);
     expect(Object.keys(config.auth).sort()).toEqual(
-      ['authorizationEndpoint', 'clientId', 'cliLoginPorts', 'discoveryUrl', 'issuer', 'logoutEndpoint', 'revocationEndpoint', 'scopes', 'tokenEndpoint', 'userInfoEndpoint'].sort(),
+      [
+        'authorizationEndpoint',
+        'clientId',
+        'cliLoginPorts',
+        'discoveryUrl',
+        'issuer',
+        'logoutEndpoint',
+        'revocationEndpoint',
+        'scopes',
+        'tokenEndpoint',
+        'userInfoEndpoint',
+      ].sort(),
     );
     expect(config.auth.scopes).toEqual(['openid', 'email', 'profile']);
     const authMarkers = deployment().SourceMarkers[1] as Record<string, unknown>;
@@ -102,7 +129,9 @@ describe('console deployment', () => {
     }
     expect(all.flatMap(actionsOf).filter((a) => /^s3:Delete|^s3:PutObjectAcl|^s3:PutBucket/.test(a))).toEqual([]);
 
-    const reads = withAction('s3:GetObject').flatMap(resourcesOf).map((r) => JSON.stringify(r));
+    const reads = withAction('s3:GetObject')
+      .flatMap(resourcesOf)
+      .map((r) => JSON.stringify(r));
     expect(reads).toHaveLength(2);
     // one read per source zip, in whatever order the statements list them
     for (const key of deployment().SourceObjectKeys as string[]) expect(reads.filter((r) => r.includes(`/${key}"`))).toHaveLength(1);

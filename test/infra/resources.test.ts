@@ -33,7 +33,9 @@ describe('buckets', () => {
         IgnorePublicAcls: true,
         RestrictPublicBuckets: true,
       });
-      expect(bucket.Properties?.BucketEncryption?.ServerSideEncryptionConfiguration?.[0]?.ServerSideEncryptionByDefault?.SSEAlgorithm).toBe('AES256');
+      expect(bucket.Properties?.BucketEncryption?.ServerSideEncryptionConfiguration?.[0]?.ServerSideEncryptionByDefault?.SSEAlgorithm).toBe(
+        'AES256',
+      );
     }
   });
 
@@ -188,7 +190,11 @@ describe('publication', () => {
     expect(csp).toContain('connect-src');
     // the public-notice page's objection form posts to the API, and nowhere else
     expect(csp).toContain("form-action 'self' https://*.execute-api.");
-    expect(security.StrictTransportSecurity).toMatchObject({ AccessControlMaxAgeSec: 730 * 86400, IncludeSubdomains: true, Override: true });
+    expect(security.StrictTransportSecurity).toMatchObject({
+      AccessControlMaxAgeSec: 730 * 86400,
+      IncludeSubdomains: true,
+      Override: true,
+    });
     expect(security.FrameOptions.FrameOption).toBe('DENY');
   });
 
@@ -248,9 +254,23 @@ describe('publication', () => {
 
 describe('functions', () => {
   const EXPECTED = [
-    'intake-router', 'parse-dossier', 'validate-dossier', 'record-rejection', 'store-case', 'open-task',
-    'handle-timeout', 'remind-overdue', 'aggregate-scores', 'check-round', 'rank-shortlist', 'open-notice', 'collect-objections',
-    'mark-approved', 'publisher', 'api', 'decide',
+    'intake-router',
+    'parse-dossier',
+    'validate-dossier',
+    'record-rejection',
+    'store-case',
+    'open-task',
+    'handle-timeout',
+    'remind-overdue',
+    'aggregate-scores',
+    'check-round',
+    'rank-shortlist',
+    'open-notice',
+    'collect-objections',
+    'mark-approved',
+    'publisher',
+    'api',
+    'decide',
   ];
 
   it('the seventeen functions of docs/architecture.md exist, each named by casebook:function metadata with asset metadata', () => {
@@ -261,9 +281,11 @@ describe('functions', () => {
     }
   });
 
-  it('besides them, the only function is the handler of the console deployment (CDK\'s, tested in console.test.ts)', () => {
+  it("besides them, the only function is the handler of the console deployment (CDK's, tested in console.test.ts)", () => {
     const casebook = new Set(functionIds(s.resources).values());
-    const others = ofType(s.resources, 'AWS::Lambda::Function').filter(([id]) => !casebook.has(id)).map(([id]) => id);
+    const others = ofType(s.resources, 'AWS::Lambda::Function')
+      .filter(([id]) => !casebook.has(id))
+      .map(([id]) => id);
     const tokens = ofType(s.resources, 'Custom::CDKBucketDeployment').map(([, r]) => r.Properties!.ServiceToken['Fn::GetAtt'][0]);
     expect(others).toEqual(tokens);
     expect(others).toHaveLength(1);
@@ -294,8 +316,12 @@ describe('functions', () => {
     const env = (name: string) => Object.keys(s.resources[functionIds(s.resources).get(name)!]!.Properties!.Environment.Variables);
     expect(env('intake-router')).toContain('DOSSIER_REVIEW_ARN');
     expect(env('intake-router')).not.toContain('TABLE_NAME');
-    expect(env('api')).toEqual(expect.arrayContaining(['TABLE_NAME', 'DOSSIER_BUCKET', 'ROUND_FINALIZATION_ARN', 'NOTIFIER', 'SENDER_EMAIL']));
-    expect(env('publisher')).toEqual(expect.arrayContaining(['TABLE_NAME', 'SITE_BUCKET', 'DISTRIBUTION_ID', 'SITE_BASE_URL', 'API_BASE_URL']));
+    expect(env('api')).toEqual(
+      expect.arrayContaining(['TABLE_NAME', 'DOSSIER_BUCKET', 'ROUND_FINALIZATION_ARN', 'NOTIFIER', 'SENDER_EMAIL']),
+    );
+    expect(env('publisher')).toEqual(
+      expect.arrayContaining(['TABLE_NAME', 'SITE_BUCKET', 'DISTRIBUTION_ID', 'SITE_BASE_URL', 'API_BASE_URL']),
+    );
     expect(env('publisher')).not.toContain('DOSSIER_BUCKET');
     expect(env('parse-dossier')).toEqual(expect.arrayContaining(['TABLE_NAME', 'DOSSIER_BUCKET']));
     expect(env('parse-dossier')).not.toContain('SITE_BUCKET');
@@ -356,7 +382,7 @@ describe('api', () => {
     });
   });
 
-  it('the public objection route has its own low throttle on the stage, never the staff routes\' budget', () => {
+  it("the public objection route has its own low throttle on the stage, never the staff routes' budget", () => {
     const [, stage] = ofType(s.resources, 'AWS::ApiGatewayV2::Stage')[0]!;
     const settings = stage.Properties!.RouteSettings as Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
     const publicWrites = ROUTES.filter((r) => r.auth === 'public' && r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
@@ -376,11 +402,19 @@ describe('api', () => {
   });
 
   it('the user pool has the four role groups, a strong password policy, required MFA, and users cannot set their unit', () => {
-    const groups = ofType(s.resources, 'AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties!.GroupName).sort();
+    const groups = ofType(s.resources, 'AWS::Cognito::UserPoolGroup')
+      .map(([, g]) => g.Properties!.GroupName)
+      .sort();
     expect(groups).toEqual([...ROLES].sort());
     const [, pool] = ofType(s.resources, 'AWS::Cognito::UserPool')[0]!;
     const p = pool.Properties!;
-    expect(p.Policies.PasswordPolicy).toMatchObject({ MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true });
+    expect(p.Policies.PasswordPolicy).toMatchObject({
+      MinimumLength: 12,
+      RequireLowercase: true,
+      RequireUppercase: true,
+      RequireNumbers: true,
+      RequireSymbols: true,
+    });
     expect(p.MfaConfiguration).toBe('ON');
     expect(p.AdminCreateUserConfig.AllowAdminCreateUserOnly).toBe(true);
     expect(p.Schema).toEqual(expect.arrayContaining([expect.objectContaining({ Name: 'unitCode', AttributeDataType: 'String' })]));
@@ -393,7 +427,9 @@ describe('api', () => {
 
   it('the api function administers exactly the accounts: the pool id and the admin actions of the users routes on that pool only', () => {
     const [poolId, pool] = ofType(s.resources, 'AWS::Cognito::UserPool')[0]!;
-    expect(pool.Properties!.Schema).toEqual(expect.arrayContaining([expect.objectContaining({ Name: 'jurisdictions', AttributeDataType: 'String', Mutable: true })]));
+    expect(pool.Properties!.Schema).toEqual(
+      expect.arrayContaining([expect.objectContaining({ Name: 'jurisdictions', AttributeDataType: 'String', Mutable: true })]),
+    );
     // the invitation an import sends names the sign-in name and the temporary password, in both languages
     const invite = pool.Properties!.AdminCreateUserConfig.InviteMessageTemplate;
     expect(invite.EmailMessage).toContain('{username}');
@@ -403,7 +439,10 @@ describe('api', () => {
     const api = s.resources[ids.get('api')!]!;
     expect(api.Properties!.Environment.Variables.USER_POOL_ID).toEqual({ Ref: poolId });
     const statements = ofType(s.resources, 'AWS::IAM::Policy').flatMap(([, policy]) =>
-      (policy.Properties!.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]).map((st) => ({ roles: JSON.stringify(policy.Properties!.Roles), ...st })),
+      (policy.Properties!.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]).map((st) => ({
+        roles: JSON.stringify(policy.Properties!.Roles),
+        ...st,
+      })),
     );
     const cognito = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('cognito-idp:')));
     expect(cognito).toHaveLength(1);
@@ -412,7 +451,8 @@ describe('api', () => {
     const apiRole = JSON.stringify(api.Properties!.Role).match(/"(\w+)"/)![1]!;
     expect(cognito[0]!.roles).toContain(apiRole);
     // no function but the api holds the pool id
-    for (const [name, id] of ids) if (name !== 'api') expect(Object.keys(s.resources[id]!.Properties!.Environment?.Variables ?? {})).not.toContain('USER_POOL_ID');
+    for (const [name, id] of ids)
+      if (name !== 'api') expect(Object.keys(s.resources[id]!.Properties!.Environment?.Variables ?? {})).not.toContain('USER_POOL_ID');
   });
 });
 
@@ -423,16 +463,25 @@ describe('observability', () => {
     const [topicId] = ofType(s.resources, 'AWS::SNS::Topic')[0]!;
     for (const alarm of alarms()) expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
     for (const id of functionIds(s.resources).values()) {
-      expect(alarms().some((a) => a.MetricName === 'Errors' && mentions(a.Dimensions, id)), id).toBe(true);
+      expect(
+        alarms().some((a) => a.MetricName === 'Errors' && mentions(a.Dimensions, id)),
+        id,
+      ).toBe(true);
     }
     for (const [id] of ofType(s.resources, 'AWS::StepFunctions::StateMachine')) {
       for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut']) {
-        expect(alarms().some((a) => a.MetricName === metric && mentions(a.Dimensions, id)), `${id} ${metric}`).toBe(true);
+        expect(
+          alarms().some((a) => a.MetricName === metric && mentions(a.Dimensions, id)),
+          `${id} ${metric}`,
+        ).toBe(true);
       }
     }
     for (const [id] of ofType(s.resources, 'AWS::SQS::Queue')) {
       if (id.startsWith('ObservabilityAlarmDeliveryFailures')) continue;
-      expect(alarms().some((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible' && mentions(a.Dimensions, id)), id).toBe(true);
+      expect(
+        alarms().some((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible' && mentions(a.Dimensions, id)),
+        id,
+      ).toBe(true);
     }
   });
 

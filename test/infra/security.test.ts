@@ -128,9 +128,13 @@ describe('least privilege', () => {
     // SQS only for the house failure destination every function has.
     const failures = resourceId('AWS::SQS::Queue', 'ObservabilityFunctionFailures');
     for (const st of statements.filter((st) => actionsOf(st).some((a) => a.startsWith('sqs:')))) {
-      expect(resourcesOf(st).every((r) => mentions(r, failures)), JSON.stringify(st.Resource)).toBe(true);
+      expect(
+        resourcesOf(st).every((r) => mentions(r, failures)),
+        JSON.stringify(st.Resource),
+      ).toBe(true);
     }
-    for (const needed of ['dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'ses:SendEmail']) expect(actions.has(needed), needed).toBe(true);
+    for (const needed of ['dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'ses:SendEmail'])
+      expect(actions.has(needed), needed).toBe(true);
     expect(actions.has('dynamodb:Scan')).toBe(false);
     expect(can('remind-overdue', 'dynamodb:UpdateItem', table)).toBe(true);
     for (const bucket of ['DossierIntakeDossierBucket', 'PublicationSiteBucket']) {

@@ -14,12 +14,20 @@ let s: Synthesized;
 let custom: Synthesized;
 beforeAll(() => {
   s = synthesize();
-  custom = synthesize({ ...TEST_PARAMETERS, siteDomain: 'cases.rd.gd.example.cn', certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/abc', authDomainPrefix: 'gdrd-cases' });
+  custom = synthesize({
+    ...TEST_PARAMETERS,
+    siteDomain: 'cases.rd.gd.example.cn',
+    certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/abc',
+    authDomainPrefix: 'gdrd-cases',
+  });
 }, 120_000);
 
 const one = (t: Synthesized, type: string) => {
   const found = ofType(t.resources, type);
-  expect(found.map(([id]) => id), type).toHaveLength(1);
+  expect(
+    found.map(([id]) => id),
+    type,
+  ).toHaveLength(1);
   return found[0]!;
 };
 const clientOf = (t: Synthesized) => one(t, 'AWS::Cognito::UserPoolClient')[1].Properties!;
@@ -111,13 +119,17 @@ describe('discovery', () => {
     const [poolId] = one(s, 'AWS::Cognito::UserPool');
     expect(mentions(outputs.AuthIssuer.Value, poolId)).toBe(true);
     expect(JSON.stringify(outputs.AuthConfigUrl.Value)).toContain('/auth/config');
-    expect(custom.template.toJSON().Outputs.SignInDomain.Value).toEqual({ 'Fn::Join': ['', ['https://gdrd-cases.auth.', { Ref: 'AWS::Region' }, '.amazoncognito.com']] });
+    expect(custom.template.toJSON().Outputs.SignInDomain.Value).toEqual({
+      'Fn::Join': ['', ['https://gdrd-cases.auth.', { Ref: 'AWS::Region' }, '.amazoncognito.com']],
+    });
   });
 
   it("the site's CSP lets the console reach the sign-in domain's token endpoint", () => {
     for (const t of [s, custom]) {
       const [, policy] = one(t, 'AWS::CloudFront::ResponseHeadersPolicy');
-      const csp = JSON.stringify(policy.Properties!.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy);
+      const csp = JSON.stringify(
+        policy.Properties!.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy,
+      );
       const connect = csp.slice(csp.indexOf('connect-src'), csp.indexOf('object-src'));
       expect(connect).toMatch(/\.auth\.[^;]*amazoncognito\.com/);
     }

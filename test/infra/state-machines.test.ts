@@ -14,7 +14,9 @@ interface Machine {
 }
 
 const STATEMACHINE_DIR = join(PROJECT_ROOT, 'statemachines');
-const files = readdirSync(STATEMACHINE_DIR).filter((f) => f.endsWith('.asl.json')).sort();
+const files = readdirSync(STATEMACHINE_DIR)
+  .filter((f) => f.endsWith('.asl.json'))
+  .sort();
 const read = (file: string) => readFileSync(join(STATEMACHINE_DIR, file), 'utf8');
 
 const LAMBDA_TRANSIENT_ERRORS = [
@@ -59,7 +61,11 @@ function keysDeep(value: unknown, out = new Set<string>()): Set<string> {
 
 describe('statemachines/*.asl.json', () => {
   it('holds the two workflow files', () => {
-    expect(files).toEqual(Object.values(STATE_MACHINE_FILES).map((f) => f.replace('statemachines/', '')).sort());
+    expect(files).toEqual(
+      Object.values(STATE_MACHINE_FILES)
+        .map((f) => f.replace('statemachines/', ''))
+        .sort(),
+    );
   });
 
   describe.each(files)('%s', (file) => {
@@ -69,7 +75,10 @@ describe('statemachines/*.asl.json', () => {
 
     it('is valid ASL (asl-validator), with placeholders replaced by function ARNs', () => {
       const concrete = JSON.parse(
-        text.replace(/\$\{([A-Za-z0-9]+)FunctionArn\}/g, (_m, name: string) => `arn:aws:lambda:ap-east-1:123456789012:function:casebook-${name}`),
+        text.replace(
+          /\$\{([A-Za-z0-9]+)FunctionArn\}/g,
+          (_m, name: string) => `arn:aws:lambda:ap-east-1:123456789012:function:casebook-${name}`,
+        ),
       );
       const { isValid, errorsText } = aslValidator(concrete);
       expect(isValid, errorsText('\n')).toBe(true);
@@ -157,7 +166,10 @@ describe('state machines in the template', () => {
       else expect(callbacks.length, id).toBeGreaterThanOrEqual(1);
       for (const { name, state } of callbacks) {
         expect(state.TimeoutSeconds, `${id} ${name}`).toBeGreaterThan(0);
-        expect(state.Catch.some((c: { ErrorEquals: string[] }) => c.ErrorEquals.includes('States.Timeout')), `${id} ${name}`).toBe(true);
+        expect(
+          state.Catch.some((c: { ErrorEquals: string[] }) => c.ErrorEquals.includes('States.Timeout')),
+          `${id} ${name}`,
+        ).toBe(true);
         expect(state.Parameters.FunctionName).toBe('${OpenTaskFunctionArn}');
       }
     }

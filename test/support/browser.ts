@@ -14,7 +14,14 @@ export function chromiumPath(): string {
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath(),
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -26,7 +33,11 @@ export function launchChromium(): Promise<Browser> {
  */
 export async function seedSession(context: BrowserContext, idToken: string): Promise<void> {
   const claims = JSON.parse(Buffer.from(idToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iat?: number; exp?: number };
-  const tokens = { idToken, issuedAt: claims.iat ?? Math.floor(Date.now() / 1000), expiresAt: claims.exp ?? Math.floor(Date.now() / 1000) + 3600 };
+  const tokens = {
+    idToken,
+    issuedAt: claims.iat ?? Math.floor(Date.now() / 1000),
+    expiresAt: claims.exp ?? Math.floor(Date.now() / 1000) + 3600,
+  };
   await context.addInitScript((value: string) => {
     if (sessionStorage.getItem('casebook.test.seeded')) return;
     sessionStorage.setItem('casebook.test.seeded', '1');

@@ -45,7 +45,25 @@ class RealmEnvironment extends NodeEnvironment {
 }
 
 /** The builtins whose prototypes a structured clone can carry, main realm → test realm. */
-const CLONEABLE = ['Object', 'Array', 'Date', 'RegExp', 'Map', 'Set', 'Error', 'EvalError', 'RangeError', 'ReferenceError', 'SyntaxError', 'TypeError', 'URIError', 'Boolean', 'Number', 'String', 'BigInt'];
+const CLONEABLE = [
+  'Object',
+  'Array',
+  'Date',
+  'RegExp',
+  'Map',
+  'Set',
+  'Error',
+  'EvalError',
+  'RangeError',
+  'ReferenceError',
+  'SyntaxError',
+  'TypeError',
+  'URIError',
+  'Boolean',
+  'Number',
+  'String',
+  'BigInt',
+];
 
 function adoptStructuredClone(realm) {
   const clone = globalThis.structuredClone;

@@ -47,7 +47,13 @@ export interface TestCloud {
   /** Creates and opens a round whose charter names the test panel; returns its id. */
   openRound(overrides?: Record<string, unknown>): Promise<{ roundId: string }>;
   /** Starts a submission as the unit's applicant and PUTs the bytes to the presigned URL. */
-  upload(roundId: string, unit: UnitKey, fileName: string, content: string | Buffer, contentType?: string): Promise<{ submissionId: string; key: string }>;
+  upload(
+    roundId: string,
+    unit: UnitKey,
+    fileName: string,
+    content: string | Buffer,
+    contentType?: string,
+  ): Promise<{ submissionId: string; key: string }>;
   submission(roundId: string, submissionId: string): Promise<any>;
   executions(stateMachine?: string): Promise<ExecutionListItem[]>;
   waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, what?: string, timeoutMs?: number): Promise<T>;
@@ -69,8 +75,18 @@ export function charterFor(number: number, overrides: Record<string, unknown> = 
     rubric: {
       maxScore: 10,
       criteria: [
-        { id: 'innovation', name: { zh: '創新性', en: 'Innovation' }, weight: 0.5, descriptors: [{ min: 0, max: 10, text: { zh: '做法新穎', en: 'New practice' } }] },
-        { id: 'impact', name: { zh: '實效性', en: 'Impact' }, weight: 0.5, descriptors: [{ min: 0, max: 10, text: { zh: '成效明顯', en: 'Clear results' } }] },
+        {
+          id: 'innovation',
+          name: { zh: '創新性', en: 'Innovation' },
+          weight: 0.5,
+          descriptors: [{ min: 0, max: 10, text: { zh: '做法新穎', en: 'New practice' } }],
+        },
+        {
+          id: 'impact',
+          name: { zh: '實效性', en: 'Impact' },
+          weight: 0.5,
+          descriptors: [{ min: 0, max: 10, text: { zh: '成效明顯', en: 'Clear results' } }],
+        },
       ],
     },
     panel: REVIEWERS.map((r) => ({ id: r.sub, name: r.name, jurisdictions: [], declaredConflicts: [] })),
@@ -119,9 +135,17 @@ export function validDossier(unit: UnitKey, round: number, title = '建立代表
   ].join('\n');
 }
 
-export async function bootForTest(options: { faults?: LocalCloudFaults; engine?: EngineTuning; dataDir?: string; tokenLifetimes?: TokenLifetimes } = {}): Promise<TestCloud> {
+export async function bootForTest(
+  options: { faults?: LocalCloudFaults; engine?: EngineTuning; dataDir?: string; tokenLifetimes?: TokenLifetimes } = {},
+): Promise<TestCloud> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'casebook-e2e-'));
-  const cloud = await startLocalCloud({ dataDir, faults: options.faults, engine: options.engine, tokenLifetimes: options.tokenLifetimes, quiet: !process.env.CASEBOOK_E2E_VERBOSE });
+  const cloud = await startLocalCloud({
+    dataDir,
+    faults: options.faults,
+    engine: options.engine,
+    tokenLifetimes: options.tokenLifetimes,
+    quiet: !process.env.CASEBOOK_E2E_VERBOSE,
+  });
   const sfn = new SFNClient({
     endpoint: cloud.endpoints.sfn,
     region: cloud.env.AWS_REGION,
@@ -168,7 +192,9 @@ export async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => bo
       lastError = err;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)?.slice(0, 2000)}${lastError ? `; last error: ${String(lastError)}` : ''}`);
+      throw new Error(
+        `timed out waiting for ${what}; last value: ${JSON.stringify(last)?.slice(0, 2000)}${lastError ? `; last error: ${String(lastError)}` : ''}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 150));
   }
@@ -190,7 +216,8 @@ export function attach(cloud: LocalCloud, sfn: SFNClient, stop: () => Promise<vo
       counter += 1;
       const number = 100 + counter + (process.pid % 500);
       const created = await api('POST', '/rounds', { token: office, body: { charter: charterFor(number, overrides) } });
-      if (created.status !== 201 && created.status !== 200) throw new Error(`POST /rounds: ${created.status} ${JSON.stringify(created.body)}`);
+      if (created.status !== 201 && created.status !== 200)
+        throw new Error(`POST /rounds: ${created.status} ${JSON.stringify(created.body)}`);
       const roundId = (created.body.roundId ?? created.body.round?.roundId) as string;
       const opened = await api('POST', `/rounds/${roundId}/open`, { token: office });
       if (opened.status >= 300) throw new Error(`open round: ${opened.status} ${JSON.stringify(opened.body)}`);
@@ -199,7 +226,10 @@ export function attach(cloud: LocalCloud, sfn: SFNClient, stop: () => Promise<vo
     async upload(roundId, unit, fileName, content, contentType = 'text/markdown') {
       const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
       const applicant = await applicantToken(unit);
-      const ticket = await api('POST', `/rounds/${roundId}/submissions`, { token: applicant, body: { fileName, contentType, size: bytes.length } });
+      const ticket = await api('POST', `/rounds/${roundId}/submissions`, {
+        token: applicant,
+        body: { fileName, contentType, size: bytes.length },
+      });
       if (ticket.status >= 300) throw new Error(`start submission: ${ticket.status} ${JSON.stringify(ticket.body)}`);
       const put = await fetch(ticket.body.upload.url, { method: 'PUT', headers: ticket.body.upload.headers, body: new Uint8Array(bytes) });
       if (put.status !== 200) throw new Error(`presigned PUT: ${put.status} ${await put.text()}`);

@@ -32,7 +32,8 @@ export function poll(fn: () => unknown, options: PollOptions = {}): PollMatchers
           if (typeof name !== 'string' || name === 'then') return undefined;
           return async (...args: unknown[]) => {
             const probe = expect(undefined) as unknown as Record<string, unknown> & { not: Record<string, unknown> };
-            if (typeof (negate ? probe.not : probe)[name] !== 'function') throw new TypeError(`poll(): expect has no matcher ${negate ? 'not.' : ''}${name}`);
+            if (typeof (negate ? probe.not : probe)[name] !== 'function')
+              throw new TypeError(`poll(): expect has no matcher ${negate ? 'not.' : ''}${name}`);
             // As vitest's expect.poll: each attempt awaits the callback to its end; once the
             // timeout has passed, one last attempt decides.
             let timedOut = false;
@@ -41,7 +42,9 @@ export function poll(fn: () => unknown, options: PollOptions = {}): PollMatchers
               for (;;) {
                 const last = timedOut;
                 try {
-                  const e = expect(await fn()) as unknown as Record<string, (...a: unknown[]) => unknown> & { not: Record<string, (...a: unknown[]) => unknown> };
+                  const e = expect(await fn()) as unknown as Record<string, (...a: unknown[]) => unknown> & {
+                    not: Record<string, (...a: unknown[]) => unknown>;
+                  };
                   (negate ? e.not : e)[name]!(...args);
                   return;
                 } catch (err) {

@@ -55,7 +55,8 @@ export async function signInThroughPage(authorizeUrl: string, callbackPrefix: st
     const html = await res.text();
     const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
     if (res.status !== 200 || !action) throw new SignInPageError(`unexpected page at ${url.pathname} (${res.status})`, html);
-    if (/role="alert"/.test(html)) throw new SignInPageError(`the sign-in page refused: ${/<div class="error"[^>]*>(.*?)<\/div>/s.exec(html)?.[1] ?? ''}`, html);
+    if (/role="alert"/.test(html))
+      throw new SignInPageError(`the sign-in page refused: ${/<div class="error"[^>]*>(.*?)<\/div>/s.exec(html)?.[1] ?? ''}`, html);
     url = new URL(action.replace(/&#47;/g, '/'), url);
     if (action.endsWith('/login')) body = new URLSearchParams({ username: who.username, password: who.password });
     else if (action.endsWith('/new-password')) {

@@ -18,7 +18,14 @@ afterAll(async () => {
 }, 120_000);
 
 const actor = { id: 'sec-1', name: '秘書處' };
-const draft = (roundId: string, i: number) => ({ roundId, at: `2026-03-01T00:00:00.${String(i).padStart(3, '0')}Z`, actor, action: 'TEST', subject: `s${i}`, change: { i } });
+const draft = (roundId: string, i: number) => ({
+  roundId,
+  at: `2026-03-01T00:00:00.${String(i).padStart(3, '0')}Z`,
+  actor,
+  action: 'TEST',
+  subject: `s${i}`,
+  change: { i },
+});
 
 /** A Store whose client counts the commands it sends, by command name. */
 function countingStore(options: { now?: () => number; auditGraceMs?: number } = {}) {

@@ -12,8 +12,18 @@ export function testCharter(overrides: Partial<Charter> = {}): Charter {
     rubric: {
       maxScore: 10,
       criteria: [
-        { id: 'innovation', name: { zh: '創新性', en: 'Innovation' }, weight: 0.5, descriptors: [{ min: 0, max: 10, text: { zh: '創新', en: 'new' } }] },
-        { id: 'impact', name: { zh: '實效性', en: 'Impact' }, weight: 0.5, descriptors: [{ min: 0, max: 10, text: { zh: '實效', en: 'effect' } }] },
+        {
+          id: 'innovation',
+          name: { zh: '創新性', en: 'Innovation' },
+          weight: 0.5,
+          descriptors: [{ min: 0, max: 10, text: { zh: '創新', en: 'new' } }],
+        },
+        {
+          id: 'impact',
+          name: { zh: '實效性', en: 'Impact' },
+          weight: 0.5,
+          descriptors: [{ min: 0, max: 10, text: { zh: '實效', en: 'effect' } }],
+        },
       ],
     },
     panel: [

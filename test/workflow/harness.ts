@@ -58,7 +58,12 @@ export interface Harness {
   /** Makes the named function throw Lambda.ServiceException on its next `times` invocations. */
   failNext(name: FunctionName, times: number): void;
   invocations: Map<string, number>;
-  upload(roundId: string, unitCode: string, submissionId: string, content: { title: string; unit: string; practices: string }): Promise<string>;
+  upload(
+    roundId: string,
+    unitCode: string,
+    submissionId: string,
+    content: { title: string; unit: string; practices: string },
+  ): Promise<string>;
   uploadRaw(roundId: string, unitCode: string, submissionId: string, fileName: string, body: string): Promise<string>;
   decide(actor: Actor, taskId: string, body: unknown): Promise<DecideResult>;
   history(executionArn: string): HistoryEvent[];
@@ -88,13 +93,23 @@ export function createHarness(store: Store, options: { callbackTimeoutScaling?: 
       return (FUNCTIONS[name] as (deps: WorkflowDeps, event: never) => Promise<unknown>)(deps, payload as never);
     },
   });
-  const { stateMachineArn: reviewArn } = engine.registerStateMachine({ name: 'dossier-review', definition: loadDefinition('dossier-review.asl.json') });
-  const { stateMachineArn: finalizationArn } = engine.registerStateMachine({ name: 'round-finalization', definition: loadDefinition('round-finalization.asl.json') });
+  const { stateMachineArn: reviewArn } = engine.registerStateMachine({
+    name: 'dossier-review',
+    definition: loadDefinition('dossier-review.asl.json'),
+  });
+  const { stateMachineArn: finalizationArn } = engine.registerStateMachine({
+    name: 'round-finalization',
+    definition: loadDefinition('round-finalization.asl.json'),
+  });
 
   const uploadRaw = async (roundId: string, unitCode: string, submissionId: string, fileName: string, body: string) => {
     const key = `dossiers/${roundId}/${unitCode}/${submissionId}/${fileName}`;
     objects.put(key, body);
-    const { executionArn } = engine.startExecution({ stateMachineArn: reviewArn, name: `d-${submissionId}`, input: { bucket: 'dossiers', key, versionId: null } });
+    const { executionArn } = engine.startExecution({
+      stateMachineArn: reviewArn,
+      name: `d-${submissionId}`,
+      input: { bucket: 'dossiers', key, versionId: null },
+    });
     return executionArn;
   };
   return {
@@ -106,7 +121,8 @@ export function createHarness(store: Store, options: { callbackTimeoutScaling?: 
     invocations,
     failNext: (name, times) => failures.set(name, times),
     uploadRaw,
-    upload: (roundId, unitCode, submissionId, content) => uploadRaw(roundId, unitCode, submissionId, 'dossier.md', renderMarkdown({ ...content, round: 6 })),
+    upload: (roundId, unitCode, submissionId, content) =>
+      uploadRaw(roundId, unitCode, submissionId, 'dossier.md', renderMarkdown({ ...content, round: 6 })),
     decide: (actor, taskId, body) => decideTask(deps, actor, taskId, body),
     history: (executionArn) => engine.getExecutionHistory({ executionArn, maxResults: 1000 }).events,
     stop: () => engine.stop(),
@@ -116,7 +132,8 @@ export function createHarness(store: Store, options: { callbackTimeoutScaling?: 
 /** Decides a task as the decide function would: domain first, then the token to the engine. */
 export async function decideAndSend(harness: Harness, actor: Actor, taskId: string, body: unknown): Promise<DecideResult> {
   const result = await harness.decide(actor, taskId, body);
-  if (result.status === 'sent') harness.engine.sendTaskSuccess({ taskToken: result.sendSuccess.token, output: JSON.stringify(result.sendSuccess.output) });
+  if (result.status === 'sent')
+    harness.engine.sendTaskSuccess({ taskToken: result.sendSuccess.token, output: JSON.stringify(result.sendSuccess.output) });
   return result;
 }
 
@@ -132,5 +149,7 @@ export const approver: Actor = { id: 'app-1', name: '審定領導', roles: ['app
 export const reviewer = (id: string): Actor => ({ id, name: id, roles: ['reviewer'] });
 
 export function practicesFor(topic: string): string {
-  return `${topic}：建立常態化機制，組織代表深入基層聽取群眾意見，形成問題清單並督促有關部門限期辦理，辦理結果向代表和群眾公開反饋。`.repeat(3);
+  return `${topic}：建立常態化機制，組織代表深入基層聽取群眾意見，形成問題清單並督促有關部門限期辦理，辦理結果向代表和群眾公開反饋。`.repeat(
+    3,
+  );
 }

@@ -75,11 +75,19 @@ async function intakeOne(roundId: string, unitCode: string, submissionId: string
   if (!stored.stored) throw new Error('not stored');
   expect(stored.version).toBe(expectedVersion);
   await step('open-task', () =>
-    openTask(deps, { kind: 'ELIGIBILITY', roundId, caseId: stored.caseId, executionArn: `arn:aws:states:us-east-1:000000000000:execution:dossier-review:${submissionId}`, state: 'Eligibility', attempt: 1, taskToken: `token-${submissionId}`, timeoutSeconds: 3600 }),
+    openTask(deps, {
+      kind: 'ELIGIBILITY',
+      roundId,
+      caseId: stored.caseId,
+      executionArn: `arn:aws:states:us-east-1:000000000000:execution:dossier-review:${submissionId}`,
+      state: 'Eligibility',
+      attempt: 1,
+      taskToken: `token-${submissionId}`,
+      timeoutSeconds: 3600,
+    }),
   );
   return steps;
 }
-
 
 // One Query per similarity bucket (50 bands and the title's) is the one per-bucket cost left:
 // a bucket holds any number of cases, so it cannot be a key that one BatchGetItem reads.
@@ -107,7 +115,8 @@ describe('DynamoDB requests per dossier on the intake path', () => {
   it('near duplicates cost one batch read for all their texts, however many there are', async () => {
     const roundId = 'r-requests-near';
     await db.store.rounds.createRound(testRound(roundId));
-    for (let i = 0; i < UNITS.length - 1; i++) await intakeOne(roundId, UNITS[i]!, `s-near-${i}`, `近似題目${i}`, practicesFor(`主題${i}號`));
+    for (let i = 0; i < UNITS.length - 1; i++)
+      await intakeOne(roundId, UNITS[i]!, `s-near-${i}`, `近似題目${i}`, practicesFor(`主題${i}號`));
     const steps = await intakeOne(roundId, UNITS.at(-1)!, 's-near-last', '近似題目末', practicesFor('主題末號'));
     expect(steps.validate).toEqual({ ...VALIDATE, BatchGet: 1 });
     expect(steps['store-case']).toEqual(BUDGET['store-case']);

@@ -26,7 +26,6 @@ afterAll(async () => {
   await db?.stop();
 }, 120_000);
 
-
 /** `text` with every `every`-th character replaced (seeded): a near copy, less alike as `every` shrinks. */
 function mutate(text: string, every: number, seed: number): string {
   const chars = [...text];
@@ -37,8 +36,28 @@ function mutate(text: string, every: number, seed: number): string {
 async function storeCase(caseId: string, roundNumber: number, text: IndexedText, version = 1): Promise<void> {
   const roundId = `r-bounds-${roundNumber}`;
   await db.store.cases.createCase(
-    { caseId, roundId, unitCode: caseId, unitName: 'x', city: '440100', level: 'county', title: text.title, currentVersion: version, currentSubmissionId: `s-${caseId}`, status: 'IN_REVIEW', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' },
-    { caseId, roundId, version, submissionId: `s-${caseId}`, dossier: { title: text.title, practices: { text: text.practicesText } }, createdAt: '2026-01-01T00:00:00Z' },
+    {
+      caseId,
+      roundId,
+      unitCode: caseId,
+      unitName: 'x',
+      city: '440100',
+      level: 'county',
+      title: text.title,
+      currentVersion: version,
+      currentSubmissionId: `s-${caseId}`,
+      status: 'IN_REVIEW',
+      createdAt: '2026-01-01T00:00:00Z',
+      updatedAt: '2026-01-01T00:00:00Z',
+    },
+    {
+      caseId,
+      roundId,
+      version,
+      submissionId: `s-${caseId}`,
+      dossier: { title: text.title, practices: { text: text.practicesText } },
+      createdAt: '2026-01-01T00:00:00Z',
+    },
   );
   await indexCaseVersion(db.store, { caseId, roundId, roundNumber, unitCode: caseId, title: text.title, version }, text);
 }
@@ -63,7 +82,15 @@ describe('near-duplicate lookup bounds', () => {
     await fc.assert(
       fc.asyncProperty(
         // stored cases: which base text (0–2) each copies, how closely, its round, whether its title is the query's
-        fc.array(fc.record({ base: fc.integer({ min: 0, max: 2 }), every: fc.constantFrom(3, 5, 9, 40, 1000), round: fc.integer({ min: 5, max: 7 }), sameTitle: fc.boolean() }), { maxLength: 10 }),
+        fc.array(
+          fc.record({
+            base: fc.integer({ min: 0, max: 2 }),
+            every: fc.constantFrom(3, 5, 9, 40, 1000),
+            round: fc.integer({ min: 5, max: 7 }),
+            sameTitle: fc.boolean(),
+          }),
+          { maxLength: 10 },
+        ),
         fc.integer({ min: 0, max: 2 }),
         fc.boolean(),
         async (stored, queryBase, ownIsStored) => {
@@ -75,7 +102,10 @@ describe('near-duplicate lookup bounds', () => {
           for (const [i, s] of stored.entries()) {
             const caseId = `c-prop-${run}-${i}`;
             caseIds.push(caseId);
-            await storeCase(caseId, s.round, { title: s.sameTitle ? query.title : `題目${run}-${i}`, practicesText: mutate(bases[s.base]!, s.every, i) });
+            await storeCase(caseId, s.round, {
+              title: s.sameTitle ? query.title : `題目${run}-${i}`,
+              practicesText: mutate(bases[s.base]!, s.every, i),
+            });
           }
           const own = ownIsStored && caseIds.length ? caseIds[0]! : `c-prop-${run}-own`;
           const before = await unboundedLookup(db.store, query, own);
@@ -125,7 +155,8 @@ describe('near-duplicate lookup bounds', () => {
       const base = randomPractices(8_001);
       const copies = NEAR_DUPLICATE_BOUNDS.compared + 6;
       // The same template text under other titles: every bucket holds every copy.
-      for (let i = 0; i < copies; i++) await storeCase(`c-many-${String(i).padStart(2, '0')}`, 8, { title: `模板副本${i}`, practicesText: base });
+      for (let i = 0; i < copies; i++)
+        await storeCase(`c-many-${String(i).padStart(2, '0')}`, 8, { title: `模板副本${i}`, practicesText: base });
       const key = `dossiers/${roundId}/440103/s-many/dossier.md`;
       harness.objects.put(key, renderMarkdown({ title: '又一個模板副本', unit: '廣州市荔灣區人大常委會', practices: base, round: 8 }));
       await parseUpload(harness.deps, { bucket: 'dossiers', key, versionId: null });
@@ -135,7 +166,9 @@ describe('near-duplicate lookup bounds', () => {
       const rest = warnings.filter((w) => w.code === 'DUPLICATE_NEAR_UNCOMPARED');
       expect(rest).toHaveLength(1);
       // Every bucket held all 36 copies and was cut after 31: how many more exist is a lower bound.
-      expect(rest[0]!.message.en).toMatch(/^At least \d+ more stored cases may be similar to this dossier and were not compared \(only the 30 likeliest were\)\.$/);
+      expect(rest[0]!.message.en).toMatch(
+        /^At least \d+ more stored cases may be similar to this dossier and were not compared \(only the 30 likeliest were\)\.$/,
+      );
       expect(rest[0]!.message.zh).toMatch(/^另有 至少 \d+ 個已存案例可能與本申報書相似/);
       expect(warnings[warnings.length - 1]!.code).toBe('DUPLICATE_NEAR_UNCOMPARED');
     } finally {

@@ -44,7 +44,6 @@ const UNITS = {
 const SEED = readFileSync(SEED_PATH, 'utf8');
 const fixedClock = { now: () => new Date('2026-02-01T00:00:00.000Z') };
 
-
 async function settled(roundId: string, submissionId: string): Promise<Submission> {
   for (let i = 0; i < 400; i += 1) {
     const submission = await db.store.submissions.getSubmission(roundId, submissionId);
@@ -156,10 +155,34 @@ describe('near duplicates', () => {
         const caseId = `c-scale-${stored}`;
         const practicesText = randomPractices(1000 + stored);
         await db.store.cases.createCase(
-          { caseId, roundId, unitCode: `scale-${stored}`, unitName: 'x', city: '440100', level: 'county', title: `案例${stored}`, currentVersion: 1, currentSubmissionId: `s-${stored}`, status: 'IN_REVIEW', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' },
-          { caseId, roundId, version: 1, submissionId: `s-${stored}`, dossier: { title: `案例${stored}`, practices: { text: practicesText } }, createdAt: '2026-01-01T00:00:00Z' },
+          {
+            caseId,
+            roundId,
+            unitCode: `scale-${stored}`,
+            unitName: 'x',
+            city: '440100',
+            level: 'county',
+            title: `案例${stored}`,
+            currentVersion: 1,
+            currentSubmissionId: `s-${stored}`,
+            status: 'IN_REVIEW',
+            createdAt: '2026-01-01T00:00:00Z',
+            updatedAt: '2026-01-01T00:00:00Z',
+          },
+          {
+            caseId,
+            roundId,
+            version: 1,
+            submissionId: `s-${stored}`,
+            dossier: { title: `案例${stored}`, practices: { text: practicesText } },
+            createdAt: '2026-01-01T00:00:00Z',
+          },
         );
-        await indexCaseVersion(db.store, { caseId, roundId, roundNumber: 7, unitCode: `scale-${stored}`, title: `案例${stored}`, version: 1 }, { title: `案例${stored}`, practicesText });
+        await indexCaseVersion(
+          db.store,
+          { caseId, roundId, roundNumber: 7, unitCode: `scale-${stored}`, title: `案例${stored}`, version: 1 },
+          { title: `案例${stored}`, practicesText },
+        );
       }
     };
     const validateOne = async (submissionId: string, practices: string) => {

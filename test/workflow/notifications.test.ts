@@ -38,19 +38,44 @@ const draft = (roundId: string, over: Partial<NotificationDraft> = {}): Notifica
 });
 
 async function approvedRound(roundId: string): Promise<CaseRecord[]> {
-  await db.store.rounds.createRound({ ...testRound(roundId, 'NOTICE'), approvedList: [{ caseId: `${roundId}-a`, order: 1, reason: '做法可複製' }] });
+  await db.store.rounds.createRound({
+    ...testRound(roundId, 'NOTICE'),
+    approvedList: [{ caseId: `${roundId}-a`, order: 1, reason: '做法可複製' }],
+  });
   const records: CaseRecord[] = [
     { caseId: `${roundId}-a`, unitCode: '440103', status: 'SELECTED', title: '代表聯絡站' } as const,
     { caseId: `${roundId}-b`, unitCode: '440303', status: 'REVIEWED', title: '直播述職' } as const,
     { caseId: `${roundId}-c`, unitCode: '440402', status: 'REVIEWED', title: '聯絡站一體化' } as const,
-  ].map((c) => ({ ...c, roundId, unitName: c.title, city: '440100', level: 'county', currentVersion: 1, currentSubmissionId: `s-${c.caseId}`, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' }));
+  ].map((c) => ({
+    ...c,
+    roundId,
+    unitName: c.title,
+    city: '440100',
+    level: 'county',
+    currentVersion: 1,
+    currentSubmissionId: `s-${c.caseId}`,
+    createdAt: '2026-01-01T00:00:00Z',
+    updatedAt: '2026-01-01T00:00:00Z',
+  }));
   for (const record of records) {
-    await db.store.cases.createCase(record, { caseId: record.caseId, roundId, version: 1, submissionId: record.currentSubmissionId, dossier: {}, createdAt: record.createdAt });
+    await db.store.cases.createCase(record, {
+      caseId: record.caseId,
+      roundId,
+      version: 1,
+      submissionId: record.currentSubmissionId,
+      dossier: {},
+      createdAt: record.createdAt,
+    });
   }
   return records;
 }
 
-const depsWith = (notifier: Notifier): WorkflowDeps => ({ store: db.store, objects: new MemoryObjectStore(), clock: movingClock, notifier });
+const depsWith = (notifier: Notifier): WorkflowDeps => ({
+  store: db.store,
+  objects: new MemoryObjectStore(),
+  clock: movingClock,
+  notifier,
+});
 
 describe('idempotent notifications', () => {
   it('mark-approved run twice leaves one result notification per applicant', async () => {
@@ -103,8 +128,8 @@ describe('idempotent notifications', () => {
   describe('SES', () => {
     const ses = mockClient(SESv2Client);
     beforeEach(() => {
-    ses.reset();
-  }, 120_000);
+      ses.reset();
+    }, 120_000);
 
     it('records, sends once, and a retried step neither records nor sends again', async () => {
       ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });

@@ -48,7 +48,10 @@ async function openTaskOf(roundId: string, kind: TaskKind): Promise<StoredTask> 
 /** The sweep as the scheduled function runs it, at a time of the test's choosing. */
 function sweeperAt(at: number, notifier?: Notifier): { deps: WorkflowDeps; clock: FixedClock } {
   const clock = new FixedClock(new Date(at));
-  return { clock, deps: { store: db.store, objects: harness!.deps.objects, clock, notifier: notifier ?? new OutboxNotifier(db.store, clock) } };
+  return {
+    clock,
+    deps: { store: db.store, objects: harness!.deps.objects, clock, notifier: notifier ?? new OutboxNotifier(db.store, clock) },
+  };
 }
 
 async function overdueNotes(roundId: string) {
@@ -63,7 +66,14 @@ async function overdueOnDashboard(roundId: string, at: number): Promise<string[]
   const unused = () => {
     throw new Error('not used by the dashboard');
   };
-  const deps: ApiDeps = { store: db.store, uploads: { presignPut: unused }, workflows: { startFinalization: unused }, decide: unused, now: () => new Date(at), newId: unused };
+  const deps: ApiDeps = {
+    store: db.store,
+    uploads: { presignPut: unused },
+    workflows: { startFinalization: unused },
+    decide: unused,
+    now: () => new Date(at),
+    newId: unused,
+  };
   return (await dashboard(deps, secretariat, roundId)).overdueTasks.map((task) => task.taskId);
 }
 
@@ -75,7 +85,11 @@ describe('charter step timeouts', () => {
   it('eligibility: due by the charter, reminded and escalated once after it, still decidable before the ceiling', async () => {
     await db.store.rounds.createRound(testRound('r-due', 'OPEN', testCharter({ timeouts: SHORT })));
     harness = createHarness(db.store);
-    await harness.upload('r-due', LIWAN.unitCode, 's-due', { title: '代表聯絡站建設創新', unit: LIWAN.unit, practices: practicesFor('聯絡站') });
+    await harness.upload('r-due', LIWAN.unitCode, 's-due', {
+      title: '代表聯絡站建設創新',
+      unit: LIWAN.unit,
+      practices: practicesFor('聯絡站'),
+    });
     const task = await openTaskOf('r-due', 'ELIGIBILITY');
     const opened = Date.parse(task.createdAt);
     expect(Date.parse(task.dueAt!) - opened).toBe(60_000);
@@ -118,12 +132,18 @@ describe('charter step timeouts', () => {
   it('panel: overlapping sweeps remind only the reviewers who have not scored, once', async () => {
     await db.store.rounds.createRound(testRound('r-due-panel', 'OPEN', testCharter({ timeouts: SHORT })));
     harness = createHarness(db.store);
-    await harness.upload('r-due-panel', LIWAN.unitCode, 's-due-panel', { title: '民生實事票決制', unit: LIWAN.unit, practices: practicesFor('票決') });
+    await harness.upload('r-due-panel', LIWAN.unitCode, 's-due-panel', {
+      title: '民生實事票決制',
+      unit: LIWAN.unit,
+      practices: practicesFor('票決'),
+    });
     const eligibility = await openTaskOf('r-due-panel', 'ELIGIBILITY');
     await decideAndSend(harness, secretariat, eligibility.taskId, { outcome: 'eligible' });
     const panel = await openTaskOf('r-due-panel', 'PANEL');
     const [scorer, ...late] = panel.assignees!;
-    expect(await decideAndSend(harness, reviewer(scorer!), panel.taskId, { scores: { innovation: 8, impact: 7 } })).toMatchObject({ status: 'recorded' });
+    expect(await decideAndSend(harness, reviewer(scorer!), panel.taskId, { scores: { innovation: 8, impact: 7 } })).toMatchObject({
+      status: 'recorded',
+    });
 
     const at = Date.parse(panel.dueAt!) + 1_000;
     const runs = await Promise.all([remindOverdue(sweeperAt(at).deps), remindOverdue(sweeperAt(at).deps)]);
@@ -136,7 +156,11 @@ describe('charter step timeouts', () => {
   it('a sweep whose notifier fails gives the claim back; the next one reminds without doubling what went out', async () => {
     await db.store.rounds.createRound(testRound('r-due-fail', 'OPEN', testCharter({ timeouts: SHORT })));
     harness = createHarness(db.store);
-    await harness.upload('r-due-fail', LIWAN.unitCode, 's-due-fail', { title: '基層立法聯繫點創新', unit: LIWAN.unit, practices: practicesFor('聯繫點') });
+    await harness.upload('r-due-fail', LIWAN.unitCode, 's-due-fail', {
+      title: '基層立法聯繫點創新',
+      unit: LIWAN.unit,
+      practices: practicesFor('聯繫點'),
+    });
     const task = await openTaskOf('r-due-fail', 'ELIGIBILITY');
     const at = Date.parse(task.dueAt!) + 1_000;
 

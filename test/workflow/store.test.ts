@@ -54,8 +54,13 @@ describe('Store on DynamoDB Local', () => {
   it('keeps both case versions and refuses a stale version', async () => {
     const { store } = db;
     await store.cases.createCase(caseRecord('c-ver', 'r1'), version('c-ver', 'r1', 1, 's1'));
-    await expect(store.cases.createCase(caseRecord('c-ver', 'r1'), version('c-ver', 'r1', 1, 's1'))).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
-    await store.cases.addCaseVersion(version('c-ver', 'r1', 2, 's2'), { status: 'ELIGIBILITY_PENDING', title: 'v2' }, ['ELIGIBILITY_PENDING', 'REVISION_REQUESTED']);
+    await expect(store.cases.createCase(caseRecord('c-ver', 'r1'), version('c-ver', 'r1', 1, 's1'))).rejects.toMatchObject({
+      code: 'ALREADY_EXISTS',
+    });
+    await store.cases.addCaseVersion(version('c-ver', 'r1', 2, 's2'), { status: 'ELIGIBILITY_PENDING', title: 'v2' }, [
+      'ELIGIBILITY_PENDING',
+      'REVISION_REQUESTED',
+    ]);
     await expect(
       store.cases.addCaseVersion(version('c-ver', 'r1', 2, 's3'), { status: 'ELIGIBILITY_PENDING' }, ['ELIGIBILITY_PENDING']),
     ).rejects.toMatchObject({ code: 'CONFLICT' });
@@ -82,7 +87,14 @@ describe('Store on DynamoDB Local', () => {
 
   it('never returns a task token except through getTaskToken, and tells decided (409) from expired (410)', async () => {
     const { store } = db;
-    const base = { kind: 'ELIGIBILITY' as const, roundId: 'r3', caseId: 'c1', executionArn: 'arn:x', stateName: 'Eligibility', createdAt: '2026-03-01T00:00:00.000Z' };
+    const base = {
+      kind: 'ELIGIBILITY' as const,
+      roundId: 'r3',
+      caseId: 'c1',
+      executionArn: 'arn:x',
+      stateName: 'Eligibility',
+      createdAt: '2026-03-01T00:00:00.000Z',
+    };
     const first = await store.tasks.createTask({ ...base, taskId: 't-open', expiresAt: '2099-01-01T00:00:00.000Z' }, 'TOKEN-1');
     expect(first.created).toBe(true);
     const again = await store.tasks.createTask({ ...base, taskId: 't-open', expiresAt: '2099-01-01T00:00:00.000Z' }, 'TOKEN-OTHER');
@@ -104,7 +116,9 @@ describe('Store on DynamoDB Local', () => {
     });
     await store.tasks.createTask({ ...base, taskId: 't-exp', expiresAt: '2099-01-01T00:00:00.000Z' }, 'TOKEN-3');
     await store.tasks.expireTask('t-exp', '2026-03-02T00:00:00.000Z');
-    await expect(store.tasks.decideTask('t-exp', { outcome: 'eligible' }, actor, '2026-03-02T00:00:00.000Z')).rejects.toMatchObject({ code: 'TASK_EXPIRED' });
+    await expect(store.tasks.decideTask('t-exp', { outcome: 'eligible' }, actor, '2026-03-02T00:00:00.000Z')).rejects.toMatchObject({
+      code: 'TASK_EXPIRED',
+    });
   });
 
   it('records a score once per reviewer', async () => {
@@ -113,7 +127,9 @@ describe('Store on DynamoDB Local', () => {
     await store.reviews.assignReviewers('r4', 'c-score', ['rev-a'], '2026-03-02T00:00:00.000Z');
     const sheet = { scores: { innovation: 8, impact: 6 } };
     await store.reviews.recordScore('c-score', 'rev-a', sheet, 7, '2026-03-03T00:00:00.000Z');
-    await expect(store.reviews.recordScore('c-score', 'rev-a', sheet, 7, '2026-03-03T00:00:00.000Z')).rejects.toMatchObject({ code: 'REVIEW_ALREADY_SCORED' });
+    await expect(store.reviews.recordScore('c-score', 'rev-a', sheet, 7, '2026-03-03T00:00:00.000Z')).rejects.toMatchObject({
+      code: 'REVIEW_ALREADY_SCORED',
+    });
     const reviews = await store.reviews.listReviewsByCase('c-score');
     expect(reviews.map((r) => [r.reviewerId, r.status, r.assignedAt])).toEqual([
       ['rev-a', 'SCORED', '2026-03-01T00:00:00.000Z'],
@@ -127,7 +143,14 @@ describe('Store on DynamoDB Local', () => {
     const { store } = db;
     await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        store.audit.appendAudit({ roundId: 'r-audit', at: `2026-03-01T00:00:0${i}.000Z`, actor, action: 'TEST', subject: `s${i}`, change: { i } }),
+        store.audit.appendAudit({
+          roundId: 'r-audit',
+          at: `2026-03-01T00:00:0${i}.000Z`,
+          actor,
+          action: 'TEST',
+          subject: `s${i}`,
+          change: { i },
+        }),
       ),
     );
     const entries = await store.audit.listAudit('r-audit');
@@ -162,7 +185,14 @@ describe('Store on DynamoDB Local', () => {
     await store.cases.updateCaseStatus('c-sel', 'SELECTED', ['ELIGIBILITY_PENDING']);
     // c-not is not selected: the whole transaction fails and nothing changes.
     await expect(
-      store.rounds.markApproved('r-fin', [{ caseId: 'c-sel', order: 1, reason: '理由充分' }, { caseId: 'c-not', order: 2, reason: '理由充分' }], '2026-04-01T00:00:00.000Z'),
+      store.rounds.markApproved(
+        'r-fin',
+        [
+          { caseId: 'c-sel', order: 1, reason: '理由充分' },
+          { caseId: 'c-not', order: 2, reason: '理由充分' },
+        ],
+        '2026-04-01T00:00:00.000Z',
+      ),
     ).rejects.toMatchObject({ code: 'CONFLICT' });
     expect((await store.cases.getCase('c-sel'))?.status).toBe('SELECTED');
     expect((await store.rounds.getRound('r-fin'))?.status).toBe('NOTICE');
@@ -192,7 +222,8 @@ describe('near-duplicate index batches', () => {
             const [table, requests] = Object.entries(command.input.RequestItems as Record<string, any>)[0]!;
             const list = name === 'BatchWriteCommand' ? (requests as unknown[]) : (requests.Keys as unknown[]);
             const half = Math.ceil(list.length / 2);
-            const sent = name === 'BatchWriteCommand' ? { [table]: list.slice(0, half) } : { [table]: { ...requests, Keys: list.slice(0, half) } };
+            const sent =
+              name === 'BatchWriteCommand' ? { [table]: list.slice(0, half) } : { [table]: { ...requests, Keys: list.slice(0, half) } };
             const out = await send(new (command.constructor as new (input: unknown) => unknown)({ ...command.input, RequestItems: sent }));
             return name === 'BatchWriteCommand'
               ? { ...out, UnprocessedItems: { [table]: list.slice(half) } }
@@ -205,7 +236,14 @@ describe('near-duplicate index batches', () => {
     return { store: new Store({ doc, tableName: db.tableName }), calls };
   }
 
-  const entry = (caseId: string, v: number) => ({ caseId, roundId: 'r-batch', roundNumber: 6, unitCode: '440103', title: `題目${v}`, version: v });
+  const entry = (caseId: string, v: number) => ({
+    caseId,
+    roundId: 'r-batch',
+    roundNumber: 6,
+    unitCode: '440103',
+    title: `題目${v}`,
+    version: v,
+  });
   const found = (caseId: string, v: number) => ({ caseId, roundNumber: 6, version: v });
   const buckets = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${String(i).padStart(2, '0')}#${prefix}`);
 
@@ -234,8 +272,19 @@ describe('near-duplicate index batches', () => {
     const refs: { caseId: string; version: number }[] = [];
     for (let i = 0; i < 130; i++) {
       const caseId = `c-batch-text-${i}`;
-      const dossier = i % 13 === 0 ? { title: `只有題目${i}` } : { title: `題目${i}`, practices: { text: `做法${i}`, measures: ['x'] }, unit: { code: '440103' } };
-      await db.store.cases.createCase(caseRecord(caseId, 'r-batch'), { caseId, roundId: 'r-batch', version: 1, submissionId: `s-${i}`, dossier, createdAt: '2026-03-01T00:00:00.000Z', ...(i % 7 === 0 ? { supersededAt: '2026-03-02T00:00:00.000Z' } : {}) });
+      const dossier =
+        i % 13 === 0
+          ? { title: `只有題目${i}` }
+          : { title: `題目${i}`, practices: { text: `做法${i}`, measures: ['x'] }, unit: { code: '440103' } };
+      await db.store.cases.createCase(caseRecord(caseId, 'r-batch'), {
+        caseId,
+        roundId: 'r-batch',
+        version: 1,
+        submissionId: `s-${i}`,
+        dossier,
+        createdAt: '2026-03-01T00:00:00.000Z',
+        ...(i % 7 === 0 ? { supersededAt: '2026-03-02T00:00:00.000Z' } : {}),
+      });
       refs.push({ caseId, version: 1 });
     }
     refs.push({ caseId: 'c-batch-text-missing', version: 1 }, refs[5]!);

@@ -24,8 +24,19 @@ const TASK_KIND_ZH: Record<TaskKind, string> = {
   OBJECTION_RULING: '異議裁決',
 };
 
-function countTable(caption: string, header: string, counts: Record<string, number>, labels: Record<string, string>, order: readonly string[]): string {
-  const keys = [...order.filter((k) => k in counts), ...Object.keys(counts).filter((k) => !order.includes(k)).sort()];
+function countTable(
+  caption: string,
+  header: string,
+  counts: Record<string, number>,
+  labels: Record<string, string>,
+  order: readonly string[],
+): string {
+  const keys = [
+    ...order.filter((k) => k in counts),
+    ...Object.keys(counts)
+      .filter((k) => !order.includes(k))
+      .sort(),
+  ];
   if (keys.length === 0) return `<p>${esc(caption)}：尚無資料。</p>`;
   const rows = keys.map((k) => `<tr><th scope="row">${esc(labels[k] ?? k)}</th><td>${counts[k]}</td></tr>`).join('');
   return `<table><caption>${esc(caption)}</caption><thead><tr><th scope="col">${esc(header)}</th><th scope="col">數量</th></tr></thead><tbody>${rows}</tbody></table>`;
@@ -38,7 +49,10 @@ export function dashboardPage(round: Round, view: DashboardView, generatedAt: st
     ? `<table><caption>逾期的審批步驟（${view.overdueTasks.length} 項）</caption>` +
       `<thead><tr><th scope="col">步驟</th><th scope="col">類別</th><th scope="col">案例</th><th scope="col">期限（北京時間）</th></tr></thead><tbody>` +
       view.overdueTasks
-        .map((t) => `<tr><th scope="row">${esc(t.taskId)}</th><td>${esc(TASK_KIND_ZH[t.kind])}</td><td>${esc(t.caseId ?? '—')}</td><td>${esc(formatCst(t.expiresAt))}</td></tr>`)
+        .map(
+          (t) =>
+            `<tr><th scope="row">${esc(t.taskId)}</th><td>${esc(TASK_KIND_ZH[t.kind])}</td><td>${esc(t.caseId ?? '—')}</td><td>${esc(formatCst(t.expiresAt))}</td></tr>`,
+        )
         .join('') +
       `</tbody></table>`
     : '<p>沒有逾期的審批步驟。</p>';
@@ -57,7 +71,13 @@ export function dashboardPage(round: Round, view: DashboardView, generatedAt: st
     `</dl>\n</section>\n` +
     `<section aria-labelledby="overdue-title">\n<h2 id="overdue-title">逾期步驟</h2>\n${overdue}\n</section>\n` +
     `<section aria-labelledby="submissions-title">\n<h2 id="submissions-title">申報</h2>\n` +
-    countTable('各狀態申報數', '狀態', view.submissionsByStatus, SUBMISSION_STATUS_ZH, Object.keys(SUBMISSION_STATUS_ZH) as SubmissionStatus[]) +
+    countTable(
+      '各狀態申報數',
+      '狀態',
+      view.submissionsByStatus,
+      SUBMISSION_STATUS_ZH,
+      Object.keys(SUBMISSION_STATUS_ZH) as SubmissionStatus[],
+    ) +
     `\n</section>\n` +
     `<section aria-labelledby="charts-title">\n<h2 id="charts-title">圖表</h2>\n` +
     view.charts.map((chart) => `${chartFigureHtml(chart)}\n<p>${esc(chart.text)}</p>`).join('\n') +

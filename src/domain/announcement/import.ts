@@ -61,17 +61,33 @@ export function importAnnouncement(text: string): AnnouncementImport {
     if (!current) return;
     for (const field of ['unit', 'practices', 'reason'] as const) {
       if (!current[field]) {
-        defects.push({ kind: 'missing-field', line: current.line, column: 1, excerpt: current.title, detail: `case ${current.number} has no ${field}` });
+        defects.push({
+          kind: 'missing-field',
+          line: current.line,
+          column: 1,
+          excerpt: current.title,
+          detail: `case ${current.number} has no ${field}`,
+        });
       }
     }
-    cases.push({ number: current.number, title: current.title, unit: current.unit ?? '', practices: current.practices ?? '', reason: current.reason ?? '', line: current.line });
+    cases.push({
+      number: current.number,
+      title: current.title,
+      unit: current.unit ?? '',
+      practices: current.practices ?? '',
+      reason: current.reason ?? '',
+      line: current.line,
+    });
     current = null;
     openField = null;
   };
 
   lines.forEach((raw, index) => {
     // &nbsp; left by the page's HTML is layout, not text: it becomes an ordinary space.
-    const line = raw.replace(TAG, '').replace(/\u00A0/gu, ' ').trim();
+    const line = raw
+      .replace(TAG, '')
+      .replace(/\u00A0/gu, ' ')
+      .trim();
     if (!line || /^\d+\.$/.test(line)) return;
     if (round.title === null) {
       const m = /第([一二三四五六七八九十百\d]+)[屆届].*?(?:案例|評選|评选).*$/u.exec(line);

@@ -32,7 +32,13 @@ export function distributionChart(input: DistributionInput): Chart {
   const max = input.maxScore > 0 ? input.maxScore : 1;
   const agg = aggregateRound(input.reviews);
   const names = new Map(input.panel.map((p) => [p.id, p.name]));
-  const order = [...input.panel.map((p) => p.id), ...agg.reviewers.map((r) => r.reviewerId).filter((r) => !names.has(r)).sort()];
+  const order = [
+    ...input.panel.map((p) => p.id),
+    ...agg.reviewers
+      .map((r) => r.reviewerId)
+      .filter((r) => !names.has(r))
+      .sort(),
+  ];
   const rows = order.map((reviewerId) => {
     const own = agg.reviews.filter((r) => r.reviewerId === reviewerId);
     const calibration = agg.reviewers.find((r) => r.reviewerId === reviewerId)?.calibration;
@@ -91,12 +97,16 @@ export function distributionChart(input: DistributionInput): Chart {
     .map((r, i) => {
       const y = top + i * rowH + rowH / 2;
       const parts = [svgText(labelW - 8, y + 4, r.name, 'text-anchor="end"')];
-      for (const p of [0, 1] as const) parts.push(`<line x1="${x0(p)}" y1="${px(y)}" x2="${x0(p) + panelW}" y2="${px(y)}" stroke="#a0aec0"/>`);
+      for (const p of [0, 1] as const)
+        parts.push(`<line x1="${x0(p)}" y1="${px(y)}" x2="${x0(p) + panelW}" y2="${px(y)}" stroke="#a0aec0"/>`);
       if (r.raw.length === 0) {
         parts.push(svgText(x0(0) + 6, y - 4, '尚無評分', `fill="${MUTED}"`));
       } else {
         parts.push(dots(0, r.raw, y, RAW, `${r.name} 原始`), dots(1, r.norm, y, NORM, `${r.name} 標準化後`));
-        for (const [p, values] of [[0, r.raw], [1, r.norm]] as const) {
+        for (const [p, values] of [
+          [0, r.raw],
+          [1, r.norm],
+        ] as const) {
           const m = xOf(p, mean(values));
           parts.push(`<line x1="${px(m)}" y1="${px(y - 10)}" x2="${px(m)}" y2="${px(y + 10)}" stroke="${INK}" stroke-width="2"/>`);
         }

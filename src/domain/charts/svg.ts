@@ -30,7 +30,11 @@ export const escapeXml = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 /** Ids end up in `id` attributes and `aria-labelledby`: keep them to a safe alphabet. */
-export const safeId = (id: string): string => id.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'chart';
+export const safeId = (id: string): string =>
+  id
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '') || 'chart';
 
 /** Fixed decimals without locale or negative zero, so output is byte-stable. */
 export function fmt(n: number, digits = 1): string {
@@ -86,7 +90,10 @@ export function svgText(x: number, y: number, text: string, extra = ''): string 
 export function chartFigureHtml(chart: Chart): string {
   const head = chart.table.columns.map((c) => `<th scope="col">${escapeXml(c)}</th>`).join('');
   const rows = chart.table.rows
-    .map((r) => `<tr>${r.map((cell, i) => (i === 0 ? `<th scope="row">${escapeXml(cell)}</th>` : `<td>${escapeXml(cell)}</td>`)).join('')}</tr>`)
+    .map(
+      (r) =>
+        `<tr>${r.map((cell, i) => (i === 0 ? `<th scope="row">${escapeXml(cell)}</th>` : `<td>${escapeXml(cell)}</td>`)).join('')}</tr>`,
+    )
     .join('');
   return (
     `<figure class="chart" id="${chart.id}-figure" aria-labelledby="${chart.id}-caption">` +

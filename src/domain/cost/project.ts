@@ -80,23 +80,60 @@ export function projectCost(counts: RoundCounts, prices: Prices, opts: { siteVie
   const add = (service: string, quantity: number, unit: string, usd: number, scope: CostLine['scope'] = 'dossier') =>
     lines.push({ service, quantity, unit, usd, scope });
 
-  add('Step Functions (Standard)', counts.stateTransitions, 'state transitions', counts.stateTransitions * prices.stepFunctionsStandardPerStateTransition);
+  add(
+    'Step Functions (Standard)',
+    counts.stateTransitions,
+    'state transitions',
+    counts.stateTransitions * prices.stepFunctionsStandardPerStateTransition,
+  );
   const invocations = counts.lambda.reduce((s, l) => s + l.invocations, 0);
   const gbs = counts.lambda.reduce((s, l) => s + lambdaGbSeconds(l), 0);
   add('Lambda requests', invocations, 'requests', invocations * prices.lambdaPerRequest);
   add('Lambda compute (arm64)', gbs, 'GB-seconds', gbs * prices.lambdaArmPerGbSecond);
-  add('DynamoDB writes (on-demand)', counts.dynamodb.writeUnits, 'write request units', counts.dynamodb.writeUnits * prices.dynamodbOnDemandPerWriteRequestUnit);
-  add('DynamoDB reads (on-demand)', counts.dynamodb.readUnits, 'read request units', counts.dynamodb.readUnits * prices.dynamodbOnDemandPerReadRequestUnit);
-  add('DynamoDB storage (1 month)', counts.dynamodb.storedBytes / GB, 'GB-months', (counts.dynamodb.storedBytes / GB) * prices.dynamodbStoragePerGbMonth);
+  add(
+    'DynamoDB writes (on-demand)',
+    counts.dynamodb.writeUnits,
+    'write request units',
+    counts.dynamodb.writeUnits * prices.dynamodbOnDemandPerWriteRequestUnit,
+  );
+  add(
+    'DynamoDB reads (on-demand)',
+    counts.dynamodb.readUnits,
+    'read request units',
+    counts.dynamodb.readUnits * prices.dynamodbOnDemandPerReadRequestUnit,
+  );
+  add(
+    'DynamoDB storage (1 month)',
+    counts.dynamodb.storedBytes / GB,
+    'GB-months',
+    (counts.dynamodb.storedBytes / GB) * prices.dynamodbStoragePerGbMonth,
+  );
   add('S3 PUT/LIST requests', counts.s3.putRequests, 'requests', counts.s3.putRequests * prices.s3PerPutRequest);
   add('S3 GET requests', counts.s3.getRequests, 'requests', counts.s3.getRequests * prices.s3PerGetRequest);
-  add('S3 storage (1 month)', (counts.s3.storedBytes + counts.site.bytes) / GB, 'GB-months', ((counts.s3.storedBytes + counts.site.bytes) / GB) * prices.s3StoragePerGbMonth);
+  add(
+    'S3 storage (1 month)',
+    (counts.s3.storedBytes + counts.site.bytes) / GB,
+    'GB-months',
+    ((counts.s3.storedBytes + counts.site.bytes) / GB) * prices.s3StoragePerGbMonth,
+  );
   const billedInvalidations = Math.max(0, counts.site.invalidationPaths - prices.cloudfrontFreeInvalidationPathsPerMonth);
-  add('CloudFront invalidations', counts.site.invalidationPaths, 'paths', billedInvalidations * prices.cloudfrontPerInvalidationPathAfterFree, 'round');
+  add(
+    'CloudFront invalidations',
+    counts.site.invalidationPaths,
+    'paths',
+    billedInvalidations * prices.cloudfrontPerInvalidationPathAfterFree,
+    'round',
+  );
   const pageViews = counts.site.objects * views;
   const avgObject = counts.site.objects ? counts.site.bytes / counts.site.objects : 0;
   add('CloudFront requests (public reads)', pageViews, 'HTTPS requests', pageViews * prices.cloudfrontPerHttpsRequest, 'round');
-  add('CloudFront transfer (public reads)', (pageViews * avgObject) / GB, 'GB', ((pageViews * avgObject) / GB) * prices.cloudfrontPerGbTransferOut, 'round');
+  add(
+    'CloudFront transfer (public reads)',
+    (pageViews * avgObject) / GB,
+    'GB',
+    ((pageViews * avgObject) / GB) * prices.cloudfrontPerGbTransferOut,
+    'round',
+  );
   add('API Gateway (HTTP API)', counts.apiRequests, 'requests', counts.apiRequests * prices.httpApiPerRequest);
   add('SES email', counts.emails, 'emails', counts.emails * prices.sesPerEmail);
   add('EventBridge (S3 events)', counts.s3Events, 'events', counts.s3Events * prices.eventBridgeAwsServiceEventsPerEvent);
@@ -135,7 +172,11 @@ export function roundShare(counts: RoundCounts, roundDossiers: number): RoundCou
     dossiers: roundDossiers,
     stateTransitions: counts.stateTransitions * f,
     lambda: counts.lambda.map((l) => ({ ...l, invocations: l.invocations * f, totalDurationMs: l.totalDurationMs * f })),
-    dynamodb: { readUnits: counts.dynamodb.readUnits * f, writeUnits: counts.dynamodb.writeUnits * f, storedBytes: counts.dynamodb.storedBytes * f },
+    dynamodb: {
+      readUnits: counts.dynamodb.readUnits * f,
+      writeUnits: counts.dynamodb.writeUnits * f,
+      storedBytes: counts.dynamodb.storedBytes * f,
+    },
     s3: { putRequests: counts.s3.putRequests * f, getRequests: counts.s3.getRequests * f, storedBytes: counts.s3.storedBytes * f },
     site: { bytes: counts.site.bytes * f, objects: counts.site.objects * f, invalidationPaths: counts.site.invalidationPaths * f },
     apiRequests: counts.apiRequests * f,

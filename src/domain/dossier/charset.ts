@@ -119,8 +119,10 @@ export async function decodeText(bytes: Uint8Array): Promise<DecodedText | null>
       return null;
     }
   }
-  if (buf[0] === 0xff && buf[1] === 0xfe) return { text: (await loadLegacyDecoders()).decode(buf.subarray(2), 'utf-16le').normalize('NFC'), charset: 'utf-16le' };
-  if (buf[0] === 0xfe && buf[1] === 0xff) return { text: (await loadLegacyDecoders()).decode(buf.subarray(2), 'utf-16be').normalize('NFC'), charset: 'utf-16be' };
+  if (buf[0] === 0xff && buf[1] === 0xfe)
+    return { text: (await loadLegacyDecoders()).decode(buf.subarray(2), 'utf-16le').normalize('NFC'), charset: 'utf-16le' };
+  if (buf[0] === 0xfe && buf[1] === 0xff)
+    return { text: (await loadLegacyDecoders()).decode(buf.subarray(2), 'utf-16be').normalize('NFC'), charset: 'utf-16be' };
   try {
     return { text: strictUtf8.decode(buf).normalize('NFC'), charset: 'utf-8' };
   } catch {
@@ -136,7 +138,11 @@ export async function decodeText(bytes: Uint8Array): Promise<DecodedText | null>
   const candidates = ['gb18030', 'big5'].map((charset) => {
     const text = decoders.decode(buf, charset);
     const replacement = (text.match(/\uFFFD/g) ?? []).length;
-    return { charset, text, score: plausibility(text) - replacement / Math.max(1, text.length) + (guess.includes(charset.slice(0, 3)) ? 0.02 : 0) };
+    return {
+      charset,
+      text,
+      score: plausibility(text) - replacement / Math.max(1, text.length) + (guess.includes(charset.slice(0, 3)) ? 0.02 : 0),
+    };
   });
   candidates.sort((a, b) => b.score - a.score);
   const best = candidates[0]!;

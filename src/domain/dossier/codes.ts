@@ -96,7 +96,10 @@ export const INTAKE_CODES = {
   },
   // --- content rules -------------------------------------------------------------------------
   TITLE_REQUIRED: { zh: '缺少項目名稱。', en: 'The title (項目名稱) is missing.' },
-  TITLE_LENGTH: { zh: '項目名稱應為 {min}–{max} 個字,現為 {length} 個字。', en: 'The title must be {min}–{max} characters; it has {length}.' },
+  TITLE_LENGTH: {
+    zh: '項目名稱應為 {min}–{max} 個字,現為 {length} 個字。',
+    en: 'The title must be {min}–{max} characters; it has {length}.',
+  },
   UNIT_REQUIRED: { zh: '缺少申報單位。', en: 'The applicant unit (申報單位) is missing.' },
   UNIT_NOT_A_BODY: {
     zh: '「{unit}」不是人大機構名稱(應如「…區人大常委會」「…鎮人大」「…街道工委」)。{suggestions}',
@@ -132,9 +135,18 @@ export const INTAKE_CODES = {
     en: 'This round does not accept {level}-level units.',
   },
   PRACTICES_REQUIRED: { zh: '缺少「主要做法」。', en: 'The main practices (主要做法) are missing.' },
-  PRACTICES_TOO_SHORT: { zh: '「主要做法」至少需要 {min} 個字,現為 {length} 個字。', en: 'The main practices need at least {min} characters; they have {length}.' },
-  PRACTICES_TOO_LONG: { zh: '「主要做法」不能超過 {max} 個字,現為 {length} 個字。', en: 'The main practices may have at most {max} characters; they have {length}.' },
-  OUTCOMES_TOO_LONG: { zh: '「工作成效」不能超過 {max} 個字,現為 {length} 個字。', en: 'The outcomes may have at most {max} characters; they have {length}.' },
+  PRACTICES_TOO_SHORT: {
+    zh: '「主要做法」至少需要 {min} 個字,現為 {length} 個字。',
+    en: 'The main practices need at least {min} characters; they have {length}.',
+  },
+  PRACTICES_TOO_LONG: {
+    zh: '「主要做法」不能超過 {max} 個字,現為 {length} 個字。',
+    en: 'The main practices may have at most {max} characters; they have {length}.',
+  },
+  OUTCOMES_TOO_LONG: {
+    zh: '「工作成效」不能超過 {max} 個字,現為 {length} 個字。',
+    en: 'The outcomes may have at most {max} characters; they have {length}.',
+  },
   TEXT_MOJIBAKE: {
     zh: '第 {line} 行第 {column} 列附近有亂碼(「{excerpt}」),可能是文字編碼轉換出錯。請核對原文後改正。',
     en: 'Garbled text (mojibake) near line {line}, column {column} ("{excerpt}"), probably from a wrong character encoding. Check against the original and fix it.',

@@ -74,7 +74,14 @@ function decodeEntities(raw: string): string {
     if (!m) giveUp();
     const cp = m[1] !== undefined ? parseInt(m[1], 16) : parseInt(m[2]!, 10);
     // Only characters XML allows (no NUL, C0 controls other than tab/LF/CR, surrogates, FFFE/FFFF).
-    if (cp > 0x10ffff || (cp < 0x20 && cp !== 0x09 && cp !== 0x0a && cp !== 0x0d) || (cp >= 0xd800 && cp <= 0xdfff) || cp === 0xfffe || cp === 0xffff) giveUp();
+    if (
+      cp > 0x10ffff ||
+      (cp < 0x20 && cp !== 0x09 && cp !== 0x0a && cp !== 0x0d) ||
+      (cp >= 0xd800 && cp <= 0xdfff) ||
+      cp === 0xfffe ||
+      cp === 0xffff
+    )
+      giveUp();
     return String.fromCodePoint(cp);
   });
 }
@@ -388,7 +395,8 @@ function readRelationships(xml: string): Relationship[] {
   scanXml(xml, {
     open(name, attributes) {
       depth++;
-      if (depth === 2 && name === 'relationships:Relationship') relationships.push({ type: attributes.get('Type'), target: attributes.get('Target') });
+      if (depth === 2 && name === 'relationships:Relationship')
+        relationships.push({ type: attributes.get('Type'), target: attributes.get('Target') });
     },
     close() {
       depth--;
@@ -474,7 +482,8 @@ export function extractDocxText(pkg: DocxPackage): string | null {
     const main = findPart(packageRelationships, `${RELATIONSHIP_TYPES}officeDocument`, '', 'word/document.xml');
     if (!exists(main)) giveUp();
     const documentRelationships = relationshipsOf(main);
-    const related = (name: string) => findPart(documentRelationships, `${RELATIONSHIP_TYPES}${name}`, splitPath(main).dirname, `word/${name}.xml`);
+    const related = (name: string) =>
+      findPart(documentRelationships, `${RELATIONSHIP_TYPES}${name}`, splitPath(main).dirname, `word/${name}.xml`);
 
     scanPart(related('styles'));
     const numbering = related('numbering');

@@ -24,7 +24,10 @@ export function extractMeasures(text: string): string[] {
     for (let i = 0; i < marks.length; i++) {
       const start = marks[i]!.index + marks[i]![0].length;
       const end = i + 1 < marks.length ? marks[i + 1]!.index : text.length;
-      const measure = text.slice(start, end).trim().replace(/^[:：,，]\s*/u, '');
+      const measure = text
+        .slice(start, end)
+        .trim()
+        .replace(/^[:：,，]\s*/u, '');
       if (measure) measures.push(measure);
     }
     if (measures.length >= 2) return measures;
@@ -34,8 +37,39 @@ export function extractMeasures(text: string): string[] {
 
 const MULTIPLIERS: Record<string, number> = { 萬: 10_000, 万: 10_000, 億: 100_000_000, 亿: 100_000_000, 千: 1000, 百: 100 };
 const COUNTERS = [
-  '萬元', '万元', '億元', '亿元', '元', '人次', '場次', '场次', '人', '件', '個', '个', '場', '场', '條', '条', '名', '次', '家', '所',
-  '項', '项', '村', '戶', '户', '期', '屆', '届', '份', '篇', '批', '%', '％',
+  '萬元',
+  '万元',
+  '億元',
+  '亿元',
+  '元',
+  '人次',
+  '場次',
+  '场次',
+  '人',
+  '件',
+  '個',
+  '个',
+  '場',
+  '场',
+  '條',
+  '条',
+  '名',
+  '次',
+  '家',
+  '所',
+  '項',
+  '项',
+  '村',
+  '戶',
+  '户',
+  '期',
+  '屆',
+  '届',
+  '份',
+  '篇',
+  '批',
+  '%',
+  '％',
 ];
 const FIGURE = new RegExp(
   `(\\d+(?:\\.\\d+)?)(多|余|餘)?([萬万億亿千百])?(${COUNTERS.map((c) => c.replace('%', '%')).join('|')})(以上|左右|以下)?`,

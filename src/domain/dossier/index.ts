@@ -20,5 +20,8 @@ export async function intakeDossier(
   opts: { key: string; limits?: Partial<IntakeLimits>; ctx?: ValidationContext },
 ): Promise<IntakeReport> {
   const parsed = await parseDossier(bytes, { key: opts.key, ...(opts.limits ? { limits: opts.limits } : {}) });
-  return validateDossier(parsed, { ...(opts.ctx ?? {}), ...(opts.limits ? { limits: { ...opts.limits, ...(opts.ctx?.limits ?? {}) } } : {}) });
+  return validateDossier(parsed, {
+    ...(opts.ctx ?? {}),
+    ...(opts.limits ? { limits: { ...opts.limits, ...(opts.ctx?.limits ?? {}) } } : {}),
+  });
 }

@@ -13,7 +13,15 @@ import { toHans } from '../text/script';
 import { decodeText } from './charset';
 import { issue } from './codes';
 import { commonJsExports } from './commonjs';
-import { resolveLimits, type Attachment, type Contact, type DossierDraft, type DossierFormat, type IntakeLimits, type ParseResult } from './schema';
+import {
+  resolveLimits,
+  type Attachment,
+  type Contact,
+  type DossierDraft,
+  type DossierFormat,
+  type IntakeLimits,
+  type ParseResult,
+} from './schema';
 import { extractDocxText } from './docx-text';
 import { readZip, type ZipEntryData } from './zip';
 
@@ -69,15 +77,17 @@ function extensionOf(name: string): string {
 
 /** Applicants' text: NFC, Unix line ends, no trailing spaces, no leading/trailing blank lines. */
 function cleanText(s: string): string {
-  return s
-    .normalize('NFC')
-    .replace(/\r\n?/g, '\n')
-    // Word and web pages put no-break spaces where people typed spaces.
-    .replace(/\u00A0/gu, ' ')
-    .split('\n')
-    .map((line) => line.replace(/[ \t\u3000]+$/u, ''))
-    .join('\n')
-    .trim();
+  return (
+    s
+      .normalize('NFC')
+      .replace(/\r\n?/g, '\n')
+      // Word and web pages put no-break spaces where people typed spaces.
+      .replace(/\u00A0/gu, ' ')
+      .split('\n')
+      .map((line) => line.replace(/[ \t\u3000]+$/u, ''))
+      .join('\n')
+      .trim()
+  );
 }
 
 /** Paragraphs joined with single newlines: the one text shape every format parses to. */
@@ -176,7 +186,10 @@ function parseMarkdown(text: string, limits: IntakeLimits): DocumentParse {
     if (heading) {
       const field = sectionField(heading[2]!);
       if (field) {
-        if (sections[field]) out.errors.push(issue('MD_DUPLICATE_SECTION', field === 'practicesText' ? 'practices' : 'outcomes', { heading: heading[2]! }, { line: i + 1 }));
+        if (sections[field])
+          out.errors.push(
+            issue('MD_DUPLICATE_SECTION', field === 'practicesText' ? 'practices' : 'outcomes', { heading: heading[2]! }, { line: i + 1 }),
+          );
         sections[field] = current = [];
         sectionStart[field] = i + 2;
       } else if (heading[1] === '#' && fields.title !== null && heading[2] === fields.title && current === null) {
@@ -311,7 +324,8 @@ function textValue(value: unknown, key: string, out: DocumentParse, allowList: b
   if (value === undefined || value === null) return null;
   if (typeof value === 'string') return cleanText(value) || null;
   if (typeof value === 'number') return String(value);
-  if (allowList && Array.isArray(value) && value.every((v) => typeof v === 'string')) return joinParagraphs((value as string[]).map(cleanText));
+  if (allowList && Array.isArray(value) && value.every((v) => typeof v === 'string'))
+    return joinParagraphs((value as string[]).map(cleanText));
   typeError(out, key, 'text');
   return null;
 }
@@ -349,7 +363,8 @@ function takeFields(data: Record<string, unknown>, fields: Fields, out: Document
       if (name) result.name = name;
       if (phone) result.phone = phone;
       if (email) result.email = email;
-      for (const k of Object.keys(c)) if (!['name', 'phone', 'email'].includes(k)) out.warnings.push(issue('FIELD_UNKNOWN', `contact.${k}`, { key: `contact.${k}` }));
+      for (const k of Object.keys(c))
+        if (!['name', 'phone', 'email'].includes(k)) out.warnings.push(issue('FIELD_UNKNOWN', `contact.${k}`, { key: `contact.${k}` }));
       fields.contact = Object.keys(result).length ? result : null;
     }
   }
@@ -420,7 +435,12 @@ async function parseDocx(bytes: Uint8Array, limits: IntakeLimits, field: string)
   if (out.errors.length) return out;
   const raw = docxRawText(inspected.entries) ?? (await docxRawTextWithMammoth(bytes, field, out));
   if (raw === null) return out;
-  const paragraphs = raw.normalize('NFC').replace(/\r\n?/g, '\n').split(/\n+/).map((p) => p.trim()).filter(Boolean);
+  const paragraphs = raw
+    .normalize('NFC')
+    .replace(/\r\n?/g, '\n')
+    .split(/\n+/)
+    .map((p) => p.trim())
+    .filter(Boolean);
   const fields = EMPTY_FIELDS();
   const body: Record<'practices' | 'outcomes', string[] | undefined> = { practices: undefined, outcomes: undefined };
   let pending: DocxLabel | null = null;
@@ -581,7 +601,8 @@ async function parseZip(bytes: Uint8Array, limits: IntakeLimits, key: string) {
     }
     const type = await fileTypeFromBuffer(entry.bytes).catch(() => undefined);
     if (!type || !ATTACHMENT_TYPES[type.mime]?.includes(ext)) {
-      if (type && ['zip', 'rar', '7z', 'gz', 'bz2', 'xz', 'tar'].includes(type.ext)) errors.push(issue('ZIP_NESTED_ARCHIVE', entry.name, { name: entry.name }));
+      if (type && ['zip', 'rar', '7z', 'gz', 'bz2', 'xz', 'tar'].includes(type.ext))
+        errors.push(issue('ZIP_NESTED_ARCHIVE', entry.name, { name: entry.name }));
       else errors.push(issue('ATTACHMENT_TYPE_MISMATCH', entry.name, { name: entry.name, type: type?.mime ?? 'unknown' }));
       continue;
     }
@@ -605,7 +626,14 @@ async function parseZip(bytes: Uint8Array, limits: IntakeLimits, key: string) {
 /** Parses one uploaded file. Never throws; any input yields a ParseResult. */
 export async function parseDossier(bytes: Uint8Array, opts: ParseOptions): Promise<ParseResult> {
   const limits = resolveLimits(opts.limits);
-  const source: ParseResult['source'] = { key: opts.key, sha256: sha256(bytes), bytes: bytes.byteLength, format: null, detectedType: 'unknown', charset: null };
+  const source: ParseResult['source'] = {
+    key: opts.key,
+    sha256: sha256(bytes),
+    bytes: bytes.byteLength,
+    format: null,
+    detectedType: 'unknown',
+    charset: null,
+  };
   const result = (errors: Issue[], warnings: Issue[], draft: DossierDraft | null): ParseResult => ({
     ok: errors.length === 0 && draft !== null,
     errors,
@@ -615,12 +643,20 @@ export async function parseDossier(bytes: Uint8Array, opts: ParseOptions): Promi
   });
   try {
     if (bytes.byteLength === 0) return result([issue('FILE_EMPTY', 'file')], [], null);
-    if (bytes.byteLength > limits.maxFileBytes) return result([issue('FILE_TOO_LARGE', 'file', { size: bytes.byteLength, limit: limits.maxFileBytes })], [], null);
+    if (bytes.byteLength > limits.maxFileBytes)
+      return result([issue('FILE_TOO_LARGE', 'file', { size: bytes.byteLength, limit: limits.maxFileBytes })], [], null);
 
     const detected = await detect(bytes);
     source.detectedType = detected.type;
     let format: DossierFormat | null;
-    let parsed: { fields: Fields | null; errors: Issue[]; warnings: Issue[]; charset: string | null; innerFormat: InnerFormat | null; attachments: Attachment[] };
+    let parsed: {
+      fields: Fields | null;
+      errors: Issue[];
+      warnings: Issue[];
+      charset: string | null;
+      innerFormat: InnerFormat | null;
+      attachments: Attachment[];
+    };
     if (detected.kind === 'zip') {
       format = 'zip';
       parsed = await parseZip(bytes, limits, opts.key);
@@ -647,6 +683,10 @@ export async function parseDossier(bytes: Uint8Array, opts: ParseOptions): Promi
     return result(parsed.errors, warnings, draft);
   } catch (err) {
     // Reaching this is a parser bug; the applicant still gets a coded answer, not a crash.
-    return result([issue('FORMAT_UNSUPPORTED', 'file', { type: `unreadable (${err instanceof Error ? err.message : String(err)})` })], [], null);
+    return result(
+      [issue('FORMAT_UNSUPPORTED', 'file', { type: `unreadable (${err instanceof Error ? err.message : String(err)})` })],
+      [],
+      null,
+    );
   }
 }

@@ -19,12 +19,33 @@ export interface DossierContent {
 }
 
 const LABELS = {
-  hant: { title: '項目名稱', unit: '申報單位', practices: '主要做法', outcomes: '工作成效', name: '聯繫人', phone: '聯繫電話', email: '電子郵箱', heading: '廣東省縣鄉人大工作創新案例申報書' },
-  hans: { title: '项目名称', unit: '申报单位', practices: '主要做法', outcomes: '工作成效', name: '联系人', phone: '联系电话', email: '电子邮箱', heading: '广东省县乡人大工作创新案例申报书' },
+  hant: {
+    title: '項目名稱',
+    unit: '申報單位',
+    practices: '主要做法',
+    outcomes: '工作成效',
+    name: '聯繫人',
+    phone: '聯繫電話',
+    email: '電子郵箱',
+    heading: '廣東省縣鄉人大工作創新案例申報書',
+  },
+  hans: {
+    title: '项目名称',
+    unit: '申报单位',
+    practices: '主要做法',
+    outcomes: '工作成效',
+    name: '联系人',
+    phone: '联系电话',
+    email: '电子邮箱',
+    heading: '广东省县乡人大工作创新案例申报书',
+  },
 } as const;
 
 function paragraphsOf(text: string | undefined): string[] {
-  return (text ?? '').split('\n').map((p) => p.trim()).filter(Boolean);
+  return (text ?? '')
+    .split('\n')
+    .map((p) => p.trim())
+    .filter(Boolean);
 }
 
 /** Markdown with YAML front matter (title, unit, round, contact) and the two body sections. */
@@ -32,7 +53,13 @@ export function renderMarkdown(d: DossierContent): string {
   const front: Record<string, unknown> = { title: d.title, unit: d.unit };
   if (d.round !== undefined) front.round = d.round;
   if (d.contact && Object.keys(d.contact).length) front.contact = d.contact;
-  const parts = [`---\n${stringify(front, { lineWidth: 0 }).trimEnd()}\n---`, '', '## 主要做法', '', paragraphsOf(d.practices).join('\n\n')];
+  const parts = [
+    `---\n${stringify(front, { lineWidth: 0 }).trimEnd()}\n---`,
+    '',
+    '## 主要做法',
+    '',
+    paragraphsOf(d.practices).join('\n\n'),
+  ];
   if (d.outcomes?.trim()) parts.push('', '## 工作成效', '', paragraphsOf(d.outcomes).join('\n\n'));
   return `${parts.join('\n')}\n`;
 }
@@ -65,7 +92,9 @@ function cell(text: string | string[], bold = false): TableCell {
 /** The dossier as a Word document, in the official template's shape. */
 export async function renderDocx(d: DossierContent, opts: DocxOptions = {}): Promise<Buffer> {
   const l = LABELS[opts.script ?? 'hant'];
-  const children: (Paragraph | Table)[] = [new Paragraph({ text: l.heading, heading: HeadingLevel.TITLE, alignment: AlignmentType.CENTER })];
+  const children: (Paragraph | Table)[] = [
+    new Paragraph({ text: l.heading, heading: HeadingLevel.TITLE, alignment: AlignmentType.CENTER }),
+  ];
   const contactRows: [string, string][] = [];
   if (d.contact?.name) contactRows.push([l.name, d.contact.name]);
   if (d.contact?.phone) contactRows.push([l.phone, d.contact.phone]);

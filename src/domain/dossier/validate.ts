@@ -11,7 +11,14 @@ import { resolveUnit, type UnitRejection } from '../units/registry';
 import { issue, type IntakeCode } from './codes';
 import { extractFigures, extractMeasures } from './extract';
 import { findPersonalData } from './personal';
-import { canonicalDossierSchema, resolveLimits, type CanonicalDossier, type DossierDraft, type IntakeLimits, type ParseResult } from './schema';
+import {
+  canonicalDossierSchema,
+  resolveLimits,
+  type CanonicalDossier,
+  type DossierDraft,
+  type IntakeLimits,
+  type ParseResult,
+} from './schema';
 
 export interface ValidationContext {
   round?: { number: number; eligibleLevels: Level[]; closed: boolean };
@@ -143,7 +150,11 @@ export function validateDossier(parse: ParseResult, ctx: ValidationContext = {})
   }
 
   // Personal data in what will be public
-  for (const [field, text] of [['title', title], ['practices', practices], ['outcomes', outcomes]] as const) {
+  for (const [field, text] of [
+    ['title', title],
+    ['practices', practices],
+    ['outcomes', outcomes],
+  ] as const) {
     for (const hit of findPersonalData(text)) {
       const kindZh = hit.kind === 'mobile' ? '手機號碼' : '身份證號碼';
       const kind = hit.kind === 'mobile' ? 'mobile phone number' : 'resident ID number';
@@ -157,7 +168,8 @@ export function validateDossier(parse: ParseResult, ctx: ValidationContext = {})
   if (contact?.phone && !PHONE.test(contact.phone.replace(/[\s\-()（）]/gu, ''))) {
     warnings.push(issue('CONTACT_PHONE_INVALID', 'contact.phone', { value: contact.phone }));
   }
-  if (contact?.email && !EMAIL.test(contact.email)) warnings.push(issue('CONTACT_EMAIL_INVALID', 'contact.email', { value: contact.email }));
+  if (contact?.email && !EMAIL.test(contact.email))
+    warnings.push(issue('CONTACT_EMAIL_INVALID', 'contact.email', { value: contact.email }));
 
   // Identity and round
   if (unit && ctx.expectedUnitCode && unit.code !== ctx.expectedUnitCode) {
@@ -169,7 +181,9 @@ export function validateDossier(parse: ParseResult, ctx: ValidationContext = {})
       errors.push(issue('ROUND_MISMATCH', 'round', { declared: draft.round, round: ctx.round.number }));
     }
     if (unit && !ctx.round.eligibleLevels.includes(unit.level)) {
-      errors.push(issue('UNIT_LEVEL_NOT_ELIGIBLE', 'unit', { level: unit.level, levelZh: unit.level === 'county' ? '縣級' : '鄉鎮(街道)級' }));
+      errors.push(
+        issue('UNIT_LEVEL_NOT_ELIGIBLE', 'unit', { level: unit.level, levelZh: unit.level === 'county' ? '縣級' : '鄉鎮(街道)級' }),
+      );
     }
   }
 
@@ -181,7 +195,12 @@ export function validateDossier(parse: ParseResult, ctx: ValidationContext = {})
       const similarity = Math.max(jaccard(mine, bigrams(other.practicesText)), myTitle && myTitle === comparisonKey(other.title) ? 1 : 0);
       if (similarity >= NEAR_DUPLICATE_THRESHOLD) {
         warnings.push(
-          issue('DUPLICATE_NEAR', 'practices', { caseId: other.caseId, round: other.roundNumber, title: other.title, similarity: Math.round(similarity * 100) }),
+          issue('DUPLICATE_NEAR', 'practices', {
+            caseId: other.caseId,
+            round: other.roundNumber,
+            title: other.title,
+            similarity: Math.round(similarity * 100),
+          }),
         );
       }
     }

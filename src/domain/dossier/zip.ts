@@ -110,7 +110,12 @@ function inflateInMemory(buffer: Buffer, entry: Entry): Buffer | null {
   if (end > buffer.length) return null;
   const raw = buffer.subarray(start, end);
   try {
-    const data = entry.compressionMethod === 0 ? raw : entry.compressionMethod === 8 ? inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize) }) : null;
+    const data =
+      entry.compressionMethod === 0
+        ? raw
+        : entry.compressionMethod === 8
+          ? inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize) })
+          : null;
     return data && data.length === entry.uncompressedSize ? data : null;
   } catch {
     return null;
@@ -140,7 +145,9 @@ export async function readZip(
   const entries: ZipEntryData[] = [];
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const corrupt = (detail: string) =>
-    opts.corruptCode === 'DOCX_UNREADABLE' ? issue('DOCX_UNREADABLE', opts.field, { detail }) : issue('ZIP_CORRUPT', opts.field, { detail });
+    opts.corruptCode === 'DOCX_UNREADABLE'
+      ? issue('DOCX_UNREADABLE', opts.field, { detail })
+      : issue('ZIP_CORRUPT', opts.field, { detail });
 
   // Loaded outside the try: a missing module is our fault, not a corrupt upload.
   const yauzl = await loadYauzl();
@@ -182,7 +189,8 @@ export async function readZip(
         if (mode === 0o120000) return stop(issue('ZIP_SYMLINK', opts.field, { name }));
         if (entry.isEncrypted()) return stop(issue('ZIP_ENCRYPTED', opts.field, { name }));
         declaredTotal += entry.uncompressedSize;
-        if (declaredTotal > limits.maxUncompressedBytes) return stop(issue('ZIP_TOO_LARGE', opts.field, { limit: limits.maxUncompressedBytes }));
+        if (declaredTotal > limits.maxUncompressedBytes)
+          return stop(issue('ZIP_TOO_LARGE', opts.field, { limit: limits.maxUncompressedBytes }));
         if (
           entry.uncompressedSize > RATIO_CHECK_MIN_BYTES &&
           entry.uncompressedSize / Math.max(1, entry.compressedSize) > limits.maxCompressionRatio
@@ -202,7 +210,9 @@ export async function readZip(
             return stop(corrupt(`${name}: ${err instanceof Error ? err.message : String(err)}`));
           }
         } else if (!isDirectory) {
-          entries.push(opts.lazy ? { name, bytes: Buffer.alloc(0), read: () => inflateInMemory(buffer, entry) } : { name, bytes: Buffer.alloc(0) });
+          entries.push(
+            opts.lazy ? { name, bytes: Buffer.alloc(0), read: () => inflateInMemory(buffer, entry) } : { name, bytes: Buffer.alloc(0) },
+          );
         }
         zip.readEntry();
       })();

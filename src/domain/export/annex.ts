@@ -37,7 +37,8 @@ export function annexSite(data: RoundExport): { files: Map<string, string>; roun
   const site = renderSite({ rounds: [annexRound(data)] }, { baseUrl: 'https://casebook.invalid/' });
   const files = new Map<string, string>();
   for (const [path, file] of site.files) {
-    if (path.endsWith('.html') || path === sitePaths.stylesheet) files.set(path, typeof file.body === 'string' ? file.body : Buffer.from(file.body).toString('utf8'));
+    if (path.endsWith('.html') || path === sitePaths.stylesheet)
+      files.set(path, typeof file.body === 'string' ? file.body : Buffer.from(file.body).toString('utf8'));
   }
   return { files, roundPath: sitePaths.round(data.round.script, data.round.roundId) };
 }

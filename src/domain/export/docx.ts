@@ -24,7 +24,13 @@ export const OFFICIAL_FONTS = {
 /** Half-points: 二号 22pt for the title, 三号 16pt for headings and body (GB/T 9704). */
 const SIZE = { title: 44, heading: 32, body: 32 } as const;
 
-const font = (eastAsia: string) => ({ ascii: OFFICIAL_FONTS.latin, hAnsi: OFFICIAL_FONTS.latin, eastAsia, cs: OFFICIAL_FONTS.latin, hint: 'eastAsia' });
+const font = (eastAsia: string) => ({
+  ascii: OFFICIAL_FONTS.latin,
+  hAnsi: OFFICIAL_FONTS.latin,
+  eastAsia,
+  cs: OFFICIAL_FONTS.latin,
+  hint: 'eastAsia',
+});
 
 function lines(text: string): string[] {
   return text
@@ -60,9 +66,18 @@ export function announcementDocument(data: RoundExport): Document {
     styles: {
       default: {
         document: { run: { font: font(OFFICIAL_FONTS.body), size: SIZE.body }, paragraph: { spacing: { line: 560, lineRule: 'exact' } } },
-        title: { run: { font: font(OFFICIAL_FONTS.title), size: SIZE.title, bold: false }, paragraph: { alignment: AlignmentType.CENTER, spacing: { after: 400 } } },
-        heading1: { run: { font: font(OFFICIAL_FONTS.heading), size: SIZE.heading, bold: false, color: '000000' }, paragraph: { spacing: { before: 240, after: 240 } } },
-        heading2: { run: { font: font(OFFICIAL_FONTS.heading), size: SIZE.heading, bold: false, color: '000000' }, paragraph: { spacing: { before: 240, after: 120 }, keepNext: true } },
+        title: {
+          run: { font: font(OFFICIAL_FONTS.title), size: SIZE.title, bold: false },
+          paragraph: { alignment: AlignmentType.CENTER, spacing: { after: 400 } },
+        },
+        heading1: {
+          run: { font: font(OFFICIAL_FONTS.heading), size: SIZE.heading, bold: false, color: '000000' },
+          paragraph: { spacing: { before: 240, after: 240 } },
+        },
+        heading2: {
+          run: { font: font(OFFICIAL_FONTS.heading), size: SIZE.heading, bold: false, color: '000000' },
+          paragraph: { spacing: { before: 240, after: 120 }, keepNext: true },
+        },
       },
       paragraphStyles: [
         { id: 'Lead', name: 'Lead', basedOn: 'Normal', quickFormat: true, paragraph: { indent: { firstLine: 640 } } },
@@ -75,7 +90,12 @@ export function announcementDocument(data: RoundExport): Document {
         properties: { page: { size: { width: 11906, height: 16838 }, margin: { top: 2098, bottom: 1984, left: 1587, right: 1474 } } },
         footers: {
           default: new Footer({
-            children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: ['— ', PageNumber.CURRENT, ' —'], size: 28 })] })],
+            children: [
+              new Paragraph({
+                alignment: AlignmentType.CENTER,
+                children: [new TextRun({ children: ['— ', PageNumber.CURRENT, ' —'], size: 28 })],
+              }),
+            ],
           }),
         },
         children: [

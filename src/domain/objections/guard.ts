@@ -54,7 +54,10 @@ export function contentRefusal(text: string, limits = OBJECTION_LIMITS): Content
   if (CONTROL.test(text)) {
     return {
       code: 'OBJECTION_CONTROL_CHARACTERS',
-      message: { zh: '異議內容含有不可見的控制字元，請以一般文字重新填寫。', en: 'The objection contains control characters; write it as plain text.' },
+      message: {
+        zh: '異議內容含有不可見的控制字元，請以一般文字重新填寫。',
+        en: 'The objection contains control characters; write it as plain text.',
+      },
     };
   }
   const normalised = normaliseObjectionText(text);
@@ -126,12 +129,23 @@ export function slidingCount(previous: number, current: number, elapsed: number)
 }
 
 /** Whether a post may go on, given the counts with this post included in `current`. */
-export function withinSourceLimit(previous: number, current: number, elapsed: number, max: number = OBJECTION_LIMITS.perSourceMax): boolean {
+export function withinSourceLimit(
+  previous: number,
+  current: number,
+  elapsed: number,
+  max: number = OBJECTION_LIMITS.perSourceMax,
+): boolean {
   return slidingCount(previous, current, elapsed) <= max;
 }
 
 /** Seconds until the estimate falls back to the limit (for Retry-After), at least 1. */
-export function retryAfterSeconds(previous: number, current: number, elapsed: number, windowSeconds: number, max: number = OBJECTION_LIMITS.perSourceMax): number {
+export function retryAfterSeconds(
+  previous: number,
+  current: number,
+  elapsed: number,
+  windowSeconds: number,
+  max: number = OBJECTION_LIMITS.perSourceMax,
+): number {
   // the current window's posts alone over the limit: they leave the estimate only as the window turns over and decays
   if (current > max) return Math.max(1, Math.ceil((1 - elapsed) * windowSeconds + windowSeconds * Math.min(1, (current - max) / current)));
   // otherwise the previous window's share decays linearly: solve current + previous·(1−e) ≤ max for e

@@ -69,7 +69,9 @@ export function conflictOf(reviewer: Reviewer, reviewCase: AssignableCase): Bili
       en: `reviewer ${reviewer.name} belongs to the applicant's jurisdiction (${jurisdiction})`,
     };
   }
-  const declared = reviewer.declaredConflicts.find((code) => code === reviewCase.caseId || code === reviewCase.unitCode || places.includes(code));
+  const declared = reviewer.declaredConflicts.find(
+    (code) => code === reviewCase.caseId || code === reviewCase.unitCode || places.includes(code),
+  );
   if (declared) {
     return {
       zh: `評審 ${reviewer.name} 已申報與 ${declared} 有利益衝突`,
@@ -91,13 +93,40 @@ export function assignReviewers(input: AssignmentInput): AssignmentResult {
   const issues: Issue[] = [];
   const perCase = Number.isInteger(input.perCase) && input.perCase > 0 ? input.perCase : 0;
   if (perCase === 0) {
-    issues.push(issue('ASSIGN_BAD_PER_CASE', 'perCase', `每案評審人數必須是正整數（收到 ${input.perCase}）`, `reviewers per case must be a positive integer (got ${input.perCase})`));
+    issues.push(
+      issue(
+        'ASSIGN_BAD_PER_CASE',
+        'perCase',
+        `每案評審人數必須是正整數（收到 ${input.perCase}）`,
+        `reviewers per case must be a positive integer (got ${input.perCase})`,
+      ),
+    );
   }
-  const panel = uniqueBy(input.panel, (reviewer) => reviewer.id, (id) =>
-    issues.push(issue('ASSIGN_DUPLICATE_REVIEWER', `panel.${id}`, `評審名單中 ${id} 出現多於一次，只計第一次`, `reviewer ${id} appears more than once in the panel; the first counts`)),
+  const panel = uniqueBy(
+    input.panel,
+    (reviewer) => reviewer.id,
+    (id) =>
+      issues.push(
+        issue(
+          'ASSIGN_DUPLICATE_REVIEWER',
+          `panel.${id}`,
+          `評審名單中 ${id} 出現多於一次，只計第一次`,
+          `reviewer ${id} appears more than once in the panel; the first counts`,
+        ),
+      ),
   );
-  const cases = uniqueBy(input.cases, (reviewCase) => reviewCase.caseId, (id) =>
-    issues.push(issue('ASSIGN_DUPLICATE_CASE', `cases.${id}`, `案件 ${id} 出現多於一次，只分配一次`, `case ${id} appears more than once; it is assigned once`)),
+  const cases = uniqueBy(
+    input.cases,
+    (reviewCase) => reviewCase.caseId,
+    (id) =>
+      issues.push(
+        issue(
+          'ASSIGN_DUPLICATE_CASE',
+          `cases.${id}`,
+          `案件 ${id} 出現多於一次，只分配一次`,
+          `case ${id} appears more than once; it is assigned once`,
+        ),
+      ),
   );
   const excluded = new Set((input.exclude ?? []).map((pair) => pairKey(pair.caseId, pair.reviewerId)));
   const panelIndex = new Map(panel.map((reviewer, index) => [reviewer.id, index]));
@@ -115,19 +144,29 @@ export function assignReviewers(input: AssignmentInput): AssignmentResult {
 
   // Most constrained first, then by hash: independent of the order cases arrive in.
   const order = [...cases].sort(
-    (a, b) => eligible.get(a.caseId)!.length - eligible.get(b.caseId)!.length || compareTie(stableHash(a.caseId), stableHash(b.caseId), a.caseId, b.caseId),
+    (a, b) =>
+      eligible.get(a.caseId)!.length - eligible.get(b.caseId)!.length ||
+      compareTie(stableHash(a.caseId), stableHash(b.caseId), a.caseId, b.caseId),
   );
   const assigned = new Map<string, Set<string>>();
   for (const reviewCase of order) {
     const candidates = [...eligible.get(reviewCase.caseId)!].sort(
-      (a, b) => load.get(a)! - load.get(b)! || compareTie(stableHash(pairKey(reviewCase.caseId, a)), stableHash(pairKey(reviewCase.caseId, b)), a, b),
+      (a, b) =>
+        load.get(a)! - load.get(b)! ||
+        compareTie(stableHash(pairKey(reviewCase.caseId, a)), stableHash(pairKey(reviewCase.caseId, b)), a, b),
     );
     const chosen = new Set(candidates.slice(0, perCase));
     for (const reviewerId of chosen) load.set(reviewerId, load.get(reviewerId)! + 1);
     assigned.set(reviewCase.caseId, chosen);
   }
 
-  rebalance(order.map((reviewCase) => reviewCase.caseId), panel.map((reviewer) => reviewer.id), eligible, assigned, load);
+  rebalance(
+    order.map((reviewCase) => reviewCase.caseId),
+    panel.map((reviewer) => reviewer.id),
+    eligible,
+    assigned,
+    load,
+  );
 
   const shortages: Shortage[] = [];
   const assignments: Assignment[] = cases.map((reviewCase) => {
@@ -238,13 +277,23 @@ export function replaceReviewer(input: ReplacementInput): ReplacementResult {
   if (!input.currentReviewerIds.includes(input.missingReviewerId)) {
     return {
       ok: false,
-      errors: [issue('ASSIGN_NOT_ON_CASE', 'missingReviewerId', `評審 ${input.missingReviewerId} 並未分配到案件 ${caseId}`, `reviewer ${input.missingReviewerId} is not assigned to case ${caseId}`)],
+      errors: [
+        issue(
+          'ASSIGN_NOT_ON_CASE',
+          'missingReviewerId',
+          `評審 ${input.missingReviewerId} 並未分配到案件 ${caseId}`,
+          `reviewer ${input.missingReviewerId} is not assigned to case ${caseId}`,
+        ),
+      ],
     };
   }
   const excluded = new Set((input.exclude ?? []).map((pair) => pairKey(pair.caseId, pair.reviewerId)));
   const onCase = new Set(input.currentReviewerIds);
   const candidates = input.panel
-    .filter((reviewer) => !onCase.has(reviewer.id) && !excluded.has(pairKey(caseId, reviewer.id)) && conflictOf(reviewer, input.reviewCase) === null)
+    .filter(
+      (reviewer) =>
+        !onCase.has(reviewer.id) && !excluded.has(pairKey(caseId, reviewer.id)) && conflictOf(reviewer, input.reviewCase) === null,
+    )
     .map((reviewer) => reviewer.id)
     .sort(
       (a, b) =>

@@ -84,7 +84,12 @@ export const DEFAULT_RUBRIC: Rubric = {
         band(0, 3, '群眾和代表參與很少', 'Little involvement of the public or deputies'),
         band(4, 6, '有一定參與，但形式單一', 'Some involvement, in a single form'),
         band(7, 8, '代表和群眾廣泛參與，渠道多樣', 'Broad involvement of deputies and the public through varied channels'),
-        band(9, 10, '全過程人民民主的生動實踐，參與深入且有反饋', 'A vivid practice of whole-process people\'s democracy, with deep participation and feedback'),
+        band(
+          9,
+          10,
+          '全過程人民民主的生動實踐，參與深入且有反饋',
+          "A vivid practice of whole-process people's democracy, with deep participation and feedback",
+        ),
       ],
     },
   ],
@@ -164,7 +169,11 @@ export function parseCharter(input: unknown): Outcome<Charter> {
   if (input !== null && typeof input === 'object' && !Array.isArray(input)) {
     const unknown = Object.keys(input).filter((key) => !(key in charterSchema.shape));
     if (unknown.length > 0) {
-      return failure(unknown.map((key) => issue('CHARTER_UNKNOWN_FIELD', key, `輪次章程沒有「${key}」這個欄位`, `the round charter has no field "${key}"`)));
+      return failure(
+        unknown.map((key) =>
+          issue('CHARTER_UNKNOWN_FIELD', key, `輪次章程沒有「${key}」這個欄位`, `the round charter has no field "${key}"`),
+        ),
+      );
     }
   }
   const parsed = charterSchema.safeParse(input);
@@ -172,7 +181,12 @@ export function parseCharter(input: unknown): Outcome<Charter> {
     return failure(
       parsed.error.issues.map((problem) => {
         const field = problem.path.map(String).join('.');
-        return issue('CHARTER_INVALID_FIELD', field, `輪次章程欄位「${field || '（整體）'}」無效：${problem.message}`, `charter field "${field || '(root)'}" is invalid: ${problem.message}`);
+        return issue(
+          'CHARTER_INVALID_FIELD',
+          field,
+          `輪次章程欄位「${field || '（整體）'}」無效：${problem.message}`,
+          `charter field "${field || '(root)'}" is invalid: ${problem.message}`,
+        );
       }),
     );
   }
@@ -184,21 +198,56 @@ export function parseCharter(input: unknown): Outcome<Charter> {
 export function charterIssues(charter: Charter): Issue[] {
   const problems: Issue[] = [];
   if (Date.parse(charter.reviewDeadline) <= Date.parse(charter.submissionDeadline)) {
-    problems.push(issue('CHARTER_DEADLINES_ORDER', 'reviewDeadline', '評審截止時間必須晚於申報截止時間', 'the review deadline must be after the submission deadline'));
+    problems.push(
+      issue(
+        'CHARTER_DEADLINES_ORDER',
+        'reviewDeadline',
+        '評審截止時間必須晚於申報截止時間',
+        'the review deadline must be after the submission deadline',
+      ),
+    );
   }
   if (charter.quorum > charter.reviewersPerCase) {
-    problems.push(issue('CHARTER_QUORUM_TOO_HIGH', 'quorum', `法定評審人數（${charter.quorum}）不能多於每案評審人數（${charter.reviewersPerCase}）`, `the quorum (${charter.quorum}) cannot exceed reviewers per case (${charter.reviewersPerCase})`));
+    problems.push(
+      issue(
+        'CHARTER_QUORUM_TOO_HIGH',
+        'quorum',
+        `法定評審人數（${charter.quorum}）不能多於每案評審人數（${charter.reviewersPerCase}）`,
+        `the quorum (${charter.quorum}) cannot exceed reviewers per case (${charter.reviewersPerCase})`,
+      ),
+    );
   }
   if (charter.reviewersPerCase > charter.panel.length) {
-    problems.push(issue('CHARTER_PANEL_TOO_SMALL', 'panel', `每案需要 ${charter.reviewersPerCase} 名評審，但評審名單只有 ${charter.panel.length} 人`, `each case needs ${charter.reviewersPerCase} reviewers but the panel has ${charter.panel.length}`));
+    problems.push(
+      issue(
+        'CHARTER_PANEL_TOO_SMALL',
+        'panel',
+        `每案需要 ${charter.reviewersPerCase} 名評審，但評審名單只有 ${charter.panel.length} 人`,
+        `each case needs ${charter.reviewersPerCase} reviewers but the panel has ${charter.panel.length}`,
+      ),
+    );
   }
   const duplicateReviewers = duplicates(charter.panel.map((reviewer) => reviewer.id));
   if (duplicateReviewers.length > 0) {
-    problems.push(issue('CHARTER_DUPLICATE_REVIEWER', 'panel', `評審編號重複：${duplicateReviewers.join('、')}`, `duplicate reviewer ids: ${duplicateReviewers.join(', ')}`));
+    problems.push(
+      issue(
+        'CHARTER_DUPLICATE_REVIEWER',
+        'panel',
+        `評審編號重複：${duplicateReviewers.join('、')}`,
+        `duplicate reviewer ids: ${duplicateReviewers.join(', ')}`,
+      ),
+    );
   }
   const duplicateCriteria = duplicates(charter.rubric.criteria.map((criterion) => criterion.id));
   if (duplicateCriteria.length > 0) {
-    problems.push(issue('CHARTER_DUPLICATE_CRITERION', 'rubric.criteria', `評審標準編號重複：${duplicateCriteria.join('、')}`, `duplicate criterion ids: ${duplicateCriteria.join(', ')}`));
+    problems.push(
+      issue(
+        'CHARTER_DUPLICATE_CRITERION',
+        'rubric.criteria',
+        `評審標準編號重複：${duplicateCriteria.join('、')}`,
+        `duplicate criterion ids: ${duplicateCriteria.join(', ')}`,
+      ),
+    );
   }
   charter.rubric.criteria.forEach((criterion, index) => {
     for (const descriptor of criterion.descriptors) {
@@ -221,15 +270,36 @@ export function charterIssues(charter: Charter): Issue[] {
     const name = level === 'county' ? { zh: '縣級', en: 'county-level' } : { zh: '鄉鎮級', en: 'township-level' };
     if (!limits) continue;
     if (limits.min !== undefined && limits.max !== undefined && limits.min > limits.max) {
-      problems.push(issue('CHARTER_QUOTA_LEVEL', `quotas.perLevel.${level}`, `${name.zh}最少件數大於最多件數`, `the ${name.en} minimum exceeds its maximum`));
+      problems.push(
+        issue(
+          'CHARTER_QUOTA_LEVEL',
+          `quotas.perLevel.${level}`,
+          `${name.zh}最少件數大於最多件數`,
+          `the ${name.en} minimum exceeds its maximum`,
+        ),
+      );
     }
     if ((limits.min ?? 0) > 0 && !charter.eligibleLevels.includes(level)) {
-      problems.push(issue('CHARTER_QUOTA_LEVEL_NOT_ELIGIBLE', `quotas.perLevel.${level}.min`, `${name.zh}不在可申報層級內，不能設最少件數`, `${name.en} units may not apply, so it cannot have a minimum`));
+      problems.push(
+        issue(
+          'CHARTER_QUOTA_LEVEL_NOT_ELIGIBLE',
+          `quotas.perLevel.${level}.min`,
+          `${name.zh}不在可申報層級內，不能設最少件數`,
+          `${name.en} units may not apply, so it cannot have a minimum`,
+        ),
+      );
     }
     minimums += limits.min ?? 0;
   }
   if (minimums > quotas.total) {
-    problems.push(issue('CHARTER_QUOTA_TOTAL', 'quotas.total', `各層級最少件數合計 ${minimums} 件，超過總名額 ${quotas.total} 件`, `the level minimums add up to ${minimums}, more than the total of ${quotas.total}`));
+    problems.push(
+      issue(
+        'CHARTER_QUOTA_TOTAL',
+        'quotas.total',
+        `各層級最少件數合計 ${minimums} 件，超過總名額 ${quotas.total} 件`,
+        `the level minimums add up to ${minimums}, more than the total of ${quotas.total}`,
+      ),
+    );
   }
   return problems;
 }
@@ -285,10 +355,14 @@ export function amendCharter(
     return failure([issue('CHARTER_AMEND_NOT_AN_OBJECT', 'patch', '章程修訂必須是一個物件', 'a charter amendment must be an object')]);
   }
   if (typeof meta.reason !== 'string' || meta.reason.trim().length < 2) {
-    return failure([issue('CHARTER_AMEND_REASON_REQUIRED', 'reason', '修訂章程必須說明理由', 'an amendment to the charter needs a reason')]);
+    return failure([
+      issue('CHARTER_AMEND_REASON_REQUIRED', 'reason', '修訂章程必須說明理由', 'an amendment to the charter needs a reason'),
+    ]);
   }
   if (Number.isNaN(Date.parse(meta.at))) {
-    return failure([issue('CHARTER_AMEND_BAD_TIME', 'at', `修訂時間「${meta.at}」無效`, `the amendment time "${meta.at}" is not a valid time`)]);
+    return failure([
+      issue('CHARTER_AMEND_BAD_TIME', 'at', `修訂時間「${meta.at}」無效`, `the amendment time "${meta.at}" is not a valid time`),
+    ]);
   }
   const parsed = parseCharter(mergePatch(charter, patch));
   if (!parsed.ok) return parsed;
@@ -307,7 +381,16 @@ export function amendCharter(
   const id = sha256Hex(canonicalJson({ at: meta.at, by, beforeSha256, afterSha256 })).slice(0, 16);
   return success({
     charter: next,
-    amendment: { id, at: meta.at, by, reason: meta.reason.trim(), patch: patch as Record<string, unknown>, changed, beforeSha256, afterSha256 },
+    amendment: {
+      id,
+      at: meta.at,
+      by,
+      reason: meta.reason.trim(),
+      patch: patch as Record<string, unknown>,
+      changed,
+      beforeSha256,
+      afterSha256,
+    },
   });
 }
 
@@ -325,24 +408,40 @@ function frozenReason(field: keyof Charter, before: Charter, after: Charter, pro
     case 'eligibleLevels': {
       const narrowed = before.eligibleLevels.some((level) => !after.eligibleLevels.includes(level));
       if (stage >= STAGE.CLOSED) return refuse('申報結束後不能更改可申報層級', 'eligible levels cannot change after submissions close');
-      return narrowed ? refuse('輪次開放後只能增加可申報層級，不能刪減（已申報的單位不應被拒於門外）', 'once open, eligible levels may only be widened: units that already applied must not be turned away') : null;
+      return narrowed
+        ? refuse(
+            '輪次開放後只能增加可申報層級，不能刪減（已申報的單位不應被拒於門外）',
+            'once open, eligible levels may only be widened: units that already applied must not be turned away',
+          )
+        : null;
     }
     case 'submissionDeadline':
-      if (stage >= STAGE.CLOSED) return refuse('申報結束後不能更改申報截止時間', 'the submission deadline cannot change after submissions close');
+      if (stage >= STAGE.CLOSED)
+        return refuse('申報結束後不能更改申報截止時間', 'the submission deadline cannot change after submissions close');
       return Date.parse(after.submissionDeadline) < Date.parse(before.submissionDeadline)
-        ? refuse('輪次開放後申報截止時間只能延後，不能提前', 'once open, the submission deadline may only be extended, never brought forward')
+        ? refuse(
+            '輪次開放後申報截止時間只能延後，不能提前',
+            'once open, the submission deadline may only be extended, never brought forward',
+          )
         : null;
     case 'rubric':
     case 'reviewersPerCase':
     case 'blindReview':
       return progress.scoresRecorded || stage >= STAGE.SHORTLISTED
-        ? refuse('已有評審評分，評審標準、每案評審人數及匿名評審設定不能再更改', 'scores have been recorded: the rubric, reviewers per case and blind review can no longer change')
+        ? refuse(
+            '已有評審評分，評審標準、每案評審人數及匿名評審設定不能再更改',
+            'scores have been recorded: the rubric, reviewers per case and blind review can no longer change',
+          )
         : null;
     case 'quotas':
-      return stage >= STAGE.SHORTLISTED ? refuse('入圍名單已產生，名額配置不能再更改', 'the shortlist exists: quotas can no longer change') : null;
+      return stage >= STAGE.SHORTLISTED
+        ? refuse('入圍名單已產生，名額配置不能再更改', 'the shortlist exists: quotas can no longer change')
+        : null;
     case 'noticePeriodDays':
     case 'noticePeriodSecondsOverride':
-      return stage >= STAGE.NOTICE ? refuse('公示期已開始，公示天數不能再更改', 'the public notice has started: its length can no longer change') : null;
+      return stage >= STAGE.NOTICE
+        ? refuse('公示期已開始，公示天數不能再更改', 'the public notice has started: its length can no longer change')
+        : null;
     default:
       return null;
   }
@@ -351,7 +450,8 @@ function frozenReason(field: keyof Charter, before: Charter, after: Charter, pro
 /** RFC 7396 JSON merge patch. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
-  const base: Record<string, unknown> = target !== null && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  const base: Record<string, unknown> =
+    target !== null && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
   for (const [key, value] of Object.entries(patch as Record<string, unknown>)) {
     if (value === null) delete base[key];
     else base[key] = mergePatch(base[key], value);

@@ -39,13 +39,7 @@ export interface RankedCase {
   cityName?: string;
 }
 
-export type RejectionCode =
-  | 'BELOW_CUT'
-  | 'CITY_MAX'
-  | 'LEVEL_MAX'
-  | 'RESERVED_FOR_LEVEL_MIN'
-  | 'QUOTAS_JOINTLY'
-  | 'INVALID_INPUT';
+export type RejectionCode = 'BELOW_CUT' | 'CITY_MAX' | 'LEVEL_MAX' | 'RESERVED_FOR_LEVEL_MIN' | 'QUOTAS_JOINTLY' | 'INVALID_INPUT';
 
 export interface RejectedCase {
   caseId: string;
@@ -87,25 +81,43 @@ export function shortlist(input: { cases: readonly RankedCase[]; quotas: Quotas 
   const pool: RankedCase[] = [];
   for (const candidate of input.cases) {
     if (seen.has(candidate.caseId)) {
-      issues.push(issue('SHORTLIST_DUPLICATE_CASE', `cases.${candidate.caseId}`, `案件 ${candidate.caseId} 出現多於一次，只計第一次`, `case ${candidate.caseId} appears more than once; the first counts`));
+      issues.push(
+        issue(
+          'SHORTLIST_DUPLICATE_CASE',
+          `cases.${candidate.caseId}`,
+          `案件 ${candidate.caseId} 出現多於一次，只計第一次`,
+          `case ${candidate.caseId} appears more than once; the first counts`,
+        ),
+      );
       continue;
     }
     seen.add(candidate.caseId);
-    if (typeof candidate.score !== 'number' || !Number.isFinite(candidate.score) || !(LEVELS as readonly string[]).includes(candidate.level)) {
+    if (
+      typeof candidate.score !== 'number' ||
+      !Number.isFinite(candidate.score) ||
+      !(LEVELS as readonly string[]).includes(candidate.level)
+    ) {
       const problem = !(LEVELS as readonly string[]).includes(candidate.level) ? 'level' : 'score';
       issues.push(
         issue(
           'SHORTLIST_INVALID_CASE',
           `cases.${candidate.caseId}.${problem}`,
-          problem === 'level' ? `案件 ${candidate.caseId} 的層級「${candidate.level}」無效，未參與排序` : `案件 ${candidate.caseId} 沒有有效分數，未參與排序`,
-          problem === 'level' ? `case ${candidate.caseId} has an unknown level "${candidate.level}" and was not ranked` : `case ${candidate.caseId} has no valid score and was not ranked`,
+          problem === 'level'
+            ? `案件 ${candidate.caseId} 的層級「${candidate.level}」無效，未參與排序`
+            : `案件 ${candidate.caseId} 沒有有效分數，未參與排序`,
+          problem === 'level'
+            ? `case ${candidate.caseId} has an unknown level "${candidate.level}" and was not ranked`
+            : `case ${candidate.caseId} has no valid score and was not ranked`,
         ),
       );
       rejected.push({
         caseId: candidate.caseId,
         score: candidate.score,
         code: 'INVALID_INPUT',
-        reason: problem === 'level' ? { zh: '層級無效，未參與排序', en: 'unknown level; not ranked' } : { zh: '沒有有效分數，未參與排序', en: 'no valid score; not ranked' },
+        reason:
+          problem === 'level'
+            ? { zh: '層級無效，未參與排序', en: 'unknown level; not ranked' }
+            : { zh: '沒有有效分數，未參與排序', en: 'no valid score; not ranked' },
       });
       continue;
     }
@@ -147,7 +159,10 @@ export function shortlist(input: { cases: readonly RankedCase[]; quotas: Quotas 
         caseId: candidate.caseId,
         score: candidate.score,
         code: 'BELOW_CUT',
-        reason: { zh: `名單已滿（共 ${size} 件），本案分數在入選線以下`, en: `the list is full (${size} cases); this case scored below the cut` },
+        reason: {
+          zh: `名單已滿（共 ${size} 件），本案分數在入選線以下`,
+          en: `the list is full (${size} cases); this case scored below the cut`,
+        },
       });
       continue;
     }
@@ -170,7 +185,10 @@ function rankOf(order: readonly RankedCase[], caseId: string): number {
   return index === -1 ? Number.MAX_SAFE_INTEGER : index;
 }
 
-function explanationFor(candidate: RankedCase, passedOver: readonly { candidate: RankedCase; code: RejectionCode; short: Bilingual }[]): { explanation?: Bilingual } {
+function explanationFor(
+  candidate: RankedCase,
+  passedOver: readonly { candidate: RankedCase; code: RejectionCode; short: Bilingual }[],
+): { explanation?: Bilingual } {
   const above = passedOver.filter((item) => DEPARTURES.has(item.code));
   if (above.length === 0) return {};
   const zh = above.map((item) => `${nameOf(item.candidate)}（${item.candidate.score} 分，${item.short.zh}）`).join('、');
@@ -229,7 +247,10 @@ function refusalOf(
           zh: `${otherName.zh}案例至少須有 ${limits.min[other]} 件：若本案入選，餘下名額將不足以容納所需的${otherName.zh}案例`,
           en: `at least ${limits.min[other]} ${otherName.en} cases are required: with this case on the list, the remaining places could not hold them`,
         },
-        short: { zh: `名額須保留予${otherName.zh}至少 ${limits.min[other]} 件`, en: `places reserved for at least ${limits.min[other]} ${otherName.en}` },
+        short: {
+          zh: `名額須保留予${otherName.zh}至少 ${limits.min[other]} 件`,
+          en: `places reserved for at least ${limits.min[other]} ${otherName.en}`,
+        },
       };
     }
   }
@@ -351,7 +372,14 @@ function explainInfeasible(order: readonly RankedCase[], limits: Limits): Issue[
     const min = limits.min[level];
     if (min === 0) continue;
     if (min > limits.max[level]) {
-      issues.push(issue('SHORTLIST_INFEASIBLE', `quotas.perLevel.${level}`, `${name.zh}最少 ${min} 件大於最多 ${limits.max[level]} 件`, `the ${name.en} minimum ${min} exceeds its maximum ${limits.max[level]}`));
+      issues.push(
+        issue(
+          'SHORTLIST_INFEASIBLE',
+          `quotas.perLevel.${level}`,
+          `${name.zh}最少 ${min} 件大於最多 ${limits.max[level]} 件`,
+          `the ${name.en} minimum ${min} exceeds its maximum ${limits.max[level]}`,
+        ),
+      );
       continue;
     }
     const reachable = reachableOfLevel(order, limits, level);

@@ -36,7 +36,14 @@ export function weightedTotal(sheet: ScoreSheet, rubric: Rubric): Outcome<number
   const known = new Set(rubric.criteria.map((criterion) => criterion.id));
   for (const id of Object.keys(sheet.scores)) {
     if (!known.has(id)) {
-      errors.push(issue('SCORE_UNKNOWN_CRITERION', `scores.${id}`, `評分表中有評審標準以外的項目「${id}」`, `"${id}" is not a criterion of this round's rubric`));
+      errors.push(
+        issue(
+          'SCORE_UNKNOWN_CRITERION',
+          `scores.${id}`,
+          `評分表中有評審標準以外的項目「${id}」`,
+          `"${id}" is not a criterion of this round's rubric`,
+        ),
+      );
     }
   }
   let weighted = 0;
@@ -45,11 +52,20 @@ export function weightedTotal(sheet: ScoreSheet, rubric: Rubric): Outcome<number
     const field = `scores.${criterion.id}`;
     const score = sheet.scores[criterion.id];
     if (score === undefined) {
-      errors.push(issue('SCORE_MISSING_CRITERION', field, `未評「${criterion.name.zh}」一項`, `"${criterion.name.en}" has not been scored`));
+      errors.push(
+        issue('SCORE_MISSING_CRITERION', field, `未評「${criterion.name.zh}」一項`, `"${criterion.name.en}" has not been scored`),
+      );
       continue;
     }
     if (typeof score !== 'number' || !Number.isFinite(score)) {
-      errors.push(issue('SCORE_NOT_A_NUMBER', field, `「${criterion.name.zh}」的分數不是有效數字`, `the score for "${criterion.name.en}" is not a number`));
+      errors.push(
+        issue(
+          'SCORE_NOT_A_NUMBER',
+          field,
+          `「${criterion.name.zh}」的分數不是有效數字`,
+          `the score for "${criterion.name.en}" is not a number`,
+        ),
+      );
       continue;
     }
     if (score < 0 || score > rubric.maxScore) {
@@ -142,13 +158,23 @@ export function aggregateRound(reviews: readonly ReviewTotal[], options: Aggrega
     const key = `${review.caseId}\u0000${review.reviewerId}`;
     if (typeof review.total !== 'number' || !Number.isFinite(review.total)) {
       issues.push(
-        issue('AGGREGATE_TOTAL_NOT_A_NUMBER', `${review.caseId}/${review.reviewerId}`, `評審 ${review.reviewerId} 對案件 ${review.caseId} 的總分不是有效數字，未計入`, `the total of reviewer ${review.reviewerId} for case ${review.caseId} is not a number and was left out`),
+        issue(
+          'AGGREGATE_TOTAL_NOT_A_NUMBER',
+          `${review.caseId}/${review.reviewerId}`,
+          `評審 ${review.reviewerId} 對案件 ${review.caseId} 的總分不是有效數字，未計入`,
+          `the total of reviewer ${review.reviewerId} for case ${review.caseId} is not a number and was left out`,
+        ),
       );
       continue;
     }
     if (seen.has(key)) {
       issues.push(
-        issue('AGGREGATE_DUPLICATE_REVIEW', `${review.caseId}/${review.reviewerId}`, `評審 ${review.reviewerId} 對案件 ${review.caseId} 有多於一個總分，只計第一個`, `reviewer ${review.reviewerId} has more than one total for case ${review.caseId}; only the first counts`),
+        issue(
+          'AGGREGATE_DUPLICATE_REVIEW',
+          `${review.caseId}/${review.reviewerId}`,
+          `評審 ${review.reviewerId} 對案件 ${review.caseId} 有多於一個總分，只計第一個`,
+          `reviewer ${review.reviewerId} has more than one total for case ${review.caseId}; only the first counts`,
+        ),
       );
       continue;
     }

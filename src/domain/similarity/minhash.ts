@@ -63,7 +63,6 @@ function baseHash(s: string): number {
   return fmix32(h >>> 0);
 }
 
-
 /** Changing this seed re-buckets every stored case: the index would have to be rebuilt. */
 const FAMILY_SEED = 0x0ca5eb00;
 const SALTS: readonly [number, number][] = (() => {

@@ -125,7 +125,11 @@ export function atomFeed(script: Script, rounds: readonly SiteRound[], baseUrl: 
 <summary>${escapeHtml(`${labels.theme}：${round.theme}；${labels.caseCount}：${count}`)}</summary>
 </entry>`;
   });
-  const feedUpdated = ordered.map((r) => rfc3339(roundUpdatedAt(r))).sort().pop() ?? rfc3339(undefined);
+  const feedUpdated =
+    ordered
+      .map((r) => rfc3339(roundUpdatedAt(r)))
+      .sort()
+      .pop() ?? rfc3339(undefined);
   return `<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${langTag(script)}">
 <id>${escapeHtml(self)}</id>

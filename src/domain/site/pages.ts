@@ -145,7 +145,8 @@ export function layout(spec: PageSpec, options: PageOptions): string {
       : html`<li><span aria-current="page">${crumb.label}</span></li>`,
   );
   const c = chromeFor(spec, options);
-  return html`${c.head}${spec.title}${c.afterTitle}${options.baseUrl + spec.canonicalPath}${c.afterCanonical}${options.baseUrl + spec.path}${c.afterSelf}${options.baseUrl + spec.alternatePath}${c.afterAlternate}${link(spec.alternatePath)}${c.afterSwitch}${crumbs}${c.afterCrumbs}${spec.body}${c.afterBody}${spec.footerLinks ?? ''}${c.tail}`.value;
+  return html`${c.head}${spec.title}${c.afterTitle}${options.baseUrl + spec.canonicalPath}${c.afterCanonical}${options.baseUrl + spec.path}${c.afterSelf}${options.baseUrl + spec.alternatePath}${c.afterAlternate}${link(spec.alternatePath)}${c.afterSwitch}${crumbs}${c.afterCrumbs}${spec.body}${c.afterBody}${spec.footerLinks ?? ''}${c.tail}`
+    .value;
 }
 
 /** Round views are already in the page's script and already redacted. */
@@ -291,7 +292,8 @@ function selectedList(path: string, view: RoundView, heading: string): SafeHtml 
   const { round, labels, script } = view;
   const link = (to: string) => relativeUrl(path, to);
   const items = activeCases(round).map(
-    (c) => html`<li value="${c.order}"><span class="case-unit">${c.unit.name}</span>　<a href="${link(sitePaths.case(script, round.roundId, c.caseId))}">${quoted(c.title)}</a></li>`,
+    (c) =>
+      html`<li value="${c.order}"><span class="case-unit">${c.unit.name}</span>　<a href="${link(sitePaths.case(script, round.roundId, c.caseId))}">${quoted(c.title)}</a></li>`,
   );
   return html`<section aria-labelledby="selected-title"><h2 id="selected-title">${heading}</h2><ol class="selected">${items}</ol></section>`;
 }
@@ -301,7 +303,8 @@ function withdrawals(path: string, view: RoundView): SafeHtml {
   const withdrawn = round.cases.filter((c) => c.withdrawn);
   if (withdrawn.length === 0) return html``;
   return html`<section aria-labelledby="withdrawn-title"><h2 id="withdrawn-title">${labels.withdrawalsHeading}</h2><ul class="changes">${withdrawn.map(
-    (c) => html`<li>${itemLabel(labels, c.order)}：${quoted(c.title)}（${c.unit.name}）　${labels.withdrawnOn}：${time(c.withdrawnAt)}</li>`,
+    (c) =>
+      html`<li>${itemLabel(labels, c.order)}：${quoted(c.title)}（${c.unit.name}）　${labels.withdrawnOn}：${time(c.withdrawnAt)}</li>`,
   )}</ul></section>`;
 }
 
@@ -538,7 +541,14 @@ export function levelLabel(labels: Labels, level: Level): string {
  * (newest first); the static search script reveals the form and filters the list in place, by
  * the index's document numbers and the round, city and level each item carries.
  */
-export function searchPage(path: string, script: Script, labels: Labels, rounds: readonly SiteRound[], entries: ReadonlyMap<SiteCase, number>, options: PageOptions): string {
+export function searchPage(
+  path: string,
+  script: Script,
+  labels: Labels,
+  rounds: readonly SiteRound[],
+  entries: ReadonlyMap<SiteCase, number>,
+  options: PageOptions,
+): string {
   const link = (to: string) => relativeUrl(path, to);
   const ordered = sortRoundsNewestFirst(rounds);
   const all = ordered.flatMap((round) => activeCases(round));
@@ -548,7 +558,9 @@ export function searchPage(path: string, script: Script, labels: Labels, rounds:
     .filter((round) => activeCases(round).length > 0)
     .map((round) => {
       const items = activeCases(round).map(
-        (c) => html`<li data-doc="${entries.get(c) ?? -1}" data-round="${round.roundId}" data-city="${c.unit.city}" data-level="${c.level ?? ''}">
+        (
+          c,
+        ) => html`<li data-doc="${entries.get(c) ?? -1}" data-round="${round.roundId}" data-city="${c.unit.city}" data-level="${c.level ?? ''}">
 <a href="${link(sitePaths.case(script, round.roundId, c.caseId))}">${itemLabel(labels, c.order)}：<span class="case-title">${c.title}</span></a>
 <span class="meta"><span class="case-unit">${c.unit.name}</span>　${c.unit.city}${c.level ? html`　${levelLabel(labels, c.level)}` : ''}</span>
 </li>`,

@@ -5,7 +5,11 @@ import type { Script } from '../model';
 export function publicContent(dossier: unknown): { practices: string; outcomes?: string; script?: Script } {
   const d = (dossier ?? {}) as { practices?: { text?: unknown } | string; outcomes?: { text?: unknown } | string; script?: unknown };
   const text = (field: unknown): string | undefined =>
-    typeof field === 'string' ? field : field && typeof (field as { text?: unknown }).text === 'string' ? ((field as { text: string }).text) : undefined;
+    typeof field === 'string'
+      ? field
+      : field && typeof (field as { text?: unknown }).text === 'string'
+        ? (field as { text: string }).text
+        : undefined;
   const practices = text(d.practices) ?? '';
   const outcomes = text(d.outcomes);
   // the script the applicant wrote in, so each page can show the applicant's text in its own script

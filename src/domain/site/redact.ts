@@ -11,7 +11,6 @@
 // The module itself, not the dossier index, which would pull the parsers into the publisher bundle.
 import { redactPersonalData as maskKnownPersonalData } from '../dossier/personal';
 
-
 export const REDACTED = '〔已隱去〕';
 
 /**

@@ -112,8 +112,27 @@ export function renderSite(snapshot: SiteSnapshot, options: RenderOptions): Rend
   for (const script of SCRIPTS) {
     const labels = labelsFor(script);
     const views: RoundView[] = roundsByScript.get(script)!.map((round) => ({ round, labels, script }));
-    page(sitePaths.siteIndex(script), siteIndexPage(sitePaths.siteIndex(script), script, labels, views.map((v) => v.round), pageOptions));
-    page(sitePaths.search(script), searchPage(sitePaths.search(script), script, labels, views.map((v) => v.round), searchEntries.get(script)!, pageOptions));
+    page(
+      sitePaths.siteIndex(script),
+      siteIndexPage(
+        sitePaths.siteIndex(script),
+        script,
+        labels,
+        views.map((v) => v.round),
+        pageOptions,
+      ),
+    );
+    page(
+      sitePaths.search(script),
+      searchPage(
+        sitePaths.search(script),
+        script,
+        labels,
+        views.map((v) => v.round),
+        searchEntries.get(script)!,
+        pageOptions,
+      ),
+    );
     for (const view of views) {
       const { round } = view;
       const roundPath = sitePaths.round(script, round.roundId);
@@ -132,12 +151,23 @@ export function renderSite(snapshot: SiteSnapshot, options: RenderOptions): Rend
         page(casePath, casePage(casePath, view, c, pageOptions));
       }
     }
-    files.set(sitePaths.feed(script), { body: atomFeed(script, views.map((v) => v.round), baseUrl), contentType: CONTENT_TYPES.atom });
+    files.set(sitePaths.feed(script), {
+      body: atomFeed(
+        script,
+        views.map((v) => v.round),
+        baseUrl,
+      ),
+      contentType: CONTENT_TYPES.atom,
+    });
   }
 
   // The bare address shows the index in the script most rounds are written in (traditional on a tie).
   const rootScript = preferredScript(rounds);
-  page(sitePaths.root, siteIndexPage(sitePaths.root, rootScript, labelsFor(rootScript), roundsByScript.get(rootScript)!, pageOptions), false);
+  page(
+    sitePaths.root,
+    siteIndexPage(sitePaths.root, rootScript, labelsFor(rootScript), roundsByScript.get(rootScript)!, pageOptions),
+    false,
+  );
   page(sitePaths.notFound, notFoundPage(pageOptions), false);
 
   for (const round of rounds) {

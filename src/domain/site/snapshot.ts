@@ -86,7 +86,10 @@ export function buildSnapshot(rounds: readonly PublicationRound[]): SiteSnapshot
     if (!isPublishedStatus(round.status)) continue;
     const byId = new Map(cases.map((c) => [c.record.caseId, c]));
     const siteCases: SiteCase[] = [];
-    for (const entry of announcementEntries(round, cases.map((c) => c.record))) {
+    for (const entry of announcementEntries(
+      round,
+      cases.map((c) => c.record),
+    )) {
       const found = byId.get(entry.caseId);
       if (!found) continue;
       const { record } = found;

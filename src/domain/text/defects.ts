@@ -59,7 +59,8 @@ const LOST_CHAR = new RegExp(`(?<=${HAN})\\?{1,4}(?=${HAN})`, 'gu');
  * UTF-8 read as Latin-1 or Windows-1252: each Chinese character becomes a lead letter in
  * U+00E0–U+00EF followed by two continuation-looking characters (`ä¸­æ–‡`).
  */
-const CP1252_CONT = '\\u0080-\\u00BF\\u0152\\u0153\\u0160\\u0161\\u0178\\u017D\\u017E\\u0192\\u02C6\\u02DC\\u2013\\u2014\\u2018-\\u201E\\u2020-\\u2022\\u2026\\u2030\\u2039\\u203A\\u20AC\\u2122';
+const CP1252_CONT =
+  '\\u0080-\\u00BF\\u0152\\u0153\\u0160\\u0161\\u0178\\u017D\\u017E\\u0192\\u02C6\\u02DC\\u2013\\u2014\\u2018-\\u201E\\u2020-\\u2022\\u2026\\u2030\\u2039\\u203A\\u20AC\\u2122';
 const UTF8_AS_LATIN1 = new RegExp(`(?:[\\u00C2-\\u00F4][${CP1252_CONT}]{1,3}){2,}`, 'gu');
 /** Runs of CJK text that may be UTF-8 bytes read as GBK (`銆傗€滃悜浜烘皯`). */
 const CJK_RUN = /[\u2000-\u206F\u3000-\u303F\u4E00-\u9FFF\uE000-\uF8FF\uFF00-\uFFEF€]{3,}/gu;
@@ -130,7 +131,8 @@ export function findMarkup(text: string, opts: { inlineMarkdown?: boolean } = {}
   for (const m of text.matchAll(HTML_ENTITY)) found.push(defect(text, 'markup', m.index, m[0].length, `HTML entity ${m[0]}`));
   for (const m of text.matchAll(BBCODE)) found.push(defect(text, 'markup', m.index, m[0].length, `BBCode ${m[0]}`));
   if (opts.inlineMarkdown) {
-    for (const m of text.matchAll(INLINE_MARKDOWN)) found.push(defect(text, 'markup', m.index, m[0].length, `Markdown ${m[0].slice(0, 40)}`));
+    for (const m of text.matchAll(INLINE_MARKDOWN))
+      found.push(defect(text, 'markup', m.index, m[0].length, `Markdown ${m[0].slice(0, 40)}`));
   }
   return found.sort((a, b) => a.offset - b.offset);
 }

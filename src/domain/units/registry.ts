@@ -91,9 +91,39 @@ const countyNames: { name: string; ref: CountyRef }[] = [...countiesByCode.value
   .sort((a, b) => b.name.length - a.name.length);
 
 const OTHER_PROVINCES = [
-  '北京', '天津', '河北', '山西', '内蒙古', '辽宁', '吉林', '黑龙江', '上海', '江苏', '浙江', '安徽', '福建', '江西',
-  '山东', '河南', '湖北', '湖南', '广西', '海南', '重庆', '四川', '贵州', '云南', '西藏', '陕西', '甘肃', '青海',
-  '宁夏', '新疆', '台湾', '香港', '澳门',
+  '北京',
+  '天津',
+  '河北',
+  '山西',
+  '内蒙古',
+  '辽宁',
+  '吉林',
+  '黑龙江',
+  '上海',
+  '江苏',
+  '浙江',
+  '安徽',
+  '福建',
+  '江西',
+  '山东',
+  '河南',
+  '湖北',
+  '湖南',
+  '广西',
+  '海南',
+  '重庆',
+  '四川',
+  '贵州',
+  '云南',
+  '西藏',
+  '陕西',
+  '甘肃',
+  '青海',
+  '宁夏',
+  '新疆',
+  '台湾',
+  '香港',
+  '澳门',
 ];
 
 /** Body suffixes (Simplified), longest first; `township` marks bodies that only exist below a county. */
@@ -283,9 +313,9 @@ function locate(code: string): { city: CityEntry; county?: CountyEntry; township
 }
 
 /** The registry entry for a unit code (county code, city code, or `<parent>-<township>`). */
-export function getUnit(code: string):
-  | { code: string; level: Level | 'city'; name: { hans: string; hant: string }; cityCode: string; countyCode?: string }
-  | undefined {
+export function getUnit(
+  code: string,
+): { code: string; level: Level | 'city'; name: { hans: string; hant: string }; cityCode: string; countyCode?: string } | undefined {
   const found = locate(code);
   if (!found) return undefined;
   const { city, county, township } = found;

@@ -80,7 +80,11 @@ export const ROLE_LABELS: Record<Role, { zh: string; en: string }> = {
   approver: { zh: '審定領導', en: 'approver' },
 };
 
-const headerKey = (h: string) => h.normalize('NFKC').toLowerCase().replace(/[\s_\-（）()]/g, '');
+const headerKey = (h: string) =>
+  h
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s_\-（）()]/g, '');
 
 const problem = (code: string, field: string, zh: string, en: string, line?: number): Issue => ({
   code,
@@ -91,7 +95,10 @@ const problem = (code: string, field: string, zh: string, en: string, line?: num
 
 /** A plain e-mail address as Cognito accepts it: one @, a dotted domain, no spaces, at most 254 characters. */
 export function isEmail(value: string): boolean {
-  return value.length <= 254 && /^[^\s@"(),:;<>[\\\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/.test(value);
+  return (
+    value.length <= 254 &&
+    /^[^\s@"(),:;<>[\\\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/.test(value)
+  );
 }
 
 export function roleOf(value: string): Role | undefined {
@@ -116,7 +123,15 @@ export function mapColumns(header: readonly string[]): { columns: Partial<Record
     for (const [column, names] of Object.entries(HEADERS) as [AccountColumn, readonly string[]][]) {
       if (!names.includes(key)) continue;
       if (columns[column] !== undefined) {
-        issues.push(problem('COLUMN_DUPLICATE', column, `「${column}」欄出現了兩次（第 ${columns[column]! + 1} 和第 ${index + 1} 欄）`, `the ${column} column appears twice (columns ${columns[column]! + 1} and ${index + 1})`, 1));
+        issues.push(
+          problem(
+            'COLUMN_DUPLICATE',
+            column,
+            `「${column}」欄出現了兩次（第 ${columns[column]! + 1} 和第 ${index + 1} 欄）`,
+            `the ${column} column appears twice (columns ${columns[column]! + 1} and ${index + 1})`,
+            1,
+          ),
+        );
       } else columns[column] = index;
     }
   });
@@ -141,18 +156,36 @@ function unitCodeProblem(code: string, line: number): Issue | undefined {
   const unit = getUnit(code);
   if (unit && unit.level !== 'city') return undefined;
   if (unit?.level === 'city') {
-    return problem('UNIT_CODE_CITY_LEVEL', 'unitCode', `第 ${line} 行：${code} 是地級市代碼，申報單位必須是縣級或鄉鎮級人大`, `line ${line}: ${code} is a city code; applicants are county- or township-level bodies`, line);
+    return problem(
+      'UNIT_CODE_CITY_LEVEL',
+      'unitCode',
+      `第 ${line} 行：${code} 是地級市代碼，申報單位必須是縣級或鄉鎮級人大`,
+      `line ${line}: ${code} is a city code; applicants are county- or township-level bodies`,
+      line,
+    );
   }
   const byName = resolveUnit(code);
   const hint = byName.ok ? `（「${code}」的代碼是 ${byName.unit.code}）` : '';
   const hintEn = byName.ok ? ` (the code of "${code}" is ${byName.unit.code})` : '';
-  return problem('UNIT_CODE_UNKNOWN', 'unitCode', `第 ${line} 行：單位代碼 ${code} 不在單位名錄中${hint}`, `line ${line}: unit code ${code} is not in the units registry${hintEn}`, line);
+  return problem(
+    'UNIT_CODE_UNKNOWN',
+    'unitCode',
+    `第 ${line} 行：單位代碼 ${code} 不在單位名錄中${hint}`,
+    `line ${line}: unit code ${code} is not in the units registry${hintEn}`,
+    line,
+  );
 }
 
 function jurisdictionProblem(code: string, line: number): Issue | undefined {
   const unit = getUnit(code);
   if (unit && (unit.level === 'city' || unit.level === 'county')) return undefined;
-  return problem('JURISDICTION_UNKNOWN', 'jurisdictions', `第 ${line} 行：轄區代碼 ${code} 不是名錄中的地級市或縣級代碼`, `line ${line}: jurisdiction ${code} is not a city or county code of the registry`, line);
+  return problem(
+    'JURISDICTION_UNKNOWN',
+    'jurisdictions',
+    `第 ${line} 行：轄區代碼 ${code} 不是名錄中的地級市或縣級代碼`,
+    `line ${line}: jurisdiction ${code} is not a city or county code of the registry`,
+    line,
+  );
 }
 
 /**
@@ -162,7 +195,18 @@ function jurisdictionProblem(code: string, line: number): Issue | undefined {
 export function readAccountSheet(records: readonly { line: number; cells: readonly string[] }[]): AccountSheet {
   const [header, ...body] = records;
   if (!header) {
-    return { rows: [], refused: [], fileIssues: [problem('FILE_EMPTY', 'file', '文件是空的：第一行應是欄名，之後每行一個帳號', 'the file is empty: the first row names the columns, then one account per row')] };
+    return {
+      rows: [],
+      refused: [],
+      fileIssues: [
+        problem(
+          'FILE_EMPTY',
+          'file',
+          '文件是空的：第一行應是欄名，之後每行一個帳號',
+          'the file is empty: the first row names the columns, then one account per row',
+        ),
+      ],
+    };
   }
   const { columns, issues: headerIssues } = mapColumns(header.cells);
   if (headerIssues.length > 0) return { rows: [], refused: [], fileIssues: headerIssues };
@@ -179,23 +223,70 @@ export function readAccountSheet(records: readonly { line: number; cells: readon
     const unitCode = cell(cells, 'unitCode').normalize('NFKC');
     const jurisdictions = splitCodes(cell(cells, 'jurisdictions'));
 
-    if (!email) issues.push(problem('EMAIL_MISSING', 'email', `第 ${line} 行：缺少電郵地址`, `line ${line}: the e-mail address is missing`, line));
-    else if (!isEmail(email)) issues.push(problem('EMAIL_INVALID', 'email', `第 ${line} 行：「${email}」不是有效的電郵地址`, `line ${line}: "${email}" is not a valid e-mail address`, line));
+    if (!email)
+      issues.push(problem('EMAIL_MISSING', 'email', `第 ${line} 行：缺少電郵地址`, `line ${line}: the e-mail address is missing`, line));
+    else if (!isEmail(email))
+      issues.push(
+        problem(
+          'EMAIL_INVALID',
+          'email',
+          `第 ${line} 行：「${email}」不是有效的電郵地址`,
+          `line ${line}: "${email}" is not a valid e-mail address`,
+          line,
+        ),
+      );
     if (!name) issues.push(problem('NAME_MISSING', 'name', `第 ${line} 行：缺少姓名或單位名稱`, `line ${line}: the name is missing`, line));
-    else if ([...name].length > 200) issues.push(problem('NAME_TOO_LONG', 'name', `第 ${line} 行：姓名超過 200 字`, `line ${line}: the name is longer than 200 characters`, line));
+    else if ([...name].length > 200)
+      issues.push(
+        problem('NAME_TOO_LONG', 'name', `第 ${line} 行：姓名超過 200 字`, `line ${line}: the name is longer than 200 characters`, line),
+      );
     const role = roleText ? roleOf(roleText) : undefined;
-    if (!roleText) issues.push(problem('ROLE_MISSING', 'role', `第 ${line} 行：缺少角色（applicant、reviewer、secretariat 或 approver）`, `line ${line}: the role is missing (applicant, reviewer, secretariat or approver)`, line));
+    if (!roleText)
+      issues.push(
+        problem(
+          'ROLE_MISSING',
+          'role',
+          `第 ${line} 行：缺少角色（applicant、reviewer、secretariat 或 approver）`,
+          `line ${line}: the role is missing (applicant, reviewer, secretariat or approver)`,
+          line,
+        ),
+      );
     else if (!role) {
-      issues.push(problem('ROLE_UNKNOWN', 'role', `第 ${line} 行：不明角色「${roleText}」，應為 applicant、reviewer、secretariat 或 approver`, `line ${line}: unknown role "${roleText}"; use applicant, reviewer, secretariat or approver`, line));
+      issues.push(
+        problem(
+          'ROLE_UNKNOWN',
+          'role',
+          `第 ${line} 行：不明角色「${roleText}」，應為 applicant、reviewer、secretariat 或 approver`,
+          `line ${line}: unknown role "${roleText}"; use applicant, reviewer, secretariat or approver`,
+          line,
+        ),
+      );
     }
     if (role === 'applicant') {
-      if (!unitCode) issues.push(problem('UNIT_CODE_MISSING', 'unitCode', `第 ${line} 行：申報單位帳號需要單位代碼`, `line ${line}: an applicant account needs a unit code`, line));
+      if (!unitCode)
+        issues.push(
+          problem(
+            'UNIT_CODE_MISSING',
+            'unitCode',
+            `第 ${line} 行：申報單位帳號需要單位代碼`,
+            `line ${line}: an applicant account needs a unit code`,
+            line,
+          ),
+        );
       else {
         const p = unitCodeProblem(unitCode, line);
         if (p) issues.push(p);
       }
     } else if (role && unitCode) {
-      issues.push(problem('UNIT_CODE_NOT_APPLICANT', 'unitCode', `第 ${line} 行：只有申報單位帳號有單位代碼（此行角色為 ${role}）`, `line ${line}: only applicant accounts carry a unit code (this row's role is ${role})`, line));
+      issues.push(
+        problem(
+          'UNIT_CODE_NOT_APPLICANT',
+          'unitCode',
+          `第 ${line} 行：只有申報單位帳號有單位代碼（此行角色為 ${role}）`,
+          `line ${line}: only applicant accounts carry a unit code (this row's role is ${role})`,
+          line,
+        ),
+      );
     }
     if (role === 'reviewer') {
       for (const code of jurisdictions) {
@@ -203,7 +294,15 @@ export function readAccountSheet(records: readonly { line: number; cells: readon
         if (p) issues.push(p);
       }
     } else if (role && jurisdictions.length > 0) {
-      issues.push(problem('JURISDICTIONS_NOT_REVIEWER', 'jurisdictions', `第 ${line} 行：只有評審帳號有轄區（此行角色為 ${role}）`, `line ${line}: only reviewer accounts carry jurisdictions (this row's role is ${role})`, line));
+      issues.push(
+        problem(
+          'JURISDICTIONS_NOT_REVIEWER',
+          'jurisdictions',
+          `第 ${line} 行：只有評審帳號有轄區（此行角色為 ${role}）`,
+          `line ${line}: only reviewer accounts carry jurisdictions (this row's role is ${role})`,
+          line,
+        ),
+      );
     }
     const key = email ? email.toLowerCase() : undefined;
     if (issues.length > 0 || !role) return { refused: { line, ...(email ? { email } : {}), issues }, ...(key ? { key } : {}) };
@@ -232,7 +331,13 @@ export function readAccountSheet(records: readonly { line: number; cells: readon
     const lines = c.key ? linesByKey.get(c.key)! : [];
     const duplicate =
       lines.length > 1
-        ? problem('EMAIL_DUPLICATE', 'email', `第 ${line} 行：電郵 ${c.key} 在第 ${lines.join('、')} 行重複出現，這些行都未處理`, `line ${line}: e-mail ${c.key} appears on lines ${lines.join(', ')}; none of them is imported`, line)
+        ? problem(
+            'EMAIL_DUPLICATE',
+            'email',
+            `第 ${line} 行：電郵 ${c.key} 在第 ${lines.join('、')} 行重複出現，這些行都未處理`,
+            `line ${line}: e-mail ${c.key} appears on lines ${lines.join(', ')}; none of them is imported`,
+            line,
+          )
         : undefined;
     if (c.refused) refused.push(duplicate ? { ...c.refused, issues: [...c.refused.issues, duplicate] } : c.refused);
     else if (duplicate) refused.push({ line, email: c.row!.email, issues: [duplicate] });

@@ -93,7 +93,10 @@ export function parseCsv(input: string): CsvTable {
       issues.push({
         code: 'CSV_TEXT_AFTER_QUOTE',
         field: 'file',
-        message: { zh: `第 ${line} 行：引號結束後還有文字，請把整個欄位放在引號內`, en: `line ${line}: text follows a closing quote; quote the whole field` },
+        message: {
+          zh: `第 ${line} 行：引號結束後還有文字，請把整個欄位放在引號內`,
+          en: `line ${line}: text follows a closing quote; quote the whole field`,
+        },
         at: { line },
       });
       closed = false;

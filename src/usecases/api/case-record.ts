@@ -30,7 +30,13 @@ function statusAfter(caseId: string, action: string, change: unknown): CaseStatu
       return 'ELIGIBILITY_PENDING';
     case 'ELIGIBILITY_DECIDED': {
       const outcome = (c.decision as { outcome?: string } | undefined)?.outcome;
-      return outcome === 'eligible' ? 'IN_REVIEW' : outcome === 'ineligible' ? 'INELIGIBLE' : outcome === 'revision' ? 'REVISION_REQUESTED' : undefined;
+      return outcome === 'eligible'
+        ? 'IN_REVIEW'
+        : outcome === 'ineligible'
+          ? 'INELIGIBLE'
+          : outcome === 'revision'
+            ? 'REVISION_REQUESTED'
+            : undefined;
     }
     case 'CASE_REVIEWED':
       return 'REVIEWED';
@@ -84,14 +90,25 @@ export async function readCaseRecord(deps: Pick<ApiDeps<CaseRecordStore>, 'store
     ...(r.total !== undefined ? { total: r.total } : {}),
     ...(r.scoredAt ? { scoredAt: r.scoredAt } : {}),
   }));
-  const mentions = (e: { subject: string; change: unknown }) => e.subject === `case:${caseId}` || JSON.stringify(e.change ?? null).includes(`"${caseId}"`);
+  const mentions = (e: { subject: string; change: unknown }) =>
+    e.subject === `case:${caseId}` || JSON.stringify(e.change ?? null).includes(`"${caseId}"`);
   const history = trail.filter(mentions).map((e) => {
     const status = statusAfter(caseId, e.action, e.change);
-    return { at: e.at, action: e.action, by: office ? e.actor.name : e.actor.id === 'system' ? e.actor.name : '—', ...(status ? { status } : {}) };
+    return {
+      at: e.at,
+      action: e.action,
+      by: office ? e.actor.name : e.actor.id === 'system' ? e.actor.name : '—',
+      ...(status ? { status } : {}),
+    };
   });
   return {
     ...caseView(c, access, { blind: round.charter.blindReview }),
-    versions: versions.map((v) => ({ version: v.version, submissionId: v.submissionId, ...(v.createdAt ? { createdAt: v.createdAt } : {}), current: v.version === c.currentVersion })),
+    versions: versions.map((v) => ({
+      version: v.version,
+      submissionId: v.submissionId,
+      ...(v.createdAt ? { createdAt: v.createdAt } : {}),
+      current: v.version === c.currentVersion,
+    })),
     eligibility,
     assignments,
     ...(c.score ? { aggregate: c.score } : {}),

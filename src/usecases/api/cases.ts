@@ -1,14 +1,30 @@
 /** Cases as each role may see them, and the office's corrections, withdrawals and reviewer swaps. */
 import type { Actor, CaseRecord, Review, Round } from '../../domain/model';
 import { forbidden, notFound, wrongState } from '../errors';
-import { approverMaySee, assignmentOf, caseAccess, isApplicant, isApprover, isConflicted, isOffice, isReviewer, requireRole } from './access';
+import {
+  approverMaySee,
+  assignmentOf,
+  caseAccess,
+  isApplicant,
+  isApprover,
+  isConflicted,
+  isOffice,
+  isReviewer,
+  requireRole,
+} from './access';
 import type { ApiDeps } from './ports';
 import { audit, loadRound, type LoadRoundStore, type OfficeAuditStore } from './rounds';
 import { caseView } from './views';
 import type { StorePort } from '../../store/store';
 
 /** What this use case reads and writes of the case table. */
-export type CasesApiStore = StorePort<{ cases: 'getCase' | 'getCaseVersion' | 'listCasesByRound' | 'updateCaseStatus'; reviews: 'assignReviewers' | 'listReviewsByCase' | 'listReviewsByReviewer' | 'updateReviewStatus'; tasks: 'addTaskAssignees' | 'listTasksByRound' }> & LoadRoundStore & OfficeAuditStore;
+export type CasesApiStore = StorePort<{
+  cases: 'getCase' | 'getCaseVersion' | 'listCasesByRound' | 'updateCaseStatus';
+  reviews: 'assignReviewers' | 'listReviewsByCase' | 'listReviewsByReviewer' | 'updateReviewStatus';
+  tasks: 'addTaskAssignees' | 'listTasksByRound';
+}> &
+  LoadRoundStore &
+  OfficeAuditStore;
 
 async function loadCase(deps: ApiDeps<CasesApiStore>, caseId: string): Promise<CaseRecord> {
   const c = await deps.store.cases.getCase(caseId);
@@ -33,7 +49,8 @@ export async function listCases(deps: ApiDeps<CasesApiStore>, actor: Actor, roun
   }
   const seen = new Map<string, ReturnType<typeof caseView>>();
   if (isApprover(actor)) {
-    for (const c of await deps.store.cases.listCasesByRound(roundId)) if (approverMaySee(round, c)) seen.set(c.caseId, caseView(c, 'approver', { blind }));
+    for (const c of await deps.store.cases.listCasesByRound(roundId))
+      if (approverMaySee(round, c)) seen.set(c.caseId, caseView(c, 'approver', { blind }));
   }
   if (isReviewer(actor)) {
     for (const r of await deps.store.reviews.listReviewsByReviewer(actor.id, roundId)) {
@@ -43,7 +60,8 @@ export async function listCases(deps: ApiDeps<CasesApiStore>, actor: Actor, roun
     }
   }
   if (isApplicant(actor)) {
-    for (const c of await deps.store.cases.listCasesByRound(roundId)) if (c.unitCode === actor.unitCode && !seen.has(c.caseId)) seen.set(c.caseId, caseView(c, 'applicant', { blind }));
+    for (const c of await deps.store.cases.listCasesByRound(roundId))
+      if (c.unitCode === actor.unitCode && !seen.has(c.caseId)) seen.set(c.caseId, caseView(c, 'applicant', { blind }));
   }
   if (!isApprover(actor) && !isReviewer(actor) && !isApplicant(actor)) throw forbidden();
   return { cases: [...seen.values()] };
@@ -108,10 +126,16 @@ export async function replaceReviewer(
   const old = assignmentOf(reviews, reviewerId);
   if (!old) throw notFound('reviewer', `${reviewerId} @ ${caseId}`);
   if (old.status === 'SCORED') {
-    throw wrongState('REVIEWER_ALREADY_SCORED', { zh: '該評審已評分，不能更換。', en: 'That reviewer already scored; they cannot be replaced.' });
+    throw wrongState('REVIEWER_ALREADY_SCORED', {
+      zh: '該評審已評分，不能更換。',
+      en: 'That reviewer already scored; they cannot be replaced.',
+    });
   }
   if (!round.charter.panel.some((p) => p.id === input.newReviewerId)) {
-    throw wrongState('NOT_ON_PANEL', { zh: `${input.newReviewerId} 不在本輪評審名單內。`, en: `${input.newReviewerId} is not on the round’s panel.` });
+    throw wrongState('NOT_ON_PANEL', {
+      zh: `${input.newReviewerId} 不在本輪評審名單內。`,
+      en: `${input.newReviewerId} is not on the round’s panel.`,
+    });
   }
   if (assignmentOf(reviews, input.newReviewerId)) {
     throw wrongState('ALREADY_ASSIGNED', { zh: '新評審已獲分派此案例。', en: 'The new reviewer is already assigned to this case.' });
@@ -128,6 +152,13 @@ export async function replaceReviewer(
   for (const t of await deps.store.tasks.listTasksByRound(c.roundId, 'PANEL', 'OPEN')) {
     if (t.caseId === caseId) await deps.store.tasks.addTaskAssignees(t.taskId, [input.newReviewerId]);
   }
-  await audit(deps, actor, c.roundId, 'case.replace-reviewer', `case:${caseId}`, { from: reviewerId, to: input.newReviewerId, reason: input.reason });
-  return caseView(c, 'office', { blind: round.charter.blindReview, reviews: reviewSummaries(await deps.store.reviews.listReviewsByCase(caseId)) });
+  await audit(deps, actor, c.roundId, 'case.replace-reviewer', `case:${caseId}`, {
+    from: reviewerId,
+    to: input.newReviewerId,
+    reason: input.reason,
+  });
+  return caseView(c, 'office', {
+    blind: round.charter.blindReview,
+    reviews: reviewSummaries(await deps.store.reviews.listReviewsByCase(caseId)),
+  });
 }

@@ -10,7 +10,15 @@ import { taskView } from './views';
 import type { StorePort } from '../../store/store';
 
 /** What this use case reads and writes of the case table. */
-export type DashboardApiStore = StorePort<{ cases: 'listCasesByRound'; submissions: 'listSubmissionsByRound'; tasks: 'listTasksByRound'; outbox: 'listPendingNotifications'; audit: 'listAudit'; reviews: 'listReviewsByCase' }> & LoadRoundStore;
+export type DashboardApiStore = StorePort<{
+  cases: 'listCasesByRound';
+  submissions: 'listSubmissionsByRound';
+  tasks: 'listTasksByRound';
+  outbox: 'listPendingNotifications';
+  audit: 'listAudit';
+  reviews: 'listReviewsByCase';
+}> &
+  LoadRoundStore;
 
 const CITY_NAMES = new Map(listCities().map((city) => [city.code, city.hant]));
 
@@ -78,7 +86,9 @@ export async function dashboardWithRound(deps: ApiDeps<DashboardApiStore>, actor
       }),
       distributionChart({
         panel: c.panel.map((p) => ({ id: p.id, name: p.name })),
-        reviews: reviews.flatMap((r) => (r.status === 'SCORED' && typeof r.total === 'number' ? [{ caseId: r.caseId, reviewerId: r.reviewerId, total: r.total }] : [])),
+        reviews: reviews.flatMap((r) =>
+          r.status === 'SCORED' && typeof r.total === 'number' ? [{ caseId: r.caseId, reviewerId: r.reviewerId, total: r.total }] : [],
+        ),
         maxScore: maxTotal(c.rubric),
       }),
       // "now" is the chart's own marker: the chart never reads the clock itself

@@ -22,7 +22,12 @@ import type { ApiDeps } from './ports';
 import { loadRound, type LoadRoundStore } from './rounds';
 
 /** What the round export reads of the case table. */
-export type ExportsApiStore = StorePort<{ cases: 'listCasesByRound' | 'getCaseVersion'; reviews: 'listReviewsByCase'; audit: 'listAudit' }> & LoadRoundStore;
+export type ExportsApiStore = StorePort<{
+  cases: 'listCasesByRound' | 'getCaseVersion';
+  reviews: 'listReviewsByCase';
+  audit: 'listAudit';
+}> &
+  LoadRoundStore;
 
 /** Statuses of a case that was scored and ranked (a withdrawn case is never exported). */
 const SCORED_STATUSES: ReadonlySet<string> = new Set(['REVIEWED', 'SHORTLISTED', 'NOT_SELECTED', 'SELECTED', 'APPROVED']);
@@ -45,7 +50,10 @@ export async function roundExport(deps: ApiDeps<ExportsApiStore>, actor: Actor, 
     .map((e) => byId.get(e.caseId))
     .filter((r): r is CaseRecord => r !== undefined);
   const publication: PublicationCase[] = await Promise.all(
-    listed.map(async (record) => ({ record, ...publicContent((await deps.store.cases.getCaseVersion(record.caseId, record.currentVersion))?.dossier) })),
+    listed.map(async (record) => ({
+      record,
+      ...publicContent((await deps.store.cases.getCaseVersion(record.caseId, record.currentVersion))?.dossier),
+    })),
   );
   const siteRound = publicRound(buildSnapshot([{ round, cases: publication }]).rounds[0]!, script);
   const labels = labelsFor(script);
@@ -141,7 +149,12 @@ async function scoreSheet(
       ),
     )
   ).flat();
-  const label = reviewerLabels(round, scoredReviews.map((x) => x.review.reviewerId), names, script);
+  const label = reviewerLabels(
+    round,
+    scoredReviews.map((x) => x.review.reviewerId),
+    names,
+    script,
+  );
   const reviews: ReviewerScore[] = scoredReviews.map(({ row, review }) => ({
     caseId: row.caseId,
     unit: row.unit,

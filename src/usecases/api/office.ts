@@ -19,9 +19,20 @@ import { objectionView } from './views';
 import type { StorePort } from '../../store/store';
 
 /** What this use case reads and writes of the case table. */
-export type OfficeApiStore = StorePort<{ objections: 'fileObjection' | 'listObjections'; outbox: 'listNotificationsByRound' | 'listPendingNotifications' | 'releaseNotification'; rounds: 'listRounds'; audit: 'exportAudit' | 'listAudit' }> & LoadRoundStore & OfficeAuditStore;
+export type OfficeApiStore = StorePort<{
+  objections: 'fileObjection' | 'listObjections';
+  outbox: 'listNotificationsByRound' | 'listPendingNotifications' | 'releaseNotification';
+  rounds: 'listRounds';
+  audit: 'exportAudit' | 'listAudit';
+}> &
+  LoadRoundStore &
+  OfficeAuditStore;
 
-export async function fileObjection(deps: ApiDeps<OfficeApiStore>, roundId: string, input: { caseId: string; text: string; contact?: string }) {
+export async function fileObjection(
+  deps: ApiDeps<OfficeApiStore>,
+  roundId: string,
+  input: { caseId: string; text: string; contact?: string },
+) {
   const round = await loadRound(deps, roundId);
   if (round.status !== 'NOTICE') {
     throw wrongState('NOT_IN_NOTICE', {
@@ -35,7 +46,8 @@ export async function fileObjection(deps: ApiDeps<OfficeApiStore>, roundId: stri
       en: `The public-notice period ended at ${round.noticeEndsAt}; objections are closed.`,
     });
   }
-  const listed = (round.approvedList ?? []).some((e) => e.caseId === input.caseId) || (round.shortlist ?? []).some((e) => e.caseId === input.caseId);
+  const listed =
+    (round.approvedList ?? []).some((e) => e.caseId === input.caseId) || (round.shortlist ?? []).some((e) => e.caseId === input.caseId);
   if (!listed) throw notFound('case', input.caseId);
   const objection: Objection = {
     objectionId: deps.newId(),
@@ -48,7 +60,9 @@ export async function fileObjection(deps: ApiDeps<OfficeApiStore>, roundId: stri
   };
   await deps.store.objections.fileObjection(objection);
   // the objector is anonymous: the audit names the public, never the contact
-  await audit(deps, { id: 'public', name: 'public', roles: [] }, roundId, 'objection.file', `objection:${objection.objectionId}`, { caseId: input.caseId });
+  await audit(deps, { id: 'public', name: 'public', roles: [] }, roundId, 'objection.file', `objection:${objection.objectionId}`, {
+    caseId: input.caseId,
+  });
   return { objectionId: objection.objectionId, filedAt: objection.filedAt };
 }
 
@@ -72,7 +86,10 @@ export async function listOutbox(deps: ApiDeps<OfficeApiStore>, actor: Actor, st
 export async function releaseNotification(deps: ApiDeps<OfficeApiStore>, actor: Actor, notificationId: string) {
   requireRole(actor, 'secretariat');
   const released = await deps.store.outbox.releaseNotification(notificationId, deps.now().toISOString());
-  await audit(deps, actor, released.roundId, 'outbox.release', `notification:${notificationId}`, { kind: released.kind, recipient: released.recipient });
+  await audit(deps, actor, released.roundId, 'outbox.release', `notification:${notificationId}`, {
+    kind: released.kind,
+    recipient: released.recipient,
+  });
   return released;
 }
 

@@ -45,7 +45,8 @@ function lastRanking(entries: readonly TrailEntry[]): { passedOver: PassedOver[]
   };
 }
 
-const caseLabel = (c: CaseRecord | undefined) => (c ? { title: c.title, unitName: c.unitName, city: c.city, level: c.level, status: c.status } : {});
+const caseLabel = (c: CaseRecord | undefined) =>
+  c ? { title: c.title, unitName: c.unitName, city: c.city, level: c.level, status: c.status } : {};
 
 export async function readRoundForStaff(deps: Pick<ApiDeps<RoundStaffStore>, 'store'>, actor: Actor, roundId: string) {
   requireRole(actor, 'secretariat', 'approver');

@@ -15,13 +15,30 @@ export type OfficeAuditStore = StorePort<{ audit: 'appendAudit' }>;
 /** What loading a round needs. */
 export type LoadRoundStore = StorePort<{ rounds: 'getRound' }>;
 /** What the round lifecycle reads and writes of the case table. */
-export type RoundsApiStore = StorePort<{ rounds: 'amendRound' | 'createRound' | 'getRound' | 'listRounds' | 'updateRound' | 'updateRoundStatus' }> & OfficeAuditStore;
+export type RoundsApiStore = StorePort<{
+  rounds: 'amendRound' | 'createRound' | 'getRound' | 'listRounds' | 'updateRound' | 'updateRoundStatus';
+}> &
+  OfficeAuditStore;
 
 export const charterSha256 = (c: Charter) => sha256Hex(canonicalJson(c));
 
 /** Every office action lands in the round's hash-chained audit trail. */
-export async function audit(deps: Pick<ApiDeps<OfficeAuditStore>, 'store' | 'now'>, actor: Actor, roundId: string, action: string, subject: string, change: unknown) {
-  await deps.store.audit.appendAudit({ roundId, at: deps.now().toISOString(), actor: { id: actor.id, name: actor.name }, action, subject, change });
+export async function audit(
+  deps: Pick<ApiDeps<OfficeAuditStore>, 'store' | 'now'>,
+  actor: Actor,
+  roundId: string,
+  action: string,
+  subject: string,
+  change: unknown,
+) {
+  await deps.store.audit.appendAudit({
+    roundId,
+    at: deps.now().toISOString(),
+    actor: { id: actor.id, name: actor.name },
+    action,
+    subject,
+    change,
+  });
 }
 
 export const defaultRoundId = (c: Pick<Charter, 'number'>) => `round-${c.number}`;
@@ -78,7 +95,12 @@ function checkDeadlines(c: Charter): void {
   }
 }
 
-export async function amendRound(deps: ApiDeps<RoundsApiStore>, actor: Actor, roundId: string, input: { changes: Partial<Charter>; reason: string }) {
+export async function amendRound(
+  deps: ApiDeps<RoundsApiStore>,
+  actor: Actor,
+  roundId: string,
+  input: { changes: Partial<Charter>; reason: string },
+) {
   requireRole(actor, 'secretariat');
   const round = await loadRound(deps, roundId);
   if (round.status !== 'DRAFT' && round.status !== 'OPEN') {
@@ -114,7 +136,11 @@ export async function amendRound(deps: ApiDeps<RoundsApiStore>, actor: Actor, ro
     [round.status],
     sha,
   );
-  await audit(deps, actor, roundId, 'round.amend', `round:${roundId}`, { reason: input.reason, fields: Object.keys(input.changes), charterSha256: sha });
+  await audit(deps, actor, roundId, 'round.amend', `round:${roundId}`, {
+    reason: input.reason,
+    fields: Object.keys(input.changes),
+    charterSha256: sha,
+  });
   return roundOffice({ ...round, charter: merged.data, ...(sha ? { charterSha256: sha } : {}) });
 }
 
@@ -122,7 +148,10 @@ export async function openRound(deps: ApiDeps<RoundsApiStore>, actor: Actor, rou
   requireRole(actor, 'secretariat');
   const round = await loadRound(deps, roundId);
   if (round.status !== 'DRAFT') {
-    throw wrongState('ROUND_NOT_DRAFT', { zh: `輪次狀態為 ${round.status}，只有草稿可以開放徵集。`, en: `The round is ${round.status}; only a DRAFT round can open.` });
+    throw wrongState('ROUND_NOT_DRAFT', {
+      zh: `輪次狀態為 ${round.status}，只有草稿可以開放徵集。`,
+      en: `The round is ${round.status}; only a DRAFT round can open.`,
+    });
   }
   if (Date.parse(round.charter.submissionDeadline) <= deps.now().getTime()) {
     throw wrongState('DEADLINE_IN_PAST', {
@@ -147,7 +176,10 @@ export async function closeRound(deps: ApiDeps<RoundsApiStore>, actor: Actor, ro
   const round = await loadRound(deps, roundId);
   const retry = round.status === 'CLOSED' && !round.finalizationExecutionArn;
   if (round.status !== 'OPEN' && !retry) {
-    throw wrongState('ROUND_NOT_OPEN', { zh: `輪次狀態為 ${round.status}，不能截止。`, en: `The round is ${round.status}; only an OPEN round can close.` });
+    throw wrongState('ROUND_NOT_OPEN', {
+      zh: `輪次狀態為 ${round.status}，不能截止。`,
+      en: `The round is ${round.status}; only an OPEN round can close.`,
+    });
   }
   if (!retry) {
     await deps.store.rounds.updateRoundStatus(roundId, 'CLOSED', ['OPEN'], { closedAt: deps.now().toISOString() });

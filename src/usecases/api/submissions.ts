@@ -8,7 +8,8 @@ import { submissionView } from './views';
 import type { StorePort } from '../../store/store';
 
 /** What this use case reads and writes of the case table. */
-export type SubmissionsApiStore = StorePort<{ submissions: 'getSubmission' | 'listSubmissionsByRound' | 'listSubmissionsByUnit' }> & LoadRoundStore;
+export type SubmissionsApiStore = StorePort<{ submissions: 'getSubmission' | 'listSubmissionsByRound' | 'listSubmissionsByUnit' }> &
+  LoadRoundStore;
 
 export const UPLOAD_URL_SECONDS = 15 * 60;
 
@@ -31,7 +32,10 @@ export async function startSubmission(
   }
   const round = await loadRound(deps, roundId);
   if (round.status !== 'OPEN') {
-    throw wrongState('ROUND_NOT_OPEN', { zh: `本輪次目前不接受申報（狀態：${round.status}）。`, en: `The round is not accepting submissions (${round.status}).` });
+    throw wrongState('ROUND_NOT_OPEN', {
+      zh: `本輪次目前不接受申報（狀態：${round.status}）。`,
+      en: `The round is not accepting submissions (${round.status}).`,
+    });
   }
   const now = deps.now();
   if (now.getTime() >= Date.parse(round.charter.submissionDeadline)) {
@@ -63,7 +67,8 @@ export async function startSubmission(
 export async function listSubmissions(deps: ApiDeps<SubmissionsApiStore>, actor: Actor, roundId: string) {
   await loadRound(deps, roundId);
   if (isOffice(actor)) return { submissions: (await deps.store.submissions.listSubmissionsByRound(roundId)).map(submissionView) };
-  if (isApplicant(actor)) return { submissions: (await deps.store.submissions.listSubmissionsByUnit(actor.unitCode!, roundId)).map(submissionView) };
+  if (isApplicant(actor))
+    return { submissions: (await deps.store.submissions.listSubmissionsByUnit(actor.unitCode!, roundId)).map(submissionView) };
   requireRole(actor, 'applicant', 'secretariat');
   return { submissions: [] };
 }

@@ -8,7 +8,12 @@ import { taskView } from './views';
 import type { StorePort } from '../../store/store';
 
 /** What this use case reads and writes of the case table. */
-export type TasksApiStore = StorePort<{ rounds: 'getRound'; reviews: 'listReviewsByCase'; cases: 'getCase'; tasks: 'getTask' | 'listTasksByRole' }>;
+export type TasksApiStore = StorePort<{
+  rounds: 'getRound';
+  reviews: 'listReviewsByCase';
+  cases: 'getCase';
+  tasks: 'getTask' | 'listTasksByRole';
+}>;
 
 async function owns(deps: ApiDeps<TasksApiStore>, actor: Actor, task: Task): Promise<boolean> {
   if (!actor.roles.includes(TASK_ROLE[task.kind])) return false;
@@ -34,7 +39,9 @@ export async function listMyTasks(deps: ApiDeps<TasksApiStore>, actor: Actor, st
       if (!(await owns(deps, actor, t))) continue;
       // a panel step stays open until every reviewer scored: it is no longer mine once I did
       if (status === 'OPEN' && t.kind === 'PANEL' && t.caseId) {
-        const mine = (await deps.store.reviews.listReviewsByCase(t.caseId)).find((r) => r.reviewerId === actor.id && r.status !== 'REPLACED');
+        const mine = (await deps.store.reviews.listReviewsByCase(t.caseId)).find(
+          (r) => r.reviewerId === actor.id && r.status !== 'REPLACED',
+        );
         if (mine?.status === 'SCORED') continue;
       }
       out.push(t);

@@ -14,13 +14,16 @@ import { importAccounts, readAccountsFile, type ImportReport } from '../users/im
 import { requireRole } from './access';
 import type { ApiDeps, UsersPort } from './ports';
 
-
 const fail = (code: string, zh: string, en: string, issues: Issue[] = []) => new UseCaseError(code, { zh, en }, issues);
 
 /** Accounts live in the user directory, not the case table: these use cases declare no store (`ApiDeps<unknown>`). */
 function usersOf(deps: ApiDeps<unknown>): UsersPort {
   if (!deps.users) {
-    throw fail('USERS_NOT_CONFIGURED', '此部署未設定用戶目錄（USER_POOL_ID），無法管理帳號', 'no user directory is configured for this deployment (USER_POOL_ID); accounts cannot be managed');
+    throw fail(
+      'USERS_NOT_CONFIGURED',
+      '此部署未設定用戶目錄（USER_POOL_ID），無法管理帳號',
+      'no user directory is configured for this deployment (USER_POOL_ID); accounts cannot be managed',
+    );
   }
   return deps.users;
 }
@@ -68,7 +71,11 @@ export async function setUserEnabled(deps: ApiDeps<unknown>, actor: Actor, usern
   return { ...user, enabled };
 }
 
-export async function resendInvite(deps: ApiDeps<unknown>, actor: Actor, username: string): Promise<{ user: DirectoryUser; temporaryPassword?: string }> {
+export async function resendInvite(
+  deps: ApiDeps<unknown>,
+  actor: Actor,
+  username: string,
+): Promise<{ user: DirectoryUser; temporaryPassword?: string }> {
   requireRole(actor, 'secretariat');
   const users = usersOf(deps);
   const user = await existing(users, username);
@@ -84,7 +91,11 @@ export async function resendInvite(deps: ApiDeps<unknown>, actor: Actor, usernam
 }
 
 const alreadyConfirmed = (username: string) =>
-  fail('USER_ALREADY_CONFIRMED', `帳號 ${username} 已設定自己的密碼，不需要再發邀請`, `account ${username} has already set its own password; there is no invitation to resend`);
+  fail(
+    'USER_ALREADY_CONFIRMED',
+    `帳號 ${username} 已設定自己的密碼，不需要再發邀請`,
+    `account ${username} has already set its own password; there is no invitation to resend`,
+  );
 
 /**
  * The panel as the directory knows it. An entry whose id is an e-mail address names a reviewer
@@ -106,7 +117,10 @@ export async function resolvePanel(deps: ApiDeps<unknown>, charter: Charter, fie
       issues.push({
         code: 'PANEL_ACCOUNT_UNKNOWN',
         field: `${field}.${index}.id`,
-        message: { zh: `評審名單第 ${index + 1} 位（${named}）沒有帳號；請先匯入帳號`, en: `panel entry ${index + 1} (${named}) has no account; import the account first` },
+        message: {
+          zh: `評審名單第 ${index + 1} 位（${named}）沒有帳號；請先匯入帳號`,
+          en: `panel entry ${index + 1} (${named}) has no account; import the account first`,
+        },
       });
       continue;
     }
@@ -114,7 +128,10 @@ export async function resolvePanel(deps: ApiDeps<unknown>, charter: Charter, fie
       issues.push({
         code: 'PANEL_ACCOUNT_NOT_REVIEWER',
         field: `${field}.${index}.id`,
-        message: { zh: `評審名單第 ${index + 1} 位（${user.username}）的帳號角色不是評審`, en: `panel entry ${index + 1} (${user.username}) is not a reviewer account (role ${user.role})` },
+        message: {
+          zh: `評審名單第 ${index + 1} 位（${user.username}）的帳號角色不是評審`,
+          en: `panel entry ${index + 1} (${user.username}) is not a reviewer account (role ${user.role})`,
+        },
       });
       continue;
     }
@@ -139,7 +156,12 @@ export async function resolvePanel(deps: ApiDeps<unknown>, charter: Charter, fie
     });
   }
   if (issues.length > 0) {
-    throw fail('PANEL_ACCOUNTS_INVALID', `評審名單有 ${issues.length} 處與帳號不符`, `${issues.length} panel entr${issues.length === 1 ? 'y does' : 'ies do'} not match the accounts`, issues);
+    throw fail(
+      'PANEL_ACCOUNTS_INVALID',
+      `評審名單有 ${issues.length} 處與帳號不符`,
+      `${issues.length} panel entr${issues.length === 1 ? 'y does' : 'ies do'} not match the accounts`,
+      issues,
+    );
   }
   return { ...charter, panel };
 }

@@ -128,7 +128,11 @@ export function unitNameVariants(unitName: string): string[] {
 export function caseView(
   c: CaseRecord,
   access: CaseAccess,
-  opts: { blind: boolean; parsed?: Record<string, unknown>; reviews?: { reviewerId: string; status: string; total?: number; scoredAt?: string }[] },
+  opts: {
+    blind: boolean;
+    parsed?: Record<string, unknown>;
+    reviews?: { reviewerId: string; status: string; total?: number; scoredAt?: string }[];
+  },
 ) {
   const hideUnit = access === 'reviewer' && opts.blind;
   const base = {

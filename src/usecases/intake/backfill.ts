@@ -58,7 +58,10 @@ function archivedCharter(page: AnnouncementImport, number: number, year: number,
     eligibleLevels: ['county', 'township'],
     submissionDeadline: `${year}-12-31T23:59:59+08:00`,
     reviewDeadline: `${year}-12-31T23:59:59+08:00`,
-    rubric: { maxScore: 10, criteria: [{ id: 'archived', name: unpublished, weight: 1, descriptors: [{ min: 0, max: 10, text: unpublished }] }] },
+    rubric: {
+      maxScore: 10,
+      criteria: [{ id: 'archived', name: unpublished, weight: 1, descriptors: [{ min: 0, max: 10, text: unpublished }] }],
+    },
     panel: [{ id: 'archive', name: unpublished.zh }],
     reviewersPerCase: 1,
     quorum: 1,
@@ -68,7 +71,11 @@ function archivedCharter(page: AnnouncementImport, number: number, year: number,
   });
 }
 
-export async function backfillRound(deps: { store: BackfillStore; clock: Clock }, page: AnnouncementImport, options: BackfillOptions): Promise<BackfillResult> {
+export async function backfillRound(
+  deps: { store: BackfillStore; clock: Clock },
+  page: AnnouncementImport,
+  options: BackfillOptions,
+): Promise<BackfillResult> {
   const number = page.round.number;
   if (!number) {
     throw new UseCaseError('ROUND_NUMBER_MISSING', {
@@ -160,7 +167,13 @@ export async function backfillRound(deps: { store: BackfillStore; clock: Clock }
       { caseId: record.caseId, roundId, roundNumber, unitCode: record.unitCode, title: record.title, version: 1 },
       { title: dossier.title, practicesText: dossier.practices.text },
     );
-    cases.push({ number: Number(record.currentSubmissionId.split('-').at(-1)), caseId: record.caseId, unitCode: record.unitCode, title: record.title, created });
+    cases.push({
+      number: Number(record.currentSubmissionId.split('-').at(-1)),
+      caseId: record.caseId,
+      unitCode: record.unitCode,
+      title: record.title,
+      created,
+    });
   }
   if (roundCreated) {
     await audit(deps, roundId, 'ROUND_BACKFILLED', `round:${roundId}`, {

@@ -12,7 +12,9 @@ import { duplicateKeys } from '../../domain/similarity';
 import type { DuplicateIndexEntry, RankedDuplicateCandidate, Store, StorePort } from '../../store/store';
 
 /** What this use case reads and writes of the case table. */
-export type DuplicatesStore = StorePort<{ cases: 'findRankedDuplicateCandidates' | 'getDuplicateTexts' | 'indexCaseText' | 'unindexCaseText' }>;
+export type DuplicatesStore = StorePort<{
+  cases: 'findRankedDuplicateCandidates' | 'getDuplicateTexts' | 'indexCaseText' | 'unindexCaseText';
+}>;
 
 export interface IndexedText {
   title: string;
@@ -38,7 +40,8 @@ export async function indexCaseVersion(
   replaced?: { version: number; text: IndexedText },
 ): Promise<void> {
   await store.cases.indexCaseText(entry, duplicateKeys(text));
-  if (replaced && replaced.version < entry.version) await store.cases.unindexCaseText(entry.caseId, duplicateKeys(replaced.text), replaced.version);
+  if (replaced && replaced.version < entry.version)
+    await store.cases.unindexCaseText(entry.caseId, duplicateKeys(replaced.text), replaced.version);
 }
 
 /**

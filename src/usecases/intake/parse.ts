@@ -27,10 +27,18 @@ export interface ParseOutput {
   parseOk: boolean;
 }
 
-export async function parseUpload(deps: WorkflowDeps<ParseStore>, event: ParseInput, rules: Pick<DossierRules, 'parse'> = parseRules): Promise<ParseOutput> {
+export async function parseUpload(
+  deps: WorkflowDeps<ParseStore>,
+  event: ParseInput,
+  rules: Pick<DossierRules, 'parse'> = parseRules,
+): Promise<ParseOutput> {
   const input = parseInputSchema.parse(event);
   const location = parseDossierKey(input.key);
-  if (!location) throw new WorkflowError('Casebook.UploadNotRecognised', `key does not follow dossiers/<roundId>/<unitCode>/<submissionId>/<file>: ${input.key}`);
+  if (!location)
+    throw new WorkflowError(
+      'Casebook.UploadNotRecognised',
+      `key does not follow dossiers/<roundId>/<unitCode>/<submissionId>/<file>: ${input.key}`,
+    );
   const round = await deps.store.rounds.getRound(location.roundId);
   if (!round) throw new WorkflowError('Casebook.UploadNotRecognised', `no round ${location.roundId} for ${input.key}`);
 
@@ -60,7 +68,13 @@ export async function parseUpload(deps: WorkflowDeps<ParseStore>, event: ParseIn
   });
   if (!recorded.created) {
     // The API may have recorded the submission when it presigned the upload; a retried step finds it PARSED.
-    await deps.store.submissions.updateSubmissionStatus(location.roundId, location.submissionId, 'PARSED', { errors: result.errors, warnings: result.warnings }, ['UPLOADED', 'PARSED']);
+    await deps.store.submissions.updateSubmissionStatus(
+      location.roundId,
+      location.submissionId,
+      'PARSED',
+      { errors: result.errors, warnings: result.warnings },
+      ['UPLOADED', 'PARSED'],
+    );
   }
   await audit(deps, location.roundId, 'SUBMISSION_PARSED', `submission:${location.submissionId}`, {
     key: input.key,

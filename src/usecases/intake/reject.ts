@@ -12,7 +12,10 @@ export type RejectStore = StorePort<{ submissions: 'getSubmission' | 'updateSubm
 export const rejectionInputSchema = z.object({ roundId: z.string(), submissionId: z.string() });
 export type RejectionInput = z.infer<typeof rejectionInputSchema>;
 
-export async function recordRejection(deps: WorkflowDeps<RejectStore>, event: RejectionInput): Promise<{ status: 'INVALID'; errorCodes: string[] }> {
+export async function recordRejection(
+  deps: WorkflowDeps<RejectStore>,
+  event: RejectionInput,
+): Promise<{ status: 'INVALID'; errorCodes: string[] }> {
   const { roundId, submissionId } = rejectionInputSchema.parse(event);
   const submission = await deps.store.submissions.getSubmission(roundId, submissionId);
   if (!submission) throw new WorkflowError('Casebook.SubmissionMissing', `submission ${submissionId} was not recorded`);

@@ -13,7 +13,10 @@ export interface ObjectCreatedDetail {
 }
 
 export function executionNameFor(bucket: string, key: string, versionId: string | undefined): string {
-  return `d-${createHash('sha256').update(`${bucket}/${key}/${versionId ?? ''}`).digest('hex').slice(0, 64)}`;
+  return `d-${createHash('sha256')
+    .update(`${bucket}/${key}/${versionId ?? ''}`)
+    .digest('hex')
+    .slice(0, 64)}`;
 }
 
 export async function routeUpload(
@@ -23,7 +26,12 @@ export async function routeUpload(
   const bucket = detail.bucket.name;
   const versionId = detail.object['version-id'];
   const key = decodeS3Key(detail.object.key);
-  if (key === undefined) return { executionName: executionNameFor(bucket, detail.object.key, versionId), started: false, skipped: 'key is not validly URL-encoded' };
+  if (key === undefined)
+    return {
+      executionName: executionNameFor(bucket, detail.object.key, versionId),
+      started: false,
+      skipped: 'key is not validly URL-encoded',
+    };
   const executionName = executionNameFor(bucket, key, versionId);
   // The rule filters on the prefix already; this guards a mis-wired rule from starting reviews of other objects.
   if (!key.startsWith('dossiers/')) return { executionName, started: false, skipped: 'not a dossier key' };

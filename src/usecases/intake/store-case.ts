@@ -23,7 +23,14 @@ import type { ValidationReport } from './validate';
 import type { StorePort } from '../../store/store';
 
 /** What this use case reads and writes of the case table. */
-export type StoreCaseStore = StorePort<{ rounds: 'requireRound'; submissions: 'getSubmission' | 'updateSubmissionStatus'; cases: 'addCaseVersion' | 'createCase' | 'getCase' | 'getCaseVersion'; tasks: 'cancelTask' | 'listTasksByRound' }> & DuplicatesStore & AuditTrailStore;
+export type StoreCaseStore = StorePort<{
+  rounds: 'requireRound';
+  submissions: 'getSubmission' | 'updateSubmissionStatus';
+  cases: 'addCaseVersion' | 'createCase' | 'getCase' | 'getCaseVersion';
+  tasks: 'cancelTask' | 'listTasksByRound';
+}> &
+  DuplicatesStore &
+  AuditTrailStore;
 
 export const storeCaseInputSchema = z.object({ roundId: z.string(), submissionId: z.string() });
 export type StoreCaseInput = z.infer<typeof storeCaseInputSchema>;
@@ -75,7 +82,14 @@ export async function storeCase(deps: WorkflowDeps<StoreCaseStore>, event: Store
   });
 
   const text = { title: dossier.title, practicesText: dossier.practices.text };
-  const indexEntry = (version: number) => ({ caseId, roundId, roundNumber: round.charter.number, unitCode: submission.unitCode, title: dossier.title, version });
+  const indexEntry = (version: number) => ({
+    caseId,
+    roundId,
+    roundNumber: round.charter.number,
+    unitCode: submission.unitCode,
+    title: dossier.title,
+    version,
+  });
 
   const existing = await deps.store.cases.getCase(caseId);
   // A retried step finds its own work done, except perhaps the index entries (a crash between
@@ -109,7 +123,12 @@ export async function storeCase(deps: WorkflowDeps<StoreCaseStore>, event: Store
     }
     await indexCaseVersion(deps.store, indexEntry(1), text);
     await afterStored(deps, roundId, submissionId, caseId);
-    await audit(deps, roundId, 'CASE_STORED', `case:${caseId}`, { submissionId, version: 1, unitCode: submission.unitCode, title: dossier.title });
+    await audit(deps, roundId, 'CASE_STORED', `case:${caseId}`, {
+      submissionId,
+      version: 1,
+      unitCode: submission.unitCode,
+      title: dossier.title,
+    });
     return stored(1);
   }
 
@@ -119,7 +138,10 @@ export async function storeCase(deps: WorkflowDeps<StoreCaseStore>, event: Store
       ? {
           code: 'SUBMISSION_AFTER_DEADLINE',
           field: 'submission',
-          message: { zh: '申報截止時間已過，新版本不能取代原有案例。', en: 'The deadline has passed; a new version can no longer replace the case.' },
+          message: {
+            zh: '申報截止時間已過，新版本不能取代原有案例。',
+            en: 'The deadline has passed; a new version can no longer replace the case.',
+          },
         }
       : {
           code: 'CASE_LOCKED',
@@ -138,11 +160,22 @@ export async function storeCase(deps: WorkflowDeps<StoreCaseStore>, event: Store
   const replaced = await deps.store.cases.getCaseVersion(caseId, existing.currentVersion);
   await deps.store.cases.addCaseVersion(
     versionOf(version),
-    { status: 'ELIGIBILITY_PENDING', title: dossier.title, unitName: dossier.unit.canonicalName, level: dossier.unit.level, updatedAt: now },
+    {
+      status: 'ELIGIBILITY_PENDING',
+      title: dossier.title,
+      unitName: dossier.unit.canonicalName,
+      level: dossier.unit.level,
+      updatedAt: now,
+    },
     REPLACEABLE,
   );
   const replacedText = indexedTextOf(replaced?.dossier);
-  await indexCaseVersion(deps.store, indexEntry(version), text, replacedText ? { version: existing.currentVersion, text: replacedText } : undefined);
+  await indexCaseVersion(
+    deps.store,
+    indexEntry(version),
+    text,
+    replacedText ? { version: existing.currentVersion, text: replacedText } : undefined,
+  );
   for (const task of await deps.store.tasks.listTasksByRound(roundId, 'ELIGIBILITY', 'OPEN')) {
     if (task.caseId === caseId) await deps.store.tasks.cancelTask(task.taskId, now).catch(ignoreDecidedMeanwhile);
   }

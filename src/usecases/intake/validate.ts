@@ -19,7 +19,9 @@ import { caseIdFor, parsedKeyOf, reportKeyOf } from './keys';
 import type { StorePort } from '../../store/store';
 
 /** What this use case reads and writes of the case table. */
-export type ValidateStore = StorePort<{ rounds: 'requireRound'; submissions: 'getSubmission' | 'updateSubmissionStatus' }> & DuplicatesStore & AuditTrailStore;
+export type ValidateStore = StorePort<{ rounds: 'requireRound'; submissions: 'getSubmission' | 'updateSubmissionStatus' }> &
+  DuplicatesStore &
+  AuditTrailStore;
 
 export const validateInputSchema = z.object({ roundId: z.string(), submissionId: z.string() });
 export type ValidateInput = z.infer<typeof validateInputSchema>;
@@ -74,12 +76,17 @@ export async function validateSubmission(
   };
   const reportKey = reportKeyOf(submissionId);
   await deps.objects.putJson(reportKey, report);
-  await deps.store.submissions.updateSubmissionStatus(roundId, submissionId, valid ? 'VALID' : 'INVALID', issuesForSubmissionItem(outcome.errors, outcome.warnings, reportKey), [
-    'PARSED',
-    'VALID',
-    'INVALID',
-  ]);
-  await audit(deps, roundId, 'SUBMISSION_VALIDATED', `submission:${submissionId}`, { valid, errorCodes: outcome.errors.map((issue) => issue.code) });
+  await deps.store.submissions.updateSubmissionStatus(
+    roundId,
+    submissionId,
+    valid ? 'VALID' : 'INVALID',
+    issuesForSubmissionItem(outcome.errors, outcome.warnings, reportKey),
+    ['PARSED', 'VALID', 'INVALID'],
+  );
+  await audit(deps, roundId, 'SUBMISSION_VALIDATED', `submission:${submissionId}`, {
+    valid,
+    errorCodes: outcome.errors.map((issue) => issue.code),
+  });
   return { valid, reportKey, errorCount: outcome.errors.length };
 }
 

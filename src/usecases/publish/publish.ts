@@ -8,14 +8,7 @@
  * again". Two invocations may still overlap (records of one round arrive on different shards),
  * so after writing we re-read the data and publish again if it moved meanwhile.
  */
-import {
-  buildSnapshot,
-  renderSite,
-  snapshotSha256,
-  sitePaths,
-  type RenderedSite,
-  type SiteManifest,
-} from '../../domain/site';
+import { buildSnapshot, renderSite, snapshotSha256, sitePaths, type RenderedSite, type SiteManifest } from '../../domain/site';
 import type { PublicationSource, SiteBucket, SiteInvalidator } from './ports';
 
 export interface PublishDeps {
@@ -74,7 +67,11 @@ export async function publishSite(deps: PublishDeps, options: PublishOptions): P
  * so this renders the whole site from current state too; only changed files are written, so
  * the cost on the bucket is that of the round's change.
  */
-export async function publishRound(deps: PublishDeps, roundId: string, options: PublishOptions): Promise<PublishResult & { roundOnSite: boolean }> {
+export async function publishRound(
+  deps: PublishDeps,
+  roundId: string,
+  options: PublishOptions,
+): Promise<PublishResult & { roundOnSite: boolean }> {
   const result = await publishSite(deps, options);
   return { ...result, roundOnSite: result.rounds.includes(roundId) };
 }
@@ -88,7 +85,11 @@ function writeRank(path: string): number {
   return 4;
 }
 
-async function publishOnce(deps: PublishDeps, site: RenderedSite, options: PublishOptions): Promise<Omit<PublishResult, 'passes' | 'rounds'>> {
+async function publishOnce(
+  deps: PublishDeps,
+  site: RenderedSite,
+  options: PublishOptions,
+): Promise<Omit<PublishResult, 'passes' | 'rounds'>> {
   const previous = await deps.bucket.readManifest();
   const { manifest } = site;
   const toWrite: string[] = [];
@@ -98,7 +99,11 @@ async function publishOnce(deps: PublishDeps, site: RenderedSite, options: Publi
     if (before && before.sha256 === entry.sha256 && before.contentType === entry.contentType) unchanged++;
     else toWrite.push(path);
   }
-  const toDelete = previous ? Object.keys(previous.files).filter((path) => !(path in manifest.files)).sort() : [];
+  const toDelete = previous
+    ? Object.keys(previous.files)
+        .filter((path) => !(path in manifest.files))
+        .sort()
+    : [];
   toWrite.sort((a, b) => writeRank(a) - writeRank(b) || (a < b ? -1 : 1));
 
   await inBatches(toWrite, options.concurrency ?? 8, writeRank, (path) => deps.bucket.writeFile(path, site.files.get(path)!));
@@ -131,7 +136,12 @@ export function invalidationPaths(changed: readonly string[]): string[] {
 }
 
 /** Runs writes of equal rank in parallel (bounded), ranks one after another. */
-async function inBatches(paths: readonly string[], concurrency: number, rank: (path: string) => number, work: (path: string) => Promise<void>): Promise<void> {
+async function inBatches(
+  paths: readonly string[],
+  concurrency: number,
+  rank: (path: string) => number,
+  work: (path: string) => Promise<void>,
+): Promise<void> {
   let i = 0;
   while (i < paths.length) {
     const r = rank(paths[i]!);

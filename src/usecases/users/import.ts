@@ -63,15 +63,46 @@ export async function readAccountsFile(file: { fileName: string; bytes: Uint8Arr
     try {
       records = await readWorkbook(file.bytes);
     } catch {
-      return { rows: [], refused: [], fileIssues: [fileProblem('XLSX_UNREADABLE', '無法讀取此 Excel 文件（.xlsx）；請另存為 .xlsx 或 CSV 後再試', 'this Excel file (.xlsx) cannot be read; save it again as .xlsx or CSV and retry')] }; 
+      return {
+        rows: [],
+        refused: [],
+        fileIssues: [
+          fileProblem(
+            'XLSX_UNREADABLE',
+            '無法讀取此 Excel 文件（.xlsx）；請另存為 .xlsx 或 CSV 後再試',
+            'this Excel file (.xlsx) cannot be read; save it again as .xlsx or CSV and retry',
+          ),
+        ],
+      };
     }
     return readAccountSheet(records);
   }
   if (/\.xls$/i.test(file.fileName) || (file.bytes[0] === 0xd0 && file.bytes[1] === 0xcf)) {
-    return { rows: [], refused: [], fileIssues: [fileProblem('XLS_NOT_SUPPORTED', '不支援舊版 Excel（.xls）；請另存為 .xlsx 或 CSV', 'old Excel files (.xls) are not supported; save as .xlsx or CSV')] };
+    return {
+      rows: [],
+      refused: [],
+      fileIssues: [
+        fileProblem(
+          'XLS_NOT_SUPPORTED',
+          '不支援舊版 Excel（.xls）；請另存為 .xlsx 或 CSV',
+          'old Excel files (.xls) are not supported; save as .xlsx or CSV',
+        ),
+      ],
+    };
   }
   const decoded = await decodeText(file.bytes);
-  if (!decoded) return { rows: [], refused: [], fileIssues: [fileProblem('FILE_NOT_TEXT', '無法識別文件的文字編碼；請存為 UTF-8 的 CSV', 'the file’s text encoding is not recognised; save it as UTF-8 CSV')] };
+  if (!decoded)
+    return {
+      rows: [],
+      refused: [],
+      fileIssues: [
+        fileProblem(
+          'FILE_NOT_TEXT',
+          '無法識別文件的文字編碼；請存為 UTF-8 的 CSV',
+          'the file’s text encoding is not recognised; save it as UTF-8 CSV',
+        ),
+      ],
+    };
   const table = parseCsv(decoded.text);
   if (table.issues.length > 0) return { rows: [], refused: [], fileIssues: table.issues };
   return readAccountSheet(table.records);
@@ -118,7 +149,10 @@ async function importRow(directory: UserDirectory, row: AccountRow, options: Imp
           {
             code: 'USER_SELF_ROLE_CHANGE',
             field: 'role',
-            message: { zh: `第 ${row.line} 行：不能取消您自己帳號的辦公室角色`, en: `line ${row.line}: you cannot take the office role away from your own account` },
+            message: {
+              zh: `第 ${row.line} 行：不能取消您自己帳號的辦公室角色`,
+              en: `line ${row.line}: you cannot take the office role away from your own account`,
+            },
             at: { line: row.line },
           },
         ],
@@ -130,7 +164,8 @@ async function importRow(directory: UserDirectory, row: AccountRow, options: Imp
     if (options.dryRun) return existing ? { ...base, outcome: 'updated', changes, ...disabled } : { ...base, outcome: 'created' };
     const { line: _line, ...profile } = row;
     const result = await directory.upsert(profile);
-    if (result.created) return { ...base, outcome: 'created', ...(result.temporaryPassword ? { temporaryPassword: result.temporaryPassword } : {}) };
+    if (result.created)
+      return { ...base, outcome: 'created', ...(result.temporaryPassword ? { temporaryPassword: result.temporaryPassword } : {}) };
     return result.changed ? { ...base, outcome: 'updated', changes, ...disabled } : { ...base, outcome: 'unchanged', ...disabled };
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
@@ -141,7 +176,10 @@ async function importRow(directory: UserDirectory, row: AccountRow, options: Imp
         {
           code: 'USER_DIRECTORY_FAILED',
           field: 'email',
-          message: { zh: `第 ${row.line} 行：用戶目錄未能處理此帳號（${reason}），再次匯入會重試`, en: `line ${row.line}: the user directory could not process this account (${reason}); importing again retries it` },
+          message: {
+            zh: `第 ${row.line} 行：用戶目錄未能處理此帳號（${reason}），再次匯入會重試`,
+            en: `line ${row.line}: the user directory could not process this account (${reason}); importing again retries it`,
+          },
           at: { line: row.line },
         },
       ],
@@ -153,13 +191,19 @@ async function importRow(directory: UserDirectory, row: AccountRow, options: Imp
 export async function importAccounts(directory: UserDirectory, sheet: AccountSheet, options: ImportOptions): Promise<ImportReport> {
   const from = Math.max(0, Math.floor(options.from ?? 0));
   const limit = Math.max(1, Math.floor(options.limit ?? 100));
-  if (sheet.fileIssues.length > 0) return { dryRun: options.dryRun, rows: 0, from: 0, lines: [], fileIssues: sheet.fileIssues, summary: emptySummary() };
+  if (sheet.fileIssues.length > 0)
+    return { dryRun: options.dryRun, rows: 0, from: 0, lines: [], fileIssues: sheet.fileIssues, summary: emptySummary() };
   const all: ({ kind: 'row'; row: AccountRow } | { kind: 'refused'; line: ImportLine })[] = [
     ...sheet.rows.map((row) => ({ kind: 'row' as const, row })),
-    ...sheet.refused.map((r) => ({ kind: 'refused' as const, line: { line: r.line, ...(r.email ? { email: r.email } : {}), outcome: 'refused' as const, issues: r.issues } })),
+    ...sheet.refused.map((r) => ({
+      kind: 'refused' as const,
+      line: { line: r.line, ...(r.email ? { email: r.email } : {}), outcome: 'refused' as const, issues: r.issues },
+    })),
   ].sort((a, b) => (a.kind === 'row' ? a.row.line : a.line.line) - (b.kind === 'row' ? b.row.line : b.line.line));
   const window = all.slice(from, from + limit);
-  const lines = await mapPool(window, options.concurrency ?? 4, async (item) => (item.kind === 'refused' ? item.line : importRow(directory, item.row, options)));
+  const lines = await mapPool(window, options.concurrency ?? 4, async (item) =>
+    item.kind === 'refused' ? item.line : importRow(directory, item.row, options),
+  );
   const summary = emptySummary();
   for (const l of lines) summary[l.outcome]++;
   return {

@@ -18,7 +18,10 @@ export type AggregateStore = StorePort<{ cases: 'listCasesByRound' | 'requireCas
 export const aggregateInputSchema = z.object({ roundId: z.string(), caseId: z.string() });
 export type AggregateInput = z.infer<typeof aggregateInputSchema>;
 
-export async function aggregateScores(deps: WorkflowDeps<AggregateStore>, event: AggregateInput): Promise<ScoreSummary & { caseId: string }> {
+export async function aggregateScores(
+  deps: WorkflowDeps<AggregateStore>,
+  event: AggregateInput,
+): Promise<ScoreSummary & { caseId: string }> {
   const { roundId, caseId } = aggregateInputSchema.parse(event);
   const record = await deps.store.cases.requireCase(caseId);
   const scoredCases = [
@@ -28,7 +31,13 @@ export async function aggregateScores(deps: WorkflowDeps<AggregateStore>, event:
   const aggregate = await aggregateCases(deps.store, scoredCases.some((c) => c.caseId === caseId) ? scoredCases : [...scoredCases, record]);
   const mine = aggregate.cases.find((entry) => entry.caseId === caseId);
   if (!mine) throw new WorkflowError('Casebook.NoScores', `case ${caseId} has no scores to aggregate`);
-  const score: ScoreSummary = { rawMean: mine.rawMean, normalizedMean: mine.normalizedMean, spread: mine.spread, count: mine.count, outliers: mine.outliers };
+  const score: ScoreSummary = {
+    rawMean: mine.rawMean,
+    normalizedMean: mine.normalizedMean,
+    spread: mine.spread,
+    count: mine.count,
+    outliers: mine.outliers,
+  };
   const at = deps.clock.now().toISOString();
   if (record.status === 'IN_REVIEW') await deps.store.cases.updateCaseStatus(caseId, 'REVIEWED', ['IN_REVIEW'], { score, updatedAt: at });
   await audit(deps, roundId, 'CASE_REVIEWED', `case:${caseId}`, score);

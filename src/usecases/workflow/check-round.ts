@@ -20,7 +20,8 @@ export async function checkRound(
   const { roundId } = roundInputSchema.parse(event);
   const round = await deps.store.rounds.requireRound(roundId);
   const pending =
-    (await deps.store.cases.listCasesByRound(roundId, 'ELIGIBILITY_PENDING')).length + (await deps.store.cases.listCasesByRound(roundId, 'IN_REVIEW')).length;
+    (await deps.store.cases.listCasesByRound(roundId, 'ELIGIBILITY_PENDING')).length +
+    (await deps.store.cases.listCasesByRound(roundId, 'IN_REVIEW')).length;
   const reviewed = (await deps.store.cases.listCasesByRound(roundId, 'REVIEWED')).length;
   const proceedRequested = round.proceedRequested === true;
   return {

@@ -31,7 +31,14 @@ import { forbidden, invalidDecision, UseCaseError } from '../errors';
 import { activeReviews } from './panel';
 
 /** What this use case reads and writes of the case table. */
-export type DecideStore = StorePort<{ tasks: 'decideTask' | 'getTaskToken' | 'requireTask'; cases: 'listCasesByRound' | 'requireCase' | 'updateCaseStatus'; rounds: 'requireRound' | 'updateRound'; reviews: 'listReviewsByCase' | 'recordScore'; objections: 'listObjections' | 'ruleObjection' }> & AuditTrailStore;
+export type DecideStore = StorePort<{
+  tasks: 'decideTask' | 'getTaskToken' | 'requireTask';
+  cases: 'listCasesByRound' | 'requireCase' | 'updateCaseStatus';
+  rounds: 'requireRound' | 'updateRound';
+  reviews: 'listReviewsByCase' | 'recordScore';
+  objections: 'listObjections' | 'ruleObjection';
+}> &
+  AuditTrailStore;
 
 export type DecideResult =
   | { status: 'sent'; task: StoredTask; sendSuccess: { token: string; output: unknown } }
@@ -67,14 +74,24 @@ export async function decideTask(deps: Deps, actor: Actor, taskId: string, body:
 
 const ROLE_ZH: Record<string, string> = { secretariat: '秘書處', reviewer: '評審', approver: '審定領導', applicant: '申報單位' };
 
-function parseBody<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, body: unknown): T {
+function parseBody<T>(
+  schema: {
+    safeParse(
+      value: unknown,
+    ): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  },
+  body: unknown,
+): T {
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   throw invalidDecision(
     parsed.error.issues.map((problem) => ({
       code: 'DECISION_FIELD_INVALID',
       field: problem.path.map(String).join('.') || '(body)',
-      message: { zh: `欄位「${problem.path.map(String).join('.') || '內容'}」不正確：${problem.message}`, en: `${problem.path.map(String).join('.') || 'body'}: ${problem.message}` },
+      message: {
+        zh: `欄位「${problem.path.map(String).join('.') || '內容'}」不正確：${problem.message}`,
+        en: `${problem.path.map(String).join('.') || 'body'}: ${problem.message}`,
+      },
     })),
   );
 }
@@ -82,7 +99,10 @@ function parseBody<T>(schema: { safeParse(value: unknown): { success: true; data
 async function send(deps: Deps, task: StoredTask, decision: unknown, actor: Actor, output: unknown): Promise<DecideResult> {
   const decided = await deps.store.tasks.decideTask(task.taskId, decision, actor, deps.clock.now().toISOString());
   const token = await deps.store.tasks.getTaskToken(task.taskId);
-  if (!token) throw new UseCaseError('TASK_TOKEN_MISSING', { zh: '審批步驟缺少工作流程憑證', en: 'The approval step has no workflow token' }, [], { taskId: task.taskId });
+  if (!token)
+    throw new UseCaseError('TASK_TOKEN_MISSING', { zh: '審批步驟缺少工作流程憑證', en: 'The approval step has no workflow token' }, [], {
+      taskId: task.taskId,
+    });
   return { status: 'sent', task: decided, sendSuccess: { token, output } };
 }
 
@@ -93,7 +113,8 @@ async function decideEligibility(deps: Deps, actor: Actor, task: StoredTask, bod
   const record = await deps.store.cases.requireCase(task.caseId!);
   const result = await send(deps, task, decision, actor, { outcome: decision.outcome });
   const at = deps.clock.now().toISOString();
-  const to: CaseStatus = decision.outcome === 'eligible' ? 'IN_REVIEW' : decision.outcome === 'ineligible' ? 'INELIGIBLE' : 'REVISION_REQUESTED';
+  const to: CaseStatus =
+    decision.outcome === 'eligible' ? 'IN_REVIEW' : decision.outcome === 'ineligible' ? 'INELIGIBLE' : 'REVISION_REQUESTED';
   await deps.store.cases.updateCaseStatus(record.caseId, to, ['ELIGIBILITY_PENDING'], { updatedAt: at });
   if (decision.outcome !== 'eligible') {
     const text = decision.outcome === 'ineligible' ? decision.reason : decision.message;
@@ -109,7 +130,10 @@ async function decideEligibility(deps: Deps, actor: Actor, task: StoredTask, bod
       body:
         decision.outcome === 'ineligible'
           ? { zh: `秘書處認定案例不符合參評資格。理由：${text}`, en: `The secretariat found the case ineligible. Reason: ${text}` }
-          : { zh: `秘書處請您修改後在截止時間前重新上傳：${text}`, en: `The secretariat asks you to revise and upload again before the deadline: ${text}` },
+          : {
+              zh: `秘書處請您修改後在截止時間前重新上傳：${text}`,
+              en: `The secretariat asks you to revise and upload again before the deadline: ${text}`,
+            },
     });
   }
   await audit(deps, task.roundId, 'ELIGIBILITY_DECIDED', `case:${record.caseId}`, { taskId: task.taskId, decision }, actor);
@@ -123,10 +147,19 @@ async function scorePanel(deps: Deps, actor: Actor, task: StoredTask, body: unkn
   if (!total.ok) throw invalidDecision(total.errors);
   const at = deps.clock.now().toISOString();
   await deps.store.reviews.recordScore(task.caseId!, actor.id, sheet, total.value, at);
-  await audit(deps, task.roundId, 'SCORE_RECORDED', `case:${task.caseId}`, { taskId: task.taskId, reviewerId: actor.id, sheet, total: total.value }, actor);
+  await audit(
+    deps,
+    task.roundId,
+    'SCORE_RECORDED',
+    `case:${task.caseId}`,
+    { taskId: task.taskId, reviewerId: actor.id, sheet, total: total.value },
+    actor,
+  );
 
   const assignees = new Set(task.assignees ?? []);
-  const reviews = activeReviews(await deps.store.reviews.listReviewsByCase(task.caseId!)).filter((review) => assignees.has(review.reviewerId));
+  const reviews = activeReviews(await deps.store.reviews.listReviewsByCase(task.caseId!)).filter((review) =>
+    assignees.has(review.reviewerId),
+  );
   const remaining = reviews.filter((review) => review.status !== 'SCORED').map((review) => review.reviewerId);
   if (remaining.length > 0) return { status: 'recorded', task, remaining };
   try {
@@ -154,32 +187,69 @@ async function decideLeadership(deps: Deps, actor: Actor, task: StoredTask, body
   const added = listed.filter((caseId) => !shortlisted.has(caseId));
   const struck = [...shortlisted].filter((caseId) => !listed.includes(caseId));
   for (const caseId of listed) {
-    if (!candidates.has(caseId)) issues.push(issue('LIST_UNKNOWN_CASE', `list.${caseId}`, `案例 ${caseId} 不是本輪已評審的案例。`, `Case ${caseId} is not a reviewed case of this round.`));
+    if (!candidates.has(caseId))
+      issues.push(
+        issue(
+          'LIST_UNKNOWN_CASE',
+          `list.${caseId}`,
+          `案例 ${caseId} 不是本輪已評審的案例。`,
+          `Case ${caseId} is not a reviewed case of this round.`,
+        ),
+      );
   }
   if (decision.outcome === 'approve' && (added.length > 0 || struck.length > 0)) {
-    issues.push(issue('APPROVE_CHANGES_LIST', 'outcome', '名單與候選名單不同，請選擇「修改」並說明理由。', 'The list differs from the shortlist: choose "amend" and give reasons.'));
+    issues.push(
+      issue(
+        'APPROVE_CHANGES_LIST',
+        'outcome',
+        '名單與候選名單不同，請選擇「修改」並說明理由。',
+        'The list differs from the shortlist: choose "amend" and give reasons.',
+      ),
+    );
   }
   if (decision.outcome === 'amend') {
     const reasoned = new Map(decision.amendments.map((amendment) => [`${amendment.change}:${amendment.caseId}`, amendment]));
     for (const caseId of added) {
-      if (!reasoned.has(`add:${caseId}`)) issues.push(issue('AMEND_REASON_MISSING', `amendments.${caseId}`, `增列案例 ${caseId} 須說明理由。`, `Adding case ${caseId} needs a reason.`));
+      if (!reasoned.has(`add:${caseId}`))
+        issues.push(
+          issue('AMEND_REASON_MISSING', `amendments.${caseId}`, `增列案例 ${caseId} 須說明理由。`, `Adding case ${caseId} needs a reason.`),
+        );
     }
     for (const caseId of struck) {
-      if (!reasoned.has(`strike:${caseId}`)) issues.push(issue('AMEND_REASON_MISSING', `amendments.${caseId}`, `刪除案例 ${caseId} 須說明理由。`, `Striking case ${caseId} needs a reason.`));
+      if (!reasoned.has(`strike:${caseId}`))
+        issues.push(
+          issue(
+            'AMEND_REASON_MISSING',
+            `amendments.${caseId}`,
+            `刪除案例 ${caseId} 須說明理由。`,
+            `Striking case ${caseId} needs a reason.`,
+          ),
+        );
     }
   }
   if (issues.length > 0) throw invalidDecision(issues);
 
   const result = await send(deps, task, decision, actor, { outcome: decision.outcome, count: listed.length });
   const at = deps.clock.now().toISOString();
-  const approvedList: ApprovedEntry[] = decision.list.map((entry, index) => ({ caseId: entry.caseId, order: index + 1, reason: entry.reason }));
+  const approvedList: ApprovedEntry[] = decision.list.map((entry, index) => ({
+    caseId: entry.caseId,
+    order: index + 1,
+    reason: entry.reason,
+  }));
   for (const entry of approvedList) {
     const record = candidates.get(entry.caseId)!;
     await deps.store.cases.updateCaseStatus(entry.caseId, 'SELECTED', [record.status], { reason: entry.reason, updatedAt: at });
   }
   for (const caseId of struck) await deps.store.cases.updateCaseStatus(caseId, 'NOT_SELECTED', ['SHORTLISTED'], { updatedAt: at });
   await deps.store.rounds.updateRound(task.roundId, { approvedList }, ['SHORTLISTED']);
-  await audit(deps, task.roundId, 'LEADERSHIP_DECIDED', `round:${task.roundId}`, { taskId: task.taskId, outcome: decision.outcome, approvedList, amendments: decision.amendments }, actor);
+  await audit(
+    deps,
+    task.roundId,
+    'LEADERSHIP_DECIDED',
+    `round:${task.roundId}`,
+    { taskId: task.taskId, outcome: decision.outcome, approvedList, amendments: decision.amendments },
+    actor,
+  );
   return result;
 }
 
@@ -190,10 +260,26 @@ async function ruleObjections(deps: Deps, actor: Actor, task: StoredTask, body: 
   const ruled = new Set(decision.rulings.map((ruling) => ruling.objectionId));
   const issues: Issue[] = [];
   for (const ruling of decision.rulings) {
-    if (!openIds.has(ruling.objectionId)) issues.push(issue('OBJECTION_NOT_OPEN', `rulings.${ruling.objectionId}`, `異議 ${ruling.objectionId} 不存在或已裁定。`, `Objection ${ruling.objectionId} is not open.`));
+    if (!openIds.has(ruling.objectionId))
+      issues.push(
+        issue(
+          'OBJECTION_NOT_OPEN',
+          `rulings.${ruling.objectionId}`,
+          `異議 ${ruling.objectionId} 不存在或已裁定。`,
+          `Objection ${ruling.objectionId} is not open.`,
+        ),
+      );
   }
   for (const objection of open) {
-    if (!ruled.has(objection.objectionId)) issues.push(issue('OBJECTION_NOT_RULED', `rulings.${objection.objectionId}`, `異議 ${objection.objectionId} 尚未裁定。`, `Objection ${objection.objectionId} has no ruling.`));
+    if (!ruled.has(objection.objectionId))
+      issues.push(
+        issue(
+          'OBJECTION_NOT_RULED',
+          `rulings.${objection.objectionId}`,
+          `異議 ${objection.objectionId} 尚未裁定。`,
+          `Objection ${objection.objectionId} has no ruling.`,
+        ),
+      );
   }
   if (issues.length > 0) throw invalidDecision(issues);
 
@@ -201,13 +287,20 @@ async function ruleObjections(deps: Deps, actor: Actor, task: StoredTask, body: 
   const result = await send(deps, task, decision, actor, { upheld: upheld.length, dismissed: decision.rulings.length - upheld.length });
   const at = deps.clock.now().toISOString();
   for (const ruling of decision.rulings) {
-    await deps.store.objections.ruleObjection(task.roundId, ruling.objectionId, ruling.outcome === 'upheld' ? 'UPHELD' : 'DISMISSED', ruling.reason);
+    await deps.store.objections.ruleObjection(
+      task.roundId,
+      ruling.objectionId,
+      ruling.outcome === 'upheld' ? 'UPHELD' : 'DISMISSED',
+      ruling.reason,
+    );
   }
   // An upheld objection strikes its case from the list; the rest keep their order.
   const struck = new Set(upheld.map((ruling) => open.find((objection) => objection.objectionId === ruling.objectionId)!.caseId));
   if (struck.size > 0) {
     const round = await deps.store.rounds.requireRound(task.roundId);
-    const approvedList = (round.approvedList ?? []).filter((entry) => !struck.has(entry.caseId)).map((entry, index) => ({ ...entry, order: index + 1 }));
+    const approvedList = (round.approvedList ?? [])
+      .filter((entry) => !struck.has(entry.caseId))
+      .map((entry, index) => ({ ...entry, order: index + 1 }));
     await deps.store.rounds.updateRound(task.roundId, { approvedList }, ['NOTICE']);
     for (const caseId of struck) {
       await deps.store.cases.updateCaseStatus(caseId, 'NOT_SELECTED', ['SELECTED'], { updatedAt: at }).catch((error: unknown) => {

@@ -19,7 +19,13 @@ import { approvalStepSchema } from './open-task';
 import { taskIdFor } from './task-id';
 
 /** What this use case reads and writes of the case table. */
-export type HandleTimeoutStore = StorePort<{ tasks: 'expireTask' | 'getTask'; cases: 'getCase'; rounds: 'getRound' | 'requireRound'; reviews: 'listReviewsByCase' | 'updateReviewStatus' }> & AuditTrailStore;
+export type HandleTimeoutStore = StorePort<{
+  tasks: 'expireTask' | 'getTask';
+  cases: 'getCase';
+  rounds: 'getRound' | 'requireRound';
+  reviews: 'listReviewsByCase' | 'updateReviewStatus';
+}> &
+  AuditTrailStore;
 
 export const timeoutInputSchema = approvalStepSchema;
 export type TimeoutInput = z.infer<typeof timeoutInputSchema>;
@@ -33,13 +39,17 @@ export interface TimeoutOutput {
   missing?: string[];
 }
 
-
 export async function handleTimeout(deps: WorkflowDeps<HandleTimeoutStore>, event: TimeoutInput): Promise<TimeoutOutput> {
   const input = timeoutInputSchema.parse(event);
   const taskId = taskIdFor(input.executionArn, input.state, input.attempt);
   const at = deps.clock.now().toISOString();
   const task = await deps.store.tasks.getTask(taskId);
-  const next = (action: TimeoutOutput['action'], extra: Partial<TimeoutOutput> = {}): TimeoutOutput => ({ action, attempt: input.attempt + 1, taskId, ...extra });
+  const next = (action: TimeoutOutput['action'], extra: Partial<TimeoutOutput> = {}): TimeoutOutput => ({
+    action,
+    attempt: input.attempt + 1,
+    taskId,
+    ...extra,
+  });
 
   if (task?.status === 'CANCELLED') {
     await audit(deps, input.roundId, 'TASK_ENDED', `task:${taskId}`, { kind: input.kind, reason: 'cancelled' });
@@ -58,14 +68,22 @@ export async function handleTimeout(deps: WorkflowDeps<HandleTimeoutStore>, even
   if (input.kind === 'ELIGIBILITY') {
     const record = input.caseId ? await deps.store.cases.getCase(input.caseId) : undefined;
     if (!record || record.status !== 'ELIGIBILITY_PENDING') {
-      await audit(deps, input.roundId, 'TASK_EXPIRED', `task:${taskId}`, { kind: input.kind, next: 'END', caseStatus: record?.status ?? null });
+      await audit(deps, input.roundId, 'TASK_EXPIRED', `task:${taskId}`, {
+        kind: input.kind,
+        next: 'END',
+        caseStatus: record?.status ?? null,
+      });
       return next('END');
     }
   } else {
     const round = await deps.store.rounds.getRound(input.roundId);
     const waiting = input.kind === 'LEADERSHIP' ? 'SHORTLISTED' : 'NOTICE';
     if (!round || round.status !== waiting) {
-      await audit(deps, input.roundId, 'TASK_EXPIRED', `task:${taskId}`, { kind: input.kind, next: 'END', roundStatus: round?.status ?? null });
+      await audit(deps, input.roundId, 'TASK_EXPIRED', `task:${taskId}`, {
+        kind: input.kind,
+        next: 'END',
+        roundStatus: round?.status ?? null,
+      });
       return next('END');
     }
   }
@@ -82,12 +100,18 @@ async function panelTimeout(
 ): Promise<TimeoutOutput> {
   const record = input.caseId ? await deps.store.cases.getCase(input.caseId) : undefined;
   if (!record || record.status !== 'IN_REVIEW') {
-    await audit(deps, input.roundId, 'TASK_EXPIRED', `task:${next('END').taskId}`, { kind: 'PANEL', next: 'END', caseStatus: record?.status ?? null });
+    await audit(deps, input.roundId, 'TASK_EXPIRED', `task:${next('END').taskId}`, {
+      kind: 'PANEL',
+      next: 'END',
+      caseStatus: record?.status ?? null,
+    });
     return next('END');
   }
   const round = await deps.store.rounds.requireRound(input.roundId);
   const assignees = new Set(task?.assignees ?? []);
-  const reviews = (await deps.store.reviews.listReviewsByCase(record.caseId)).filter((review) => assignees.size === 0 || assignees.has(review.reviewerId));
+  const reviews = (await deps.store.reviews.listReviewsByCase(record.caseId)).filter(
+    (review) => assignees.size === 0 || assignees.has(review.reviewerId),
+  );
   const scored = reviews.filter((review) => review.status === 'SCORED').length;
   const pending = reviews.filter((review) => review.status === 'ASSIGNED').map((review) => review.reviewerId);
 
@@ -110,16 +134,31 @@ async function panelTimeout(
         },
       });
     }
-    await audit(deps, input.roundId, 'PANEL_QUORUM_AT_TIMEOUT', `case:${record.caseId}`, { scored, quorum: round.charter.quorum, missing: pending });
+    await audit(deps, input.roundId, 'PANEL_QUORUM_AT_TIMEOUT', `case:${record.caseId}`, {
+      scored,
+      quorum: round.charter.quorum,
+      missing: pending,
+    });
     return next('PROCEED', { scored, missing: pending });
   }
 
   await remindAndEscalate(deps, input, pending, scored);
-  await audit(deps, input.roundId, 'TASK_EXPIRED', `case:${record.caseId}`, { kind: 'PANEL', next: 'REOPEN', scored, quorum: round.charter.quorum, pending });
+  await audit(deps, input.roundId, 'TASK_EXPIRED', `case:${record.caseId}`, {
+    kind: 'PANEL',
+    next: 'REOPEN',
+    scored,
+    quorum: round.charter.quorum,
+    pending,
+  });
   return next('REOPEN', { scored });
 }
 
-async function remindAndEscalate(deps: WorkflowDeps<HandleTimeoutStore>, input: TimeoutInput, recipients: readonly string[], scored?: number): Promise<void> {
+async function remindAndEscalate(
+  deps: WorkflowDeps<HandleTimeoutStore>,
+  input: TimeoutInput,
+  recipients: readonly string[],
+  scored?: number,
+): Promise<void> {
   const what = input.caseId ? `（${input.caseId}）` : '';
   for (const recipient of recipients) {
     await deps.notifier.notify({
@@ -128,7 +167,10 @@ async function remindAndEscalate(deps: WorkflowDeps<HandleTimeoutStore>, input: 
       recipient,
       dedupKey: `timeout:${taskIdFor(input.executionArn, input.state, input.attempt)}`,
       subject: { zh: `提醒：審批步驟已逾期${what}`, en: `Reminder: an approval step is overdue ${input.caseId ?? ''}`.trim() },
-      body: { zh: `「${input.state}」步驟已逾期，已重新開啟，請盡快處理。`, en: `The "${input.state}" step is overdue and has been reopened; please act on it soon.` },
+      body: {
+        zh: `「${input.state}」步驟已逾期，已重新開啟，請盡快處理。`,
+        en: `The "${input.state}" step is overdue and has been reopened; please act on it soon.`,
+      },
     });
   }
   await deps.notifier.notify({

@@ -12,11 +12,15 @@ import { roundInputSchema, type RoundInput } from './check-round';
 import type { StorePort } from '../../store/store';
 
 /** What this use case reads and writes of the case table. */
-export type MarkApprovedStore = StorePort<{ rounds: 'markApproved' | 'requireRound'; cases: 'listCasesByRound' | 'updateCaseStatus' }> & AuditTrailStore;
+export type MarkApprovedStore = StorePort<{ rounds: 'markApproved' | 'requireRound'; cases: 'listCasesByRound' | 'updateCaseStatus' }> &
+  AuditTrailStore;
 
 const STILL_CANDIDATE: readonly CaseStatus[] = ['REVIEWED', 'SHORTLISTED', 'SELECTED'];
 
-export async function markApproved(deps: WorkflowDeps<MarkApprovedStore>, event: RoundInput): Promise<{ approved: number; notSelected: number }> {
+export async function markApproved(
+  deps: WorkflowDeps<MarkApprovedStore>,
+  event: RoundInput,
+): Promise<{ approved: number; notSelected: number }> {
   const { roundId } = roundInputSchema.parse(event);
   const round = await deps.store.rounds.requireRound(roundId);
   const list = round.approvedList ?? [];
@@ -50,7 +54,10 @@ export async function markApproved(deps: WorkflowDeps<MarkApprovedStore>, event:
       body:
         record.status === 'APPROVED'
           ? { zh: `「${record.title}」已獲審定入選。`, en: `"${record.title}" has been selected.` }
-          : { zh: `「${record.title}」本輪未入選，感謝參與。`, en: `"${record.title}" was not selected this round. Thank you for taking part.` },
+          : {
+              zh: `「${record.title}」本輪未入選，感謝參與。`,
+              en: `"${record.title}" was not selected this round. Thank you for taking part.`,
+            },
     });
   }
   await audit(deps, roundId, 'ROUND_APPROVED', `round:${roundId}`, { approved: list, notSelected });

@@ -13,7 +13,13 @@ import { staffPanel, type PanelStore } from './panel';
 import { taskIdFor } from './task-id';
 
 /** What this use case reads and writes of the case table. */
-export type OpenTaskStore = StorePort<{ rounds: 'requireRound'; cases: 'requireCase' | 'updateCaseStatus'; tasks: 'createTask' | 'refreshTaskToken' }> & PanelStore & AuditTrailStore;
+export type OpenTaskStore = StorePort<{
+  rounds: 'requireRound';
+  cases: 'requireCase' | 'updateCaseStatus';
+  tasks: 'createTask' | 'refreshTaskToken';
+}> &
+  PanelStore &
+  AuditTrailStore;
 
 /** Which approval step of which execution: what open-task and handle-timeout both receive. */
 export const approvalStepSchema = z.object({
@@ -62,7 +68,8 @@ export async function openTask(deps: WorkflowDeps<OpenTaskStore>, event: OpenTas
   if (input.kind === 'PANEL') {
     if (!input.caseId) throw new WorkflowError('Casebook.BadTaskInput', 'a panel step needs a caseId');
     const record = await deps.store.cases.requireCase(input.caseId);
-    if (record.status === 'ELIGIBILITY_PENDING') await deps.store.cases.updateCaseStatus(record.caseId, 'IN_REVIEW', ['ELIGIBILITY_PENDING']);
+    if (record.status === 'ELIGIBILITY_PENDING')
+      await deps.store.cases.updateCaseStatus(record.caseId, 'IN_REVIEW', ['ELIGIBILITY_PENDING']);
     const staffed = await staffPanel(deps.store, round.charter, record, at);
     assignees = staffed.reviewerIds;
     shortage = staffed.shortage?.reason;
@@ -159,7 +166,10 @@ async function notifyOpened(deps: WorkflowDeps<OpenTaskStore>, task: StoredTask,
         recipient: 'approver',
         dedupKey: `task:${task.taskId}`,
         subject: { zh: '公示期收到異議，待裁定', en: 'Objections received during the notice period' },
-        body: { zh: `請在 ${by} 前就異議作出裁定（步驟 ${task.taskId}）。`, en: `Please rule on the objections by ${by} (step ${task.taskId}).` },
+        body: {
+          zh: `請在 ${by} 前就異議作出裁定（步驟 ${task.taskId}）。`,
+          en: `Please rule on the objections by ${by} (step ${task.taskId}).`,
+        },
       });
       return;
   }

@@ -8,7 +8,8 @@ import type { StorePort } from '../../store/store';
 export type PanelStore = StorePort<{ reviews: 'assignReviewers' | 'listReviewsByCase' | 'listReviewsByReviewer' }>;
 
 /** Reviews that count towards the panel (not those reported missing or replaced). */
-export const activeReviews = (reviews: readonly Review[]) => reviews.filter((review) => review.status === 'ASSIGNED' || review.status === 'SCORED');
+export const activeReviews = (reviews: readonly Review[]) =>
+  reviews.filter((review) => review.status === 'ASSIGNED' || review.status === 'SCORED');
 
 export function assignableCase(record: CaseRecord): AssignableCase {
   return { caseId: record.caseId, unitCode: record.unitCode, cityCode: cityCodeOf(record.unitCode) ?? record.city };
@@ -23,7 +24,11 @@ export async function staffPanel(
   charter: Charter,
   record: CaseRecord,
   at: string,
-): Promise<{ reviewerIds: string[]; added: string[]; shortage?: { needed: number; available: number; reason: { zh: string; en: string } } }> {
+): Promise<{
+  reviewerIds: string[];
+  added: string[];
+  shortage?: { needed: number; available: number; reason: { zh: string; en: string } };
+}> {
   const reviews = await store.reviews.listReviewsByCase(record.caseId);
   const active = activeReviews(reviews).map((review) => review.reviewerId);
   if (active.length >= charter.reviewersPerCase) return { reviewerIds: active, added: [] };
@@ -46,6 +51,8 @@ export async function staffPanel(
   return {
     reviewerIds: [...active, ...added],
     added,
-    ...(shortage ? { shortage: { needed: charter.reviewersPerCase, available: active.length + added.length, reason: shortage.reason } } : {}),
+    ...(shortage
+      ? { shortage: { needed: charter.reviewersPerCase, available: active.length + added.length, reason: shortage.reason } }
+      : {}),
   };
 }

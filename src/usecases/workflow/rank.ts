@@ -15,7 +15,9 @@ import { aggregateCases, type ScoresStore } from './scores';
 import type { StorePort } from '../../store/store';
 
 /** What this use case reads and writes of the case table. */
-export type RankStore = StorePort<{ rounds: 'requireRound' | 'updateRoundStatus'; cases: 'listCasesByRound' | 'updateCaseStatus' }> & ScoresStore & AuditTrailStore;
+export type RankStore = StorePort<{ rounds: 'requireRound' | 'updateRoundStatus'; cases: 'listCasesByRound' | 'updateCaseStatus' }> &
+  ScoresStore &
+  AuditTrailStore;
 
 export interface RankOutput {
   count: number;
@@ -48,8 +50,20 @@ export async function rankShortlist(deps: WorkflowDeps<RankStore>, event: RoundI
   for (const record of reviewed) {
     const entry = scoreOf.get(record.caseId);
     if (!entry) continue;
-    const score: ScoreSummary = { rawMean: entry.rawMean, normalizedMean: entry.normalizedMean, spread: entry.spread, count: entry.count, outliers: entry.outliers };
-    ranked.push({ caseId: record.caseId, score: entry.normalizedMean, cityCode: cityCodeOf(record.unitCode) ?? record.city, level: record.level, label: record.unitName });
+    const score: ScoreSummary = {
+      rawMean: entry.rawMean,
+      normalizedMean: entry.normalizedMean,
+      spread: entry.spread,
+      count: entry.count,
+      outliers: entry.outliers,
+    };
+    ranked.push({
+      caseId: record.caseId,
+      score: entry.normalizedMean,
+      cityCode: cityCodeOf(record.unitCode) ?? record.city,
+      level: record.level,
+      label: record.unitName,
+    });
     await deps.store.cases.updateCaseStatus(record.caseId, record.status, [record.status], { score, updatedAt: at });
   }
   const result = shortlist({ cases: ranked, quotas: round.charter.quotas });

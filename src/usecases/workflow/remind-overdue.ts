@@ -17,7 +17,12 @@ import { audit, type AuditTrailStore } from '../audit';
 import type { WorkflowDeps } from '../deps';
 
 /** What this use case reads and writes of the case table. */
-export type RemindOverdueStore = StorePort<{ tasks: 'listOverdueTasks' | 'markTaskReminded' | 'releaseTaskReminder'; audit: 'sealAllAudits'; reviews: 'listReviewsByCase' }> & AuditTrailStore;
+export type RemindOverdueStore = StorePort<{
+  tasks: 'listOverdueTasks' | 'markTaskReminded' | 'releaseTaskReminder';
+  audit: 'sealAllAudits';
+  reviews: 'listReviewsByCase';
+}> &
+  AuditTrailStore;
 
 /** Who hears about every overdue step: the office that runs the round. */
 export const OFFICE_RECIPIENT = 'secretariat';

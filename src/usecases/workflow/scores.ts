@@ -10,7 +10,8 @@ export async function aggregateCases(store: ScoresStore, cases: readonly CaseRec
   const totals = [];
   for (const record of cases) {
     for (const review of await store.reviews.listReviewsByCase(record.caseId)) {
-      if (review.status === 'SCORED' && typeof review.total === 'number') totals.push({ caseId: record.caseId, reviewerId: review.reviewerId, total: review.total });
+      if (review.status === 'SCORED' && typeof review.total === 'number')
+        totals.push({ caseId: record.caseId, reviewerId: review.reviewerId, total: review.total });
     }
   }
   return aggregateRound(totals);

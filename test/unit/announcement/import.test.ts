@@ -25,7 +25,11 @@ describe('importAnnouncement on the round-5 result page', () => {
   const result = importAnnouncement(seed);
 
   it('reads the round number, title and theme', () => {
-    expect(result.round).toEqual({ number: 5, title: '第五屆廣東省縣鄉人大工作創新案例評選結果揭曉', theme: '發展和完善全過程人民民主的基層實踐' });
+    expect(result.round).toEqual({
+      number: 5,
+      title: '第五屆廣東省縣鄉人大工作創新案例評選結果揭曉',
+      theme: '發展和完善全過程人民民主的基層實踐',
+    });
   });
 
   it('finds the 12 cases with the titles and units printed on the page, in order', () => {

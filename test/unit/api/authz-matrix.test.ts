@@ -24,7 +24,15 @@ import { OutboxNotifier } from '../../../src/adapters/outbox-notifier';
 import { FixedClock } from '../../../src/ports/clock';
 import { charter, httpEvent, type Caller, type EventExtras } from './fixtures';
 
-const COLUMNS = ['anonymous', 'applicantOwn', 'applicantOther', 'reviewerAssigned', 'reviewerNotAssigned', 'secretariat', 'approver'] as const;
+const COLUMNS = [
+  'anonymous',
+  'applicantOwn',
+  'applicantOther',
+  'reviewerAssigned',
+  'reviewerNotAssigned',
+  'secretariat',
+  'approver',
+] as const;
 type Column = (typeof COLUMNS)[number];
 
 const UNIT_A = '440103';
@@ -84,14 +92,23 @@ async function seed(t: TestTable) {
   await s.rounds.createRound(round('closed-r', 12, 'CLOSED'));
   await s.rounds.createRound(
     round('notice-r', 13, 'NOTICE', {
-      shortlist: [{ caseId: 'case-n', rank: 1, score: 8, explanation: { zh: '因市別名額上調一位。', en: 'Moved up one place under the city quota.' } }],
+      shortlist: [
+        {
+          caseId: 'case-n',
+          rank: 1,
+          score: 8,
+          explanation: { zh: '因市別名額上調一位。', en: 'Moved up one place under the city quota.' },
+        },
+      ],
       approvedList: [{ caseId: 'case-n', order: 1, reason: '做法可複製、可推廣。' }],
       charterSha256: 'c'.repeat(64),
       noticeEndsAt: FUTURE,
     }),
   );
   await s.rounds.createRound(round('short-r', 14, 'SHORTLISTED', { shortlist: [{ caseId: 'case-s', rank: 1, score: 9 }] }));
-  await s.rounds.createRound(round('ended-r', 15, 'NOTICE', { shortlist: [{ caseId: 'case-x', rank: 1, score: 7 }], noticeEndsAt: '2030-05-31T16:00:00.000Z' }));
+  await s.rounds.createRound(
+    round('ended-r', 15, 'NOTICE', { shortlist: [{ caseId: 'case-x', rank: 1, score: 7 }], noticeEndsAt: '2030-05-31T16:00:00.000Z' }),
+  );
   await s.rounds.createRound(
     round('approved-r', 16, 'APPROVED', {
       shortlist: [{ caseId: 'case-p', rank: 1, score: 8 }],
@@ -104,11 +121,34 @@ async function seed(t: TestTable) {
     ['sub-a', UNIT_A],
     ['sub-b', UNIT_B],
   ] as const) {
-    await s.submissions.recordSubmission({ submissionId: id, roundId: 'round-9', unitCode: unit, key: `dossiers/round-9/${unit}/${id}/d.md`, fileName: 'd.md', status: 'VALID', createdAt: NOW.toISOString() });
+    await s.submissions.recordSubmission({
+      submissionId: id,
+      roundId: 'round-9',
+      unitCode: unit,
+      key: `dossiers/round-9/${unit}/${id}/d.md`,
+      fileName: 'd.md',
+      status: 'VALID',
+      createdAt: NOW.toISOString(),
+    });
   }
-  const version = (c: CaseRecord, dossier: unknown) => ({ caseId: c.caseId, roundId: c.roundId, version: 1, submissionId: c.currentSubmissionId, dossier, createdAt: NOW.toISOString() });
+  const version = (c: CaseRecord, dossier: unknown) => ({
+    caseId: c.caseId,
+    roundId: c.roundId,
+    version: 1,
+    submissionId: c.currentSubmissionId,
+    dossier,
+    createdAt: NOW.toISOString(),
+  });
   const caseA = caseRecord('case-a', UNIT_A, '廣州市荔灣區人大常委會', 'IN_REVIEW');
-  await s.cases.createCase(caseA, version(caseA, { title: caseA.title, unitName: caseA.unitName, practices: '荔灣區人大常委會建立代表聯絡站', contactPhone: '020-8888-0000' }));
+  await s.cases.createCase(
+    caseA,
+    version(caseA, {
+      title: caseA.title,
+      unitName: caseA.unitName,
+      practices: '荔灣區人大常委會建立代表聯絡站',
+      contactPhone: '020-8888-0000',
+    }),
+  );
   const caseB = caseRecord('case-b', UNIT_B, '深圳市羅湖區人大常委會', 'ELIGIBILITY_PENDING');
   await s.cases.createCase(caseB, version(caseB, { title: caseB.title }));
   const caseC = caseRecord('case-c', '440104', '廣州市越秀區人大常委會', 'APPROVED');
@@ -161,7 +201,15 @@ async function seed(t: TestTable) {
     status: 'PENDING',
   });
   notificationId = n.notificationId;
-  await s.objections.fileObjection({ objectionId: 'obj-1', roundId: 'notice-r', caseId: 'case-n', text: '此案例材料與事實不符，請覆核。', contact: 'objector@example.org', filedAt: NOW.toISOString(), status: 'OPEN' });
+  await s.objections.fileObjection({
+    objectionId: 'obj-1',
+    roundId: 'notice-r',
+    caseId: 'case-n',
+    text: '此案例材料與事實不符，請覆核。',
+    contact: 'objector@example.org',
+    filedAt: NOW.toISOString(),
+    status: 'OPEN',
+  });
 }
 
 let usersDir: string;
@@ -174,7 +222,13 @@ beforeAll(async () => {
   await seed(db);
   usersDir = mkdtempSync(join(tmpdir(), 'casebook-authz-users-'));
   const directory = new LocalUserDirectory(usersDir);
-  await directory.upsert({ username: 'invited@example.org', email: 'invited@example.org', name: '受邀評審', role: 'reviewer', jurisdictions: ['440300'] });
+  await directory.upsert({
+    username: 'invited@example.org',
+    email: 'invited@example.org',
+    name: '受邀評審',
+    role: 'reviewer',
+    jurisdictions: ['440300'],
+  });
   let n = 0;
   const deps: ApiDeps = {
     store: db.store,
@@ -265,10 +319,20 @@ const ROWS: Row[] = [
     expect: { ...all(403), anonymous: 401, secretariat: 404, approver: 404 },
   },
   { route: 'POST /rounds', path: '/rounds', body: { roundId: 'new-r', charter: validCharter }, expect: officeOnly(201) },
-  { route: 'PATCH /rounds/{roundId}', path: '/rounds/round-9', body: { changes: { quorum: 3 }, reason: '評審人數充足' }, expect: officeOnly(200) },
+  {
+    route: 'PATCH /rounds/{roundId}',
+    path: '/rounds/round-9',
+    body: { changes: { quorum: 3 }, reason: '評審人數充足' },
+    expect: officeOnly(200),
+  },
   { route: 'POST /rounds/{roundId}/open', path: '/rounds/draft-r/open', expect: officeOnly(200) },
   { route: 'POST /rounds/{roundId}/close', path: '/rounds/close-r/close', expect: officeOnly(200) },
-  { route: 'POST /rounds/{roundId}/proceed', path: '/rounds/closed-r/proceed', body: { reason: '評審逾期，先行排名' }, expect: officeOnly(200) },
+  {
+    route: 'POST /rounds/{roundId}/proceed',
+    path: '/rounds/closed-r/proceed',
+    body: { reason: '評審逾期，先行排名' },
+    expect: officeOnly(200),
+  },
   { route: 'GET /rounds/{roundId}/dashboard', path: '/rounds/round-9/dashboard', expect: officeOnly(200) },
   {
     route: 'GET /rounds/{roundId}/dashboard',
@@ -305,19 +369,43 @@ const ROWS: Row[] = [
     route: 'GET /cases/{caseId}',
     path: '/cases/case-a',
     // an approver sees cases once shortlisted; case A is still in review
-    expect: { anonymous: 401, applicantOwn: 200, applicantOther: 404, reviewerAssigned: 200, reviewerNotAssigned: 404, secretariat: 200, approver: 404 },
+    expect: {
+      anonymous: 401,
+      applicantOwn: 200,
+      applicantOther: 404,
+      reviewerAssigned: 200,
+      reviewerNotAssigned: 404,
+      secretariat: 200,
+      approver: 404,
+    },
   },
   {
     route: 'GET /cases/{caseId}',
     variant: 'a reviewed case while its round awaits the approver',
     path: '/cases/case-r',
-    expect: { anonymous: 401, applicantOwn: 200, applicantOther: 404, reviewerAssigned: 404, reviewerNotAssigned: 404, secretariat: 200, approver: 200 },
+    expect: {
+      anonymous: 401,
+      applicantOwn: 200,
+      applicantOther: 404,
+      reviewerAssigned: 404,
+      reviewerNotAssigned: 404,
+      secretariat: 200,
+      approver: 200,
+    },
   },
   {
     route: 'GET /cases/{caseId}',
     variant: 'a reviewed, unlisted case once the round is in notice',
     path: '/cases/case-m',
-    expect: { anonymous: 401, applicantOwn: 200, applicantOther: 404, reviewerAssigned: 404, reviewerNotAssigned: 404, secretariat: 200, approver: 404 },
+    expect: {
+      anonymous: 401,
+      applicantOwn: 200,
+      applicantOther: 404,
+      reviewerAssigned: 404,
+      reviewerNotAssigned: 404,
+      secretariat: 200,
+      approver: 404,
+    },
   },
   {
     route: 'GET /cases/{caseId}/record',
@@ -331,7 +419,12 @@ const ROWS: Row[] = [
     path: '/cases/case-r/record',
     expect: { ...all(403), anonymous: 401, secretariat: 200, approver: 200 },
   },
-  { route: 'POST /cases/{caseId}/corrections', path: '/cases/case-c/corrections', body: { note: '更正單位名稱的錯字' }, expect: officeOnly(200) },
+  {
+    route: 'POST /cases/{caseId}/corrections',
+    path: '/cases/case-c/corrections',
+    body: { note: '更正單位名稱的錯字' },
+    expect: officeOnly(200),
+  },
   { route: 'POST /cases/{caseId}/withdraw', path: '/cases/case-d/withdraw', body: { reason: '申報單位撤回' }, expect: officeOnly(200) },
   {
     route: 'POST /cases/{caseId}/reviewers/{reviewerId}/replace',
@@ -404,7 +497,11 @@ const ROWS: Row[] = [
   {
     route: 'POST /users/import',
     path: '/users/import',
-    body: { fileName: 'accounts.csv', content: Buffer.from('email,name,role,unitCode\nnew@example.org,新單位,applicant,440103\n').toString('base64'), dryRun: true },
+    body: {
+      fileName: 'accounts.csv',
+      content: Buffer.from('email,name,role,unitCode\nnew@example.org,新單位,applicant,440103\n').toString('base64'),
+      dryRun: true,
+    },
     expect: officeOnly(200),
   },
   {
@@ -465,9 +562,17 @@ describe('what each role sees', () => {
   });
 
   it('uploads go to the caller’s unit folder, whatever the body says', async () => {
-    const res = await json('POST', '/rounds/round-9/submissions', CALLERS.applicantOther, { fileName: 'x.md', contentType: 'text/markdown', size: 10 });
+    const res = await json('POST', '/rounds/round-9/submissions', CALLERS.applicantOther, {
+      fileName: 'x.md',
+      contentType: 'text/markdown',
+      size: 10,
+    });
     expect(res.body.key).toMatch(new RegExp(`^dossiers/round-9/${UNIT_B}/[^/]+/x\\.md$`));
-    const bad = await json('POST', '/rounds/round-9/submissions', CALLERS.applicantOwn, { fileName: '../x.exe', contentType: 'application/x-msdownload', size: 10 });
+    const bad = await json('POST', '/rounds/round-9/submissions', CALLERS.applicantOwn, {
+      fileName: '../x.exe',
+      contentType: 'application/x-msdownload',
+      size: 10,
+    });
     expect(bad.status).toBe(400);
     expect((bad.body.error as { issues: { field: string }[] }).issues.map((i) => i.field).sort()).toEqual(['contentType', 'fileName']);
   });
@@ -533,7 +638,20 @@ describe('what each role sees', () => {
       // objectors' contacts are not part of the round's view, even for the office
       expect(JSON.stringify(staff.body)).not.toContain('objector@example.org');
     }
-    const publicKeys = ['roundId', 'number', 'year', 'theme', 'script', 'status', 'eligibleLevels', 'submissionDeadline', 'reviewDeadline', 'blindReview', 'rubric', 'noticeEndsAt'];
+    const publicKeys = [
+      'roundId',
+      'number',
+      'year',
+      'theme',
+      'script',
+      'status',
+      'eligibleLevels',
+      'submissionDeadline',
+      'reviewDeadline',
+      'blindReview',
+      'rubric',
+      'noticeEndsAt',
+    ];
     for (const col of COLUMNS) {
       // a token on the public route changes nothing: API Gateway never passes it to a public route
       const pub = await json('GET', '/rounds/notice-r', CALLERS[col]);
@@ -550,7 +668,9 @@ describe('what each role sees', () => {
       caseId: 'case-r',
       versions: [{ version: 1, submissionId: 'sub-case-r', current: true }],
       eligibility: [],
-      assignments: [{ reviewerId: 'rev-1', reviewerName: '評審一', status: 'SCORED', scores: { innovation: 8 }, comment: '可推廣', total: 8 }],
+      assignments: [
+        { reviewerId: 'rev-1', reviewerName: '評審一', status: 'SCORED', scores: { innovation: 8 }, comment: '可推廣', total: 8 },
+      ],
     });
     const lead = await json('GET', '/cases/case-r/record', CALLERS.approver);
     expect(lead.status).toBe(200);
@@ -574,7 +694,8 @@ describe('what each role sees', () => {
 
   it('a second decision is 409 and an expired step 410; nothing is decided by a GET', async () => {
     const before = decisions.length;
-    for (const path of ['/tasks', '/tasks/panel-a2', '/rounds/round-9/cases', '/cases/case-a']) await call('GET', path, CALLERS.reviewerAssigned);
+    for (const path of ['/tasks', '/tasks/panel-a2', '/rounds/round-9/cases', '/cases/case-a'])
+      await call('GET', path, CALLERS.reviewerAssigned);
     expect(decisions.length).toBe(before);
     expect((await db.store.tasks.getTask('panel-a2'))?.status).toBe('OPEN');
     const again = await json('POST', '/tasks/panel-a/decision', CALLERS.reviewerAssigned, scoreSheet);
@@ -600,7 +721,11 @@ describe('what each role sees', () => {
     const closed = await json('GET', '/rounds/close-r/staff-view', CALLERS.secretariat);
     expect(closed.body.status).toBe('CLOSED');
     expect(closed.body.finalizationExecutionArn).toMatch(/f-close-r$/);
-    const late = await json('POST', '/rounds/close-r/submissions', CALLERS.applicantOwn, { fileName: 'a.md', contentType: 'text/markdown', size: 5 });
+    const late = await json('POST', '/rounds/close-r/submissions', CALLERS.applicantOwn, {
+      fileName: 'a.md',
+      contentType: 'text/markdown',
+      size: 5,
+    });
     expect(late.status).toBe(422);
     expect((late.body.error as { code: string }).code).toBe('ROUND_NOT_OPEN');
   });
@@ -611,7 +736,10 @@ describe('what each role sees', () => {
     expect(verify.body.length).toBeGreaterThanOrEqual(3);
     const res = await call('GET', '/rounds/round-9/audit', CALLERS.secretariat);
     expect(res.headers['content-type']).toMatch(/ndjson/);
-    const actions = res.body.trim().split('\n').map((l) => (JSON.parse(l) as { action: string }).action);
+    const actions = res.body
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { action: string }).action);
     expect(actions).toEqual(expect.arrayContaining(['round.amend', 'case.correct', 'case.replace-reviewer', 'outbox.release']));
   });
 });
@@ -661,7 +789,12 @@ describe('browsers without JavaScript', () => {
   });
 
   it('the dashboard stays JSON for scripts and the console, with each chart’s data table', async () => {
-    for (const headers of [{} as Record<string, string>, { accept: 'application/json' }, { accept: '*/*' }, { accept: 'text/html;q=0.5, application/json' }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { accept: 'application/json' },
+      { accept: '*/*' },
+      { accept: 'text/html;q=0.5, application/json' },
+    ]) {
       const res = await call('GET', '/rounds/round-9/dashboard', CALLERS.secretariat, undefined, { headers });
       expect(res.headers['content-type'], JSON.stringify(headers)).toMatch(/^application\/json/);
     }
@@ -688,7 +821,9 @@ describe('browsers without JavaScript', () => {
 
   it('the objection form files the objection and sends the browser back to the site (303)', async () => {
     const text = '表格提交：此案例的數據與年鑑不符。';
-    const res = await call('POST', '/rounds/notice-r/objections', undefined, undefined, { form: { ...objectionForm, text, contact: 'a@example.org' } });
+    const res = await call('POST', '/rounds/notice-r/objections', undefined, undefined, {
+      form: { ...objectionForm, text, contact: 'a@example.org' },
+    });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe(objectionForm.returnTo);
     const filed = (await db.store.objections.listObjections('notice-r')).find((o) => o.text === text);
@@ -720,13 +855,17 @@ describe('browsers without JavaScript', () => {
   });
 
   it('a form with a problem answers a page naming the field, with a way back to the notice page', async () => {
-    const res = await call('POST', '/rounds/notice-r/objections', undefined, undefined, { form: { ...objectionForm, text: '太短', script: 'hans' } });
+    const res = await call('POST', '/rounds/notice-r/objections', undefined, undefined, {
+      form: { ...objectionForm, text: '太短', script: 'hans' },
+    });
     expect(res.statusCode).toBe(400);
     const page = html(res);
     expect(page).toContain('<code>INVALID_INPUT</code>');
     expect(page).toContain('<strong>text</strong>');
     expect(page).toContain(`<a href="${SITE}hans/rounds/notice-r/index.html">返回公示页面</a>`);
-    const unknown = await call('POST', '/rounds/notice-r/objections', undefined, undefined, { form: { ...objectionForm, caseId: 'case-a' } });
+    const unknown = await call('POST', '/rounds/notice-r/objections', undefined, undefined, {
+      form: { ...objectionForm, caseId: 'case-a' },
+    });
     expect(unknown.statusCode).toBe(404);
   });
 

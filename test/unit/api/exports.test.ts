@@ -103,8 +103,18 @@ async function seed(t: TestTable, roundId: string, status: Round['status'], blin
       rubric: {
         maxScore: 10,
         criteria: [
-          { id: 'innovation', name: { zh: '創新性', en: 'Innovation' }, weight: 0.6, descriptors: [{ min: 0, max: 10, text: { zh: '—', en: '—' } }] },
-          { id: 'impact', name: { zh: '實效性', en: 'Impact' }, weight: 0.4, descriptors: [{ min: 0, max: 10, text: { zh: '—', en: '—' } }] },
+          {
+            id: 'innovation',
+            name: { zh: '創新性', en: 'Innovation' },
+            weight: 0.6,
+            descriptors: [{ min: 0, max: 10, text: { zh: '—', en: '—' } }],
+          },
+          {
+            id: 'impact',
+            name: { zh: '實效性', en: 'Impact' },
+            weight: 0.4,
+            descriptors: [{ min: 0, max: 10, text: { zh: '—', en: '—' } }],
+          },
         ],
       },
     }),
@@ -145,7 +155,13 @@ async function seed(t: TestTable, roundId: string, status: Round['status'], blin
     });
     await s.reviews.assignReviewers(roundId, record.caseId, REVIEWERS.slice(0, c.score.count), NOW.toISOString());
     for (const [i, reviewer] of REVIEWERS.slice(0, c.score.count).entries()) {
-      await s.reviews.recordScore(record.caseId, reviewer, { scores: { innovation: 7 + i, impact: 9 - i }, comment: `我是${reviewer}` }, 7.5 + i * 0.25, NOW.toISOString());
+      await s.reviews.recordScore(
+        record.caseId,
+        reviewer,
+        { scores: { innovation: 7 + i, impact: 9 - i }, comment: `我是${reviewer}` },
+        7.5 + i * 0.25,
+        NOW.toISOString(),
+      );
     }
   }
   await s.audit.appendAudit({
@@ -154,9 +170,25 @@ async function seed(t: TestTable, roundId: string, status: Round['status'], blin
     actor: { id: 'workflow', name: 'workflow' },
     action: 'ROUND_SHORTLISTED',
     subject: `round:${roundId}`,
-    change: { passedOver: [{ caseId: `${roundId}-c-passed`, code: 'CITY_MAX', reason: { zh: '廣州市已達每市名額上限', en: 'Guangzhou is at its city maximum' } }] },
+    change: {
+      passedOver: [
+        {
+          caseId: `${roundId}-c-passed`,
+          code: 'CITY_MAX',
+          reason: { zh: '廣州市已達每市名額上限', en: 'Guangzhou is at its city maximum' },
+        },
+      ],
+    },
   });
-  await s.objections.fileObjection({ objectionId: `o-${roundId}`, roundId, caseId: `${roundId}-c-heping`, text: '此案例做法早於申報年度。', contact: CONTACT, filedAt: NOW.toISOString(), status: 'DISMISSED' });
+  await s.objections.fileObjection({
+    objectionId: `o-${roundId}`,
+    roundId,
+    caseId: `${roundId}-c-heping`,
+    text: '此案例做法早於申報年度。',
+    contact: CONTACT,
+    filedAt: NOW.toISOString(),
+    status: 'DISMISSED',
+  });
 }
 
 beforeAll(async () => {
@@ -191,7 +223,9 @@ async function fileOf(roundId: string, format: 'docx' | 'xlsx', caller: Caller =
   const res = await api(httpEvent('GET', `/rounds/${roundId}/export`, caller, undefined, { query: { format } }));
   expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
   expect(res.isBase64Encoded).toBe(true);
-  expect(res.headers['content-disposition']).toBe(`attachment; filename="${roundId}-${format === 'docx' ? 'announcement' : 'scores'}.${format}"`);
+  expect(res.headers['content-disposition']).toBe(
+    `attachment; filename="${roundId}-${format === 'docx' ? 'announcement' : 'scores'}.${format}"`,
+  );
   return Buffer.from(res.body, 'base64');
 }
 
@@ -243,9 +277,18 @@ describe('GET /rounds/{roundId}/export', () => {
     ]);
     expect(data.scores[1]!.explanation).toBe('因地市名額調整上移');
     expect(data.scores[2]!.quotaNote).toBe('廣州市已達每市名額上限');
-    expect(data.scores[0]).toMatchObject({ rawMean: 8.5, normalizedMean: 8.25, spread: 1.5, reviewerCount: 3, level: 'township', city: '河源市' });
+    expect(data.scores[0]).toMatchObject({
+      rawMean: 8.5,
+      normalizedMean: 8.25,
+      spread: 1.5,
+      reviewerCount: 3,
+      level: 'township',
+      city: '河源市',
+    });
     // an open round names its reviewers
-    expect(new Set(data.reviews.map((r) => r.reviewer))).toEqual(new Set(['評審專家甲（rev-alpha）', '評審專家乙（rev-beta）', '評審專家丙（rev-gamma）']));
+    expect(new Set(data.reviews.map((r) => r.reviewer))).toEqual(
+      new Set(['評審專家甲（rev-alpha）', '評審專家乙（rev-beta）', '評審專家丙（rev-gamma）']),
+    );
     expect(data.reviews).toHaveLength(3 + 3 + 2);
     expect(JSON.stringify(data)).not.toContain('c-withdrawn');
   });
@@ -284,7 +327,10 @@ describe('the Word document', () => {
     const data = await exportOf('open-r');
     const page = await publishedAnnex('open-r');
     const { value } = await mammoth.extractRawText({ buffer: bytes });
-    const paragraphs = value.split(/\n+/).map((p) => p.trim()).filter(Boolean);
+    const paragraphs = value
+      .split(/\n+/)
+      .map((p) => p.trim())
+      .filter(Boolean);
     expect(paragraphs[0]).toBe(data.round.title);
     expect(paragraphs[1]).toBe(data.round.lead);
     const annexAt = paragraphs.indexOf('附件：第五屆廣東省縣鄉人大工作創新案例');
@@ -300,8 +346,22 @@ describe('the Word document', () => {
       const practicesAt = lines.findIndex((l) => l.startsWith('主要做法：'));
       const reasonAt = lines.findIndex((l) => l.startsWith('入選理由：'));
       expect(practicesAt).toBe(2);
-      expect(squash(lines.slice(practicesAt, reasonAt).join('').replace(/^主要做法：/, ''))).toBe(squash(page[i]!.practices));
-      expect(squash(lines.slice(reasonAt).join('').replace(/^入選理由：/, ''))).toBe(squash(page[i]!.reason));
+      expect(
+        squash(
+          lines
+            .slice(practicesAt, reasonAt)
+            .join('')
+            .replace(/^主要做法：/, ''),
+        ),
+      ).toBe(squash(page[i]!.practices));
+      expect(
+        squash(
+          lines
+            .slice(reasonAt)
+            .join('')
+            .replace(/^入選理由：/, ''),
+        ),
+      ).toBe(squash(page[i]!.reason));
     });
     expect(value).not.toContain('已撤銷的案例標題');
   });
@@ -342,7 +402,21 @@ describe('the Excel score sheet', () => {
     expect(sheet.name).toBe('評分匯總');
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     const header = (sheet.getRow(1).values as unknown[]).slice(1);
-    expect(header).toEqual(['排名', '公告序號', '項目名稱', '申報單位', '所屬地市', '層級', '狀態', '原始平均分', '標準化平均分', '分差', '評審人數', '名額說明', '入圍說明']);
+    expect(header).toEqual([
+      '排名',
+      '公告序號',
+      '項目名稱',
+      '申報單位',
+      '所屬地市',
+      '層級',
+      '狀態',
+      '原始平均分',
+      '標準化平均分',
+      '分差',
+      '評審人數',
+      '名額說明',
+      '入圍說明',
+    ]);
     for (let c = 1; c <= header.length; c++) expect(sheet.getColumn(c).width, `column ${c}`).toBeGreaterThan(0);
     expect(sheet.rowCount).toBe(1 + data.scores.length);
     data.scores.forEach((row, i) => {

@@ -67,7 +67,10 @@ describe('router', () => {
 
   it('answers 400 on a malformed JSON body', async () => {
     const res = await route(
-      event('POST', '/rounds', { body: '{nope', requestContext: { http: { method: 'POST' }, authorizer: { jwt: { claims: { sub: 's', 'cognito:groups': '[secretariat]' } } } } }),
+      event('POST', '/rounds', {
+        body: '{nope',
+        requestContext: { http: { method: 'POST' }, authorizer: { jwt: { claims: { sub: 's', 'cognito:groups': '[secretariat]' } } } },
+      }),
     );
     expect(res.statusCode).toBe(400);
     expect(JSON.parse(res.body).error.code).toBe('INVALID_JSON');
@@ -99,7 +102,9 @@ describe('content negotiation and redirects', () => {
   it('sends a browser back only to pages under the site’s base URL, path prefix included', () => {
     const base = 'https://gov.example.cn/cases/';
     expect(siteRedirect('https://gov.example.cn/cases/hant/r/x.html', base)).toBe('https://gov.example.cn/cases/hant/r/x.html');
-    expect(siteRedirect('https://gov.example.cn/cases/hant/x.html', 'https://gov.example.cn/cases')).toBe('https://gov.example.cn/cases/hant/x.html');
+    expect(siteRedirect('https://gov.example.cn/cases/hant/x.html', 'https://gov.example.cn/cases')).toBe(
+      'https://gov.example.cn/cases/hant/x.html',
+    );
     for (const bad of [
       'https://gov.example.cn/cases-evil/x.html',
       'https://gov.example.cn/cases/../admin/',

@@ -35,7 +35,15 @@ describe('audit chain', () => {
 
   it('hashes only the documented fields, independent of key order and of extra actor fields', () => {
     const entry = buildChain('r6', [{ b: 1, a: [1, 2] }])[0]!;
-    const reordered = { change: { a: [1, 2], b: 1 }, subject: entry.subject, action: entry.action, actor: { name: office.name, id: office.id, roles: ['secretariat'] }, at: entry.at, seq: entry.seq, roundId: entry.roundId } as unknown as AuditEntry;
+    const reordered = {
+      change: { a: [1, 2], b: 1 },
+      subject: entry.subject,
+      action: entry.action,
+      actor: { name: office.name, id: office.id, roles: ['secretariat'] },
+      at: entry.at,
+      seq: entry.seq,
+      roundId: entry.roundId,
+    } as unknown as AuditEntry;
     expect(hashEntry(GENESIS_HASH, reordered)).toBe(entry.hash);
   });
 
@@ -78,7 +86,14 @@ describe('audit chain', () => {
 
   it('detects an inserted entry even when it is correctly hashed onto its predecessor', () => {
     const entries = buildChain('r6', [1, 2, 3]);
-    const inserted = appendEntry(entries[0]!, { roundId: 'r6', at: '2025-06-01T09:00:00.000Z', actor: office, action: 'SCORE_RECORDED', subject: 'CASE#x', change: 1 });
+    const inserted = appendEntry(entries[0]!, {
+      roundId: 'r6',
+      at: '2025-06-01T09:00:00.000Z',
+      actor: office,
+      action: 'SCORE_RECORDED',
+      subject: 'CASE#x',
+      change: 1,
+    });
     const renumbered = { ...entries[1]!, seq: 3 };
     const result = verifyChain([entries[0]!, inserted, renumbered, entries[2]!]);
     expect(result.ok).toBe(false);
@@ -93,7 +108,9 @@ describe('audit chain', () => {
 
   it('refuses to chain an entry after another round', () => {
     const [first] = buildChain('r6', [1]);
-    expect(() => appendEntry(first!, { roundId: 'r7', at: 'x', actor: office, action: 'A', subject: 'S', change: null })).toThrow(/AUDIT_ROUND_MISMATCH/);
+    expect(() => appendEntry(first!, { roundId: 'r7', at: 'x', actor: office, action: 'A', subject: 'S', change: null })).toThrow(
+      /AUDIT_ROUND_MISMATCH/,
+    );
   });
 
   it('property: altering any one field of any one entry breaks the chain exactly there', () => {
@@ -133,7 +150,10 @@ describe('audit chain', () => {
   it('property: removing any one entry, or swapping two neighbours, fails at the first affected position', () => {
     fc.assert(
       fc.property(fc.integer({ min: 2, max: 10 }), fc.nat(), fc.boolean(), (length, pick, remove) => {
-        const entries = buildChain('r6', Array.from({ length }, (_, index) => ({ index })));
+        const entries = buildChain(
+          'r6',
+          Array.from({ length }, (_, index) => ({ index })),
+        );
         if (remove) {
           const index = pick % (length - 1); // removing the last entry is only visible against an anchor
           const result = verifyChain(entries.filter((_, at) => at !== index));

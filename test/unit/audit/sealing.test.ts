@@ -5,7 +5,16 @@ import { GENESIS_HASH, appendEntry, sealEntry, verifyChain, type UnsealedAuditEn
 const actor = { id: 'u-office', name: '秘書處' };
 
 function unsealed(seq: number, change: unknown = { seq }): UnsealedAuditEntry {
-  return { roundId: 'r9', seq, at: `2026-03-01T00:00:${String(seq).padStart(2, '0')}.000Z`, actor, action: 'TEST', subject: `s${seq}`, change, sealed: false };
+  return {
+    roundId: 'r9',
+    seq,
+    at: `2026-03-01T00:00:${String(seq).padStart(2, '0')}.000Z`,
+    actor,
+    action: 'TEST',
+    subject: `s${seq}`,
+    change,
+    sealed: false,
+  };
 }
 
 function sealAll(entries: UnsealedAuditEntry[]): AuditEntry[] {

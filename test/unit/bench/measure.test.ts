@@ -25,8 +25,20 @@ describe('growthExponent', () => {
 
   it('ignores non-positive points and needs two to fit', () => {
     expect(growthExponent([{ x: 10, y: 5 }])).toBeNaN();
-    expect(growthExponent([{ x: 10, y: 5 }, { x: 0, y: 7 }, { x: 100, y: 0 }])).toBeNaN();
-    expect(growthExponent([{ x: 10, y: 10 }, { x: 0, y: 1 }, { x: 100, y: 100 }])).toBeCloseTo(1, 9);
+    expect(
+      growthExponent([
+        { x: 10, y: 5 },
+        { x: 0, y: 7 },
+        { x: 100, y: 0 },
+      ]),
+    ).toBeNaN();
+    expect(
+      growthExponent([
+        { x: 10, y: 10 },
+        { x: 0, y: 1 },
+        { x: 100, y: 100 },
+      ]),
+    ).toBeCloseTo(1, 9);
   });
 });
 
@@ -47,7 +59,15 @@ describe('writeReport', () => {
     suites: [
       { name: 'publishing: 1000 cases', metric: 'speed-up', ours: 120, baseline: 900, ratio: 7.5, goal: '≥ 5×', met: true },
       { name: 'intake | pipes', metric: 'dossiers/s', ours: 0.5, baseline: 10, ratio: 0.05, goal: '≥ 0.2', met: false },
-      { name: 'broken suite', metric: 'suite failed to run', ours: Number.NaN, baseline: Number.NaN, ratio: Number.NaN, goal: '≥ 3×', met: false },
+      {
+        name: 'broken suite',
+        metric: 'suite failed to run',
+        ours: Number.NaN,
+        baseline: Number.NaN,
+        ratio: Number.NaN,
+        goal: '≥ 3×',
+        met: false,
+      },
     ],
     plots: ['docs/bench-growth-time.svg'],
   };
@@ -62,7 +82,8 @@ describe('writeReport', () => {
       ['intake | pipes', false],
       ['broken suite', false],
     ]);
-    for (const s of json.suites) expect(Object.keys(s)).toEqual(expect.arrayContaining(['name', 'metric', 'ours', 'baseline', 'ratio', 'goal', 'met']));
+    for (const s of json.suites)
+      expect(Object.keys(s)).toEqual(expect.arrayContaining(['name', 'metric', 'ours', 'baseline', 'ratio', 'goal', 'met']));
     const md = readFileSync(paths.markdown, 'utf8');
     expect(md).toContain('Test CPU, 2 cores, 8 GiB');
     expect(md).toContain('Node.js: v24.9.0');
@@ -82,7 +103,10 @@ describe('writeReport findings', () => {
     const md = readFileSync(paths.markdown, 'utf8');
     expect(md).toContain('quick run');
     expect(md.indexOf('## Why goals were missed')).toBeGreaterThan(md.indexOf('| suite |'));
-    writeReport({ machine: { cpus: 'c', cores: 1, memoryGiB: 1 }, node: 'v24', date: 'd', quick: true, suites: [], plots: [] }, { ...paths, findings: join(dir, 'absent.md') });
+    writeReport(
+      { machine: { cpus: 'c', cores: 1, memoryGiB: 1 }, node: 'v24', date: 'd', quick: true, suites: [], plots: [] },
+      { ...paths, findings: join(dir, 'absent.md') },
+    );
     expect(readFileSync(paths.markdown, 'utf8')).not.toContain('Why goals were missed');
   });
 });

@@ -4,7 +4,12 @@ import { consumedUnits, s3Target } from '../../../local/metering';
 describe('consumedUnits', () => {
   it('sums single, batch and transaction capacity reports', () => {
     expect(consumedUnits({ TableName: 't', CapacityUnits: 2.5 })).toBe(2.5);
-    expect(consumedUnits([{ TableName: 't', CapacityUnits: 4 }, { TableName: 'u', CapacityUnits: 1 }])).toBe(5);
+    expect(
+      consumedUnits([
+        { TableName: 't', CapacityUnits: 4 },
+        { TableName: 'u', CapacityUnits: 1 },
+      ]),
+    ).toBe(5);
     expect(consumedUnits({ TableName: 't', ReadCapacityUnits: 1, WriteCapacityUnits: 3 })).toBe(4);
   });
 

@@ -40,7 +40,12 @@ describe('barChart', () => {
   });
 
   it('follows a given order and label map (statuses in workflow order, in Chinese)', () => {
-    const c = barChart('s', { zh: '各狀態', en: 's' }, { APPROVED: 9, IN_REVIEW: 1, ELIGIBILITY_PENDING: 3 }, { labels: CASE_STATUS_ZH, order: CASE_STATUS_ORDER });
+    const c = barChart(
+      's',
+      { zh: '各狀態', en: 's' },
+      { APPROVED: 9, IN_REVIEW: 1, ELIGIBILITY_PENDING: 3 },
+      { labels: CASE_STATUS_ZH, order: CASE_STATUS_ORDER },
+    );
     expect(c.table.rows.map((r) => r[0])).toEqual(['待資格審查', '評審中', '已審定']);
   });
 
@@ -66,7 +71,14 @@ describe('barChart', () => {
   });
 
   it('is deterministic', () => {
-    expect(barChart('cases-by-city', { zh: '各市案例數', en: 'Cases by city' }, { 佛山市: 1, 深圳市: 2, 廣州市: 4 }, { categoryHeader: '城市', unit: '宗' })).toEqual(chart);
+    expect(
+      barChart(
+        'cases-by-city',
+        { zh: '各市案例數', en: 'Cases by city' },
+        { 佛山市: 1, 深圳市: 2, 廣州市: 4 },
+        { categoryHeader: '城市', unit: '宗' },
+      ),
+    ).toEqual(chart);
   });
 });
 
@@ -110,7 +122,11 @@ describe('distributionChart', () => {
   });
 
   it('lists reviewers that scored but are not on the panel, and escapes names', () => {
-    const c = distributionChart({ panel: [{ id: 'r1', name: '<i>評審</i>' }], reviews: [...reviews, { caseId: 'a', reviewerId: 'zz', total: 4 }], maxScore: 10 });
+    const c = distributionChart({
+      panel: [{ id: 'r1', name: '<i>評審</i>' }],
+      reviews: [...reviews, { caseId: 'a', reviewerId: 'zz', total: 4 }],
+      maxScore: 10,
+    });
     expect(c.table.rows.map((r) => r[0])).toEqual(['<i>評審</i>', 'r2', 'zz']);
     expect(onlyKnownTags(c.svg)).toBe(true);
   });

@@ -38,7 +38,10 @@ describe('charts are well-formed XML', () => {
   });
 
   it('distribution chart, with and without scores', () => {
-    const panel = [{ id: 'r1', name: '評審甲' }, { id: 'r2', name: '<i>乙</i>' }];
+    const panel = [
+      { id: 'r1', name: '評審甲' },
+      { id: 'r2', name: '<i>乙</i>' },
+    ];
     expect(wellFormedProblems(distributionChart({ panel, reviews: [], maxScore: 10 }).svg)).toEqual([]);
     const reviews = [
       { caseId: 'a', reviewerId: 'r1', total: 5 },

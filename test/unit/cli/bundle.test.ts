@@ -43,53 +43,69 @@ const manifest = (): Manifest => JSON.parse(readFileSync(join(cache, 'cli.json')
 const BUNDLE_TEST_TIMEOUT = 120_000;
 
 describe('the cached CLI bundle', () => {
-  it('is built on first use, records its inputs, and gives the same output as the sources through tsx', async () => {
-    const demo = join(ROOT, 'data', 'demo');
-    const bundled = await cli(['validate', demo, '--json']);
-    const m = manifest();
-    expect(m.inputs).toHaveProperty([join('cli', 'main.ts')]);
-    expect(m.inputs).toHaveProperty([join('cli', 'commands', 'validate.ts')]);
-    expect(m.inputs).toHaveProperty([join('src', 'domain', 'dossier', 'parse.ts')]);
-    expect(m.inputs).toHaveProperty([join('cli', 'casebook.mjs')]);
-    expect(m.commands).toContain('validate.ts');
-    const viaTsx = await cli(['validate', demo, '--json'], { CASEBOOK_NO_BUNDLE: '1' });
-    expect(bundled.stdout.length).toBeGreaterThan(0);
-    expect(bundled).toEqual(viaTsx);
-  }, BUNDLE_TEST_TIMEOUT);
+  it(
+    'is built on first use, records its inputs, and gives the same output as the sources through tsx',
+    async () => {
+      const demo = join(ROOT, 'data', 'demo');
+      const bundled = await cli(['validate', demo, '--json']);
+      const m = manifest();
+      expect(m.inputs).toHaveProperty([join('cli', 'main.ts')]);
+      expect(m.inputs).toHaveProperty([join('cli', 'commands', 'validate.ts')]);
+      expect(m.inputs).toHaveProperty([join('src', 'domain', 'dossier', 'parse.ts')]);
+      expect(m.inputs).toHaveProperty([join('cli', 'casebook.mjs')]);
+      expect(m.commands).toContain('validate.ts');
+      const viaTsx = await cli(['validate', demo, '--json'], { CASEBOOK_NO_BUNDLE: '1' });
+      expect(bundled.stdout.length).toBeGreaterThan(0);
+      expect(bundled).toEqual(viaTsx);
+    },
+    BUNDLE_TEST_TIMEOUT,
+  );
 
-  it('finds files next to the sources as the sources do (import.meta of each module)', async () => {
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
-    const r = await cli(['version'], { CASEBOOK_DEBUG: '1' });
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain(pkg.version);
-    expect(r.stderr).not.toContain('through tsx'); // it ran from the bundle
-  }, BUNDLE_TEST_TIMEOUT);
+  it(
+    'finds files next to the sources as the sources do (import.meta of each module)',
+    async () => {
+      const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+      const r = await cli(['version'], { CASEBOOK_DEBUG: '1' });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(pkg.version);
+      expect(r.stderr).not.toContain('through tsx'); // it ran from the bundle
+    },
+    BUNDLE_TEST_TIMEOUT,
+  );
 
-  it('is reused while its inputs are unchanged and rebuilt when one changes', async () => {
-    await cli(['version']);
-    const first = manifest().entry;
-    await cli(['version']);
-    expect(manifest().entry).toBe(first);
+  it(
+    'is reused while its inputs are unchanged and rebuilt when one changes',
+    async () => {
+      await cli(['version']);
+      const first = manifest().entry;
+      await cli(['version']);
+      expect(manifest().entry).toBe(first);
 
-    // a source file that is newer (or of another size) than when the bundle was built
-    const stale = manifest();
-    stale.inputs[join('src', 'domain', 'dossier', 'parse.ts')] = '1:1';
-    writeFileSync(join(cache, 'cli.json'), JSON.stringify(stale));
-    expect((await cli(['version'])).code).toBe(0);
-    const rebuilt = manifest().entry;
-    expect(rebuilt).not.toBe(first);
+      // a source file that is newer (or of another size) than when the bundle was built
+      const stale = manifest();
+      stale.inputs[join('src', 'domain', 'dossier', 'parse.ts')] = '1:1';
+      writeFileSync(join(cache, 'cli.json'), JSON.stringify(stale));
+      expect((await cli(['version'])).code).toBe(0);
+      const rebuilt = manifest().entry;
+      expect(rebuilt).not.toBe(first);
 
-    // a command file added to or removed from cli/commands
-    const listed = manifest();
-    listed.commands = listed.commands.slice(1);
-    writeFileSync(join(cache, 'cli.json'), JSON.stringify(listed));
-    expect((await cli(['version'])).code).toBe(0);
-    expect(manifest().entry).not.toBe(rebuilt);
-  }, BUNDLE_TEST_TIMEOUT);
+      // a command file added to or removed from cli/commands
+      const listed = manifest();
+      listed.commands = listed.commands.slice(1);
+      writeFileSync(join(cache, 'cli.json'), JSON.stringify(listed));
+      expect((await cli(['version'])).code).toBe(0);
+      expect(manifest().entry).not.toBe(rebuilt);
+    },
+    BUNDLE_TEST_TIMEOUT,
+  );
 
-  it('runs through tsx when no bundle can be built', async () => {
-    const r = await cli(['version'], { CASEBOOK_CLI_CACHE: join(CLI, 'not-a-directory') });
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^casebook /);
-  }, BUNDLE_TEST_TIMEOUT);
+  it(
+    'runs through tsx when no bundle can be built',
+    async () => {
+      const r = await cli(['version'], { CASEBOOK_CLI_CACHE: join(CLI, 'not-a-directory') });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^casebook /);
+    },
+    BUNDLE_TEST_TIMEOUT,
+  );
 });

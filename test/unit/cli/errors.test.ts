@@ -7,18 +7,30 @@
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { main } from '../../../cli/main';
-import { CliError, describeError, errorStacks, formatDuration, inStep, StepError, unexpectedErrorReport } from '../../../cli/support/errors';
+import {
+  CliError,
+  describeError,
+  errorStacks,
+  formatDuration,
+  inStep,
+  StepError,
+  unexpectedErrorReport,
+} from '../../../cli/support/errors';
 
 const coded = (message: string, code: string, name = 'Error') => Object.assign(new Error(message), { code, name });
 
 describe('describeError', () => {
   it('explains Node’s bare "aborted" (a response cut short)', () => {
-    expect(describeError(coded('aborted', 'ECONNRESET'))).toBe('aborted — the connection closed before the whole response (or request body) arrived [ECONNRESET]');
+    expect(describeError(coded('aborted', 'ECONNRESET'))).toBe(
+      'aborted — the connection closed before the whole response (or request body) arrived [ECONNRESET]',
+    );
   });
 
   it('follows the cause chain of undici’s "fetch failed" and "terminated"', () => {
     const socket = coded('other side closed', 'UND_ERR_SOCKET', 'SocketError');
-    expect(describeError(new TypeError('terminated', { cause: socket }))).toBe('terminated ← SocketError: other side closed — the connection closed mid-request [UND_ERR_SOCKET]');
+    expect(describeError(new TypeError('terminated', { cause: socket }))).toBe(
+      'terminated ← SocketError: other side closed — the connection closed mid-request [UND_ERR_SOCKET]',
+    );
     const headers = coded('Headers Timeout Error', 'UND_ERR_HEADERS_TIMEOUT', 'HeadersTimeoutError');
     expect(describeError(new TypeError('fetch failed', { cause: headers }))).toBe(
       'fetch failed ← HeadersTimeoutError: Headers Timeout Error — no response headers within undici’s headersTimeout (300 s by default) [UND_ERR_HEADERS_TIMEOUT]',
@@ -26,7 +38,13 @@ describe('describeError', () => {
   });
 
   it('lists every error of an AggregateError (a connect tried on IPv6 and IPv4)', () => {
-    const both = Object.assign(new AggregateError([coded('connect ECONNREFUSED ::1:9', 'ECONNREFUSED'), coded('connect ECONNREFUSED 127.0.0.1:9', 'ECONNREFUSED')], ''), { code: 'ECONNREFUSED' });
+    const both = Object.assign(
+      new AggregateError(
+        [coded('connect ECONNREFUSED ::1:9', 'ECONNREFUSED'), coded('connect ECONNREFUSED 127.0.0.1:9', 'ECONNREFUSED')],
+        '',
+      ),
+      { code: 'ECONNREFUSED' },
+    );
     expect(describeError(new TypeError('fetch failed', { cause: both }))).toBe(
       'fetch failed ← AggregateError — nothing listens there [ECONNREFUSED]: connect ECONNREFUSED ::1:9 — nothing listens there [ECONNREFUSED]; connect ECONNREFUSED 127.0.0.1:9 — nothing listens there [ECONNREFUSED]',
     );
@@ -34,7 +52,9 @@ describe('describeError', () => {
 
   it('says an AbortError was an abort by the caller, with the reason it was given', () => {
     expect(describeError(AbortSignal.abort().reason)).toBe('aborted by its caller (AbortError: This operation was aborted)');
-    const withReason = Object.assign(new DOMException('This operation was aborted', 'AbortError'), { reason: new Error('the engine stopped') });
+    const withReason = Object.assign(new DOMException('This operation was aborted', 'AbortError'), {
+      reason: new Error('the engine stopped'),
+    });
     expect(describeError(withReason)).toBe('aborted by its caller (AbortError: This operation was aborted; reason: the engine stopped)');
   });
 
@@ -65,7 +85,9 @@ describe('describeError', () => {
 
 describe('inStep', () => {
   it('names the step and how long it ran, and keeps the innermost step', async () => {
-    const failure = inStep('exporting the site', () => inStep('reading s3://site/index.html', async () => Promise.reject(coded('aborted', 'ECONNRESET'))));
+    const failure = inStep('exporting the site', () =>
+      inStep('reading s3://site/index.html', async () => Promise.reject(coded('aborted', 'ECONNRESET'))),
+    );
     const err = await failure.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StepError);
     expect((err as StepError).step).toBe('reading s3://site/index.html');
@@ -94,7 +116,9 @@ describe('the report of an unexpected error', () => {
     expect(debug).toContain('TypeError: fetch failed\n    at ');
     expect(debug).toContain('caused by: Error: connect ECONNREFUSED 127.0.0.1:9');
     expect(debug).toContain('(code=ECONNREFUSED)');
-    expect(errorStacks(new AggregateError([new Error('one'), new Error('two')], 'both'))).toMatch(/AggregateError: both[\s\S]*\[0\] Error: one[\s\S]*\[1\] Error: two/);
+    expect(errorStacks(new AggregateError([new Error('one'), new Error('two')], 'both'))).toMatch(
+      /AggregateError: both[\s\S]*\[0\] Error: one[\s\S]*\[1\] Error: two/,
+    );
   });
 });
 
@@ -131,11 +155,15 @@ describe('main()', () => {
   it('never prints "unexpected error" without the step and the cause', async () => {
     const { code, stderr } = await run(coded('aborted', 'ECONNRESET'), { CASEBOOK_DEBUG: undefined });
     expect(code).toBe(2);
-    expect(stderr).toMatch(/^casebook: unexpected error while exporting the site into out\/ \(after \d+ ms\): aborted — the connection closed before the whole response \(or request body\) arrived \[ECONNRESET\]\n {2}→ rerun with CASEBOOK_DEBUG=1/);
+    expect(stderr).toMatch(
+      /^casebook: unexpected error while exporting the site into out\/ \(after \d+ ms\): aborted — the connection closed before the whole response \(or request body\) arrived \[ECONNRESET\]\n {2}→ rerun with CASEBOOK_DEBUG=1/,
+    );
   });
 
   it('prints every stack under CASEBOOK_DEBUG=1', async () => {
-    const { stderr } = await run(new TypeError('fetch failed', { cause: coded('other side closed', 'UND_ERR_SOCKET', 'SocketError') }), { CASEBOOK_DEBUG: '1' });
+    const { stderr } = await run(new TypeError('fetch failed', { cause: coded('other side closed', 'UND_ERR_SOCKET', 'SocketError') }), {
+      CASEBOOK_DEBUG: '1',
+    });
     expect(stderr).toContain('StepError: exporting the site into out/');
     expect(stderr).toContain('caused by: TypeError: fetch failed\n    at ');
     expect(stderr).toContain('caused by: SocketError: other side closed');

@@ -36,7 +36,8 @@ describe('CLI hints', () => {
         .split('\n')
         .filter((line) => !/^\s*(\*|\/\/|\/\*)/.test(line))
         .join('\n');
-      for (const m of text.matchAll(/(?:`|with: )casebook ([a-z][a-z-]*)(?: ([a-z][a-z-]*))?/g)) mentions.set(`${m[1]}${m[2] ? ` ${m[2]}` : ''}`, file.slice(ROOT.length + 1));
+      for (const m of text.matchAll(/(?:`|with: )casebook ([a-z][a-z-]*)(?: ([a-z][a-z-]*))?/g))
+        mentions.set(`${m[1]}${m[2] ? ` ${m[2]}` : ''}`, file.slice(ROOT.length + 1));
     }
     // the check itself must see the advice it guards
     expect([...mentions.keys()]).toEqual(expect.arrayContaining(['round show', 'cases', 'shortlist', 'objections', 'tasks']));
@@ -48,7 +49,8 @@ describe('CLI hints', () => {
         problems.push(`${file}: \`casebook ${mention}\` — no command ${name}`);
         continue;
       }
-      if (command.commands.length > 0 && sub && !command.commands.some((c) => c.name() === sub)) problems.push(`${file}: \`casebook ${mention}\` — ${name} has no ${sub}`);
+      if (command.commands.length > 0 && sub && !command.commands.some((c) => c.name() === sub))
+        problems.push(`${file}: \`casebook ${mention}\` — ${name} has no ${sub}`);
       if (command.commands.length > 0 && !sub) problems.push(`${file}: \`casebook ${mention}\` — ${name} needs a subcommand`);
     }
     expect(problems).toEqual([]);
@@ -72,7 +74,8 @@ describe('round arguments', () => {
         if (/round/i.test(arg.name()) && arg.parseArg !== roundIdArg) unparsed.push(`${path} <${arg.name()}>`);
       }
       for (const opt of c.options) {
-        if (/^--(round|id)$/.test(opt.long ?? '') && opt.parseArg !== roundIdArg && opt.parseArg !== roundNumberArg) unparsed.push(`${path} ${opt.long}`);
+        if (/^--(round|id)$/.test(opt.long ?? '') && opt.parseArg !== roundIdArg && opt.parseArg !== roundNumberArg)
+          unparsed.push(`${path} ${opt.long}`);
       }
       for (const sub of c.commands) walk(sub, `${path} ${sub.name()}`);
     };
@@ -80,6 +83,8 @@ describe('round arguments', () => {
     expect(unparsed).toEqual([]);
     // the commands that take a round are all covered (not a vacuous walk)
     const withRound = program.commands.filter((c) => c.registeredArguments.some((a) => a.parseArg === roundIdArg)).map((c) => c.name());
-    expect(withRound).toEqual(expect.arrayContaining(['cases', 'shortlist', 'objections', 'rule', 'approve', 'submit', 'status', 'object', 'cost']));
+    expect(withRound).toEqual(
+      expect.arrayContaining(['cases', 'shortlist', 'objections', 'rule', 'approve', 'submit', 'status', 'object', 'cost']),
+    );
   });
 });

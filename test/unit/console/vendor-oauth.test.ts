@@ -18,9 +18,19 @@ describe('console/vendor/oauth.js', () => {
     const text = readFileSync(VENDORED_OAUTH, 'utf8');
     expect(text).not.toMatch(/^\s*import\s/m);
     const core = readFileSync('console/js/core.js', 'utf8');
-    const imported = /import \{([^}]+)\} from '\.\.\/vendor\/oauth\.js'/.exec(core)?.[1]?.split(',').map((n) => n.trim()) ?? [];
+    const imported =
+      /import \{([^}]+)\} from '\.\.\/vendor\/oauth\.js'/
+        .exec(core)?.[1]
+        ?.split(',')
+        .map((n) => n.trim())
+        .filter(Boolean) ?? [];
     expect(imported.length).toBeGreaterThan(5);
-    const exported = /export \{([^}]+)\}/.exec(text)?.[1]?.split(',').map((n) => n.trim()) ?? [];
+    const exported =
+      /export \{([^}]+)\}/
+        .exec(text)?.[1]
+        ?.split(',')
+        .map((n) => n.trim())
+        .filter(Boolean) ?? [];
     for (const name of imported) expect(exported, name).toContain(name);
   });
 });

@@ -31,7 +31,10 @@ describe('projectCost', () => {
   });
 
   it('bills Lambda by GB-second at the configured memory, rounding each call up by 1 ms', () => {
-    const p = projectCost({ ...zero, dossiers: 1, lambda: [{ name: 'parse-dossier', invocations: 1000, totalDurationMs: 99_000, memoryMb: 1024 }] }, prices);
+    const p = projectCost(
+      { ...zero, dossiers: 1, lambda: [{ name: 'parse-dossier', invocations: 1000, totalDurationMs: 99_000, memoryMb: 1024 }] },
+      prices,
+    );
     const compute = p.lines.find((l) => l.service === 'Lambda compute (arm64)')!;
     expect(compute.quantity).toBeCloseTo(100, 6); // (99 000 ms + 1 000 ms) at 1 GiB
     expect(compute.usd).toBeCloseTo(100 * prices.lambdaArmPerGbSecond, 9);
@@ -41,7 +44,10 @@ describe('projectCost', () => {
     const under = projectCost({ ...zero, site: { bytes: 0, objects: 0, invalidationPaths: 999 } }, prices);
     const over = projectCost({ ...zero, site: { bytes: 0, objects: 0, invalidationPaths: 1010 } }, prices);
     expect(under.lines.find((l) => l.service === 'CloudFront invalidations')!.usd).toBe(0);
-    expect(over.lines.find((l) => l.service === 'CloudFront invalidations')!.usd).toBeCloseTo(10 * prices.cloudfrontPerInvalidationPathAfterFree, 9);
+    expect(over.lines.find((l) => l.service === 'CloudFront invalidations')!.usd).toBeCloseTo(
+      10 * prices.cloudfrontPerInvalidationPathAfterFree,
+      9,
+    );
   });
 
   it('names its price date and region', () => {
@@ -51,7 +57,13 @@ describe('projectCost', () => {
 
 describe('roundShare', () => {
   it('gives a round its share of shared counts by dossiers, so the cost per dossier is unchanged', () => {
-    const shared: RoundCounts = { ...zero, dossiers: 400, stateTransitions: 4000, lambda: [{ name: 'parse-dossier', invocations: 400, totalDurationMs: 40_000, memoryMb: 1536 }], dynamodb: { readUnits: 800, writeUnits: 1200, storedBytes: 4000 } };
+    const shared: RoundCounts = {
+      ...zero,
+      dossiers: 400,
+      stateTransitions: 4000,
+      lambda: [{ name: 'parse-dossier', invocations: 400, totalDurationMs: 40_000, memoryMb: 1536 }],
+      dynamodb: { readUnits: 800, writeUnits: 1200, storedBytes: 4000 },
+    };
     const share = roundShare(shared, 100);
     expect(share.dossiers).toBe(100);
     expect(share.stateTransitions).toBe(1000);
@@ -68,7 +80,12 @@ describe('roundShare', () => {
 
 describe('a round of 1,000 dossiers', () => {
   it('pays the per-dossier lines 1,000 times and the public reading of the site once', () => {
-    const counts: RoundCounts = { ...zero, dossiers: 20, stateTransitions: 200, site: { bytes: 1_000_000, objects: 100, invalidationPaths: 0 } };
+    const counts: RoundCounts = {
+      ...zero,
+      dossiers: 20,
+      stateTransitions: 200,
+      site: { bytes: 1_000_000, objects: 100, invalidationPaths: 0 },
+    };
     const p = projectCost(counts, prices, { siteViewsPerCasePage: 100 });
     const sfn = 200 * prices.stepFunctionsStandardPerStateTransition;
     const reads = p.lines.filter((l) => l.scope === 'round').reduce((s, l) => s + l.usd, 0);

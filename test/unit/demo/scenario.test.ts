@@ -20,7 +20,12 @@ const unitOf = (name: string) => {
   if (!r.ok) throw new Error(`${name}: ${r.reason}`);
   return r.unit;
 };
-const cases = scenario.decisions.cases.map((c) => ({ entry: c, caseId: `case-${String(c.order).padStart(2, '0')}`, order: c.order, unit: unitOf(c.unit) }));
+const cases = scenario.decisions.cases.map((c) => ({
+  entry: c,
+  caseId: `case-${String(c.order).padStart(2, '0')}`,
+  order: c.order,
+  unit: unitOf(c.unit),
+}));
 
 describe('the demo scenario', () => {
   it('is a valid charter with deadlines after the day it opens', () => {
@@ -35,9 +40,16 @@ describe('the demo scenario', () => {
     for (const order of [cases, [...cases].reverse()]) {
       const load: Record<string, number> = {};
       for (const c of order) {
-        const result = assignReviewers({ cases: [{ caseId: c.caseId, unitCode: c.unit.code, cityCode: cityCodeOf(c.unit.code)! }], panel: charter.panel, perCase: charter.reviewersPerCase, currentLoad: { ...load } });
+        const result = assignReviewers({
+          cases: [{ caseId: c.caseId, unitCode: c.unit.code, cityCode: cityCodeOf(c.unit.code)! }],
+          panel: charter.panel,
+          perCase: charter.reviewersPerCase,
+          currentLoad: { ...load },
+        });
         expect(result.shortages, c.caseId).toEqual([]);
-        const free = charter.panel.filter((p) => !p.jurisdictions.includes(cityCodeOf(c.unit.code)!) && !p.declaredConflicts.includes(c.unit.code));
+        const free = charter.panel.filter(
+          (p) => !p.jurisdictions.includes(cityCodeOf(c.unit.code)!) && !p.declaredConflicts.includes(c.unit.code),
+        );
         expect(free.length, `${c.caseId}: conflict-free reviewers`).toBe(charter.reviewersPerCase);
         expect(result.assignments[0]!.reviewerIds.sort()).toEqual(free.map((p) => p.id).sort());
         for (const id of result.assignments[0]!.reviewerIds) load[id] = (load[id] ?? 0) + 1;
@@ -48,7 +60,9 @@ describe('the demo scenario', () => {
   it('ranks the cases in the page’s order through calibration and the shortlist, with no departure to explain', () => {
     const totals = [];
     for (const c of cases) {
-      const free = charter.panel.filter((p) => !p.jurisdictions.includes(cityCodeOf(c.unit.code)!) && !p.declaredConflicts.includes(c.unit.code));
+      const free = charter.panel.filter(
+        (p) => !p.jurisdictions.includes(cityCodeOf(c.unit.code)!) && !p.declaredConflicts.includes(c.unit.code),
+      );
       for (const reviewer of free) {
         const total = weightedTotal({ scores: scenario.sheet(reviewer.id, c.entry) }, charter.rubric);
         if (!total.ok) throw new Error(JSON.stringify(total));

@@ -42,7 +42,10 @@ describe('casebook validate', () => {
   it('prints one JSON line per file with its name for a directory, and exits 1 when any is invalid', async () => {
     const r = await run('--json', 'validate', join(demo, 'broken'));
     expect(r.code).toBe(1);
-    const reports = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const reports = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(reports.map((x) => x.file)).toContain('legacy.doc');
     const legacy = reports.find((x) => x.file === 'legacy.doc');
     expect(legacy).toMatchObject({ valid: false, dossier: null, errors: [{ code: 'FORMAT_LEGACY_DOC', field: 'file' }] });

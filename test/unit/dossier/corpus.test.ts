@@ -30,7 +30,10 @@ describe('hostile and broken dossier corpus', () => {
 
   it('keeps every parse result JSON-serialisable (it crosses S3 between Lambdas)', async () => {
     for (const m of manifest) {
-      const parsed = await parseDossier(readFileSync(join(root, 'corpus', m.file)), { key: m.file, ...(m.limits ? { limits: m.limits } : {}) });
+      const parsed = await parseDossier(readFileSync(join(root, 'corpus', m.file)), {
+        key: m.file,
+        ...(m.limits ? { limits: m.limits } : {}),
+      });
       const roundTripped = JSON.parse(JSON.stringify(parsed)) as unknown;
       expect(roundTripped).toEqual(parsed);
       expect(parseResultSchema.safeParse(roundTripped).success).toBe(true);

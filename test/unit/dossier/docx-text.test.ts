@@ -63,7 +63,9 @@ const textArb = fc
 /** Run-level content mammoth reads as plain in-order text (the fast reader must take these). */
 const plainChild: fc.Arbitrary<ParagraphChild> = fc.oneof(
   textArb.map((text) => new TextRun(text)),
-  fc.record({ text: textArb, bold: fc.boolean(), br: fc.integer({ min: 0, max: 2 }) }).map(({ text, bold, br }) => new TextRun({ text, bold, ...(br ? { break: br } : {}) })),
+  fc
+    .record({ text: textArb, bold: fc.boolean(), br: fc.integer({ min: 0, max: 2 }) })
+    .map(({ text, bold, br }) => new TextRun({ text, bold, ...(br ? { break: br } : {}) })),
   textArb.map((text) => new TextRun({ children: [new Tab(), text, new Tab()] })),
   fc.constant(new TextRun({ children: [new NoBreakHyphen(), new SoftHyphen()] })),
   fc.constant(new PageBreak()),
@@ -84,7 +86,11 @@ const unusualChild: fc.Arbitrary<ParagraphChild> = fc.oneof(
   fc.constant(
     new ImageRun({
       type: 'png',
-      data: Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex'),
+      data: Buffer.from(
+        '89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+          '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082',
+        'hex',
+      ),
       transformation: { width: 1, height: 1 },
     }),
   ),
@@ -97,14 +103,23 @@ const paragraphArb = (child: fc.Arbitrary<ParagraphChild>) =>
       heading: fc.option(fc.constantFrom(HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.TITLE), { nil: undefined }),
       bullet: fc.boolean(),
     })
-    .map(({ children, heading, bullet }) => new Paragraph({ children, ...(heading ? { heading } : {}), ...(bullet ? { bullet: { level: 0 } } : {}) }));
+    .map(
+      ({ children, heading, bullet }) =>
+        new Paragraph({ children, ...(heading ? { heading } : {}), ...(bullet ? { bullet: { level: 0 } } : {}) }),
+    );
 
 const tableArb = (child: fc.Arbitrary<ParagraphChild>, merged: boolean) =>
   fc
-    .array(fc.array(fc.tuple(fc.array(paragraphArb(child), { minLength: 1, maxLength: 2 }), fc.integer({ min: 1, max: 2 })), { minLength: 1, maxLength: 3 }), {
-      minLength: 1,
-      maxLength: 3,
-    })
+    .array(
+      fc.array(fc.tuple(fc.array(paragraphArb(child), { minLength: 1, maxLength: 2 }), fc.integer({ min: 1, max: 2 })), {
+        minLength: 1,
+        maxLength: 3,
+      }),
+      {
+        minLength: 1,
+        maxLength: 3,
+      },
+    )
     .map(
       (rows) =>
         new Table({
@@ -113,7 +128,11 @@ const tableArb = (child: fc.Arbitrary<ParagraphChild>, merged: boolean) =>
               new TableRow({
                 children: cells.map(
                   ([children, span], c) =>
-                    new TableCell({ children, ...(span > 1 ? { columnSpan: span } : {}), ...(merged && r === 0 && c === 0 ? { rowSpan: 2 } : {}) }),
+                    new TableCell({
+                      children,
+                      ...(span > 1 ? { columnSpan: span } : {}),
+                      ...(merged && r === 0 && c === 0 ? { rowSpan: 2 } : {}),
+                    }),
                 ),
               }),
           ),
@@ -121,14 +140,16 @@ const tableArb = (child: fc.Arbitrary<ParagraphChild>, merged: boolean) =>
     );
 
 const documentArb = (child: fc.Arbitrary<ParagraphChild>, merged = false) =>
-  fc.array(fc.oneof({ weight: 4, arbitrary: paragraphArb(child) }, { weight: 1, arbitrary: tableArb(child, merged) }), { maxLength: 8 }).map(
-    (blocks) =>
-      new Document({
-        numbering: { config: [] },
-        footnotes: { 1: { children: [new Paragraph('腳注 & <note>')] } },
-        sections: [{ children: blocks }],
-      }),
-  );
+  fc
+    .array(fc.oneof({ weight: 4, arbitrary: paragraphArb(child) }, { weight: 1, arbitrary: tableArb(child, merged) }), { maxLength: 8 })
+    .map(
+      (blocks) =>
+        new Document({
+          numbering: { config: [] },
+          footnotes: { 1: { children: [new Paragraph('腳注 & <note>')] } },
+          sections: [{ children: blocks }],
+        }),
+    );
 
 describe('fast .docx reader = mammoth.extractRawText', () => {
   it('reads every generated document of the plain kind, with mammoth’s exact text', async () => {
@@ -144,10 +165,15 @@ describe('fast .docx reader = mammoth.extractRawText', () => {
   });
 
   it('declines (null) or agrees on documents with symbols, checkboxes, images, text boxes and merged cells', async () => {
-    const textbox = fc.constant(new Textbox({ alignment: 'left', style: { width: '100pt', height: '20pt' }, children: [new Paragraph('框內')] }));
+    const textbox = fc.constant(
+      new Textbox({ alignment: 'left', style: { width: '100pt', height: '20pt' }, children: [new Paragraph('框內')] }),
+    );
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(documentArb(fc.oneof(plainChild, unusualChild), true), textbox.map((t) => new Document({ sections: [{ children: [new Paragraph('前'), t] }] }))),
+        fc.oneof(
+          documentArb(fc.oneof(plainChild, unusualChild), true),
+          textbox.map((t) => new Document({ sections: [{ children: [new Paragraph('前'), t] }] })),
+        ),
         async (doc) => {
           const bytes = await Packer.toBuffer(doc);
           const expected = await oracle(bytes);
@@ -161,12 +187,27 @@ describe('fast .docx reader = mammoth.extractRawText', () => {
 
   it('declines what it does not understand: each unusual element sends the document to mammoth', async () => {
     for (const child of [new SymbolRun('F04A'), new CheckBox({ checked: false })]) {
-      const bytes = await Packer.toBuffer(new Document({ sections: [{ children: [new Paragraph({ children: [new TextRun('項目名稱:'), child] })] }] }));
+      const bytes = await Packer.toBuffer(
+        new Document({ sections: [{ children: [new Paragraph({ children: [new TextRun('項目名稱:'), child] })] }] }),
+      );
       expect(await fast(bytes)).toBeNull();
     }
     const merged = await Packer.toBuffer(
       new Document({
-        sections: [{ children: [new Table({ rows: [0, 1].map((r) => new TableRow({ children: [new TableCell({ children: [new Paragraph(`格${r}`)], ...(r === 0 ? { rowSpan: 2 } : {}) })] })) })] }],
+        sections: [
+          {
+            children: [
+              new Table({
+                rows: [0, 1].map(
+                  (r) =>
+                    new TableRow({
+                      children: [new TableCell({ children: [new Paragraph(`格${r}`)], ...(r === 0 ? { rowSpan: 2 } : {}) })],
+                    }),
+                ),
+              }),
+            ],
+          },
+        ],
       }),
     );
     expect(await fast(merged)).toBeNull();
@@ -182,20 +223,64 @@ describe('fast .docx reader = mammoth.extractRawText', () => {
               new Paragraph({ children: [new TextRun('項目名稱:探索 & 實踐'), new FootnoteReferenceRun(1)] }),
               new Paragraph({ heading: HeadingLevel.HEADING_1, children: [new TextRun('主要做法')] }),
               new Paragraph({ bullet: { level: 0 }, children: [new TextRun('一是')] }),
-              new Table({ rows: [new TableRow({ children: [new TableCell({ children: [new Paragraph('申報單位')] }), new TableCell({ children: [new Paragraph('廣州市人大')] })] })] }),
+              new Table({
+                rows: [
+                  new TableRow({
+                    children: [
+                      new TableCell({ children: [new Paragraph('申報單位')] }),
+                      new TableCell({ children: [new Paragraph('廣州市人大')] }),
+                    ],
+                  }),
+                ],
+              }),
             ],
           },
         ],
       }),
     );
     const read = await readZip(base, resolveLimits({}), { readContents: true, field: 'file' });
-    const entries = read.entries.map((e) => ({ name: e.name, text: /\.(xml|rels)$/.test(e.name) ? e.bytes.toString('utf8') : null, bytes: e.bytes }));
+    const entries = read.entries.map((e) => ({
+      name: e.name,
+      text: /\.(xml|rels)$/.test(e.name) ? e.bytes.toString('utf8') : null,
+      bytes: e.bytes,
+    }));
     const targets = entries.filter((e) => e.text !== null).map((e) => e.name);
     const snippets = [
-      '<!-- c -->', '&nbsp;', '&amp;', '&#x41;', '&#0;', '<![CDATA[x]]>', '<', '>', '&', '"', "'", '=', '/', ' ', '\u0001', '\uFEFF',
-      '<?pi x?>', '</w:p>', '<w:p>', '<w:p/>', '<w:t>x</w:t>', '<w:r><w:t>y</w:t></w:r>', '<w:tab/>', '<w:br/>', '<w:sym w:char="F04A" w:font="Wingdings"/>',
-      '<mc:AlternateContent/>', '<w:drawing/>', '<w:del/>', '<w:vMerge/>', '<w:numStyleLink w:val="x"/>', '<x:y xmlns:x="urn:x"/>', '<w:body/>', 'xmlns:w="urn:other" ',
-      '<w:sdt><w:sdtContent><w:p><w:r><w:t>s</w:t></w:r></w:p></w:sdtContent></w:sdt>', '<w:hyperlink w:anchor="a" r:id="rId99"><w:r><w:t>h</w:t></w:r></w:hyperlink>',
+      '<!-- c -->',
+      '&nbsp;',
+      '&amp;',
+      '&#x41;',
+      '&#0;',
+      '<![CDATA[x]]>',
+      '<',
+      '>',
+      '&',
+      '"',
+      "'",
+      '=',
+      '/',
+      ' ',
+      '\u0001',
+      '\uFEFF',
+      '<?pi x?>',
+      '</w:p>',
+      '<w:p>',
+      '<w:p/>',
+      '<w:t>x</w:t>',
+      '<w:r><w:t>y</w:t></w:r>',
+      '<w:tab/>',
+      '<w:br/>',
+      '<w:sym w:char="F04A" w:font="Wingdings"/>',
+      '<mc:AlternateContent/>',
+      '<w:drawing/>',
+      '<w:del/>',
+      '<w:vMerge/>',
+      '<w:numStyleLink w:val="x"/>',
+      '<x:y xmlns:x="urn:x"/>',
+      '<w:body/>',
+      'xmlns:w="urn:other" ',
+      '<w:sdt><w:sdtContent><w:p><w:r><w:t>s</w:t></w:r></w:p></w:sdtContent></w:sdt>',
+      '<w:hyperlink w:anchor="a" r:id="rId99"><w:r><w:t>h</w:t></w:r></w:hyperlink>',
     ];
     // Edits at the places where they change mammoth's reading: right after a start tag.
     const del = '<w:del w:id="9" w:author="a" w:date="2024-01-01T00:00:00Z"/>';
@@ -209,7 +294,10 @@ describe('fast .docx reader = mammoth.extractRawText', () => {
       ['<w:r>', '<w:r><w:instrText>PAGE<w:tab/></w:instrText>'],
       ['<w:p>', '<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr><w:r><w:t>x</w:t></w:r>'],
       ['<w:p>', '<w:sdt><w:sdtPr><w14:checkbox/></w:sdtPr><w:sdtContent><w:p><w:r><w:t>☐</w:t></w:r></w:p></w:sdtContent></w:sdt><w:p>'],
-      ['<w:p>', '<w:sdt><w:sdtContent><w:p><w:r><w:t>1</w:t></w:r></w:p></w:sdtContent><w:sdtContent><w:p><w:r><w:t>2</w:t></w:r></w:p></w:sdtContent></w:sdt><w:p>'],
+      [
+        '<w:p>',
+        '<w:sdt><w:sdtContent><w:p><w:r><w:t>1</w:t></w:r></w:p></w:sdtContent><w:sdtContent><w:p><w:r><w:t>2</w:t></w:r></w:p></w:sdtContent></w:sdt><w:p>',
+      ],
       ['<w:p>', '<w:customXml><w:p><w:r><w:t>c</w:t></w:r></w:p></w:customXml><w:p>'],
       ['<w:p>', '<w:altChunk r:id="rId1"><w:p><w:r><w:t>hidden</w:t></w:r></w:p></w:altChunk><w:p>'],
       ['<w:p>', '<w:p><w:r><w:t xml:space="preserve">  </w:t></w:r></w:p><w:p>'],
@@ -222,8 +310,18 @@ describe('fast .docx reader = mammoth.extractRawText', () => {
       ['<w:r>', '<w:hyperlink w:anchor="a" r:id="rId1"><w:r><w:t>h</w:t></w:r></w:hyperlink><w:r>'],
     ];
     const edit = fc.oneof(
-      fc.record({ kind: fc.constant('raw' as const), part: fc.constantFrom(...targets), at: fc.nat(), cut: fc.nat({ max: 12 }), insert: fc.oneof(fc.constantFrom(...snippets), fc.string({ maxLength: 4 })) }),
-      fc.record({ kind: fc.constant('structural' as const), which: fc.nat({ max: structural.length - 1 }), occurrence: fc.nat({ max: 20 }) }),
+      fc.record({
+        kind: fc.constant('raw' as const),
+        part: fc.constantFrom(...targets),
+        at: fc.nat(),
+        cut: fc.nat({ max: 12 }),
+        insert: fc.oneof(fc.constantFrom(...snippets), fc.string({ maxLength: 4 })),
+      }),
+      fc.record({
+        kind: fc.constant('structural' as const),
+        which: fc.nat({ max: structural.length - 1 }),
+        occurrence: fc.nat({ max: 20 }),
+      }),
     );
     const mutation = fc.array(edit, { minLength: 1, maxLength: 3 });
     await fc.assert(
@@ -262,14 +360,34 @@ describe('fast .docx reader = mammoth.extractRawText', () => {
         numRuns: 500,
         // a hyperlink naming an unknown r:id inside an alternative-format chunk: mammoth fails on it
         // wherever it sits, so the fast reader must decline there too (found by this property)
-        examples: [[[{ kind: 'structural', which: 11, occurrence: 19 }, { kind: 'structural', which: 18, occurrence: 12 }]]],
+        examples: [
+          [
+            [
+              { kind: 'structural', which: 11, occurrence: 19 },
+              { kind: 'structural', which: 18, occurrence: 12 },
+            ],
+          ],
+        ],
       },
     );
   });
 
   it('the scanner accepts plain XML and refuses what is outside the subset', () => {
     expect(scanXmlForTest('<?xml version="1.0"?>\n<a x="1" y=\'&lt;\'><b/>t&amp;&#x4E2D;</a>')).toBe(true);
-    for (const xml of ['<a>', '<a></b>', '<a><!-- c --></a>', '<a>&nbsp;</a>', '<!DOCTYPE a><a/>', '<a x="1"y="2"/>', '<a x="1" x="2"/>', '<p:a/>', '<a/><b/>', '<a><![CDATA[x]]></a>', 'x<a/>', '<a>\u0001</a>']) {
+    for (const xml of [
+      '<a>',
+      '<a></b>',
+      '<a><!-- c --></a>',
+      '<a>&nbsp;</a>',
+      '<!DOCTYPE a><a/>',
+      '<a x="1"y="2"/>',
+      '<a x="1" x="2"/>',
+      '<p:a/>',
+      '<a/><b/>',
+      '<a><![CDATA[x]]></a>',
+      'x<a/>',
+      '<a>\u0001</a>',
+    ]) {
       expect(scanXmlForTest(xml), xml).toBe(false);
     }
   });

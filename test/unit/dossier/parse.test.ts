@@ -32,7 +32,10 @@ function zip(entries: { name: string; data: Buffer }[]): Promise<Buffer> {
   });
 }
 
-const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763f8cfc0000003010100c9fe92ef0000000049454e44ae426082', 'hex');
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763f8cfc0000003010100c9fe92ef0000000049454e44ae426082',
+  'hex',
+);
 
 function expectFields(draft: Awaited<ReturnType<typeof parseDossier>>['draft'], d: DossierContent) {
   expect(draft).not.toBeNull();
@@ -68,12 +71,18 @@ describe('parseDossier formats', () => {
     const r = await parseDossier(Buffer.from(renderJson(DOSSIER)), { key: 'case.json' });
     expect(r.ok).toBe(true);
     expectFields(r.draft, DOSSIER);
-    const list = await parseDossier(Buffer.from(JSON.stringify({ ...JSON.parse(renderJson(DOSSIER)), practices: PRACTICES.split('\n') })), { key: 'b.json' });
+    const list = await parseDossier(Buffer.from(JSON.stringify({ ...JSON.parse(renderJson(DOSSIER)), practices: PRACTICES.split('\n') })), {
+      key: 'b.json',
+    });
     expect(list.draft!.practicesText).toBe(PRACTICES);
   });
 
   it('reads the official .docx template, in either label script, and the two-column table form', async () => {
-    for (const bytes of [await renderDocx(DOSSIER), await renderDocx(DOSSIER, { script: 'hans' }), await renderDocx(DOSSIER, { layout: 'table' })]) {
+    for (const bytes of [
+      await renderDocx(DOSSIER),
+      await renderDocx(DOSSIER, { script: 'hans' }),
+      await renderDocx(DOSSIER, { layout: 'table' }),
+    ]) {
       const r = await parseDossier(bytes, { key: 'case.docx' });
       expect(r.errors).toEqual([]);
       expect(r.source.format).toBe('docx');
@@ -104,7 +113,12 @@ describe('parseDossier formats', () => {
   });
 
   it('reads a zip whose file names are GBK (Chinese Windows archivers), not only UTF-8', async () => {
-    const bytes = Buffer.from(await zip([{ name: 'dossier.md', data: Buffer.from(renderMarkdown(DOSSIER)) }, { name: 'xphoto.png', data: PNG }]));
+    const bytes = Buffer.from(
+      await zip([
+        { name: 'dossier.md', data: Buffer.from(renderMarkdown(DOSSIER)) },
+        { name: 'xphoto.png', data: PNG },
+      ]),
+    );
     // Rewrite "xphoto.png" as GBK "xx照片.png" (same 10 bytes) and clear the UTF-8 name flag, as Windows zip tools write it.
     const gbkName = Buffer.concat([Buffer.from('xx'), iconv.encode('照片', 'gbk'), Buffer.from('.png')]);
     expect(gbkName.length).toBe(10);

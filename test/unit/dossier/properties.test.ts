@@ -32,7 +32,14 @@ const dossierArb: fc.Arbitrary<DossierContent> = fc.record(
 
 function fieldsOf(d: DossierContent) {
   const contact = d.contact && Object.keys(d.contact).length ? d.contact : null;
-  return { title: d.title, unitAsWritten: d.unit, practicesText: d.practices, outcomesText: d.outcomes ?? null, contact, round: d.round ?? null };
+  return {
+    title: d.title,
+    unitAsWritten: d.unit,
+    practicesText: d.practices,
+    outcomesText: d.outcomes ?? null,
+    contact,
+    round: d.round ?? null,
+  };
 }
 
 describe('round trip: any dossier written by our writers parses back equal', () => {
@@ -74,12 +81,16 @@ describe('round trip: any dossier written by our writers parses back equal', () 
 describe('robustness', () => {
   it('never throws on arbitrary bytes and always answers with coded, JSON-safe results', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 2048 }), fc.constantFrom('x.md', 'x.json', 'x.docx', 'x.zip', 'x'), async (bytes, key) => {
-        const r = await intakeDossier(bytes, { key });
-        expect(typeof r.valid).toBe('boolean');
-        for (const e of r.errors) expect(e.code).toMatch(/^[A-Z][A-Z0-9_]+$/);
-        expect(JSON.parse(JSON.stringify(r))).toEqual(r);
-      }),
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 2048 }),
+        fc.constantFrom('x.md', 'x.json', 'x.docx', 'x.zip', 'x'),
+        async (bytes, key) => {
+          const r = await intakeDossier(bytes, { key });
+          expect(typeof r.valid).toBe('boolean');
+          for (const e of r.errors) expect(e.code).toMatch(/^[A-Z][A-Z0-9_]+$/);
+          expect(JSON.parse(JSON.stringify(r))).toEqual(r);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -102,12 +113,15 @@ describe('robustness', () => {
   it('never throws on mutated zips (damaged archives and Word files)', async () => {
     const base = await renderDocx({ title: '代表聯絡站建設', unit: '廣州市荔灣區人大常委會', practices: '做法'.repeat(80) });
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.nat({ max: base.length - 1 }), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }), async (edits) => {
-        const bytes = Buffer.from(base);
-        for (const [at, value] of edits) bytes[at] = value;
-        const r = await intakeDossier(bytes, { key: 'x.docx' });
-        expect(typeof r.valid).toBe('boolean');
-      }),
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat({ max: base.length - 1 }), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }),
+        async (edits) => {
+          const bytes = Buffer.from(base);
+          for (const [at, value] of edits) bytes[at] = value;
+          const r = await intakeDossier(bytes, { key: 'x.docx' });
+          expect(typeof r.valid).toBe('boolean');
+        },
+      ),
       { numRuns: 60 },
     );
   });

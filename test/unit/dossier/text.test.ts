@@ -2,7 +2,8 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from '@jest/globals';
 import { detectScript, findControlChars, findMarkup, findMojibake, toHans, toHant } from '../../../src/domain/text';
 
-const CLEAN = '根據常委會工作安排,省人大常委會辦公廳以“發展和完善全過程人民民主的基層實踐”為主題,開展了第五屆全省縣鄉人大工作創新案例征集工作。平均每期觀眾10萬人,滿意率達100%。';
+const CLEAN =
+  '根據常委會工作安排,省人大常委會辦公廳以“發展和完善全過程人民民主的基層實踐”為主題,開展了第五屆全省縣鄉人大工作創新案例征集工作。平均每期觀眾10萬人,滿意率達100%。';
 
 describe('script conversion', () => {
   it('converts both ways and detects the script', () => {

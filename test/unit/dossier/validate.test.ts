@@ -101,7 +101,12 @@ describe('validateDossier', () => {
   it('warns about near duplicates of other dossiers, across Simplified and Traditional script', async () => {
     const others = [
       { caseId: 'c-old', roundNumber: 4, title: '另一個題目', practicesText: toHans(PRACTICES) },
-      { caseId: 'c-far', roundNumber: 5, title: '完全不同', practicesText: '開展“禾坪說事”活動,把村民家的禾坪打造為問計群眾的平臺。'.repeat(4) },
+      {
+        caseId: 'c-far',
+        roundNumber: 5,
+        title: '完全不同',
+        practicesText: '開展“禾坪說事”活動,把村民家的禾坪打造為問計群眾的平臺。'.repeat(4),
+      },
     ];
     const r = await check({}, { others });
     const dup = r.warnings.filter((w) => w.code === 'DUPLICATE_NEAR');
@@ -112,7 +117,9 @@ describe('validateDossier', () => {
 
   it('applies the round rules: closed, level, declared round, expected unit', async () => {
     expect(codes(await check({}, { round: { ...ROUND5, closed: true } }))).toEqual(['ROUND_CLOSED']);
-    expect(codes(await check({ unit: '河源市紫金縣鳳安鎮人大' }, { round: { ...ROUND5, eligibleLevels: ['county'] } }))).toEqual(['UNIT_LEVEL_NOT_ELIGIBLE']);
+    expect(codes(await check({ unit: '河源市紫金縣鳳安鎮人大' }, { round: { ...ROUND5, eligibleLevels: ['county'] } }))).toEqual([
+      'UNIT_LEVEL_NOT_ELIGIBLE',
+    ]);
     expect(codes(await check({ round: 4 }, { round: ROUND5 }))).toEqual(['ROUND_MISMATCH']);
     expect(codes(await check({}, { expectedUnitCode: '441621-凤安镇' }))).toEqual(['UNIT_MISMATCH']);
     expect((await check({ unit: '河源市紫金縣鳳安鎮人大' }, { expectedUnitCode: '441621-凤安镇' })).valid).toBe(true);
@@ -140,7 +147,13 @@ describe('validateDossier', () => {
 
   it('returns parse errors without a dossier when nothing could be read', () => {
     const report = validateDossier(
-      { ok: false, errors: [{ code: 'FILE_EMPTY', field: 'file', message: { zh: '空', en: 'empty' } }], warnings: [], draft: null, source: { key: 'k', sha256: '', bytes: 0, format: null, detectedType: 'unknown', charset: null } },
+      {
+        ok: false,
+        errors: [{ code: 'FILE_EMPTY', field: 'file', message: { zh: '空', en: 'empty' } }],
+        warnings: [],
+        draft: null,
+        source: { key: 'k', sha256: '', bytes: 0, format: null, detectedType: 'unknown', charset: null },
+      },
       {},
     );
     expect(report).toEqual({ valid: false, errors: [expect.objectContaining({ code: 'FILE_EMPTY' })], warnings: [], dossier: null });

@@ -40,7 +40,9 @@ describe('intake-router', () => {
     expect(name.length).toBeLessThanOrEqual(80);
     // Each object version is its own execution; an unversioned object hashes with an empty version.
     expect(executionNameFor('casebook-dossiers', 'dossiers/r6/440103/s1/a.docx', 'v2')).not.toBe(name);
-    expect(executionNameFor('casebook-dossiers', 'dossiers/r6/440103/s1/a.docx', undefined)).toBe(`d-${sha('casebook-dossiers/dossiers/r6/440103/s1/a.docx/').slice(0, 64)}`);
+    expect(executionNameFor('casebook-dossiers', 'dossiers/r6/440103/s1/a.docx', undefined)).toBe(
+      `d-${sha('casebook-dossiers/dossiers/r6/440103/s1/a.docx/').slice(0, 64)}`,
+    );
   });
 
   it('decodes the event key exactly once: + is a space, %2B a plus, %25 a percent, UTF-8 escapes Chinese', async () => {
@@ -48,7 +50,9 @@ describe('intake-router', () => {
     const encoded = 'dossiers/r6/440103/s1/%E7%94%B3%E5%A0%B1%E6%9B%B8+v2+%2B+100%2525.docx';
     const out = await routeUpload({ workflow: engine, stateMachineArn: ARN }, detail(encoded, 'v1'));
     const key = 'dossiers/r6/440103/s1/申報書 v2 + 100%25.docx';
-    expect(started).toEqual([{ name: executionNameFor('casebook-dossiers', key, 'v1'), input: { bucket: 'casebook-dossiers', key, versionId: 'v1' } }]);
+    expect(started).toEqual([
+      { name: executionNameFor('casebook-dossiers', key, 'v1'), input: { bucket: 'casebook-dossiers', key, versionId: 'v1' } },
+    ]);
     expect(out).toEqual({ executionName: started[0]!.name, started: true });
   });
 
@@ -73,7 +77,13 @@ describe('intake-router', () => {
 
   it('ignores keys outside dossiers/ and keys S3 could not have encoded', async () => {
     const { engine, started } = recordingEngine();
-    for (const key of ['parsed/s1.json', 'reports/s1.json', 'dossiers-old/r6/440103/s1/a.md', 'Dossiers/r6/440103/s1/a.md', 'dossiers/r6/440103/s1/%E4%B8.md']) {
+    for (const key of [
+      'parsed/s1.json',
+      'reports/s1.json',
+      'dossiers-old/r6/440103/s1/a.md',
+      'Dossiers/r6/440103/s1/a.md',
+      'dossiers/r6/440103/s1/%E4%B8.md',
+    ]) {
       const out = await routeUpload({ workflow: engine, stateMachineArn: ARN }, detail(key));
       expect(out.started).toBe(false);
       expect(out.skipped).toBeTruthy();
@@ -84,8 +94,8 @@ describe('intake-router', () => {
   describe('on Step Functions', () => {
     const sfn = mockClient(SFNClient);
     beforeEach(() => {
-    sfn.reset();
-  });
+      sfn.reset();
+    });
 
     it('ExecutionAlreadyExists counts as started; the name sent is the derived one', async () => {
       sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }));
@@ -100,7 +110,9 @@ describe('intake-router', () => {
     it('other Step Functions errors propagate, so EventBridge retries the event', async () => {
       sfn.on(StartExecutionCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
       const workflow = new StepFunctionsWorkflow(new SFNClient({ region: 'us-east-1' }));
-      await expect(routeUpload({ workflow, stateMachineArn: ARN }, detail('dossiers/r6/440103/s1/a.md', 'v1'))).rejects.toThrow('Rate exceeded');
+      await expect(routeUpload({ workflow, stateMachineArn: ARN }, detail('dossiers/r6/440103/s1/a.md', 'v1'))).rejects.toThrow(
+        'Rate exceeded',
+      );
     });
   });
 });

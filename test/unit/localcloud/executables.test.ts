@@ -71,7 +71,9 @@ describe('finding Chromium and pandoc', () => {
   it('rejects an override that names nothing executable rather than falling back to PATH', () => {
     withBin(({ a }) => {
       executable(join(a, 'chromium'));
-      expect(() => findTool(CHROMIUM, { PATH: a, CHROMIUM_PATH: join(a, 'missing-chrome') })).toThrow(/CHROMIUM_PATH=.*missing-chrome is not an executable file/);
+      expect(() => findTool(CHROMIUM, { PATH: a, CHROMIUM_PATH: join(a, 'missing-chrome') })).toThrow(
+        /CHROMIUM_PATH=.*missing-chrome is not an executable file/,
+      );
     });
   });
 });

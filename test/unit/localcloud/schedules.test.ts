@@ -21,22 +21,32 @@ const sweepFunction = {
 };
 const scheduleRule = (expression: string, extra: Record<string, unknown> = {}) => ({
   Type: 'AWS::Events::Rule',
-  Properties: { ScheduleExpression: expression, State: 'ENABLED', Targets: [{ Arn: { 'Fn::GetAtt': ['Sweep', 'Arn'] }, Id: 'Target0' }], ...extra },
+  Properties: {
+    ScheduleExpression: expression,
+    State: 'ENABLED',
+    Targets: [{ Arn: { 'Fn::GetAtt': ['Sweep', 'Arn'] }, Id: 'Target0' }],
+    ...extra,
+  },
 });
 
 describe('scheduled rules in the topology', () => {
   it('reads a rate rule with its period and target, apart from the event-pattern rules', () => {
     const topology = buildTopology({ Resources: { Sweep: sweepFunction, Hourly: scheduleRule('rate(1 hour)') } } as never, assembly);
-    expect(topology.schedules).toEqual([{ logicalId: 'Hourly', expression: 'rate(1 hour)', rateMs: 3_600_000, targets: [{ kind: 'function', name: 'remind-overdue' }] }]);
+    expect(topology.schedules).toEqual([
+      { logicalId: 'Hourly', expression: 'rate(1 hour)', rateMs: 3_600_000, targets: [{ kind: 'function', name: 'remind-overdue' }] },
+    ]);
     expect(topology.rules).toEqual([]);
   });
 
   it('leaves out a disabled schedule and refuses cron, naming the rule', () => {
-    const disabled = buildTopology({ Resources: { Sweep: sweepFunction, Off: scheduleRule('rate(1 hour)', { State: 'DISABLED' }) } } as never, assembly);
-    expect(disabled.schedules).toEqual([]);
-    expect(() => buildTopology({ Resources: { Sweep: sweepFunction, Nightly: scheduleRule('cron(0 2 * * ? *)') } } as never, assembly)).toThrow(
-      /rule Nightly: cron\(0 2 \* \* \? \*\): only rate\(\.\.\.\) schedules run locally/,
+    const disabled = buildTopology(
+      { Resources: { Sweep: sweepFunction, Off: scheduleRule('rate(1 hour)', { State: 'DISABLED' }) } } as never,
+      assembly,
     );
+    expect(disabled.schedules).toEqual([]);
+    expect(() =>
+      buildTopology({ Resources: { Sweep: sweepFunction, Nightly: scheduleRule('cron(0 2 * * ? *)') } } as never, assembly),
+    ).toThrow(/rule Nightly: cron\(0 2 \* \* \? \*\): only rate\(\.\.\.\) schedules run locally/);
   });
 
   it('rateMs follows EventBridge: singular unit for 1, plural otherwise', () => {
@@ -51,7 +61,12 @@ describe('scheduled rules in the topology', () => {
 });
 
 describe('Scheduler', () => {
-  const hourly: ScheduleSpec = { logicalId: 'Hourly', expression: 'rate(1 hour)', rateMs: 3_600_000, targets: [{ kind: 'function', name: 'remind-overdue' }] };
+  const hourly: ScheduleSpec = {
+    logicalId: 'Hourly',
+    expression: 'rate(1 hour)',
+    rateMs: 3_600_000,
+    targets: [{ kind: 'function', name: 'remind-overdue' }],
+  };
   let scheduler: Scheduler | undefined;
   beforeEach(() => {
     jest.useFakeTimers();
@@ -64,14 +79,22 @@ describe('Scheduler', () => {
 
   it('by default fires an hourly rule every 60 s locally, with a Scheduled Event for its function', async () => {
     const calls: [string, unknown][] = [];
-    scheduler = new Scheduler({ schedules: [hourly], invokeFunction: async (name, event) => void calls.push([name, event]), startExecution: () => undefined });
+    scheduler = new Scheduler({
+      schedules: [hourly],
+      invokeFunction: async (name, event) => void calls.push([name, event]),
+      startExecution: () => undefined,
+    });
     scheduler.start();
     await jest.advanceTimersByTimeAsync(59_999);
     expect(calls).toHaveLength(0);
     await jest.advanceTimersByTimeAsync(1);
     expect(calls).toHaveLength(1);
     expect(calls[0]![0]).toBe('remind-overdue');
-    expect(calls[0]![1]).toMatchObject({ source: 'aws.events', 'detail-type': 'Scheduled Event', resources: [expect.stringMatching(/:rule\/Hourly$/)] });
+    expect(calls[0]![1]).toMatchObject({
+      source: 'aws.events',
+      'detail-type': 'Scheduled Event',
+      resources: [expect.stringMatching(/:rule\/Hourly$/)],
+    });
     await jest.advanceTimersByTimeAsync(120_000);
     expect(calls).toHaveLength(3);
   });
@@ -121,7 +144,12 @@ describe('Scheduler', () => {
     expect(lines.some((line) => line.includes('remind-overdue failed: table unavailable'))).toBe(true);
 
     let disabledCalls = 0;
-    const off = new Scheduler({ schedules: [hourly], options: { disabled: true }, invokeFunction: async () => void (disabledCalls += 1), startExecution: () => undefined });
+    const off = new Scheduler({
+      schedules: [hourly],
+      options: { disabled: true },
+      invokeFunction: async () => void (disabledCalls += 1),
+      startExecution: () => undefined,
+    });
     off.start();
     await jest.advanceTimersByTimeAsync(120_000);
     expect(disabledCalls).toBe(0);

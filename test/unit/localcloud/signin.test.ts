@@ -10,7 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair, SignJWT, importJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { beginSignIn, completeSignIn, refreshTokens, signedInClaims, SignInError, logoutUrl, type PendingSignIn } from '../../../src/auth/flow';
+import {
+  beginSignIn,
+  completeSignIn,
+  refreshTokens,
+  signedInClaims,
+  SignInError,
+  logoutUrl,
+  type PendingSignIn,
+} from '../../../src/auth/flow';
 import { createLocalIssuer, LOCAL_CLIENT_ID, LOCAL_ISSUER, loadSigningKey, type LocalIssuer } from '../../../local/issuer';
 import { startLocalOidc, type LocalOidc } from '../../../local/oidc';
 import { LOCAL_USER_POOL_ISSUER } from '../../../local/topology';
@@ -30,7 +38,13 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'casebook-signin-'));
   users = new LocalUserDirectory(dataDir);
   await users.ensureDemoAccounts([{ unitCode: '440103', name: '廣州市荔灣區人大常委會' }]);
-  oidc = await startLocalOidc({ dataDir, accounts: users, redirectUris: [CALLBACK], postLogoutRedirectUris: [SIGNED_OUT], lifetimes: { idTokenSeconds: 5 } });
+  oidc = await startLocalOidc({
+    dataDir,
+    accounts: users,
+    redirectUris: [CALLBACK],
+    postLogoutRedirectUris: [SIGNED_OUT],
+    lifetimes: { idTokenSeconds: 5 },
+  });
   issuer = await createLocalIssuer(dataDir);
 }, 60_000);
 afterAll(async () => {
@@ -86,7 +100,11 @@ describe('the local provider speaks Cognito managed login', () => {
   it('an applicant token carries custom:unitCode', async () => {
     const { callback, pending } = await signIn({ username: 'applicant-440103@demo.casebook.local', password: LOCAL_DEMO_PASSWORD });
     const tokens = await completeSignIn(oidc.config, pending, callback);
-    expect(await issuer.verify(tokens.idToken)).toMatchObject({ sub: 'applicant-440103', 'cognito:groups': ['applicant'], 'custom:unitCode': '440103' });
+    expect(await issuer.verify(tokens.idToken)).toMatchObject({
+      sub: 'applicant-440103',
+      'cognito:groups': ['applicant'],
+      'custom:unitCode': '440103',
+    });
   });
 
   it('refreshes: a new ID token for the same person, valid at the API', async () => {
@@ -100,10 +118,18 @@ describe('the local provider speaks Cognito managed login', () => {
   });
 
   it('an invited account sets its own password at first sign-in, then signs in with it', async () => {
-    const { temporaryPassword } = await users.upsert({ username: 'chen@rd.example.cn', email: 'chen@rd.example.cn', name: '陳評審', role: 'reviewer', jurisdictions: ['440100'] });
+    const { temporaryPassword } = await users.upsert({
+      username: 'chen@rd.example.cn',
+      email: 'chen@rd.example.cn',
+      name: '陳評審',
+      role: 'reviewer',
+      jurisdictions: ['440100'],
+    });
     expect(temporaryPassword).toBeTruthy();
     await expect(signIn({ username: 'chen@rd.example.cn', password: temporaryPassword! })).rejects.toThrow(/asks for a new password/);
-    const weak = await signIn({ username: 'chen@rd.example.cn', password: temporaryPassword!, newPassword: 'short' }).catch((e: SignInPageError) => e);
+    const weak = await signIn({ username: 'chen@rd.example.cn', password: temporaryPassword!, newPassword: 'short' }).catch(
+      (e: SignInPageError) => e,
+    );
     expect(weak).toBeInstanceOf(SignInPageError);
     expect((weak as SignInPageError).html).toContain('role="alert"');
     const chosen = 'Chen-Reviewer-2026!';
@@ -128,7 +154,9 @@ describe('the local provider speaks Cognito managed login', () => {
     await users.setEnabled('approver@demo.casebook.local', false);
     try {
       await expect(refreshTokens(oidc.config, tokens.refreshToken!)).rejects.toMatchObject({ code: 'REFRESH_REJECTED' });
-      await expect(signIn({ username: 'approver@demo.casebook.local', password: LOCAL_DEMO_PASSWORD })).rejects.toBeInstanceOf(SignInPageError);
+      await expect(signIn({ username: 'approver@demo.casebook.local', password: LOCAL_DEMO_PASSWORD })).rejects.toBeInstanceOf(
+        SignInPageError,
+      );
     } finally {
       await users.setEnabled('approver@demo.casebook.local', true);
     }
@@ -178,7 +206,12 @@ describe('logout', () => {
     const res = await fetch(logoutUrl(oidc.config, SIGNED_OUT), { redirect: 'manual' });
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe(SIGNED_OUT);
-    expect(res.headers.getSetCookie().map((c) => c.split('=')[0]).sort()).toEqual(['_session', '_session.sig']);
+    expect(
+      res.headers
+        .getSetCookie()
+        .map((c) => c.split('=')[0])
+        .sort(),
+    ).toEqual(['_session', '_session.sig']);
     expect(res.headers.getSetCookie().every((c) => c.includes('1970'))).toBe(true);
     expect((await fetch(logoutUrl(oidc.config, 'https://evil.example/'), { redirect: 'manual' })).status).toBe(400);
     expect((await fetch(logoutUrl({ ...oidc.config, clientId: 'other' }, SIGNED_OUT), { redirect: 'manual' })).status).toBe(400);
@@ -187,7 +220,10 @@ describe('logout', () => {
 
 describe('the API authorizer (local/issuer verify) refuses bad tokens', () => {
   const key = async () => importJWK((await loadSigningKey(dataDir)).privateJwk, 'RS256');
-  const sign = async (claims: Record<string, unknown>, opts: { iss?: string; aud?: string; exp?: number; signer?: CryptoKey | Uint8Array } = {}) => {
+  const sign = async (
+    claims: Record<string, unknown>,
+    opts: { iss?: string; aud?: string; exp?: number; signer?: CryptoKey | Uint8Array } = {},
+  ) => {
     const now = Math.floor(Date.now() / 1000);
     const kid = (await loadSigningKey(dataDir)).kid;
     return new SignJWT(claims)
@@ -219,7 +255,9 @@ describe('the API authorizer (local/issuer verify) refuses bad tokens', () => {
   it('refuses a tampered payload', async () => {
     const token = await sign({ 'cognito:groups': ['applicant'] });
     const [h, , sig] = token.split('.');
-    const payload = Buffer.from(JSON.stringify({ sub: 'office-1', 'cognito:groups': ['secretariat'], iss: LOCAL_ISSUER, aud: LOCAL_CLIENT_ID, exp: 9_999_999_999 })).toString('base64url');
+    const payload = Buffer.from(
+      JSON.stringify({ sub: 'office-1', 'cognito:groups': ['secretariat'], iss: LOCAL_ISSUER, aud: LOCAL_CLIENT_ID, exp: 9_999_999_999 }),
+    ).toString('base64url');
     await expect(issuer.verify(`${h}.${payload}.${sig}`)).rejects.toThrow();
   });
 });

@@ -31,7 +31,9 @@ const deployment = {
 describe('buildTopology and custom resources', () => {
   it('leaves out a function that only serves a custom resource (the console deployment), keeping the casebook functions', () => {
     const topology = buildTopology(
-      { Resources: { ApiFunction: casebookFunction, CustomCDKBucketDeploymentHandler: deploymentHandler, ConsoleDeployment: deployment } } as never,
+      {
+        Resources: { ApiFunction: casebookFunction, CustomCDKBucketDeploymentHandler: deploymentHandler, ConsoleDeployment: deployment },
+      } as never,
       assembly,
     );
     expect(topology.functions.map((f) => [f.logicalId, f.name])).toEqual([['ApiFunction', 'api']]);
@@ -39,11 +41,11 @@ describe('buildTopology and custom resources', () => {
   });
 
   it('still refuses a function without casebook metadata that no custom resource calls', () => {
-    expect(() =>
-      buildTopology({ Resources: { ApiFunction: casebookFunction, Stray: deploymentHandler } } as never, assembly),
-    ).toThrow(TopologyError);
-    expect(() =>
-      buildTopology({ Resources: { ApiFunction: casebookFunction, Stray: deploymentHandler } } as never, assembly),
-    ).toThrow(/Stray has no casebook:function metadata/);
+    expect(() => buildTopology({ Resources: { ApiFunction: casebookFunction, Stray: deploymentHandler } } as never, assembly)).toThrow(
+      TopologyError,
+    );
+    expect(() => buildTopology({ Resources: { ApiFunction: casebookFunction, Stray: deploymentHandler } } as never, assembly)).toThrow(
+      /Stray has no casebook:function metadata/,
+    );
   });
 });

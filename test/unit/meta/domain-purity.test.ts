@@ -3,7 +3,12 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /** The domain stays free of AWS and of the adapters, so it can be tested and reused alone. */
-const FORBIDDEN = [/from\s+['"]@aws-sdk\//, /from\s+['"]aws-lambda['"]/, /from\s+['"]aws-cdk-lib/, /from\s+['"][./]+(?:\.\.\/)*(?:adapters|store|usecases)\b/];
+const FORBIDDEN = [
+  /from\s+['"]@aws-sdk\//,
+  /from\s+['"]aws-lambda['"]/,
+  /from\s+['"]aws-cdk-lib/,
+  /from\s+['"][./]+(?:\.\.\/)*(?:adapters|store|usecases)\b/,
+];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -85,7 +85,9 @@ describe('import rules of src/', () => {
         importsByFile.get(file)!.flatMap(({ specifier }) => {
           const target = resolve(file, specifier, fileSet);
           // data files (JSON registries under data/) are facts, not code
-          const outside = specifier.startsWith('.') ? !target?.startsWith('src/domain/') && !specifier.endsWith('.json') : /^(@aws-sdk\/|aws-lambda$|aws-cdk-lib)/.test(specifier);
+          const outside = specifier.startsWith('.')
+            ? !target?.startsWith('src/domain/') && !specifier.endsWith('.json')
+            : /^(@aws-sdk\/|aws-lambda$|aws-cdk-lib)/.test(specifier);
           return outside ? [`${file} → ${specifier}`] : [];
         }),
       );
@@ -98,7 +100,9 @@ describe('import rules of src/', () => {
       .flatMap((file) =>
         importsByFile.get(file)!.flatMap(({ specifier }) => {
           const target = resolve(file, specifier, fileSet) ?? '';
-          return target.startsWith('src/api/') || target.startsWith('src/adapters/') || specifier.startsWith('@aws-sdk/') ? [`${file} → ${specifier}`] : [];
+          return target.startsWith('src/api/') || target.startsWith('src/adapters/') || specifier.startsWith('@aws-sdk/')
+            ? [`${file} → ${specifier}`]
+            : [];
         }),
       );
     expect(offending).toEqual([]);
@@ -114,7 +118,16 @@ describe('import rules of src/', () => {
           .flatMap((i) => resolve(file, i.specifier, fileSet) ?? []),
       ]),
     );
-    expect(findCycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]]))).toEqual([['a', 'b', 'c']]);
+    expect(
+      findCycles(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c']],
+          ['c', ['a']],
+          ['d', ['a']],
+        ]),
+      ),
+    ).toEqual([['a', 'b', 'c']]);
     expect(findCycles(graph).map((cycle) => cycle.join(' → '))).toEqual([]);
   });
 });

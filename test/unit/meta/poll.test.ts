@@ -12,7 +12,9 @@ describe('poll() (test/support/poll.ts)', () => {
 
   it('fails with the last failure once the timeout has passed', async () => {
     let calls = 0;
-    await expect(poll(() => ++calls, { timeout: 100, interval: 10 }).toBe(-1)).rejects.toThrow(/did not succeed within 100 ms[\s\S]*Expected: -1/);
+    await expect(poll(() => ++calls, { timeout: 100, interval: 10 }).toBe(-1)).rejects.toThrow(
+      /did not succeed within 100 ms[\s\S]*Expected: -1/,
+    );
     expect(calls).toBeGreaterThan(2);
     await expect(poll(() => 1, { timeout: 50 }).not.toBe(1)).rejects.toThrow(/did not succeed/);
   });
@@ -26,6 +28,8 @@ describe('poll() (test/support/poll.ts)', () => {
       },
       { interval: 5 },
     ).toBe(3);
-    await expect((poll(() => 1) as unknown as Record<string, () => Promise<void>>).toBeSomethingElse!()).rejects.toThrow(/no matcher toBeSomethingElse/);
+    await expect((poll(() => 1) as unknown as Record<string, () => Promise<void>>).toBeSomethingElse!()).rejects.toThrow(
+      /no matcher toBeSomethingElse/,
+    );
   });
 });

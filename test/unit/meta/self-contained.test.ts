@@ -84,7 +84,9 @@ describe('the repository refers to nothing outside itself', () => {
   it('no tracked file climbs out to a shared folder or names an absolute home, work, tmp or bin path', () => {
     const tracked = trackedTextFiles();
     expect(tracked.length).toBeGreaterThan(100);
-    const offending = tracked.flatMap(({ file, text }) => outsideReferences(file, text).map((f) => `${file}:${f.line}: ${f.why} — ${f.text.slice(0, 160)}`));
+    const offending = tracked.flatMap(({ file, text }) =>
+      outsideReferences(file, text).map((f) => `${file}:${f.line}: ${f.why} — ${f.text.slice(0, 160)}`),
+    );
     expect(offending).toEqual([]);
   });
 

@@ -25,12 +25,16 @@ describe('normaliseObjectionText', () => {
 
   it('is idempotent and ignores how white space is spread', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 200 }), fc.array(fc.constantFrom(' ', '\n', '\t', '\u3000'), { minLength: 1, maxLength: 4 }), (text, ws) => {
-        const n = normaliseObjectionText(text);
-        expect(normaliseObjectionText(n)).toBe(n);
-        const spaced = text.split(' ').join(ws.join(''));
-        expect(normaliseObjectionText(`${ws.join('')}${spaced}${ws.join('')}`)).toBe(normaliseObjectionText(text.split(' ').join(' ')));
-      }),
+      fc.property(
+        fc.string({ maxLength: 200 }),
+        fc.array(fc.constantFrom(' ', '\n', '\t', '\u3000'), { minLength: 1, maxLength: 4 }),
+        (text, ws) => {
+          const n = normaliseObjectionText(text);
+          expect(normaliseObjectionText(n)).toBe(n);
+          const spaced = text.split(' ').join(ws.join(''));
+          expect(normaliseObjectionText(`${ws.join('')}${spaced}${ws.join('')}`)).toBe(normaliseObjectionText(text.split(' ').join(' ')));
+        },
+      ),
     );
   });
 });
@@ -115,7 +119,8 @@ describe('per-source limit (sliding window over two fixed windows)', () => {
           const w = windowOf(t, W);
           const current = (counts.get(w.start) ?? 0) + 1;
           counts.set(w.start, current);
-          if (withinSourceLimit(counts.get(w.previous) ?? 0, current, w.elapsed)) allowedPerWindow.set(w.start, (allowedPerWindow.get(w.start) ?? 0) + 1);
+          if (withinSourceLimit(counts.get(w.previous) ?? 0, current, w.elapsed))
+            allowedPerWindow.set(w.start, (allowedPerWindow.get(w.start) ?? 0) + 1);
         }
         for (const n of allowedPerWindow.values()) expect(n).toBeLessThanOrEqual(MAX);
       }),

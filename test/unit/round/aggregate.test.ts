@@ -6,8 +6,18 @@ import type { Rubric } from '../../../src/domain/model';
 const rubric: Rubric = {
   maxScore: 10,
   criteria: [
-    { id: 'innovation', name: { zh: '創新性', en: 'Innovation' }, weight: 0.6, descriptors: [{ min: 0, max: 10, text: { zh: '-', en: '-' } }] },
-    { id: 'effectiveness', name: { zh: '實效性', en: 'Effectiveness' }, weight: 0.4, descriptors: [{ min: 0, max: 10, text: { zh: '-', en: '-' } }] },
+    {
+      id: 'innovation',
+      name: { zh: '創新性', en: 'Innovation' },
+      weight: 0.6,
+      descriptors: [{ min: 0, max: 10, text: { zh: '-', en: '-' } }],
+    },
+    {
+      id: 'effectiveness',
+      name: { zh: '實效性', en: 'Effectiveness' },
+      weight: 0.4,
+      descriptors: [{ min: 0, max: 10, text: { zh: '-', en: '-' } }],
+    },
   ],
 };
 
@@ -22,7 +32,11 @@ describe('weightedTotal', () => {
     const result = weightedTotal({ scores: { innovation: 11, bogus: 3 } }, rubric);
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.errors.map((error) => error.code).sort()).toEqual(['SCORE_MISSING_CRITERION', 'SCORE_OUT_OF_RANGE', 'SCORE_UNKNOWN_CRITERION']);
+    expect(result.errors.map((error) => error.code).sort()).toEqual([
+      'SCORE_MISSING_CRITERION',
+      'SCORE_OUT_OF_RANGE',
+      'SCORE_UNKNOWN_CRITERION',
+    ]);
     for (const error of result.errors) {
       expect(error.message.zh.length).toBeGreaterThan(0);
       expect(error.message.en.length).toBeGreaterThan(0);
@@ -44,7 +58,9 @@ describe('quorumMet', () => {
 
 /** Every reviewer scores every case: quality plus the reviewer's leniency. */
 function crossed(quality: number[], leniency: Record<string, number>): ReviewTotal[] {
-  return Object.entries(leniency).flatMap(([reviewerId, offset]) => quality.map((q, index) => ({ caseId: `c${index}`, reviewerId, total: q + offset })));
+  return Object.entries(leniency).flatMap(([reviewerId, offset]) =>
+    quality.map((q, index) => ({ caseId: `c${index}`, reviewerId, total: q + offset })),
+  );
 }
 
 describe('aggregateRound', () => {
@@ -101,7 +117,8 @@ describe('aggregateRound', () => {
     ]);
     const calibration = Object.fromEntries(result.reviewers.map((reviewer) => [reviewer.reviewerId, reviewer.calibration]));
     expect(calibration).toEqual({ r1: 'zscore', once: 'raw', flat: 'shift' });
-    const normalised = (caseId: string, reviewerId: string) => result.reviews.find((review) => review.caseId === caseId && review.reviewerId === reviewerId)!.normalised;
+    const normalised = (caseId: string, reviewerId: string) =>
+      result.reviews.find((review) => review.caseId === caseId && review.reviewerId === reviewerId)!.normalised;
     expect(normalised('a', 'once')).toBe(9.5);
     expect(normalised('a', 'flat')).toBe(result.scale.mean);
     expect(Number.isFinite(normalised('a', 'r1'))).toBe(true);
@@ -110,7 +127,9 @@ describe('aggregateRound', () => {
   it('flags a reviewer far from the other reviewers of a case, and nobody where the panel agrees', () => {
     const quality = [8, 7, 6, 5, 7.5, 6.5];
     const reviews = crossed(quality, { r1: 0, r2: 0.3, r3: -0.2 });
-    const disagreeing = reviews.map((review) => (review.caseId === 'c3' && review.reviewerId === 'r2' ? { ...review, total: 9.8 } : review));
+    const disagreeing = reviews.map((review) =>
+      review.caseId === 'c3' && review.reviewerId === 'r2' ? { ...review, total: 9.8 } : review,
+    );
     const result = aggregateRound(disagreeing);
     expect(result.cases.find((summary) => summary.caseId === 'c3')!.outliers).toEqual(['r2']);
     expect(result.cases.filter((summary) => summary.caseId !== 'c3').every((summary) => summary.outliers.length === 0)).toBe(true);
@@ -137,9 +156,14 @@ describe('aggregateRound', () => {
         fc.record({
           // Each reviewer scores at least two cases, with distinct totals so every reviewer is z-scored.
           sheets: fc.array(
-            fc.uniqueArray(fc.integer({ min: 0, max: cases - 1 }), { minLength: 2, maxLength: cases }).chain((caseIndexes) =>
-              fc.tuple(fc.constant(caseIndexes), fc.uniqueArray(fc.integer({ min: 0, max: 100 }), { minLength: caseIndexes.length, maxLength: caseIndexes.length })),
-            ),
+            fc
+              .uniqueArray(fc.integer({ min: 0, max: cases - 1 }), { minLength: 2, maxLength: cases })
+              .chain((caseIndexes) =>
+                fc.tuple(
+                  fc.constant(caseIndexes),
+                  fc.uniqueArray(fc.integer({ min: 0, max: 100 }), { minLength: caseIndexes.length, maxLength: caseIndexes.length }),
+                ),
+              ),
             { minLength: reviewers, maxLength: reviewers },
           ),
           shifted: fc.integer({ min: 0, max: reviewers - 1 }),

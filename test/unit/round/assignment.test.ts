@@ -3,7 +3,12 @@ import fc from 'fast-check';
 import type { Reviewer } from '../../../src/domain/model';
 import { assignReviewers, conflictOf, replaceReviewer, type AssignableCase } from '../../../src/domain/round/assignment';
 
-const reviewer = (id: string, jurisdictions: string[] = [], declaredConflicts: string[] = []): Reviewer => ({ id, name: `評審${id}`, jurisdictions, declaredConflicts });
+const reviewer = (id: string, jurisdictions: string[] = [], declaredConflicts: string[] = []): Reviewer => ({
+  id,
+  name: `評審${id}`,
+  jurisdictions,
+  declaredConflicts,
+});
 
 const GUANGZHOU = '440100';
 const SHENZHEN = '440300';
@@ -28,7 +33,13 @@ describe('conflictOf', () => {
 
 describe('assignReviewers', () => {
   it('never assigns a reviewer from the case city or county or with a declared conflict', () => {
-    const panel = [reviewer('gz', [GUANGZHOU]), reviewer('sz', [SHENZHEN]), reviewer('fs', [FOSHAN]), reviewer('hy', ['441621']), reviewer('x', [], ['c-luohu'])];
+    const panel = [
+      reviewer('gz', [GUANGZHOU]),
+      reviewer('sz', [SHENZHEN]),
+      reviewer('fs', [FOSHAN]),
+      reviewer('hy', ['441621']),
+      reviewer('x', [], ['c-luohu']),
+    ];
     const result = assignReviewers({ cases, panel, perCase: 3 });
     const on = Object.fromEntries(result.assignments.map((assignment) => [assignment.caseId, assignment.reviewerIds]));
     expect(on['c-liwan']).not.toContain('gz');
@@ -65,7 +76,11 @@ describe('assignReviewers', () => {
 
   it('reports bad input as coded issues instead of throwing', () => {
     const result = assignReviewers({ cases: [cases[0]!, cases[0]!], panel: [reviewer('a'), reviewer('a')], perCase: 0 });
-    expect(result.issues.map((problem) => problem.code).sort()).toEqual(['ASSIGN_BAD_PER_CASE', 'ASSIGN_DUPLICATE_CASE', 'ASSIGN_DUPLICATE_REVIEWER']);
+    expect(result.issues.map((problem) => problem.code).sort()).toEqual([
+      'ASSIGN_BAD_PER_CASE',
+      'ASSIGN_DUPLICATE_CASE',
+      'ASSIGN_DUPLICATE_REVIEWER',
+    ]);
   });
 
   it('does not always pick the first reviewers of the panel when loads tie', () => {
@@ -108,14 +123,22 @@ describe('assignReviewers', () => {
             unitCode: `${spec.city.slice(0, 4)}0${spec.county}`,
             cityCode: spec.city,
           }));
-          const panel = reviewerSpecs.map((spec, index) => reviewer(`r${index}`, spec.jurisdictions, spec.conflictsWithCase.map((n) => `c${n}`)));
+          const panel = reviewerSpecs.map((spec, index) =>
+            reviewer(
+              `r${index}`,
+              spec.jurisdictions,
+              spec.conflictsWithCase.map((n) => `c${n}`),
+            ),
+          );
           const currentLoad = Object.fromEntries(loads.map((load, index) => [`r${index}`, load]));
           const exclude = exclusions.map(([caseIndex, reviewerIndex]) => ({ caseId: `c${caseIndex}`, reviewerId: `r${reviewerIndex}` }));
           const result = assignReviewers({ cases: input, panel, perCase, currentLoad, exclude });
 
           const excluded = new Set(exclude.map((pair) => `${pair.caseId}/${pair.reviewerId}`));
           const eligibleOf = (reviewCase: AssignableCase) =>
-            panel.filter((member) => conflictOf(member, reviewCase) === null && !excluded.has(`${reviewCase.caseId}/${member.id}`)).map((member) => member.id);
+            panel
+              .filter((member) => conflictOf(member, reviewCase) === null && !excluded.has(`${reviewCase.caseId}/${member.id}`))
+              .map((member) => member.id);
           const totalLoad = new Map(panel.map((member) => [member.id, currentLoad[member.id] ?? 0]));
           for (const assignment of result.assignments) for (const id of assignment.reviewerIds) totalLoad.set(id, totalLoad.get(id)! + 1);
 
@@ -135,9 +158,14 @@ describe('assignReviewers', () => {
             }
           }
 
-          const shuffled = [...input].sort((a, b) => ((a.caseId.length * 31 + seed) % 7) - ((b.caseId.length * 17 + seed) % 5) || (seed % 2 ? 1 : -1) * a.caseId.localeCompare(b.caseId));
+          const shuffled = [...input].sort(
+            (a, b) =>
+              ((a.caseId.length * 31 + seed) % 7) - ((b.caseId.length * 17 + seed) % 5) ||
+              (seed % 2 ? 1 : -1) * a.caseId.localeCompare(b.caseId),
+          );
           const again = assignReviewers({ cases: shuffled, panel, perCase, currentLoad, exclude });
-          const asMap = (assignments: typeof result.assignments) => Object.fromEntries(assignments.map((assignment) => [assignment.caseId, assignment.reviewerIds]));
+          const asMap = (assignments: typeof result.assignments) =>
+            Object.fromEntries(assignments.map((assignment) => [assignment.caseId, assignment.reviewerIds]));
           expect(asMap(again.assignments)).toEqual(asMap(result.assignments));
         },
       ),
@@ -147,14 +175,22 @@ describe('assignReviewers', () => {
 
   it('property: without conflicts or prior load, every reviewer ends within one case of every other', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 4 }), (caseCount, panelSize, perCase) => {
-        const panel = Array.from({ length: Math.max(panelSize, perCase) }, (_, index) => reviewer(`r${index}`));
-        const input = Array.from({ length: caseCount }, (_, index) => ({ caseId: `k${index}`, unitCode: '440103', cityCode: GUANGZHOU }));
-        const result = assignReviewers({ cases: input, panel, perCase });
-        const loads = countLoads(result.assignments, panel.map((member) => member.id));
-        expect(Math.max(...loads.values()) - Math.min(...loads.values())).toBeLessThanOrEqual(1);
-        expect(result.shortages).toEqual([]);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 4 }),
+        (caseCount, panelSize, perCase) => {
+          const panel = Array.from({ length: Math.max(panelSize, perCase) }, (_, index) => reviewer(`r${index}`));
+          const input = Array.from({ length: caseCount }, (_, index) => ({ caseId: `k${index}`, unitCode: '440103', cityCode: GUANGZHOU }));
+          const result = assignReviewers({ cases: input, panel, perCase });
+          const loads = countLoads(
+            result.assignments,
+            panel.map((member) => member.id),
+          );
+          expect(Math.max(...loads.values()) - Math.min(...loads.values())).toBeLessThanOrEqual(1);
+          expect(result.shortages).toEqual([]);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -216,7 +252,13 @@ describe('replaceReviewer', () => {
   const panel = [reviewer('gz', [GUANGZHOU]), reviewer('a'), reviewer('b'), reviewer('c')];
 
   it('picks the least-loaded conflict-free reviewer not already on the case', () => {
-    const result = replaceReviewer({ reviewCase: cases[0]!, panel, currentReviewerIds: ['a', 'b'], missingReviewerId: 'a', currentLoad: { c: 1 } });
+    const result = replaceReviewer({
+      reviewCase: cases[0]!,
+      panel,
+      currentReviewerIds: ['a', 'b'],
+      missingReviewerId: 'a',
+      currentLoad: { c: 1 },
+    });
     expect(result).toEqual({ ok: true, reviewerId: 'c' });
   });
 
@@ -228,7 +270,13 @@ describe('replaceReviewer', () => {
   });
 
   it('respects exclusions of reviewers replaced before', () => {
-    const result = replaceReviewer({ reviewCase: cases[0]!, panel, currentReviewerIds: ['a'], missingReviewerId: 'a', exclude: [{ caseId: 'c-liwan', reviewerId: 'b' }] });
+    const result = replaceReviewer({
+      reviewCase: cases[0]!,
+      panel,
+      currentReviewerIds: ['a'],
+      missingReviewerId: 'a',
+      exclude: [{ caseId: 'c-liwan', reviewerId: 'b' }],
+    });
     expect(result).toEqual({ ok: true, reviewerId: 'c' });
   });
 });

@@ -16,7 +16,13 @@ const office = { by: { id: 'u-office', name: '秘書處' }, at: '2025-07-01T09:0
 
 describe('DEFAULT_RUBRIC', () => {
   it('has five weighted criteria summing to 1, each with bilingual bands covering 0..maxScore without gaps', () => {
-    expect(DEFAULT_RUBRIC.criteria.map((criterion) => criterion.id)).toEqual(['innovation', 'effectiveness', 'replicability', 'compliance', 'participation']);
+    expect(DEFAULT_RUBRIC.criteria.map((criterion) => criterion.id)).toEqual([
+      'innovation',
+      'effectiveness',
+      'replicability',
+      'compliance',
+      'participation',
+    ]);
     expect(DEFAULT_RUBRIC.criteria.reduce((sum, criterion) => sum + criterion.weight, 0)).toBeCloseTo(1, 10);
     for (const criterion of DEFAULT_RUBRIC.criteria) {
       expect(criterion.descriptors[0]!.min).toBe(0);
@@ -54,7 +60,10 @@ describe('defaultCharter / buildCharter', () => {
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.errors.map((error) => error.code)).toEqual(['CHARTER_UNKNOWN_FIELD']);
     const crossField = buildCharter({ quorum: 4, reviewDeadline: '2020-01-01T00:00:00+08:00', year: 2025 });
-    expect(crossField.ok ? [] : crossField.errors.map((error) => error.code).sort()).toEqual(['CHARTER_DEADLINES_ORDER', 'CHARTER_QUORUM_TOO_HIGH']);
+    expect(crossField.ok ? [] : crossField.errors.map((error) => error.code).sort()).toEqual([
+      'CHARTER_DEADLINES_ORDER',
+      'CHARTER_QUORUM_TOO_HIGH',
+    ]);
     const schema = buildCharter({ theme: 'x' });
     expect(schema.ok ? null : schema.errors[0]).toMatchObject({ code: 'CHARTER_INVALID_FIELD', field: 'theme' });
     expect(buildCharter('nope').ok).toBe(false);
@@ -62,8 +71,14 @@ describe('defaultCharter / buildCharter', () => {
   });
 
   it('refuses a level minimum for a level that may not apply, and minimums above the total', () => {
-    const result = buildCharter({ eligibleLevels: ['county'], quotas: { total: 2, perLevel: { township: { min: 1 }, county: { min: 3 } } } });
-    expect(result.ok ? [] : result.errors.map((error) => error.code).sort()).toEqual(['CHARTER_QUOTA_LEVEL_NOT_ELIGIBLE', 'CHARTER_QUOTA_TOTAL']);
+    const result = buildCharter({
+      eligibleLevels: ['county'],
+      quotas: { total: 2, perLevel: { township: { min: 1 }, county: { min: 3 } } },
+    });
+    expect(result.ok ? [] : result.errors.map((error) => error.code).sort()).toEqual([
+      'CHARTER_QUOTA_LEVEL_NOT_ELIGIBLE',
+      'CHARTER_QUOTA_TOTAL',
+    ]);
   });
 });
 
@@ -116,7 +131,11 @@ describe('amendCharter', () => {
   });
 
   it('merges nested objects (quotas) and removes fields patched with null', () => {
-    const result = amendCharter({ ...charter, noticePeriodSecondsOverride: 30 }, { quotas: { maxPerCity: 3 }, noticePeriodSecondsOverride: null }, office);
+    const result = amendCharter(
+      { ...charter, noticePeriodSecondsOverride: 30 },
+      { quotas: { maxPerCity: 3 }, noticePeriodSecondsOverride: null },
+      office,
+    );
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.value.charter.quotas).toEqual({ ...charter.quotas, maxPerCity: 3 });
@@ -125,7 +144,10 @@ describe('amendCharter', () => {
   });
 
   it('refuses a change without a reason, a no-op, and an invalid result', () => {
-    expect(amendCharter(charter, { theme: '新主題新主題' }, { ...office, reason: ' ' })).toMatchObject({ ok: false, errors: [{ code: 'CHARTER_AMEND_REASON_REQUIRED' }] });
+    expect(amendCharter(charter, { theme: '新主題新主題' }, { ...office, reason: ' ' })).toMatchObject({
+      ok: false,
+      errors: [{ code: 'CHARTER_AMEND_REASON_REQUIRED' }],
+    });
     expect(amendCharter(charter, { theme: charter.theme }, office)).toMatchObject({ ok: false, errors: [{ code: 'CHARTER_AMEND_NOOP' }] });
     expect(amendCharter(charter, { quorum: 4 }, office)).toMatchObject({ ok: false, errors: [{ code: 'CHARTER_QUORUM_TOO_HIGH' }] });
   });
@@ -136,10 +158,17 @@ describe('amendCharter', () => {
       return result.ok ? 'ok' : result.errors.map((error) => `${error.code}:${error.field}`).join(',');
     };
     const open = { status: 'OPEN' as const, scoresRecorded: false };
-    expect(codeOf({ year: 2026, submissionDeadline: '2026-09-30T23:59:59+08:00', reviewDeadline: '2026-11-15T23:59:59+08:00' }, { status: 'DRAFT', scoresRecorded: false })).toBe('ok');
+    expect(
+      codeOf(
+        { year: 2026, submissionDeadline: '2026-09-30T23:59:59+08:00', reviewDeadline: '2026-11-15T23:59:59+08:00' },
+        { status: 'DRAFT', scoresRecorded: false },
+      ),
+    ).toBe('ok');
     expect(codeOf({ number: 7 }, open)).toBe('CHARTER_FIELD_FROZEN:number');
     expect(codeOf({ submissionDeadline: '2025-09-01T00:00:00+08:00' }, open)).toBe('CHARTER_FIELD_FROZEN:submissionDeadline');
-    expect(codeOf({ eligibleLevels: ['county'], quotas: { perLevel: { township: null } } }, open)).toBe('CHARTER_FIELD_FROZEN:eligibleLevels');
+    expect(codeOf({ eligibleLevels: ['county'], quotas: { perLevel: { township: null } } }, open)).toBe(
+      'CHARTER_FIELD_FROZEN:eligibleLevels',
+    );
     const rubric = { ...DEFAULT_RUBRIC, maxScore: 100 };
     expect(codeOf({ rubric }, open)).toBe('ok');
     expect(codeOf({ rubric }, { status: 'OPEN', scoresRecorded: true })).toBe('CHARTER_FIELD_FROZEN:rubric');

@@ -38,7 +38,11 @@ describe('shortlist', () => {
     expect(result.entries[1]!.explanation?.zh).toContain('每市最多 1 件');
     expect(result.entries[1]!.explanation?.en).toContain('at most 1 per city');
     expect(result.rejected).toEqual([
-      expect.objectContaining({ caseId: 'gz2', code: 'CITY_MAX', reason: expect.objectContaining({ zh: expect.stringContaining('荔灣區') }) }),
+      expect.objectContaining({
+        caseId: 'gz2',
+        code: 'CITY_MAX',
+        reason: expect.objectContaining({ zh: expect.stringContaining('荔灣區') }),
+      }),
     ]);
   });
 
@@ -90,7 +94,11 @@ describe('shortlist', () => {
       quotas: { total: 3, perLevel: {} },
     });
     expect(result.entries.map((entry) => entry.caseId)).toEqual(['d']);
-    expect(result.issues.map((problem) => problem.code).sort()).toEqual(['SHORTLIST_DUPLICATE_CASE', 'SHORTLIST_INVALID_CASE', 'SHORTLIST_INVALID_CASE']);
+    expect(result.issues.map((problem) => problem.code).sort()).toEqual([
+      'SHORTLIST_DUPLICATE_CASE',
+      'SHORTLIST_INVALID_CASE',
+      'SHORTLIST_INVALID_CASE',
+    ]);
   });
 });
 
@@ -132,7 +140,13 @@ function bruteForce(ordered: readonly RankedCase[], quotas: Quotas): RankedCase[
   let best: number[] | null = null;
   for (let mask = 0; mask < 1 << ordered.length; mask += 1) {
     const indexes = ordered.map((_, index) => index).filter((index) => mask & (1 << index));
-    if (!validList(indexes.map((index) => ordered[index]!), quotas)) continue;
+    if (
+      !validList(
+        indexes.map((index) => ordered[index]!),
+        quotas,
+      )
+    )
+      continue;
     if (!best || indexes.length > best.length || (indexes.length === best.length && lexicallySmaller(indexes, best))) best = indexes;
   }
   return best ? best.map((index) => ordered[index]!) : null;
@@ -153,7 +167,9 @@ describe('shortlist properties', () => {
         const result = shortlist({ cases, quotas });
         const chosen = result.entries.map((entry) => cases.find((item) => item.caseId === entry.caseId)!);
         expect(result.entries.map((entry) => entry.rank)).toEqual(chosen.map((_, index) => index + 1));
-        expect(new Set([...result.entries.map((entry) => entry.caseId), ...result.rejected.map((rejected) => rejected.caseId)]).size).toBe(cases.length);
+        expect(new Set([...result.entries.map((entry) => entry.caseId), ...result.rejected.map((rejected) => rejected.caseId)]).size).toBe(
+          cases.length,
+        );
         if (expected) {
           expect(result.feasible).toBe(true);
           expect(validList(chosen, quotas)).toBe(true);

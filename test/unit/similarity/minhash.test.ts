@@ -17,7 +17,9 @@ import { toHant } from '../../../src/domain/text';
 import { SEED_PATH } from '../../support/seed';
 
 // A vocabulary of common CJK characters, so random texts look like dossiers to the shingler.
-const VOCABULARY = [...'人大代表工作機制群眾意見建議辦理監督聯絡站基層民主實踐創新推動完善制度規範服務開展組織參與決策協商公開反饋問題解決發展治理鄉鎮街道社區縣區市會議審議報告專題調研執法檢查預算財政經濟項目標準化常態化平台線上線下直播選民履職述職評議督辦閉環全過程'];
+const VOCABULARY = [
+  ...'人大代表工作機制群眾意見建議辦理監督聯絡站基層民主實踐創新推動完善制度規範服務開展組織參與決策協商公開反饋問題解決發展治理鄉鎮街道社區縣區市會議審議報告專題調研執法檢查預算財政經濟項目標準化常態化平台線上線下直播選民履職述職評議督辦閉環全過程',
+];
 const char = fc.integer({ min: 0, max: VOCABULARY.length - 1 }).map((i) => VOCABULARY[i]!);
 const text = (min: number, max: number) => fc.array(char, { minLength: min, maxLength: max }).map((chars) => chars.join(''));
 
@@ -42,7 +44,10 @@ describe('MinHash + LSH for near duplicates', () => {
   });
 
   it('is deterministic: fixed hash family, same keys in every process (stored buckets stay valid)', () => {
-    const keys = duplicateKeys({ title: '代表聯絡站', practicesText: '組織代表深入基層聽取群眾意見，形成問題清單並督促有關部門限期辦理。' });
+    const keys = duplicateKeys({
+      title: '代表聯絡站',
+      practicesText: '組織代表深入基層聽取群眾意見，形成問題清單並督促有關部門限期辦理。',
+    });
     expect(keys).toHaveLength(BANDS + 1);
     expect(keys[0]).toMatch(/^00#[0-9a-f]{16}$/);
     expect(keys.at(-1)).toMatch(/^T#[0-9a-f]{16}$/);
@@ -66,16 +71,12 @@ describe('MinHash + LSH for near duplicates', () => {
     let similar = 0;
     let collided = 0;
     fc.assert(
-      fc.property(
-        text(150, 400),
-        fc.array(fc.record({ at: fc.nat(), to: char }), { maxLength: 20 }),
-        (base, edits) => {
-          const copy = edited(base, edits);
-          if (jaccard(shingles(base), shingles(copy)) < NEAR_DUPLICATE_THRESHOLD) return;
-          similar += 1;
-          if (shareBucket(base, copy)) collided += 1;
-        },
-      ),
+      fc.property(text(150, 400), fc.array(fc.record({ at: fc.nat(), to: char }), { maxLength: 20 }), (base, edits) => {
+        const copy = edited(base, edits);
+        if (jaccard(shingles(base), shingles(copy)) < NEAR_DUPLICATE_THRESHOLD) return;
+        similar += 1;
+        if (shareBucket(base, copy)) collided += 1;
+      }),
       { numRuns: 300, seed: 11 },
     );
     expect(similar).toBeGreaterThan(200);

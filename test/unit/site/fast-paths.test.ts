@@ -48,7 +48,12 @@ describe('html templates (parts joined once per page)', () => {
         const strings = literals.slice(0, values.length + 1);
         return {
           lazy: html(asTemplate(strings), ...values.map((v) => v.lazy)),
-          eager: trustedHtml(eagerHtml(strings, values.map((v) => v.eager))),
+          eager: trustedHtml(
+            eagerHtml(
+              strings,
+              values.map((v) => v.eager),
+            ),
+          ),
         };
       }),
     ),
@@ -83,7 +88,11 @@ describe('manifest entries (each page encoded once into a shared buffer)', () =>
   });
 
   it('hash and size every file as its UTF-8 bytes, whatever the file order and lengths', () => {
-    const body = fc.oneof(anyText, anyText.map((t) => t.repeat(50)), fc.uint8Array({ maxLength: 64 }));
+    const body = fc.oneof(
+      anyText,
+      anyText.map((t) => t.repeat(50)),
+      fc.uint8Array({ maxLength: 64 }),
+    );
     fc.assert(
       fc.property(fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), body, { maxKeys: 8 }), (bodies) => {
         const files = new Map<string, SiteFile>(Object.entries(bodies).map(([path, b]) => [path, { body: b, contentType: 'text/plain' }]));
@@ -101,7 +110,22 @@ describe('personal data removal (patterns skipped when a text lacks what they ne
   // landline shapes among them), separators, the phone and contact labels, e-mail parts.
   const piece = fc.oneof(
     fc.stringMatching(/^[0-9]{1,18}$/),
-    fc.constantFrom('138', '1381234', '5678', '13812345678', '+86 ', '020-', '(0758)', '（0758）', '0758 ', '123 4567', '轉', '-', ' ', '　'),
+    fc.constantFrom(
+      '138',
+      '1381234',
+      '5678',
+      '13812345678',
+      '+86 ',
+      '020-',
+      '(0758)',
+      '（0758）',
+      '0758 ',
+      '123 4567',
+      '轉',
+      '-',
+      ' ',
+      '　',
+    ),
     fc.constantFrom('440106199001011234', '44010619900101123X', '440106900101123', '11010519491231002X'),
     fc.constantFrom('電話', '电话：', 'Tel:', 'tel ', '手機', '傳真', '聯繫人：', '联系人:', '經辦人 ： ', '聯絡人'),
     fc.constantFrom('@', 'a.b', 'x@example.com', 'org', '.', 'X', 'x', '張三', '王小明', '，', '。', '代表聯絡站', '（', '）'),
@@ -110,7 +134,10 @@ describe('personal data removal (patterns skipped when a text lacks what they ne
   const text = fc.array(piece, { maxLength: 12 }).map((parts) => parts.join(''));
 
   it('gives the same text as running every pattern', () => {
-    fc.assert(fc.property(text, (t) => redactPersonalData(t) === redactPersonalDataUnchecked(t)), { numRuns: 5000 });
+    fc.assert(
+      fc.property(text, (t) => redactPersonalData(t) === redactPersonalDataUnchecked(t)),
+      { numRuns: 5000 },
+    );
   });
 
   it('still removes what the patterns find', () => {

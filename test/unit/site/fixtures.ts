@@ -46,7 +46,14 @@ export function charter(overrides: Partial<Charter> = {}): Charter {
     reviewDeadline: '2023-05-31T23:59:59+08:00',
     rubric: {
       maxScore: 10,
-      criteria: [{ id: 'innovation', name: { zh: '創新性', en: 'Innovation' }, weight: 1, descriptors: [{ min: 0, max: 10, text: { zh: '—', en: '—' } }] }],
+      criteria: [
+        {
+          id: 'innovation',
+          name: { zh: '創新性', en: 'Innovation' },
+          weight: 1,
+          descriptors: [{ min: 0, max: 10, text: { zh: '—', en: '—' } }],
+        },
+      ],
     },
     panel: [{ id: 'r1', name: 'Reviewer', jurisdictions: [], declaredConflicts: [] }],
     reviewersPerCase: 3,
@@ -134,7 +141,12 @@ export function seedPublicationRound(seed = readSeedAnnouncement(), status: Roun
 }
 
 export function smallRound(roundId: string, status: Round['status'], script: Script, cases: CaseInput[], number = 6): PublicationRound {
-  return publicationRound({ roundId, status, charter: { number, year: 2024, script, theme: script === 'hant' ? '全過程人民民主' : '全过程人民民主' }, cases });
+  return publicationRound({
+    roundId,
+    status,
+    charter: { number, year: 2024, script, theme: script === 'hant' ? '全過程人民民主' : '全过程人民民主' },
+    cases,
+  });
 }
 
 /** Rounds that reach every page kind and every escaping and redaction path (the byte-for-byte site test). */

@@ -22,7 +22,10 @@ function render(snapshot: SiteSnapshot) {
 describe('the rendered site, byte for byte', () => {
   it('matches the recorded hash of every file', () => {
     const site = render(buildSnapshot(goldenRounds()));
-    const actual = { snapshotSha256: site.manifest.snapshotSha256, files: Object.fromEntries(Object.entries(site.manifest.files).map(([p, e]) => [p, `${e.sha256} ${e.size}`])) };
+    const actual = {
+      snapshotSha256: site.manifest.snapshotSha256,
+      files: Object.fromEntries(Object.entries(site.manifest.files).map(([p, e]) => [p, `${e.sha256} ${e.size}`])),
+    };
     if (process.env.UPDATE_GOLDEN) writeFileSync(GOLDEN, JSON.stringify(actual, null, 2) + '\n');
     const expected = JSON.parse(readFileSync(GOLDEN, 'utf8')) as typeof actual;
     expect(Object.keys(actual.files).sort()).toEqual(Object.keys(expected.files).sort());

@@ -1,6 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { MANIFEST_PATH, sitePaths, type PublicationRound, type SiteFile, type SiteManifest } from '../../../src/domain/site';
-import { invalidationPaths, publishRound, publishSite, type PublicationSource, type SiteBucket, type SiteInvalidator } from '../../../src/usecases/publish';
+import {
+  invalidationPaths,
+  publishRound,
+  publishSite,
+  type PublicationSource,
+  type SiteBucket,
+  type SiteInvalidator,
+} from '../../../src/usecases/publish';
 import { seedPublicationRound, smallRound } from './fixtures';
 
 class MemoryBucket implements SiteBucket {
@@ -56,7 +63,14 @@ class MutableSource implements PublicationSource {
 
 const OPTIONS = { baseUrl: 'https://cases.example.org/', apiBaseUrl: 'https://api.example.org' };
 
-function setup(rounds: PublicationRound[] = [seedPublicationRound(), smallRound('r6', 'NOTICE', 'hant', [{ caseId: 'x1', title: '代表聯絡站', unitName: '廣州市越秀區人大常委會', practices: '一是建站。', reason: '成效明顯。' }])]) {
+function setup(
+  rounds: PublicationRound[] = [
+    seedPublicationRound(),
+    smallRound('r6', 'NOTICE', 'hant', [
+      { caseId: 'x1', title: '代表聯絡站', unitName: '廣州市越秀區人大常委會', practices: '一是建站。', reason: '成效明顯。' },
+    ]),
+  ],
+) {
   const source = new MutableSource(rounds);
   const bucket = new MemoryBucket();
   const invalidator = new RecordingInvalidator();
@@ -135,10 +149,18 @@ describe('publishSite', () => {
   });
 
   it('replaces the notice by the announcement when the round is approved', async () => {
-    const { deps, bucket, source } = setup([smallRound('r6', 'NOTICE', 'hant', [{ caseId: 'x1', title: '代表聯絡站', unitName: '廣州市越秀區人大常委會', practices: '一是建站。', reason: '成效明顯。' }])]);
+    const { deps, bucket, source } = setup([
+      smallRound('r6', 'NOTICE', 'hant', [
+        { caseId: 'x1', title: '代表聯絡站', unitName: '廣州市越秀區人大常委會', practices: '一是建站。', reason: '成效明顯。' },
+      ]),
+    ]);
     await publishSite(deps, OPTIONS);
     expect(bucket.objects.has(sitePaths.objectionReceived('hant', 'r6'))).toBe(true);
-    source.rounds = [smallRound('r6', 'APPROVED', 'hant', [{ caseId: 'x1', title: '代表聯絡站', unitName: '廣州市越秀區人大常委會', practices: '一是建站。', reason: '成效明顯。' }])];
+    source.rounds = [
+      smallRound('r6', 'APPROVED', 'hant', [
+        { caseId: 'x1', title: '代表聯絡站', unitName: '廣州市越秀區人大常委會', practices: '一是建站。', reason: '成效明顯。' },
+      ]),
+    ];
     await publishSite(deps, OPTIONS);
     expect(bucket.objects.has(sitePaths.objectionReceived('hant', 'r6'))).toBe(false);
     const page = bucket.objects.get(sitePaths.round('hant', 'r6'))!.body as string;

@@ -16,10 +16,14 @@ const cloudfront = mockClient(CloudFrontClient);
 const { handler, affectedRound } = await import('../../../lambdas/publisher/handler');
 
 function record(seq: string, image: Record<string, { S: string }> | undefined, old?: Record<string, { S: string }>): DynamoDBRecord {
-  return { eventName: 'MODIFY', dynamodb: { SequenceNumber: seq, ...(image ? { NewImage: image } : {}), ...(old ? { OldImage: old } : {}) } };
+  return {
+    eventName: 'MODIFY',
+    dynamodb: { SequenceNumber: seq, ...(image ? { NewImage: image } : {}), ...(old ? { OldImage: old } : {}) },
+  };
 }
 
-const roundRecord = (seq: string, roundId: string) => record(seq, { type: { S: 'Round' }, PK: { S: `ROUND#${roundId}` }, roundId: { S: roundId } });
+const roundRecord = (seq: string, roundId: string) =>
+  record(seq, { type: { S: 'Round' }, PK: { S: `ROUND#${roundId}` }, roundId: { S: roundId } });
 const caseRecord = (seq: string, roundId: string) => record(seq, { type: { S: 'Case' }, PK: { S: 'CASE#c1' }, roundId: { S: roundId } });
 const taskRecord = (seq: string) => record(seq, { type: { S: 'Task' }, PK: { S: 'TASK#t1' }, roundId: { S: 'r1' } });
 
@@ -56,7 +60,9 @@ describe('publisher handler', () => {
     ddb.on(QueryCommand).resolves({ Items: [] });
     s3.on(GetObjectCommand).rejects(Object.assign(new Error('no manifest'), { name: 'NoSuchKey' }));
     s3.on(PutObjectCommand).resolves({});
-    const result = await handler({ Records: [roundRecord('1', 'r1'), caseRecord('2', 'r1'), roundRecord('3', 'r1')] } as DynamoDBStreamEvent);
+    const result = await handler({
+      Records: [roundRecord('1', 'r1'), caseRecord('2', 'r1'), roundRecord('3', 'r1')],
+    } as DynamoDBStreamEvent);
     expect(result).toEqual({ batchItemFailures: [] });
     const keys = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key);
     expect(keys).toContain('hant/index.html');

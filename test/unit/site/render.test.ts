@@ -52,7 +52,18 @@ describe('html template', () => {
 describe('formatting', () => {
   it('writes Chinese numerals as the announcements do', () => {
     expect([1, 5, 10, 11, 12, 20, 21, 100, 105, 110, 1000, 1001].map(chineseNumeral)).toEqual([
-      '一', '五', '十', '十一', '十二', '二十', '二十一', '一百', '一百零五', '一百一十', '一千', '一千零一',
+      '一',
+      '五',
+      '十',
+      '十一',
+      '十二',
+      '二十',
+      '二十一',
+      '一百',
+      '一百零五',
+      '一百一十',
+      '一千',
+      '一千零一',
     ]);
   });
   it('prints dates in the office time zone', () => {
@@ -76,12 +87,20 @@ describe('renderSite', () => {
     expect(annex.map((a) => a.practices)).toEqual(seed.cases.map((c) => c.practices));
     expect(annex.map((a) => a.reason)).toEqual(seed.cases.map((c) => c.reason));
     // the selected list names every unit with its title, in the same order
-    const listed = [...page.matchAll(/<li value="(\d+)"><span class="case-unit">([^<]*)<\/span>/g)].map((m) => [Number(m[1]), textOf(m[2]!)]);
+    const listed = [...page.matchAll(/<li value="(\d+)"><span class="case-unit">([^<]*)<\/span>/g)].map((m) => [
+      Number(m[1]),
+      textOf(m[2]!),
+    ]);
     expect(listed).toEqual(seed.cases.map((c) => [c.order, c.unit]));
   });
 
   it('escapes applicant text everywhere: pages, feed, form options', () => {
-    const round = smallRound('r1', 'NOTICE', 'hant', cases(2).map((c, i) => (i === 0 ? { ...c, title: XSS_TITLE, practices: XSS_PRACTICES } : c)));
+    const round = smallRound(
+      'r1',
+      'NOTICE',
+      'hant',
+      cases(2).map((c, i) => (i === 0 ? { ...c, title: XSS_TITLE, practices: XSS_PRACTICES } : c)),
+    );
     const site = render(round);
     // HTML and XML; the open data carries the text itself, as data
     for (const path of [...site.files.keys()].filter((p) => /\.(html|xml)$/.test(p))) {
@@ -114,11 +133,24 @@ describe('renderSite', () => {
 
   it('removes personal data before any file is written', () => {
     const personal = '聯繫人：張三，電話：020-83331234，手機13812345678，身份證440104199001011234，郵箱zhang.san@example.com。';
-    const round = smallRound('r1', 'APPROVED', 'hant', cases(1, { practices: `一是建站。${personal}`, outcomes: '聯繫電話 13912345678', reason: '手機 +86 139-1234-5678' }));
+    const round = smallRound(
+      'r1',
+      'APPROVED',
+      'hant',
+      cases(1, { practices: `一是建站。${personal}`, outcomes: '聯繫電話 13912345678', reason: '手機 +86 139-1234-5678' }),
+    );
     const site = render(round);
     for (const path of site.files.keys()) {
       const body = fileText(site, path);
-      for (const secret of ['張三', '83331234', '13812345678', '440104199001011234', 'zhang.san@example.com', '13912345678', '139-1234-5678']) {
+      for (const secret of [
+        '張三',
+        '83331234',
+        '13812345678',
+        '440104199001011234',
+        'zhang.san@example.com',
+        '13912345678',
+        '139-1234-5678',
+      ]) {
         expect(body, `${path} leaks ${secret}`).not.toContain(secret);
       }
     }
@@ -129,7 +161,15 @@ describe('renderSite', () => {
   });
 
   it('renders the whole site in both scripts with lang attributes and a working switch link on every page', () => {
-    const site = render(seedPublicationRound(), smallRound('r6', 'APPROVED', 'hans', cases(2).map((c) => ({ ...c, title: '代表联络站建设', unitName: '广州市越秀区人大常委会' }))));
+    const site = render(
+      seedPublicationRound(),
+      smallRound(
+        'r6',
+        'APPROVED',
+        'hans',
+        cases(2).map((c) => ({ ...c, title: '代表联络站建设', unitName: '广州市越秀区人大常委会' })),
+      ),
+    );
     for (const path of htmlPaths(site)) {
       if (path === sitePaths.notFound) continue;
       const body = fileText(site, path);
@@ -146,7 +186,9 @@ describe('renderSite', () => {
     expect(fileText(site, sitePaths.case('hans', 'r2023-05', 'c003'))).toContain('打造一体化代表联络站');
     expect(fileText(site, sitePaths.case('hans', 'r6', 'c1'))).toContain('<h1>代表联络站建设</h1>');
     expect(fileText(site, sitePaths.case('hant', 'r6', 'c1'))).toContain('<h1>代表聯絡站建設</h1>');
-    expect(fileText(site, sitePaths.case('hant', 'r6', 'c1'))).toContain(`<link rel="canonical" href="${BASE}hans/rounds/r6/cases/c1.html">`);
+    expect(fileText(site, sitePaths.case('hant', 'r6', 'c1'))).toContain(
+      `<link rel="canonical" href="${BASE}hans/rounds/r6/cases/c1.html">`,
+    );
   });
 
   it('links only to files that exist', () => {
@@ -163,7 +205,11 @@ describe('renderSite', () => {
   });
 
   it('lists rounds newest first on the index', () => {
-    const site = render(smallRound('a', 'APPROVED', 'hant', cases(1), 4), smallRound('b', 'APPROVED', 'hant', cases(1), 6), seedPublicationRound());
+    const site = render(
+      smallRound('a', 'APPROVED', 'hant', cases(1), 4),
+      smallRound('b', 'APPROVED', 'hant', cases(1), 6),
+      seedPublicationRound(),
+    );
     const index = fileText(site, sitePaths.siteIndex('hant'));
     const order = [...index.matchAll(/<a href="rounds\/([^/]+)\/index.html">/g)].map((m) => m[1]);
     // year first (2024 before the seed's 2023), then the round number
@@ -316,14 +362,23 @@ describe('relativeUrl agrees with a segment-by-segment reference', () => {
     const fc = (await import('fast-check')).default;
     const segment = fc.constantFrom('a', 'ab', 'b', 'hant', 'hans', 'rounds', 'r1', 'r10', 'cases', 'x.html', 'index.html');
     const path = fc.array(segment, { minLength: 1, maxLength: 5 }).map((p) => p.join('/'));
-    fc.assert(fc.property(path, path, (from, to) => relativeUrl(from, to) === reference(from, to)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(path, path, (from, to) => relativeUrl(from, to) === reference(from, to)),
+      { numRuns: 2000 },
+    );
   });
 });
 
 describe('a dossier written in the other script', () => {
   it('reads in Traditional on the Traditional pages and as written on the Simplified ones; the office text stays as written', () => {
     const round = smallRound('r-mixed', 'APPROVED', 'hant', [
-      { caseId: 'c1', title: '创新实施工作新机制', unitName: '佛山市高明區人大常委會', practices: '一是加强培训指导。二是建立闭环办理机制。', reason: '辦成率持續提升。' },
+      {
+        caseId: 'c1',
+        title: '创新实施工作新机制',
+        unitName: '佛山市高明區人大常委會',
+        practices: '一是加强培训指导。二是建立闭环办理机制。',
+        reason: '辦成率持續提升。',
+      },
     ]);
     round.cases[0] = { ...round.cases[0]!, script: 'hans' };
     const site = render(round);

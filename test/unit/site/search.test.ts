@@ -125,7 +125,19 @@ describe('the search tokeniser', () => {
 });
 
 describe('site search', () => {
-  const site = siteWith(roundWith(CASES), smallRound('r2024-06', 'APPROVED', 'hans', [{ caseId: 'd1', title: '代表联络站夜访', unitName: '广州市越秀区人大常委会', city: '广州市', practices: '夜间接待。', reason: '方便群众。' }]));
+  const site = siteWith(
+    roundWith(CASES),
+    smallRound('r2024-06', 'APPROVED', 'hans', [
+      {
+        caseId: 'd1',
+        title: '代表联络站夜访',
+        unitName: '广州市越秀区人大常委会',
+        city: '广州市',
+        practices: '夜间接待。',
+        reason: '方便群众。',
+      },
+    ]),
+  );
 
   it('禾坪 finds 河源市紫金縣鳳安鎮人大, in either script', () => {
     expect(found(site, '禾坪')).toEqual(['河源市紫金縣鳳安鎮人大']);

@@ -38,7 +38,12 @@ describe('S3SiteBucket', () => {
     s3.on(PutObjectCommand).resolves({});
     await bucket.writeFile('hant/index.html', { body: '<p>頁</p>', contentType: 'text/html; charset=utf-8' });
     const input = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
-    expect(input).toMatchObject({ Bucket: 'site', Key: 'hant/index.html', ContentType: 'text/html; charset=utf-8', CacheControl: 'public, max-age=300' });
+    expect(input).toMatchObject({
+      Bucket: 'site',
+      Key: 'hant/index.html',
+      ContentType: 'text/html; charset=utf-8',
+      CacheControl: 'public, max-age=300',
+    });
     expect(Buffer.from(input.Body as Uint8Array).toString('utf8')).toBe('<p>頁</p>');
     expect(cacheControlFor('site-manifest.json')).toBe('no-store');
   });
@@ -63,7 +68,13 @@ describe('S3SiteBucket', () => {
 
 describe('publicContent', () => {
   it('takes only the public texts of a canonical dossier', () => {
-    expect(publicContent({ practices: { text: '做法', measures: [] }, outcomes: { text: '成效', figures: [] }, contact: { phone: '13812345678' } })).toEqual({
+    expect(
+      publicContent({
+        practices: { text: '做法', measures: [] },
+        outcomes: { text: '成效', figures: [] },
+        contact: { phone: '13812345678' },
+      }),
+    ).toEqual({
       practices: '做法',
       outcomes: '成效',
     });

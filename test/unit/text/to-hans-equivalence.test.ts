@@ -45,6 +45,9 @@ describe('toHans (two-pass converter)', () => {
   it('matches the chain on arbitrary CJK strings away from those characters', () => {
     const cjk = fc.string({ unit: fc.integer({ min: 0x4e00, max: 0x9fff }).map((c) => String.fromCodePoint(c)), maxLength: 60 });
     const doubleConverted = /[薴顎鯰麼麽]/u;
-    fc.assert(fc.property(cjk, (s) => doubleConverted.test(s) || toHans(s) === reference(s)), { numRuns: 300 });
+    fc.assert(
+      fc.property(cjk, (s) => doubleConverted.test(s) || toHans(s) === reference(s)),
+      { numRuns: 300 },
+    );
   });
 });

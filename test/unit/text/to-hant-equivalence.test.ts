@@ -27,6 +27,9 @@ describe('toHant (cn2t preset)', () => {
 
   it('matches it on arbitrary CJK text', () => {
     const cjk = fc.string({ unit: fc.integer({ min: 0x4e00, max: 0x9fff }).map((c) => String.fromCodePoint(c)), maxLength: 60 });
-    fc.assert(fc.property(cjk, (s) => toHant(s) === reference(s)), { numRuns: 300 });
+    fc.assert(
+      fc.property(cjk, (s) => toHant(s) === reference(s)),
+      { numRuns: 300 },
+    );
   });
 });

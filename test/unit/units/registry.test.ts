@@ -35,7 +35,12 @@ describe('units registry data', () => {
       expect(city.code).toMatch(/^44\d{2}00$/);
       for (const county of city.counties) expect(county.code.slice(0, 4)).toBe(city.code.slice(0, 4));
     }
-    expect(cities.filter((c) => c.counties.length === 0).map((c) => c.hans).sort()).toEqual(['东莞市', '中山市'].sort());
+    expect(
+      cities
+        .filter((c) => c.counties.length === 0)
+        .map((c) => c.hans)
+        .sort(),
+    ).toEqual(['东莞市', '中山市'].sort());
   });
 });
 
@@ -72,7 +77,11 @@ describe('resolveUnit', () => {
   });
 
   it('gives bodies of other provinces, the province and prefecture-level cities their own codes', () => {
-    expect(resolveUnit('湖南省長沙市岳麓區人大常委會')).toMatchObject({ ok: false, reason: 'UNIT_OTHER_PROVINCE', code: 'OTHER-PROVINCE:湖南' });
+    expect(resolveUnit('湖南省長沙市岳麓區人大常委會')).toMatchObject({
+      ok: false,
+      reason: 'UNIT_OTHER_PROVINCE',
+      code: 'OTHER-PROVINCE:湖南',
+    });
     expect(resolveUnit('廣東省人大常委會')).toMatchObject({ ok: false, reason: 'UNIT_PROVINCIAL_BODY', code: '440000' });
     expect(resolveUnit('廣州市人大常委會')).toMatchObject({ ok: false, reason: 'UNIT_CITY_LEVEL_BODY', code: '440100' });
     expect(resolveUnit('東莞市人大常委會')).toMatchObject({ ok: false, reason: 'UNIT_CITY_LEVEL_BODY', code: '441900' });
@@ -87,7 +96,11 @@ describe('resolveUnit', () => {
   });
 
   it('rejects a county under the wrong city, a township without its county and a place that is not a body', () => {
-    expect(resolveUnit('深圳市荔灣區人大常委會')).toMatchObject({ ok: false, reason: 'UNIT_COUNTY_NOT_IN_CITY', suggestions: ['廣州市荔灣區人大常委會'] });
+    expect(resolveUnit('深圳市荔灣區人大常委會')).toMatchObject({
+      ok: false,
+      reason: 'UNIT_COUNTY_NOT_IN_CITY',
+      suggestions: ['廣州市荔灣區人大常委會'],
+    });
     expect(resolveUnit('河源市鳳安鎮人大')).toMatchObject({ ok: false, reason: 'UNIT_TOWNSHIP_WITHOUT_COUNTY' });
     expect(resolveUnit('廣州市荔灣區')).toMatchObject({ ok: false, reason: 'UNIT_NOT_A_BODY' });
     expect(resolveUnit('   ')).toMatchObject({ ok: false, reason: 'UNIT_REQUIRED' });

@@ -19,11 +19,32 @@ describe('accounts sheet', () => {
     expect(s.fileIssues).toEqual([]);
     expect(s.refused).toEqual([]);
     expect(s.rows).toEqual([
-      { line: 2, username: 'zhang@example.org', email: 'zhang@example.org', name: '荔灣區人大常委會', role: 'applicant', unitCode: '440103' },
-      { line: 3, username: 'chen@example.org', email: 'chen@example.org', name: '陳立', role: 'reviewer', jurisdictions: ['440100', '440300'] },
+      {
+        line: 2,
+        username: 'zhang@example.org',
+        email: 'zhang@example.org',
+        name: '荔灣區人大常委會',
+        role: 'applicant',
+        unitCode: '440103',
+      },
+      {
+        line: 3,
+        username: 'chen@example.org',
+        email: 'chen@example.org',
+        name: '陳立',
+        role: 'reviewer',
+        jurisdictions: ['440100', '440300'],
+      },
       { line: 4, username: 'office@example.org', email: 'office@example.org', name: '辦公室', role: 'secretariat' },
       { line: 5, username: 'lead@example.org', email: 'lead@example.org', name: '主任會議', role: 'approver' },
-      { line: 6, username: 'town@example.org', email: 'town@example.org', name: '沙面街道人大工委', role: 'applicant', unitCode: '440103-沙面街道' },
+      {
+        line: 6,
+        username: 'town@example.org',
+        email: 'town@example.org',
+        name: '沙面街道人大工委',
+        role: 'applicant',
+        unitCode: '440103-沙面街道',
+      },
     ]);
   });
 
@@ -72,7 +93,14 @@ describe('accounts sheet', () => {
   });
 
   it('refuses every row of an address given twice (any case), naming all its lines', () => {
-    const s = sheet(['email,name,role,unitCode', 'a@example.org,甲,applicant,440103', 'b@example.org,乙,applicant,440104', 'A@EXAMPLE.ORG,丙,applicant,440105'].join('\n'));
+    const s = sheet(
+      [
+        'email,name,role,unitCode',
+        'a@example.org,甲,applicant,440103',
+        'b@example.org,乙,applicant,440104',
+        'A@EXAMPLE.ORG,丙,applicant,440105',
+      ].join('\n'),
+    );
     expect(s.rows.map((r) => r.email)).toEqual(['b@example.org']);
     expect(codes(s)).toEqual([
       [2, ['EMAIL_DUPLICATE']],
@@ -90,7 +118,11 @@ describe('accounts sheet', () => {
   it('compares a row with the directory field by field', () => {
     const base = { username: 'a@x.org', email: 'a@x.org', name: '甲', role: 'reviewer' as const, jurisdictions: ['440100', '440300'] };
     expect(accountChanges(base, { ...base, jurisdictions: ['440300', '440100'] })).toEqual([]);
-    expect(accountChanges({ ...base, role: 'applicant', unitCode: '440103', jurisdictions: undefined }, base)).toEqual(['role', 'unitCode', 'jurisdictions']);
+    expect(accountChanges({ ...base, role: 'applicant', unitCode: '440103', jurisdictions: undefined }, base)).toEqual([
+      'role',
+      'unitCode',
+      'jurisdictions',
+    ]);
     expect(accountChanges({ ...base, name: '乙' }, base)).toEqual(['name']);
   });
 });

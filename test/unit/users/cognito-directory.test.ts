@@ -38,7 +38,10 @@ const lookup = (username: string | undefined) => {
   if (!user) throw notFound();
   return user;
 };
-const attributesOf = (u: PoolUser): AttributeType[] => [{ Name: 'sub', Value: u.sub }, ...[...u.attributes].map(([Name, Value]) => ({ Name, Value }))];
+const attributesOf = (u: PoolUser): AttributeType[] => [
+  { Name: 'sub', Value: u.sub },
+  ...[...u.attributes].map(([Name, Value]) => ({ Name, Value })),
+];
 
 beforeEach(() => {
   pool = new Map();
@@ -48,16 +51,26 @@ beforeEach(() => {
     const u = lookup(input.Username);
     return { Username: u.sub, UserAttributes: attributesOf(u), Enabled: u.enabled, UserStatus: u.status };
   });
-  cognito.on(AdminListGroupsForUserCommand).callsFake((input) => ({ Groups: [...lookup(input.Username).groups].map((GroupName) => ({ GroupName })) }));
+  cognito
+    .on(AdminListGroupsForUserCommand)
+    .callsFake((input) => ({ Groups: [...lookup(input.Username).groups].map((GroupName) => ({ GroupName })) }));
   cognito.on(AdminCreateUserCommand).callsFake((input) => {
     if (input.MessageAction === 'RESEND') {
       const u = lookup(input.Username);
-      if (u.status !== 'FORCE_CHANGE_PASSWORD') throw Object.assign(new Error('User status is confirmed.'), { name: 'UnsupportedUserStateException' });
+      if (u.status !== 'FORCE_CHANGE_PASSWORD')
+        throw Object.assign(new Error('User status is confirmed.'), { name: 'UnsupportedUserStateException' });
       return { User: { Username: u.sub, Attributes: attributesOf(u), Enabled: u.enabled, UserStatus: u.status } };
     }
-    if ([...pool.values()].some((u) => u.attributes.get('email') === input.Username)) throw Object.assign(new Error('exists'), { name: 'UsernameExistsException' });
+    if ([...pool.values()].some((u) => u.attributes.get('email') === input.Username))
+      throw Object.assign(new Error('exists'), { name: 'UsernameExistsException' });
     const sub = `00000000-0000-4000-8000-${String(++nextSub).padStart(12, '0')}`;
-    const u: PoolUser = { sub, attributes: new Map((input.UserAttributes ?? []).map((a: AttributeType) => [a.Name!, a.Value!])), groups: new Set(), enabled: true, status: 'FORCE_CHANGE_PASSWORD' };
+    const u: PoolUser = {
+      sub,
+      attributes: new Map((input.UserAttributes ?? []).map((a: AttributeType) => [a.Name!, a.Value!])),
+      groups: new Set(),
+      enabled: true,
+      status: 'FORCE_CHANGE_PASSWORD',
+    };
     pool.set(sub, u);
     return { User: { Username: sub, Attributes: attributesOf(u), Enabled: true, UserStatus: u.status } };
   });
@@ -104,7 +117,11 @@ const sheetOf = (lines: string[]) => readAccountSheet(parseCsv(['email,name,role
 
 describe('CognitoUserDirectory', () => {
   it('invites each row once with its group and attributes; a re-run of the same file changes nothing', async () => {
-    const sheet = sheetOf(['Zhang@Example.org,荔灣區人大常委會,applicant,440103,', 'chen@example.org,陳立,reviewer,,440100 440300', 'office@example.org,辦公室,secretariat,,']);
+    const sheet = sheetOf([
+      'Zhang@Example.org,荔灣區人大常委會,applicant,440103,',
+      'chen@example.org,陳立,reviewer,,440100 440300',
+      'office@example.org,辦公室,secretariat,,',
+    ]);
     const first = await importAccounts(directory(), sheet, { dryRun: false });
     expect(first.lines.map((l) => l.outcome)).toEqual(['created', 'created', 'created']);
     const invite = cognito.commandCalls(AdminCreateUserCommand)[0]!.args[0].input;
@@ -124,7 +141,13 @@ describe('CognitoUserDirectory', () => {
     cognito.resetHistory();
     const again = await importAccounts(directory(), sheet, { dryRun: false });
     expect(again.lines.map((l) => l.outcome)).toEqual(['unchanged', 'unchanged', 'unchanged']);
-    for (const write of [AdminCreateUserCommand, AdminUpdateUserAttributesCommand, AdminAddUserToGroupCommand, AdminRemoveUserFromGroupCommand, AdminDeleteUserAttributesCommand]) {
+    for (const write of [
+      AdminCreateUserCommand,
+      AdminUpdateUserAttributesCommand,
+      AdminAddUserToGroupCommand,
+      AdminRemoveUserFromGroupCommand,
+      AdminDeleteUserAttributesCommand,
+    ]) {
       expect(cognito.commandCalls(write as never)).toHaveLength(0);
     }
     expect(pool.size).toBe(3);
@@ -144,16 +167,24 @@ describe('CognitoUserDirectory', () => {
   it('a dry run reads but never writes', async () => {
     await importAccounts(directory(), sheetOf(['chen@example.org,陳立,reviewer,,440100']), { dryRun: false });
     cognito.resetHistory();
-    const plan = await importAccounts(directory(), sheetOf(['chen@example.org,陳立（改）,reviewer,,440100', 'new@example.org,新人,approver,,']), { dryRun: true });
+    const plan = await importAccounts(
+      directory(),
+      sheetOf(['chen@example.org,陳立（改）,reviewer,,440100', 'new@example.org,新人,approver,,']),
+      { dryRun: true },
+    );
     expect(plan.lines.map((l) => [l.outcome, l.changes])).toEqual([
       ['updated', ['name']],
       ['created', undefined],
     ]);
-    expect(cognito.calls().every((c) => ['AdminGetUserCommand', 'AdminListGroupsForUserCommand'].includes(c.args[0].constructor.name))).toBe(true);
+    expect(
+      cognito.calls().every((c) => ['AdminGetUserCommand', 'AdminListGroupsForUserCommand'].includes(c.args[0].constructor.name)),
+    ).toBe(true);
   });
 
   it('completes an import interrupted between the invitation and the group without inviting twice', async () => {
-    cognito.on(AdminAddUserToGroupCommand).rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException', $retryable: undefined }));
+    cognito
+      .on(AdminAddUserToGroupCommand)
+      .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException', $retryable: undefined }));
     const first = await importAccounts(directory(), sheetOf(['chen@example.org,陳立,reviewer,,440100']), { dryRun: false });
     expect(first.lines[0]).toMatchObject({ outcome: 'failed', issues: [{ code: 'USER_DIRECTORY_FAILED' }] });
     expect(first.lines[0]!.issues![0]!.message.zh).toContain('再次匯入會重試');
@@ -171,7 +202,13 @@ describe('CognitoUserDirectory', () => {
   it('lists the casebook users of every group across pages, each once', async () => {
     await importAccounts(
       directory(),
-      sheetOf(['a@example.org,甲,applicant,440103,', 'b@example.org,乙,applicant,440104,', 'c@example.org,丙,applicant,440105,', 'd@example.org,丁,reviewer,,440100', 'e@example.org,戊,approver,,']),
+      sheetOf([
+        'a@example.org,甲,applicant,440103,',
+        'b@example.org,乙,applicant,440104,',
+        'c@example.org,丙,applicant,440105,',
+        'd@example.org,丁,reviewer,,440100',
+        'e@example.org,戊,approver,,',
+      ]),
       { dryRun: false },
     );
     const users = await directory().list();
@@ -192,7 +229,10 @@ describe('CognitoUserDirectory', () => {
     await directory().setEnabled('chen@example.org', true);
     expect(lookup('chen@example.org').enabled).toBe(true);
     await directory().resendInvite('chen@example.org');
-    expect(cognito.commandCalls(AdminCreateUserCommand).at(-1)!.args[0].input).toMatchObject({ MessageAction: 'RESEND', Username: 'chen@example.org' });
+    expect(cognito.commandCalls(AdminCreateUserCommand).at(-1)!.args[0].input).toMatchObject({
+      MessageAction: 'RESEND',
+      Username: 'chen@example.org',
+    });
     lookup('chen@example.org').status = 'CONFIRMED';
     await expect(directory().resendInvite('chen@example.org')).rejects.toBeInstanceOf(UserAlreadyConfirmedError);
     await expect(directory().setEnabled('ghost@example.org', false)).rejects.toBeInstanceOf(UserNotFoundError);

@@ -5,10 +5,17 @@ import { formatCsv, parseCsv } from '../../../src/domain/users';
 import { readAccountsFile } from '../../../src/usecases/users/import';
 
 /** Cells of any text: quotes, commas, tabs, line ends of every kind, CJK, emoji. */
-const cellText = fc.string({ unit: fc.constantFrom('a', 'Z', '9', ' ', ',', '"', '\r', '\n', '\r\n', '\t', '陳', '廣', '𠀋', 'é', '@', '-') });
+const cellText = fc.string({
+  unit: fc.constantFrom('a', 'Z', '9', ' ', ',', '"', '\r', '\n', '\r\n', '\t', '陳', '廣', '𠀋', 'é', '@', '-'),
+});
 /** A table with a first column that is never empty (an all-empty row is a blank line and skipped). */
 const table = fc.array(
-  fc.tuple(cellText.filter((c) => c !== ''), fc.array(cellText, { maxLength: 5 })).map(([first, rest]) => [first, ...rest]),
+  fc
+    .tuple(
+      cellText.filter((c) => c !== ''),
+      fc.array(cellText, { maxLength: 5 }),
+    )
+    .map(([first, rest]) => [first, ...rest]),
   { minLength: 1, maxLength: 12 },
 );
 
@@ -79,20 +86,44 @@ describe('accounts file encodings', () => {
   it.each([
     ['UTF-8', Buffer.from(csv, 'utf8')],
     ['UTF-8 with BOM', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(csv, 'utf8')])],
-    ['GB18030 (Excel on Simplified Windows)', iconv.encode(csv.replace('荔灣區人大常委會', '荔湾区人大常委会').replace('申報單位', '申报单位'), 'gb18030')],
+    [
+      'GB18030 (Excel on Simplified Windows)',
+      iconv.encode(csv.replace('荔灣區人大常委會', '荔湾区人大常委会').replace('申報單位', '申报单位'), 'gb18030'),
+    ],
     ['UTF-16LE with BOM', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(csv, 'utf16le')])],
   ])('reads %s', async (_label, bytes) => {
     const sheet = await readAccountsFile({ fileName: 'accounts.csv', bytes: new Uint8Array(bytes) }, noWorkbook);
     expect(sheet.fileIssues).toEqual([]);
     expect(sheet.refused).toEqual([]);
-    expect(sheet.rows).toEqual([{ line: 2, username: 'zhang@example.org', email: 'zhang@example.org', name: expect.stringMatching(/^荔[灣湾]區?/), role: 'applicant', unitCode: '440103' }]);
+    expect(sheet.rows).toEqual([
+      {
+        line: 2,
+        username: 'zhang@example.org',
+        email: 'zhang@example.org',
+        name: expect.stringMatching(/^荔[灣湾]區?/),
+        role: 'applicant',
+        unitCode: '440103',
+      },
+    ]);
   });
 
   it('names a file it cannot read instead of guessing', async () => {
     const random = new Uint8Array(Array.from({ length: 64 }, (_, i) => (i * 37 + 129) % 256));
-    expect((await readAccountsFile({ fileName: 'x.csv', bytes: random }, noWorkbook)).fileIssues.map((i) => i.code)).toEqual(['FILE_NOT_TEXT']);
-    expect((await readAccountsFile({ fileName: 'x.csv', bytes: new Uint8Array() }, noWorkbook)).fileIssues.map((i) => i.code)).toEqual(['FILE_EMPTY']);
-    expect((await readAccountsFile({ fileName: 'x.xlsx', bytes: new Uint8Array([0x50, 0x4b, 3, 4, 0]) }, noWorkbook)).fileIssues.map((i) => i.code)).toEqual(['XLSX_UNREADABLE']);
-    expect((await readAccountsFile({ fileName: 'x.xls', bytes: new Uint8Array([0xd0, 0xcf, 0x11, 0xe0]) }, noWorkbook)).fileIssues.map((i) => i.code)).toEqual(['XLS_NOT_SUPPORTED']);
+    expect((await readAccountsFile({ fileName: 'x.csv', bytes: random }, noWorkbook)).fileIssues.map((i) => i.code)).toEqual([
+      'FILE_NOT_TEXT',
+    ]);
+    expect((await readAccountsFile({ fileName: 'x.csv', bytes: new Uint8Array() }, noWorkbook)).fileIssues.map((i) => i.code)).toEqual([
+      'FILE_EMPTY',
+    ]);
+    expect(
+      (await readAccountsFile({ fileName: 'x.xlsx', bytes: new Uint8Array([0x50, 0x4b, 3, 4, 0]) }, noWorkbook)).fileIssues.map(
+        (i) => i.code,
+      ),
+    ).toEqual(['XLSX_UNREADABLE']);
+    expect(
+      (await readAccountsFile({ fileName: 'x.xls', bytes: new Uint8Array([0xd0, 0xcf, 0x11, 0xe0]) }, noWorkbook)).fileIssues.map(
+        (i) => i.code,
+      ),
+    ).toEqual(['XLS_NOT_SUPPORTED']);
   });
 });

@@ -2,7 +2,13 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { LOCAL_DEMO_PASSWORD, LocalUserDirectory, PasswordPolicyError, demoApplicantEmail, temporaryPassword } from '../../../local/user-directory';
+import {
+  LOCAL_DEMO_PASSWORD,
+  LocalUserDirectory,
+  PasswordPolicyError,
+  demoApplicantEmail,
+  temporaryPassword,
+} from '../../../local/user-directory';
 import { passwordProblems } from '../../../src/domain/users/password';
 import { UserAlreadyConfirmedError, UserNotFoundError } from '../../../src/ports/user-directory';
 
@@ -16,12 +22,28 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
-const reviewer = { username: 'Chen.Li@Example.org', email: 'Chen.Li@Example.org', name: '陳立', role: 'reviewer' as const, jurisdictions: ['440100'] };
+const reviewer = {
+  username: 'Chen.Li@Example.org',
+  email: 'Chen.Li@Example.org',
+  name: '陳立',
+  role: 'reviewer' as const,
+  jurisdictions: ['440100'],
+};
 
 describe('LocalUserDirectory', () => {
   it('invites a new user once: a re-run with the same row changes nothing, a changed row updates in place', async () => {
     const first = await directory.upsert(reviewer);
-    expect(first).toMatchObject({ created: true, changed: true, user: { username: 'chen.li@example.org', email: 'chen.li@example.org', role: 'reviewer', status: 'FORCE_CHANGE_PASSWORD', enabled: true } });
+    expect(first).toMatchObject({
+      created: true,
+      changed: true,
+      user: {
+        username: 'chen.li@example.org',
+        email: 'chen.li@example.org',
+        role: 'reviewer',
+        status: 'FORCE_CHANGE_PASSWORD',
+        enabled: true,
+      },
+    });
     expect(first.temporaryPassword).toBeDefined();
     expect(passwordProblems(first.temporaryPassword!)).toEqual([]);
 
@@ -29,10 +51,20 @@ describe('LocalUserDirectory', () => {
     expect(again).toEqual({ user: first.user, created: false, changed: false });
 
     const moved = await directory.upsert({ ...reviewer, jurisdictions: ['440300'], name: '陳立（深圳）' });
-    expect(moved).toMatchObject({ created: false, changed: true, user: { sub: first.user.sub, jurisdictions: ['440300'], name: '陳立（深圳）' } });
+    expect(moved).toMatchObject({
+      created: false,
+      changed: true,
+      user: { sub: first.user.sub, jurisdictions: ['440300'], name: '陳立（深圳）' },
+    });
     expect(await directory.list()).toHaveLength(1);
 
-    const becameApplicant = await directory.upsert({ username: reviewer.username, email: reviewer.email, name: '荔灣區人大', role: 'applicant', unitCode: '440103' });
+    const becameApplicant = await directory.upsert({
+      username: reviewer.username,
+      email: reviewer.email,
+      name: '荔灣區人大',
+      role: 'applicant',
+      unitCode: '440103',
+    });
     expect(becameApplicant.user).toMatchObject({ role: 'applicant', unitCode: '440103', sub: first.user.sub });
     expect(becameApplicant.user.jurisdictions).toBeUndefined();
   });
@@ -47,7 +79,10 @@ describe('LocalUserDirectory', () => {
 
   it('authenticates with the temporary password until it expires, then the new password moves the user to CONFIRMED', async () => {
     const { temporaryPassword: password, user } = await directory.upsert(reviewer);
-    expect(await directory.authenticate('CHEN.LI@example.org', password!)).toMatchObject({ sub: user.sub, status: 'FORCE_CHANGE_PASSWORD' });
+    expect(await directory.authenticate('CHEN.LI@example.org', password!)).toMatchObject({
+      sub: user.sub,
+      status: 'FORCE_CHANGE_PASSWORD',
+    });
     expect(await directory.authenticate(reviewer.username, `${password!}x`)).toBeUndefined();
     expect(await directory.authenticate('nobody@example.org', password!)).toBeUndefined();
 
@@ -90,7 +125,13 @@ describe('LocalUserDirectory', () => {
   });
 
   it('serializes concurrent upserts: twenty parallel invitations all land', async () => {
-    const rows = Array.from({ length: 20 }, (_, i) => ({ username: `u${i}@example.org`, email: `u${i}@example.org`, name: `U${i}`, role: 'applicant' as const, unitCode: '440103' }));
+    const rows = Array.from({ length: 20 }, (_, i) => ({
+      username: `u${i}@example.org`,
+      email: `u${i}@example.org`,
+      name: `U${i}`,
+      role: 'applicant' as const,
+      unitCode: '440103',
+    }));
     const results = await Promise.all(rows.map((r) => directory.upsert(r)));
     expect(results.every((r) => r.created)).toBe(true);
     expect(await directory.list()).toHaveLength(20);
@@ -102,7 +143,11 @@ describe('LocalUserDirectory', () => {
     expect(bySub.get('office-1')).toMatchObject({ role: 'secretariat', status: 'CONFIRMED', username: 'office@demo.casebook.local' });
     expect(bySub.get('leader-1')).toMatchObject({ role: 'approver' });
     expect(bySub.get('rev-gz')).toMatchObject({ role: 'reviewer', jurisdictions: ['440100'] });
-    expect(bySub.get('applicant-440103')).toMatchObject({ role: 'applicant', unitCode: '440103', username: 'applicant-440103@demo.casebook.local' });
+    expect(bySub.get('applicant-440103')).toMatchObject({
+      role: 'applicant',
+      unitCode: '440103',
+      username: 'applicant-440103@demo.casebook.local',
+    });
     expect(demoApplicantEmail('440103-沙面街道')).toMatch(/^applicant-440103-[0-9a-f]{8}@demo\.casebook\.local$/);
     expect(await directory.authenticate('office@demo.casebook.local', LOCAL_DEMO_PASSWORD)).toMatchObject({ sub: 'office-1' });
 
@@ -120,7 +165,12 @@ describe('LocalUserDirectory', () => {
 
 describe('password policy', () => {
   it('names every rule a password breaks, bilingually', () => {
-    expect(passwordProblems('abc').map((p) => p.code)).toEqual(['PASSWORD_TOO_SHORT', 'PASSWORD_NEEDS_UPPERCASE', 'PASSWORD_NEEDS_DIGIT', 'PASSWORD_NEEDS_SYMBOL']);
+    expect(passwordProblems('abc').map((p) => p.code)).toEqual([
+      'PASSWORD_TOO_SHORT',
+      'PASSWORD_NEEDS_UPPERCASE',
+      'PASSWORD_NEEDS_DIGIT',
+      'PASSWORD_NEEDS_SYMBOL',
+    ]);
     expect(passwordProblems('Correct-Horse-42')).toEqual([]);
     for (const p of passwordProblems('')) expect(p.message.zh && p.message.en).toBeTruthy();
   });

@@ -69,18 +69,27 @@ const post = async (path: string, body: unknown) => {
 /** The ID token claims a reviewer's sign-in yields (the contract of CONTRACT-users.md), as the API sees them. */
 async function signedIn(username: string) {
   const user = (await directory.find(username))!;
-  return actorFromClaims({ sub: user.sub, email: user.email, name: user.name, 'cognito:username': user.username, 'cognito:groups': `[${user.role}]`, token_use: 'id' })!;
+  return actorFromClaims({
+    sub: user.sub,
+    email: user.email,
+    name: user.name,
+    'cognito:username': user.username,
+    'cognito:groups': `[${user.role}]`,
+    token_use: 'id',
+  })!;
 }
 
 describe('panel entries name reviewer accounts', () => {
   it('the round keeps the account’s sub and jurisdictions; the signed-in reviewer never gets a case from their own city', async () => {
-    const panel = ['gz.reviewer@example.org', 'SZ.Reviewer@example.org', 'zh.reviewer@example.org', 'st.reviewer@example.org'].map((id, i) => ({
-      id,
-      name: `評審${i + 1}`,
-      // the office leaves jurisdictions out: the directory knows them
-      jurisdictions: [],
-      declaredConflicts: [],
-    }));
+    const panel = ['gz.reviewer@example.org', 'SZ.Reviewer@example.org', 'zh.reviewer@example.org', 'st.reviewer@example.org'].map(
+      (id, i) => ({
+        id,
+        name: `評審${i + 1}`,
+        // the office leaves jurisdictions out: the directory knows them
+        jurisdictions: [],
+        declaredConflicts: [],
+      }),
+    );
     const created = await post('/rounds', { roundId: 'acc-r', charter: charter({ number: 31, panel }) });
     expect(created.status).toBe(201);
     const round = (await db.store.rounds.getRound('acc-r')) as Round;
@@ -93,7 +102,11 @@ describe('panel entries name reviewer accounts', () => {
     // cases from Guangzhou's districts and elsewhere, assigned by the round's own rules
     const cases: AssignableCase[] = [
       ...['440103', '440104', '440105', '440106'].map((unitCode, i) => ({ caseId: `gz-${i}`, unitCode, cityCode: '440100' })),
-      ...['440303', '440304', '440402', '440507'].map((unitCode, i) => ({ caseId: `other-${i}`, unitCode, cityCode: `${unitCode.slice(0, 4)}00` })),
+      ...['440303', '440304', '440402', '440507'].map((unitCode, i) => ({
+        caseId: `other-${i}`,
+        unitCode,
+        cityCode: `${unitCode.slice(0, 4)}00`,
+      })),
     ];
     const { assignments, shortages } = assignReviewers({ cases, panel: round.charter.panel, perCase: 3 });
     expect(shortages).toEqual([]);
@@ -106,8 +119,19 @@ describe('panel entries name reviewer accounts', () => {
   });
 
   it('jurisdictions added to an account later follow the person when the panel is amended', async () => {
-    await directory.upsert({ username: 'zh.reviewer@example.org', email: 'zh.reviewer@example.org', name: '珠海評審', role: 'reviewer', jurisdictions: ['440400', '440100'] });
-    const panel = ['zh.reviewer@example.org', 'sz.reviewer@example.org', 'st.reviewer@example.org'].map((id, i) => ({ id, name: `評審${i + 1}`, jurisdictions: [], declaredConflicts: [] }));
+    await directory.upsert({
+      username: 'zh.reviewer@example.org',
+      email: 'zh.reviewer@example.org',
+      name: '珠海評審',
+      role: 'reviewer',
+      jurisdictions: ['440400', '440100'],
+    });
+    const panel = ['zh.reviewer@example.org', 'sz.reviewer@example.org', 'st.reviewer@example.org'].map((id, i) => ({
+      id,
+      name: `評審${i + 1}`,
+      jurisdictions: [],
+      declaredConflicts: [],
+    }));
     expect((await post('/rounds', { roundId: 'acc-s', charter: charter({ number: 32, panel }) })).status).toBe(201);
     const res = await api(httpEvent('PATCH', '/rounds/acc-s', OFFICE, { changes: { panel }, reason: '評審轄區更新' }));
     expect(res.statusCode).toBe(200);

@@ -44,7 +44,10 @@ describe('callback tasks (.waitForTaskToken)', () => {
     expect(task.taskToken).toMatch(/^[A-Za-z0-9_-]{40,}$/);
     expect(engine.describeExecution({ executionArn }).status).toBe('RUNNING');
 
-    engine.sendTaskSuccess({ taskToken: task.taskToken, output: JSON.stringify({ decision: 'ELIGIBLE', note: 'dropped by ResultSelector' }) });
+    engine.sendTaskSuccess({
+      taskToken: task.taskToken,
+      output: JSON.stringify({ decision: 'ELIGIBLE', note: 'dropped by ResultSelector' }),
+    });
     const done = await engine.waitForExecution(executionArn);
 
     expect(done.status).toBe('SUCCEEDED');
@@ -91,7 +94,9 @@ describe('callback tasks (.waitForTaskToken)', () => {
 
     expect(done).toMatchObject({ status: 'FAILED', error: 'CaseRejected', cause: 'rejected by the approver' });
     const history = engine.getExecutionHistory({ executionArn }).events;
-    expect(history.find((e) => e.type === 'TaskFailed')).toMatchObject({ taskFailedEventDetails: { error: 'Rejected', cause: 'out of scope' } });
+    expect(history.find((e) => e.type === 'TaskFailed')).toMatchObject({
+      taskFailedEventDetails: { error: 'Rejected', cause: 'out of scope' },
+    });
     expect(history.map((e) => e.type)).toContain('FailStateEntered');
   });
 

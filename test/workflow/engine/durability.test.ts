@@ -61,7 +61,10 @@ describe('an engine killed with SIGKILL, restarted on the same data directory', 
     const task = await engine.waitForPendingTask({ executionArn: executionArn('in-callback') });
     expect(task).toMatchObject({ taskToken: report.taskToken, stateName: 'Approval', lambdaInvoked: true });
     expect(task.deadline?.getTime()).toBe(report.deadline);
-    const childCalls = readFileSync(invocationLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { functionName: string; payload: any });
+    const childCalls = readFileSync(invocationLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { functionName: string; payload: any });
     expect(childCalls.filter((c) => c.functionName === 'open-task').map((c) => c.payload.taskToken)).toEqual([report.taskToken]);
     expect(lambdas.calls('open-task')).toHaveLength(0);
     expect(lambdas.calls('prepare')).toHaveLength(0);
@@ -95,7 +98,7 @@ describe('an engine killed with SIGKILL, restarted on the same data directory', 
     expect(lambdas.calls('finish').length).toBe(3);
   });
 
-  it("continues each history from its file: ids run on without a gap across the kill, in both orders", async () => {
+  it('continues each history from its file: ids run on without a gap across the kill, in both orders', async () => {
     // the engine keeps histories on disk only; the events written by the killed child come first
     const done = await engine.waitForExecution(executionArn('in-lambda'));
     const events = engine.getExecutionHistory({ executionArn: done.executionArn }).events;

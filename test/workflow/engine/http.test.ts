@@ -57,7 +57,9 @@ describe('Step Functions JSON endpoint with the real SDK client', () => {
     const again = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name: 'sdk-1', input }));
     expect(again.executionArn).toBe(started.executionArn);
     expect(again.startDate?.getTime()).toBe(started.startDate?.getTime());
-    expect(await sdkError(sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name: 'sdk-1', input: '{"caseId":"other"}' })))).toEqual({
+    expect(
+      await sdkError(sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name: 'sdk-1', input: '{"caseId":"other"}' }))),
+    ).toEqual({
       name: 'ExecutionAlreadyExists',
       status: 400,
     });
@@ -76,11 +78,15 @@ describe('Step Functions JSON endpoint with the real SDK client', () => {
     expect(JSON.parse(described.output!).approval).toEqual({ decision: 'ELIGIBLE' });
     expect(described.input).toBe(input);
 
-    const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: started.executionArn, reverseOrder: true, maxResults: 3 }));
+    const history = await sfn.send(
+      new GetExecutionHistoryCommand({ executionArn: started.executionArn, reverseOrder: true, maxResults: 3 }),
+    );
     expect(history.events?.map((e) => e.type)).toEqual(['ExecutionSucceeded', 'SucceedStateExited', 'SucceedStateEntered']);
     expect(history.events?.[0]?.timestamp).toBeInstanceOf(Date);
     expect(history.nextToken).toBeTruthy();
-    const scheduled = (await sfn.send(new GetExecutionHistoryCommand({ executionArn: started.executionArn }))).events?.find((e) => e.type === 'TaskScheduled');
+    const scheduled = (await sfn.send(new GetExecutionHistoryCommand({ executionArn: started.executionArn }))).events?.find(
+      (e) => e.type === 'TaskScheduled',
+    );
     expect(scheduled?.taskScheduledEventDetails?.resourceType).toBe('lambda');
     expect(JSON.parse(scheduled!.taskScheduledEventDetails!.parameters!).FunctionName).toContain('open-task');
 
@@ -89,9 +95,17 @@ describe('Step Functions JSON endpoint with the real SDK client', () => {
   });
 
   it('maps engine errors to AWS error names', async () => {
-    expect(await sdkError(sfn.send(new SendTaskSuccessCommand({ taskToken: 'B'.repeat(64), output: '{}' })))).toEqual({ name: 'TaskDoesNotExist', status: 400 });
-    expect(await sdkError(sfn.send(new SendTaskFailureCommand({ taskToken: 'no spaces allowed' })))).toEqual({ name: 'InvalidToken', status: 400 });
-    expect(await sdkError(sfn.send(new DescribeExecutionCommand({ executionArn: `${arn.replace(':stateMachine:', ':execution:')}:nope` })))).toEqual({
+    expect(await sdkError(sfn.send(new SendTaskSuccessCommand({ taskToken: 'B'.repeat(64), output: '{}' })))).toEqual({
+      name: 'TaskDoesNotExist',
+      status: 400,
+    });
+    expect(await sdkError(sfn.send(new SendTaskFailureCommand({ taskToken: 'no spaces allowed' })))).toEqual({
+      name: 'InvalidToken',
+      status: 400,
+    });
+    expect(
+      await sdkError(sfn.send(new DescribeExecutionCommand({ executionArn: `${arn.replace(':stateMachine:', ':execution:')}:nope` }))),
+    ).toEqual({
       name: 'ExecutionDoesNotExist',
       status: 400,
     });
@@ -99,7 +113,10 @@ describe('Step Functions JSON endpoint with the real SDK client', () => {
       name: 'StateMachineDoesNotExist',
       status: 400,
     });
-    expect(await sdkError(sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input: '{not json' })))).toEqual({ name: 'InvalidExecutionInput', status: 400 });
+    expect(await sdkError(sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input: '{not json' })))).toEqual({
+      name: 'InvalidExecutionInput',
+      status: 400,
+    });
   });
 
   it('describes and lists state machines', async () => {

@@ -21,8 +21,16 @@ const approval = machineArn('approval');
 const waiting = machineArn('waiting');
 const hanging = machineArn('hanging');
 engine.registerStateMachine({ name: 'approval', arn: approval, definition: approvalDefinition() });
-engine.registerStateMachine({ name: 'waiting', arn: waiting, definition: { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 3_000_000, End: true } } } });
-engine.registerStateMachine({ name: 'hanging', arn: hanging, definition: { StartAt: 'H', States: { H: { Type: 'Task', Resource: fn('hang'), End: true } } } });
+engine.registerStateMachine({
+  name: 'waiting',
+  arn: waiting,
+  definition: { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 3_000_000, End: true } } },
+});
+engine.registerStateMachine({
+  name: 'hanging',
+  arn: hanging,
+  definition: { StartAt: 'H', States: { H: { Type: 'Task', Resource: fn('hang'), End: true } } },
+});
 const a = engine.startExecution({ stateMachineArn: approval, input: { caseId: 'C' } });
 const w = engine.startExecution({ stateMachineArn: waiting });
 const h = engine.startExecution({ stateMachineArn: hanging });

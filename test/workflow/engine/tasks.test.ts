@@ -7,7 +7,12 @@ afterEach(async () => {
   await engine?.stop();
 }, 120_000);
 
-const LAMBDA_TRANSIENT = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
+const LAMBDA_TRANSIENT = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+];
 
 async function run(lambdas: FakeLambdas, definition: object, input: object = {}, options: Partial<LocalStepFunctionsOptions> = {}) {
   engine = engineWith(lambdas, options);
@@ -119,19 +124,37 @@ describe('Lambda tasks', () => {
     };
     const lambdas = new FakeLambdas().on('double', (payload) => payload.value * 2 + payload.index);
 
-    const done = await run(lambdas, definition, { kind: 'batch', items: [1, 2, 3], pauseSeconds: 86_400 * 30 }, { waitScaling: { maxSeconds: 0.05 } });
+    const done = await run(
+      lambdas,
+      definition,
+      { kind: 'batch', items: [1, 2, 3], pauseSeconds: 86_400 * 30 },
+      { waitScaling: { maxSeconds: 0.05 } },
+    );
 
     expect(done.status).toBe('SUCCEEDED');
     const output = JSON.parse(done.output!);
     expect(output.doubled).toEqual([2, 5, 8]);
     expect(output.both).toEqual(['L', [2, 5, 8]]);
     const types = historyTypes(engine, done.executionArn);
-    expect(types).toEqual(expect.arrayContaining(['ChoiceStateEntered', 'MapStateEntered', 'MapStateSucceeded', 'WaitStateEntered', 'WaitStateExited', 'ParallelStateEntered', 'ParallelStateExited']));
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'ChoiceStateEntered',
+        'MapStateEntered',
+        'MapStateSucceeded',
+        'WaitStateEntered',
+        'WaitStateExited',
+        'ParallelStateEntered',
+        'ParallelStateExited',
+      ]),
+    );
     expect(types.filter((t) => t === 'LambdaFunctionSucceeded')).toHaveLength(3);
   });
 
   it('fails with States.DataLimitExceeded when a state output passes 256 KiB', async () => {
-    const definition = { StartAt: 'Big', States: { Big: { Type: 'Task', Resource: fn('big'), Next: 'After' }, After: { Type: 'Task', Resource: fn('after'), End: true } } };
+    const definition = {
+      StartAt: 'Big',
+      States: { Big: { Type: 'Task', Resource: fn('big'), Next: 'After' }, After: { Type: 'Task', Resource: fn('after'), End: true } },
+    };
     const lambdas = new FakeLambdas().on('big', () => ({ document: 'x'.repeat(300 * 1024) }));
     const done = await run(lambdas, definition);
     expect(done).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
@@ -157,7 +180,10 @@ describe('StartExecution names', () => {
 
   it('returns the running execution for the same name and input, and refuses a different input', async () => {
     let release!: () => void;
-    const lambdas = new FakeLambdas().on('work', () => new Promise<{ done: boolean }>((resolve) => (release = () => resolve({ done: true }))));
+    const lambdas = new FakeLambdas().on(
+      'work',
+      () => new Promise<{ done: boolean }>((resolve) => (release = () => resolve({ done: true }))),
+    );
     engine = engineWith(lambdas);
     const arn = machineArn('named');
     engine.registerStateMachine({ name: 'named', arn, definition });
@@ -177,7 +203,9 @@ describe('StartExecution names', () => {
     expect(() => engine.startExecution({ stateMachineArn: arn, name: 'd-abc', input: { key: 'a' } })).toThrow(
       expect.objectContaining({ name: 'ExecutionAlreadyExists' }),
     );
-    expect(() => engine.startExecution({ stateMachineArn: arn, name: 'has space' })).toThrow(expect.objectContaining({ name: 'InvalidName' }));
+    expect(() => engine.startExecution({ stateMachineArn: arn, name: 'has space' })).toThrow(
+      expect.objectContaining({ name: 'InvalidName' }),
+    );
   });
 });
 
@@ -185,18 +213,40 @@ describe('definitions the local engine refuses', () => {
   const cases: [string, object][] = [
     ['JSONata', { QueryLanguage: 'JSONata', StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }],
     ['Assign', { StartAt: 'A', States: { A: { Type: 'Pass', Assign: { x: 1 }, End: true } } }],
-    ['a callback inside a Map', {
-      StartAt: 'M',
-      States: {
-        M: {
-          Type: 'Map',
-          ItemProcessor: { StartAt: 'Cb', States: { Cb: { Type: 'Task', Resource: CALLBACK, Parameters: { FunctionName: fn('x'), Payload: { 'taskToken.$': '$$.Task.Token' } }, End: true } } },
-          End: true,
+    [
+      'a callback inside a Map',
+      {
+        StartAt: 'M',
+        States: {
+          M: {
+            Type: 'Map',
+            ItemProcessor: {
+              StartAt: 'Cb',
+              States: {
+                Cb: {
+                  Type: 'Task',
+                  Resource: CALLBACK,
+                  Parameters: { FunctionName: fn('x'), Payload: { 'taskToken.$': '$$.Task.Token' } },
+                  End: true,
+                },
+              },
+            },
+            End: true,
+          },
         },
       },
-    }],
-    ['a timeout a Node timer cannot hold', { StartAt: 'A', States: { A: { Type: 'Task', Resource: fn('x'), TimeoutSeconds: 2_147_484, End: true } } }],
-    ['a non-Lambda resource', { StartAt: 'A', States: { A: { Type: 'Task', Resource: 'arn:aws:states:::dynamodb:putItem', Parameters: { TableName: 't' }, End: true } } }],
+    ],
+    [
+      'a timeout a Node timer cannot hold',
+      { StartAt: 'A', States: { A: { Type: 'Task', Resource: fn('x'), TimeoutSeconds: 2_147_484, End: true } } },
+    ],
+    [
+      'a non-Lambda resource',
+      {
+        StartAt: 'A',
+        States: { A: { Type: 'Task', Resource: 'arn:aws:states:::dynamodb:putItem', Parameters: { TableName: 't' }, End: true } },
+      },
+    ],
   ];
   it.each(cases)('rejects %s', (_label, definition) => {
     engine = engineWith(new FakeLambdas());
