@@ -2,11 +2,10 @@
  * The local cloud's account, region, resource names and ARNs: every other topology module and the
  * local services (local/*.ts) take them from here, so a name or an ARN format is written once.
  */
-import { resolve } from 'node:path';
+export { PROJECT_ROOT } from '../../lib/project';
 
 export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_REGION = 'us-east-1';
-export const PROJECT_ROOT = resolve(new URL('../..', import.meta.url).pathname);
 export const STACK_TEMPLATE = 'Casebook.template.json';
 /** The local user pool's issuer (= LOCAL_ISSUER of local/issuer.ts, repeated so the topology stays free of jose). */
 export const LOCAL_USER_POOL_ISSUER = 'https://cognito-idp.local.casebook/local_casebook';

@@ -4,6 +4,7 @@
  * Fn::Sub, Fn::Select, Fn::Split) resolved to local values. The per-kind modules beside this one
  * build their specs through it; a reference that points nowhere throws.
  */
+import { FUNCTION_NAME_METADATA } from '../../lib/project';
 import {
   API_HOST_PLACEHOLDER,
   LOCAL_ACCOUNT,
@@ -47,11 +48,11 @@ export class TemplateReader {
         .map((r) => JSON.stringify(r.Properties?.ServiceToken ?? null)),
     );
     const isCustomResourceHandler = (id: string, r: CfnResource): boolean =>
-      typeof r.Metadata?.['casebook:function'] !== 'string' && serviceTokens.has(JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] }));
+      typeof r.Metadata?.[FUNCTION_NAME_METADATA] !== 'string' && serviceTokens.has(JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] }));
     this.lambdaFunctions = this.byType('AWS::Lambda::Function').filter(([id, r]) => !isCustomResourceHandler(id, r));
     for (const [id, r] of this.lambdaFunctions) {
-      const name = r.Metadata?.['casebook:function'];
-      if (typeof name !== 'string') throw new TopologyError(`function ${id} has no casebook:function metadata`);
+      const name = r.Metadata?.[FUNCTION_NAME_METADATA];
+      if (typeof name !== 'string') throw new TopologyError(`function ${id} has no ${FUNCTION_NAME_METADATA} metadata`);
       this.names.set(id, name);
     }
     for (const [id, r] of this.byType('AWS::StepFunctions::StateMachine')) this.nameOf(id, r.Properties?.StateMachineName);
