@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { renderMarkdown } from '../../src/domain/dossier';
-import { MemoryObjectStore } from '../../src/adapters/s3-object-store';
+import { MemoryObjectStore } from '../support/fakes';
 import { OutboxNotifier } from '../../src/adapters/outbox-notifier';
 import { Store } from '../../src/store/store';
 import type { WorkflowDeps } from '../../src/usecases/deps';

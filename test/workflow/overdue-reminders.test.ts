@@ -7,7 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { TaskKind } from '../../src/domain/model';
 import { OutboxNotifier } from '../../src/adapters/outbox-notifier';
-import { FixedClock } from '../../src/ports/clock';
+import { FixedClock } from '../support/fakes';
 import type { Notifier } from '../../src/ports/notifier';
 import type { StoredTask } from '../../src/store/store';
 import type { WorkflowDeps } from '../../src/usecases/deps';

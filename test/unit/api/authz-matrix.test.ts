@@ -21,7 +21,7 @@ import type { ApiDeps } from '../../../src/usecases/api/ports';
 import { startTestTable, type TestTable } from '../../support/dynamodb';
 import { decideTask } from '../../../src/usecases/workflow/decide';
 import { OutboxNotifier } from '../../../src/adapters/outbox-notifier';
-import { FixedClock } from '../../../src/ports/clock';
+import { FixedClock } from '../../support/fakes';
 import { charter, httpEvent, type Caller, type EventExtras } from './fixtures';
 
 const COLUMNS = [
