@@ -110,7 +110,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   // the local cloud runs the stack's bundles; it does not import the application's use cases or API
   'local/': ['local/', 'lib/project.ts', 'src/auth/', 'src/domain/', 'src/ports/'],
   'cli/': ['cli/', 'local/', 'src/'],
-  'scripts/': ['scripts/', 'src/domain/', 'src/auth/'],
+  'scripts/': ['scripts/', 'src/domain/'],
   'bench/': ['bench/', 'lib/', 'local/', 'src/', 'test/support/'],
 };
 
