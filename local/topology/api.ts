@@ -1,4 +1,5 @@
 /** The stack's HTTP API: each route's Lambda integration and authorizer, and the API's CORS. */
+import type { CorsSettings } from '../api';
 import { TopologyError } from './names';
 import type { Json, TemplateReader } from './template';
 
@@ -8,15 +9,8 @@ export interface RouteSpecLocal {
   functionName: string;
   auth: 'jwt' | 'none';
 }
-/** CORS of the HTTP API, when the stack configures it. */
-export interface ApiCors {
-  allowOrigins: string[];
-  allowMethods: string[];
-  allowHeaders: string[];
-  exposeHeaders: string[];
-  maxAge?: number;
-  allowCredentials?: boolean;
-}
+/** CORS of the HTTP API, when the stack configures it: the settings the local API server applies. */
+export type ApiCors = CorsSettings;
 
 export function routesOf(t: TemplateReader): RouteSpecLocal[] {
   const integrations = new Map<string, string>();
