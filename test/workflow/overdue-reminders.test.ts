@@ -15,7 +15,8 @@ import { dashboard } from '../../src/usecases/api/dashboard';
 import type { ApiDeps } from '../../src/usecases/api/ports';
 import { remindOverdue } from '../../src/usecases/workflow/remind-overdue';
 import { startTestTable, type TestTable } from '../support/dynamodb';
-import { testCharter, testRound } from './fixtures';
+import { workflowCharter as testCharter } from '../support/charters';
+import { testRound } from './fixtures';
 import { createHarness, decideAndSend, practicesFor, reviewer, secretariat, type Harness } from './harness';
 
 let db: TestTable;

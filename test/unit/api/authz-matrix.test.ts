@@ -22,7 +22,8 @@ import { startTestTable, type TestTable } from '../../support/dynamodb';
 import { decideTask } from '../../../src/usecases/workflow/decide';
 import { OutboxNotifier } from '../../../src/adapters/outbox-notifier';
 import { FixedClock } from '../../support/fakes';
-import { charter, httpEvent, type Caller, type EventExtras } from './fixtures';
+import { httpEvent, type Caller, type EventExtras } from './fixtures';
+import { apiCharter as charter } from '../../support/charters';
 
 const COLUMNS = [
   'anonymous',
