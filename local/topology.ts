@@ -117,6 +117,8 @@ export interface RouteSpecLocal {
   path: string;
   functionName: string;
   auth: 'jwt' | 'none';
+  /** The stage's throttle for this route: its route settings, else the stage's default route settings. */
+  throttle?: { rateLimit: number; burstLimit: number };
 }
 export interface SiteHeaders {
   [header: string]: string;
@@ -647,6 +649,17 @@ export function buildTopology(template: CfnTemplate, assemblyDir: string, templa
     if (r.Properties?.PayloadFormatVersion !== '2.0') throw new TopologyError(`integration ${id}: payload format must be 2.0`);
     integrations.set(id, names.get(fnId)!);
   }
+  // the stage's throttles: route settings by route key override the default route settings
+  const stages = byType('AWS::ApiGatewayV2::Stage');
+  const throttleOf = (settings: Json | undefined) => {
+    const t = (settings ?? {}) as Record<string, Json>;
+    return typeof t.ThrottlingRateLimit === 'number' && typeof t.ThrottlingBurstLimit === 'number'
+      ? { rateLimit: t.ThrottlingRateLimit, burstLimit: t.ThrottlingBurstLimit }
+      : undefined;
+  };
+  const stageProps = (stages[0]?.[1].Properties ?? {}) as Record<string, Json>;
+  const defaultThrottle = throttleOf(stageProps.DefaultRouteSettings);
+  const routeSettings = (stageProps.RouteSettings ?? {}) as Record<string, Json>;
   const routes: RouteSpecLocal[] = byType('AWS::ApiGatewayV2::Route').map(([id, r]) => {
     const p = r.Properties ?? {};
     const routeKey = String(p.RouteKey);
@@ -657,7 +670,8 @@ export function buildTopology(template: CfnTemplate, assemblyDir: string, templa
     const authType = String(p.AuthorizationType ?? 'NONE');
     if (authType !== 'NONE' && authType !== 'JWT')
       throw new TopologyError(`route ${routeKey}: authorization ${authType} is not supported locally`);
-    return { method, path: path ?? '/', functionName, auth: authType === 'JWT' ? 'jwt' : 'none' };
+    const throttle = throttleOf(routeSettings[routeKey]) ?? defaultThrottle;
+    return { method, path: path ?? '/', functionName, auth: authType === 'JWT' ? 'jwt' : 'none', ...(throttle ? { throttle } : {}) };
   });
 
   const siteHeaders: SiteHeaders = {};
