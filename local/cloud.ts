@@ -248,7 +248,7 @@ async function boot(
       port: apiPort,
       routes: topology.routes,
       issuer,
-      invoke: (name, event) => lambdas.invoke(name, event),
+      invoke: (name, event, queue) => lambdas.invoke(name, event, queue),
       cors: topology.apiCors,
       log,
     }),
