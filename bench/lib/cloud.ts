@@ -86,7 +86,6 @@ export async function spawnCloud(dataDir: string, opts: { meter?: boolean } = {}
   };
 }
 
-
 /** The tests' charter (test/support/charters.ts), with a panel and quota sized for bulk intake. */
 function charter(number: number) {
   const { noticePeriodSecondsOverride: _short, ...charter } = cloudCharter(number, {
