@@ -15,6 +15,7 @@ import type { DossierRules } from './dossier-domain';
 import { validateRules } from '../../bundle-seams/validate-rules';
 import { nearDuplicateCandidates, type NearDuplicateLookup, type DuplicatesStore } from './duplicates';
 import { issue } from '../../domain/dossier/codes';
+import { loadLegacyEncodings } from '../../domain/text/defects';
 import { loadTraditional } from '../../domain/text/traditional';
 import { caseIdFor, parsedKeyOf, reportKeyOf } from './keys';
 import type { StorePort } from '../../store/store';
@@ -43,9 +44,10 @@ export async function validateSubmission(
   rules: Pick<DossierRules, 'validate'> = validateRules,
 ): Promise<{ valid: boolean; reportKey: string; errorCount: number }> {
   const { roundId, submissionId } = validateInputSchema.parse(event);
-  // Script detection and the unit registry convert to Traditional: load those dictionaries (a
-  // chunk of their own, not the function's init) while the reads below wait on the network.
-  const traditional = loadTraditional();
+  // Script detection and the unit registry convert to Traditional, the mojibake check re-encodes
+  // with iconv-lite: load both (chunks of their own, not the function's init) while the reads
+  // below wait on the network.
+  const traditional = Promise.all([loadTraditional(), loadLegacyEncodings()]);
   traditional.catch(() => undefined);
   const round = await deps.store.rounds.requireRound(roundId);
   const submission = await deps.store.submissions.getSubmission(roundId, submissionId);
