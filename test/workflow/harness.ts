@@ -39,7 +39,7 @@ const FUNCTIONS = {
   CollectObjections: collectObjections,
   MarkApproved: markApproved,
 } as const;
-type FunctionName = keyof typeof FUNCTIONS;
+export type FunctionName = keyof typeof FUNCTIONS;
 
 const arnOf = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:casebook-${name}`;
 
@@ -70,7 +70,14 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export function createHarness(store: Store, options: { callbackTimeoutScaling?: DurationScaling } = {}): Harness {
+export function createHarness(
+  store: Store,
+  options: {
+    callbackTimeoutScaling?: DurationScaling;
+    /** Wraps every invocation (e.g. to attribute a counting store's requests to the function). */
+    around?: <T>(name: FunctionName, run: () => Promise<T>) => Promise<T>;
+  } = {},
+): Harness {
   const objects = new MemoryObjectStore();
   const deps: WorkflowDeps = { store, objects, clock: systemClock, notifier: new OutboxNotifier(store, systemClock) };
   const failures = new Map<string, number>();
@@ -90,7 +97,8 @@ export function createHarness(store: Store, options: { callbackTimeoutScaling?: 
         error.name = 'Lambda.ServiceException';
         throw error;
       }
-      return (FUNCTIONS[name] as (deps: WorkflowDeps, event: never) => Promise<unknown>)(deps, payload as never);
+      const run = () => (FUNCTIONS[name] as (deps: WorkflowDeps, event: never) => Promise<unknown>)(deps, payload as never);
+      return options.around ? options.around(name, run) : run();
     },
   });
   const { stateMachineArn: reviewArn } = engine.registerStateMachine({
