@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, CfnFunction, Runtime, RuntimeFamily, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -10,12 +9,9 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { allow, wildcardFinding } from './iam';
+import { FUNCTION_NAME_METADATA, PROJECT_ROOT } from './project';
 
-/** The repository root: entries, the lock file and esbuild's working directory hang off it. */
-export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-/** The metadata key under which each function records its casebook name (the local cloud reads it). */
-export const FUNCTION_NAME_METADATA = 'casebook:function';
+export { FUNCTION_NAME_METADATA, PROJECT_ROOT };
 
 /**
  * Node.js 24 on Lambda. Older aws-cdk-lib releases lack the constant, so fall back to naming the
@@ -186,12 +182,4 @@ export class CasebookFunction extends NodejsFunction {
       reason: 'X-Ray PutTraceSegments/PutTelemetryRecords (added by tracing) support no resource-level permissions.',
     });
   }
-}
-
-/** Turns a function name into the state-machine substitution key: `parse-dossier` → `ParseDossierFunctionArn`. */
-export function substitutionKey(name: string): string {
-  return `${name
-    .split('-')
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('')}FunctionArn`;
 }

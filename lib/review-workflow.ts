@@ -8,102 +8,13 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { CaseStore } from './case-store';
-import { CasebookFunction, PROJECT_ROOT, substitutionKey } from './casebook-function';
+import { CasebookFunction, PROJECT_ROOT } from './casebook-function';
 import type { DossierIntake } from './dossier-intake';
 import { allow, wildcardFinding } from './iam';
 import type { Notifications } from './notifications';
+import { substitutionKey, WORKFLOW_FUNCTIONS } from './workflow-functions';
 
-type TableAccess = 'read' | 'readWrite';
-
-interface WorkflowFunctionSpec {
-  readonly description: string;
-  readonly memorySize: number;
-  readonly timeoutSeconds: number;
-  readonly table: TableAccess;
-  readonly objects?: Parameters<DossierIntake['bindObjects']>[1];
-  readonly notifies?: boolean;
-}
-
-/** The workflow task functions and what each may touch (docs/architecture.md, "Functions"). */
-export const WORKFLOW_FUNCTIONS: Readonly<Record<string, WorkflowFunctionSpec>> = {
-  'parse-dossier': {
-    description: 'Reads an uploaded dossier, parses it, writes parsed/<submissionId>.json and records the submission',
-    memorySize: 1536,
-    timeoutSeconds: 120,
-    table: 'readWrite',
-    objects: { read: ['uploads'], write: ['parsed'] },
-  },
-  'validate-dossier': {
-    description: 'Runs the round rules on a parsed dossier, writes reports/<submissionId>.json, records VALID/INVALID',
-    memorySize: 1024,
-    timeoutSeconds: 60,
-    table: 'readWrite',
-    objects: { read: ['parsed'], write: ['reports'] },
-  },
-  'record-rejection': {
-    description: 'Marks a submission INVALID, notifies the applicant with the error codes, audits',
-    memorySize: 512,
-    timeoutSeconds: 30,
-    table: 'readWrite',
-    notifies: true,
-  },
-  'store-case': {
-    description: "Writes the case version conditionally and supersedes the unit's previous version",
-    memorySize: 512,
-    timeoutSeconds: 30,
-    table: 'readWrite',
-  },
-  'open-task': {
-    description: 'Creates the task item holding the callback token, assigns reviewers, notifies',
-    memorySize: 512,
-    timeoutSeconds: 30,
-    table: 'readWrite',
-    notifies: true,
-  },
-  'handle-timeout': {
-    description: 'Marks an expired approval step, reminds and escalates to the office',
-    memorySize: 512,
-    timeoutSeconds: 30,
-    table: 'readWrite',
-    notifies: true,
-  },
-  'aggregate-scores': {
-    description: 'Aggregates panel scores (raw mean, z-score mean, spread, outliers); case REVIEWED',
-    memorySize: 512,
-    timeoutSeconds: 30,
-    table: 'readWrite',
-  },
-  'check-round': {
-    description: 'Round finalization: ready when every case is reviewed or the office said proceed',
-    memorySize: 512,
-    timeoutSeconds: 30,
-    table: 'read',
-  },
-  'rank-shortlist': {
-    description: 'Ranks the reviewed cases and shortlists them under the quotas, with explanations',
-    memorySize: 1024,
-    timeoutSeconds: 60,
-    table: 'readWrite',
-  },
-  'open-notice': {
-    description: 'Puts the round into its public-notice period',
-    memorySize: 512,
-    timeoutSeconds: 30,
-    table: 'readWrite',
-  },
-  'collect-objections': {
-    description: 'Collects the objections filed during the public notice',
-    memorySize: 512,
-    timeoutSeconds: 30,
-    table: 'read',
-  },
-  'mark-approved': {
-    description: 'One transaction: the selected cases APPROVED, the round APPROVED',
-    memorySize: 512,
-    timeoutSeconds: 60,
-    table: 'readWrite',
-  },
-};
+export { WORKFLOW_FUNCTIONS };
 
 /** How often the overdue sweep runs: reminders land within this of a step's due time. */
 export const OVERDUE_SWEEP_RATE = Duration.hours(1);

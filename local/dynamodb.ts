@@ -18,6 +18,7 @@ import {
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { freePort, sleep } from './net';
+import { LOCAL_REGION } from './topology/names';
 
 export interface DynamoDbLocalOptions {
   /** Directory for the database file (created if missing). Ignored when `inMemory`. */
@@ -44,7 +45,7 @@ export interface DynamoDbLocal {
 
 /** Credentials and region DynamoDB Local accepts; `-sharedDb` makes them irrelevant to which tables you see. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
-export const LOCAL_REGION = 'us-east-1';
+export { LOCAL_REGION };
 
 const JVM_FLAGS = [
   '-Xmx256m',

@@ -89,3 +89,25 @@ export function growthExponent(points: { x: number; y: number }[]): number {
   const den = pts.reduce((s, p) => s + (p.x - mx) ** 2, 0);
   return num / den;
 }
+
+/**
+ * Runs every function of `fns` once per round, in an order that rotates from round to round (so
+ * no side always goes first, or always follows the same neighbour), `rounds` times; returns each
+ * side's median and samples, in ms. Comparing three or more things measured side by side this way
+ * keeps a burst of load on the shared machine from landing on one of them only.
+ */
+export async function interleavedMany(
+  rounds: number,
+  fns: (() => Promise<unknown> | unknown)[],
+): Promise<{ medians: number[]; samples: number[][] }> {
+  const samples: number[][] = fns.map(() => []);
+  for (let i = 0; i < rounds; i++) {
+    for (let j = 0; j < fns.length; j++) {
+      const k = (i + j) % fns.length;
+      const t0 = performance.now();
+      await fns[k]!();
+      samples[k]!.push(performance.now() - t0);
+    }
+  }
+  return { medians: samples.map(median), samples };
+}

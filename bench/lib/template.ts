@@ -1,6 +1,7 @@
 /** What the benchmarks need from the synthesized template: each function's bundle and environment. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FUNCTION_NAME_METADATA } from '../../lib/project';
 
 export interface SynthesizedFunction {
   name: string;
@@ -23,7 +24,7 @@ export function synthesizedFunctions(outDir = 'cdk.out'): SynthesizedFunction[] 
   const out: SynthesizedFunction[] = [];
   for (const [logicalId, res] of Object.entries(template.Resources)) {
     if (res.Type !== 'AWS::Lambda::Function') continue;
-    const name = res.Metadata?.['casebook:function'];
+    const name = res.Metadata?.[FUNCTION_NAME_METADATA];
     const assetPath = res.Metadata?.['aws:asset:path'];
     if (!name || !assetPath) continue;
     const dir = join(outDir, assetPath);

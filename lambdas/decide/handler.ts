@@ -2,7 +2,7 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createHttpHandler } from '../../src/api/lambda';
 // Every call sends a task result: load the Step Functions wiring at init, not on the first call.
-import '../../src/api/decide-wiring';
+import '../../src/bundle-seams/decide-wiring';
 
 const route = createHttpHandler('decide');
 

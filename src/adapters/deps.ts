@@ -9,7 +9,7 @@
  * share of each bundle) are therefore loaded by `import()` the first time a call needs them:
  * esbuild keeps the code in the one-file bundle but defers evaluating it, so a function's cold
  * start pays only for what it uses. Once loaded, each client is created once and kept (in
- * s3-wiring.ts / ses-wiring.ts).
+ * src/bundle-seams/s3-wiring.ts and ses-wiring.ts).
  */
 import { config } from '../config';
 import { systemClock, type Clock } from '../ports/clock';
@@ -36,7 +36,7 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
 
 /** The dossier bucket through S3, loading the S3 adapter on the first call. */
 class LazyS3ObjectStore implements ObjectStore {
-  private readonly store = once(async () => (await import('./s3-wiring')).s3ObjectStore(this.bucket));
+  private readonly store = once(async () => (await import('../bundle-seams/s3-wiring')).s3ObjectStore(this.bucket));
 
   constructor(private readonly bucket: string) {}
 
@@ -55,7 +55,9 @@ class LazyS3ObjectStore implements ObjectStore {
 
 /** SES with the outbox copy, loading the SES adapter on the first notification. */
 class LazySesNotifier implements Notifier {
-  private readonly notifier = once(async () => (await import('./ses-wiring')).sesNotifier(this.store, this.clock, this.senderEmail));
+  private readonly notifier = once(async () =>
+    (await import('../bundle-seams/ses-wiring')).sesNotifier(this.store, this.clock, this.senderEmail),
+  );
 
   constructor(
     private readonly store: SesOutbox,

@@ -6,7 +6,7 @@
  * route (an upload slot), Step Functions two (closing a round; a decision, which has its own
  * function): they are loaded by `import()` on the first call that needs them, and the bundler
  * puts them in chunks of their own, so the read routes' cold start does not compile them.
- * The decide function imports ./decide-wiring statically: every one of its calls sends a task
+ * The decide function imports src/bundle-seams/decide-wiring statically: every one of its calls sends a task
  * result, so it keeps the Step Functions client in its init.
  */
 import { randomUUID } from 'node:crypto';
@@ -43,7 +43,7 @@ export function productionDeps(): ApiDeps {
         return out.executionArn ?? `${arn.replace(':stateMachine:', ':execution:')}:${name}`;
       },
     },
-    decide: async (actor, taskId, body) => (await import('./decide-wiring')).decideWithWorkflow(actor, taskId, body),
+    decide: async (actor, taskId, body) => (await import('../bundle-seams/decide-wiring')).decideWithWorkflow(actor, taskId, body),
     now: () => new Date(),
     newId: () => randomUUID(),
     siteBaseUrl: config.siteBaseUrl,

@@ -1,9 +1,10 @@
 /**
  * The single table's physical schema and key shapes (docs/architecture.md, "Table").
  *
- * The stack (lib/) and the local cloud create the table from the synthesized template; this
- * definition exists for tests that start DynamoDB Local themselves, and must stay identical to
- * the documented design.
+ * The stack (lib/case-store.ts) and the local cloud create the table from the synthesized
+ * template; this definition exists for tests and the bench, which start DynamoDB Local
+ * themselves without synthesizing. test/infra/table-schema.test.ts proves it equal to the
+ * stack's table (keys, attributes, indexes, stream).
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 

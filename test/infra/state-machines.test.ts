@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import aslValidator from 'asl-validator';
 import { beforeAll, describe, it } from '@jest/globals';
 import { expect } from '../support/expect';
-import { PROJECT_ROOT, substitutionKey } from '../../lib/casebook-function';
+import { PROJECT_ROOT } from '../../lib/casebook-function';
+import { substitutionKey } from '../../lib/workflow-functions';
 import { placeholdersOf, STATE_MACHINE_FILES, WORKFLOW_FUNCTIONS } from '../../lib/review-workflow';
 import { ofType, synthesize, type Synthesized } from './support';
 

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { createApp } from '../../bin/casebook-app';
+import { FUNCTION_NAME_METADATA } from '../../lib/project';
 
 export const TEST_PARAMETERS = {
   senderEmail: 'casebook@rd.gd.example.cn',
@@ -54,7 +55,7 @@ export function ofType(resources: Record<string, CfnResourceJson>, type: string)
 export function functionIds(resources: Record<string, CfnResourceJson>): Map<string, string> {
   const out = new Map<string, string>();
   for (const [id, r] of ofType(resources, 'AWS::Lambda::Function')) {
-    const name = r.Metadata?.['casebook:function'];
+    const name = r.Metadata?.[FUNCTION_NAME_METADATA];
     if (typeof name === 'string') out.set(name, id);
   }
   return out;

@@ -183,14 +183,14 @@ describe('dossier-review', () => {
   it('transient Lambda failure: the Retry runs the function again and the dossier goes through', async () => {
     await db.store.rounds.createRound(testRound('r-retry'));
     harness = createHarness(db.store);
-    harness.failNext('ParseDossier', 2);
+    harness.failNext('parse-dossier', 2);
     await harness.upload('r-retry', LIWAN.unitCode, 's-retry', {
       title: '代表履職積分管理',
       unit: LIWAN.unit,
       practices: practicesFor('積分'),
     });
     await openTaskOf('r-retry', 'ELIGIBILITY');
-    expect(harness.invocations.get('ParseDossier')).toBe(3);
+    expect(harness.invocations.get('parse-dossier')).toBe(3);
     expect((await db.store.submissions.getSubmission('r-retry', 's-retry'))?.status).toBe('STORED');
   });
 });

@@ -3,7 +3,9 @@
  * cases invoked in process, DynamoDB Local behind the store, and an in-memory dossier bucket.
  */
 import { readFileSync } from 'node:fs';
+import { substitutionKey, WORKFLOW_FUNCTIONS, type WorkflowFunctionName } from '../../lib/workflow-functions';
 import { LocalStepFunctions, type DurationScaling, type HistoryEvent } from '../../local/stepfunctions';
+import { localFunctionArn } from '../../local/topology/names';
 import { renderMarkdown } from '../../src/domain/dossier';
 import type { Actor } from '../../src/domain/model';
 import { MemoryObjectStore } from '../../src/adapters/s3-object-store';
@@ -25,27 +27,32 @@ import { openTask } from '../../src/usecases/workflow/open-task';
 import { rankShortlist } from '../../src/usecases/workflow/rank';
 import type { Store } from '../../src/store/store';
 
-const FUNCTIONS = {
-  ParseDossier: parseUpload,
-  ValidateDossier: validateSubmission,
-  RecordRejection: recordRejection,
-  StoreCase: storeCase,
-  OpenTask: openTask,
-  HandleTimeout: handleTimeout,
-  AggregateScores: aggregateScores,
-  CheckRound: checkRound,
-  RankShortlist: rankShortlist,
-  OpenNotice: openNotice,
-  CollectObjections: collectObjections,
-  MarkApproved: markApproved,
-} as const;
-export type FunctionName = keyof typeof FUNCTIONS;
+export type FunctionName = WorkflowFunctionName;
 
-const arnOf = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:casebook-${name}`;
+/**
+ * The use case each of the stack's workflow functions runs (as its lambdas/<name>/handler.ts
+ * does). Keyed by the stack's own list (lib/workflow-functions.ts): a function added there and
+ * not here, or named here and not there, fails the type check.
+ */
+const USE_CASES: Record<FunctionName, (deps: WorkflowDeps, event: never) => Promise<unknown>> = {
+  'parse-dossier': parseUpload,
+  'validate-dossier': validateSubmission,
+  'record-rejection': recordRejection,
+  'store-case': storeCase,
+  'open-task': openTask,
+  'handle-timeout': handleTimeout,
+  'aggregate-scores': aggregateScores,
+  'check-round': checkRound,
+  'rank-shortlist': rankShortlist,
+  'open-notice': openNotice,
+  'collect-objections': collectObjections,
+  'mark-approved': markApproved,
+};
+const FUNCTION_NAMES = Object.keys(WORKFLOW_FUNCTIONS) as FunctionName[];
 
 function loadDefinition(file: string): string {
   let text = readFileSync(new URL(`../../statemachines/${file}`, import.meta.url), 'utf8');
-  for (const name of Object.keys(FUNCTIONS)) text = text.replaceAll(`\${${name}FunctionArn}`, arnOf(name));
+  for (const name of FUNCTION_NAMES) text = text.replaceAll(`\${${substitutionKey(name)}}`, localFunctionArn(name));
   return text;
 }
 
@@ -87,7 +94,7 @@ export function createHarness(
     ...(options.callbackTimeoutScaling ? { callbackTimeoutScaling: options.callbackTimeoutScaling } : {}),
     waitScaling: { maxSeconds: 1 },
     invokeLambda: async (arn, payload) => {
-      const name = (Object.keys(FUNCTIONS) as FunctionName[]).find((candidate) => arnOf(candidate) === arn);
+      const name = FUNCTION_NAMES.find((candidate) => localFunctionArn(candidate) === arn);
       if (!name) throw new Error(`no function ${arn}`);
       invocations.set(name, (invocations.get(name) ?? 0) + 1);
       const left = failures.get(name) ?? 0;
@@ -97,7 +104,7 @@ export function createHarness(
         error.name = 'Lambda.ServiceException';
         throw error;
       }
-      const run = () => (FUNCTIONS[name] as (deps: WorkflowDeps, event: never) => Promise<unknown>)(deps, payload as never);
+      const run = () => USE_CASES[name](deps, payload as never);
       return options.around ? options.around(name, run) : run();
     },
   });

@@ -75,9 +75,9 @@ async function intakeOne(
   practices: string,
 ): Promise<Partial<Record<FunctionName, Counts>>> {
   for (const key of Object.keys(counting.counts)) delete counting.counts[key as FunctionName];
-  const opened = counting.done.OpenTask ?? 0;
+  const opened = counting.done['open-task'] ?? 0;
   await harness.upload(roundId, unitCode, submissionId, { title, unit: UNITS[unitCode]!, practices });
-  await poll(() => counting.done.OpenTask ?? 0, { timeout: 30_000 }).toBe(opened + 1);
+  await poll(() => counting.done['open-task'] ?? 0, { timeout: 30_000 }).toBe(opened + 1);
   const submission = await db.store.submissions.getSubmission(roundId, submissionId);
   expect(submission?.status).toBe('STORED');
   return { ...counting.counts };
@@ -91,14 +91,14 @@ const total = (steps: Partial<Record<FunctionName, Counts>>) =>
 const UNRELATED = {
   // the audit seq; the submission (created or moved to PARSED) + audit entry. The round's
   // existence is read once per container.
-  ParseDossier: { Update: 1, TransactWrite: 1 },
+  'parse-dossier': { Update: 1, TransactWrite: 1 },
   // round + submission; the signature log's unread tail; the audit seq; status + audit entry
-  ValidateDossier: { BatchGet: 1, Query: 1, Update: 1, TransactWrite: 1 },
+  'validate-dossier': { BatchGet: 1, Query: 1, Update: 1, TransactWrite: 1 },
   // round + submission + the unit's case; the signature seq and the audit seq; case + version +
   // signature + submission status + audit entry
-  StoreCase: { BatchGet: 1, Update: 2, TransactWrite: 1 },
+  'store-case': { BatchGet: 1, Update: 2, TransactWrite: 1 },
   // round; the audit seq; task + audit entry; the notification (the notifier's own write)
-  OpenTask: { Get: 1, Update: 1, TransactWrite: 1, Put: 1 },
+  'open-task': { Get: 1, Update: 1, TransactWrite: 1, Put: 1 },
 };
 
 describe('DynamoDB requests per dossier, upload to waiting at eligibility, through the state machine', () => {
@@ -117,7 +117,7 @@ describe('DynamoDB requests per dossier, upload to waiting at eligibility, throu
     await db.store.rounds.createRound(testRound(roundId));
     const first = await intakeOne(counting, harness, roundId, CODES[0]!, 's-req-0', '請求計數題目甲', randomPractices(11));
     // The first dossier of a container reads the round's existence once more.
-    expect(first.ParseDossier).toEqual({ ...UNRELATED.ParseDossier, Get: 1 });
+    expect(first['parse-dossier']).toEqual({ ...UNRELATED['parse-dossier'], Get: 1 });
     expect(total(first)).toBe(15);
     const steps = await intakeOne(counting, harness, roundId, CODES[1]!, 's-req-1', '請求計數題目乙', randomPractices(12));
     expect(steps).toEqual(UNRELATED);
@@ -132,7 +132,7 @@ describe('DynamoDB requests per dossier, upload to waiting at eligibility, throu
     const steps = await intakeOne(counting, harness, roundId, CODES.at(-1)!, 's-near-last', '近似題目末', practicesFor('主題末號'));
     const warnings = (await db.store.submissions.getSubmission(roundId, 's-near-last'))!.warnings ?? [];
     expect(warnings.filter((w) => w.code === 'DUPLICATE_NEAR').length).toBe(CODES.length - 1);
-    expect(steps).toEqual({ ...UNRELATED, ValidateDossier: { ...UNRELATED.ValidateDossier, BatchGet: 2 } });
+    expect(steps).toEqual({ ...UNRELATED, 'validate-dossier': { ...UNRELATED['validate-dossier'], BatchGet: 2 } });
     expect(total(steps)).toBe(15);
   }, 120_000);
 
@@ -144,7 +144,7 @@ describe('DynamoDB requests per dossier, upload to waiting at eligibility, throu
     // round + submission + case; the signature seq; version + signature; the round's open
     // eligibility tasks, the replaced one read and cancelled; the old submission SUPERSEDED; the
     // new one STORED; the audit entry (counter + put)
-    expect(steps.StoreCase).toEqual({ BatchGet: 1, Update: 5, TransactWrite: 1, Query: 1, Get: 1, Put: 1 });
+    expect(steps['store-case']).toEqual({ BatchGet: 1, Update: 5, TransactWrite: 1, Query: 1, Get: 1, Put: 1 });
     expect((await db.store.cases.getCase((await db.store.submissions.getSubmission(roundId, 's-ver-2'))!.caseId!))?.currentVersion).toBe(2);
   }, 60_000);
 });

@@ -5,7 +5,8 @@
  * Each half imports its own domain module directly, never the dossier index: the index also
  * re-exports the docx writer (render.ts), which no function needs, and the parse and validate
  * functions each bundle only their half (parseRules and validateRules live in separate modules,
- * because esbuild keeps a module's top-level code once anything of it is imported).
+ * in src/bundle-seams/, because esbuild keeps a module's top-level code once anything of it is
+ * imported).
  */
 import type { IntakeReport, ValidationContext } from '../../domain/dossier/validate';
 import type { ParseResult } from '../../domain/dossier/schema';

@@ -9,7 +9,7 @@ import { auditWith, type AuditInTransactionStore } from '../audit';
 import type { WorkflowDeps } from '../deps';
 import { WorkflowError } from '../errors';
 import type { DossierRules } from './dossier-domain';
-import { parseRules } from './parse-rules';
+import { parseRules } from '../../bundle-seams/parse-rules';
 import { parseDossierKey, parsedKeyOf } from './keys';
 import type { StorePort } from '../../store/store';
 

@@ -12,7 +12,7 @@ import { auditWith, type AuditInTransactionStore } from '../audit';
 import type { WorkflowDeps } from '../deps';
 import { WorkflowError } from '../errors';
 import type { DossierRules } from './dossier-domain';
-import { validateRules } from './validate-rules';
+import { validateRules } from '../../bundle-seams/validate-rules';
 import { nearDuplicateCandidates, type NearDuplicateLookup, type DuplicatesStore } from './duplicates';
 import { issue } from '../../domain/dossier/codes';
 import { caseIdFor, parsedKeyOf, reportKeyOf } from './keys';

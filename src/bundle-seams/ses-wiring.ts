@@ -4,7 +4,7 @@
  */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Clock } from '../ports/clock';
-import { SesNotifier, type SesOutbox } from './ses-notifier';
+import { SesNotifier, type SesOutbox } from '../adapters/ses-notifier';
 
 let client: SESv2Client | undefined;
 

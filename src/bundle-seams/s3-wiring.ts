@@ -4,7 +4,7 @@
  * tree-shaking of the SDK; a dynamic import of the SDK package itself would keep every command).
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import { S3ObjectStore } from './s3-object-store';
+import { S3ObjectStore } from '../adapters/s3-object-store';
 
 let client: S3Client | undefined;
 
