@@ -31,7 +31,8 @@ export interface CorsSettings {
 export interface ApiServerOptions {
   routes: readonly RouteSpecLocal[];
   issuer: LocalIssuer;
-  invoke(functionName: string, event: unknown): Promise<unknown>;
+  /** `queue`: the route key, so each route waits its own turn for the local cloud's invocation slots. */
+  invoke(functionName: string, event: unknown, queue?: string): Promise<unknown>;
   cors?: CorsSettings;
   port?: number;
   log?: (line: string) => void;
@@ -201,8 +202,29 @@ function writeLambdaResult(res: ServerResponse, result: unknown, extraHeaders: R
   send(res, 200, body, { 'content-type': 'application/json', ...extraHeaders });
 }
 
+/**
+ * API Gateway's throttle for one route: a token bucket of `burstLimit` tokens refilled at
+ * `rateLimit` a second; a request without a token is answered 429 before the integration runs.
+ */
+export function tokenBucket(limit: { rateLimit: number; burstLimit: number }, now: () => number = () => performance.now()) {
+  let tokens = limit.burstLimit;
+  let last = now();
+  return {
+    take(): boolean {
+      const t = now();
+      tokens = Math.min(limit.burstLimit, tokens + ((t - last) / 1000) * limit.rateLimit);
+      last = t;
+      if (tokens < 1) return false;
+      tokens -= 1;
+      return true;
+    },
+  };
+}
+
 export async function startApiServer(options: ApiServerOptions): Promise<RunningServer> {
   const routes = options.routes.map(compile).sort((a, b) => compareRank(a.rank, b.rank));
+  // one bucket per route key, as each route's setting is metered on its own
+  const buckets = new Map(routes.filter((r) => r.throttle).map((r) => [r.routeKey, tokenBucket(r.throttle!)]));
   const apiId = 'localapi';
   const server = createServer((req, res) => {
     void handle(req, res).catch((err: Error) => {
@@ -247,6 +269,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       json(res, 404, { message: 'Not Found' }, cors);
       return;
     }
+    if (buckets.get(matched.route.routeKey)?.take() === false) {
+      // drain the body so the connection can be reused, as the gateway does
+      await readBody(req);
+      json(res, 429, { message: 'Too Many Requests' }, cors);
+      return;
+    }
     let claims: Record<string, string> | undefined;
     if (matched.route.auth === 'jwt') {
       const header = req.headers.authorization;
@@ -275,7 +303,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     });
     let result: unknown;
     try {
-      result = await options.invoke(matched.route.functionName, event);
+      result = await options.invoke(matched.route.functionName, event, `route:${matched.route.routeKey}`);
     } catch (err) {
       options.log?.(`api: ${matched.route.routeKey} → ${matched.route.functionName} failed: ${(err as Error).stack ?? err}`);
       json(res, 500, { message: 'Internal Server Error' }, cors);

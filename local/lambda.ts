@@ -189,13 +189,14 @@ export class LambdaRegistry {
   }
 
   /** Invokes a function synchronously (RequestResponse) and returns its result or throws its error. */
-  async invoke(nameOrArn: string, event: unknown): Promise<unknown> {
+  /** `queue` names whose turn the invocation waits in when the cap is reached (Gate). */
+  async invoke(nameOrArn: string, event: unknown, queue = ''): Promise<unknown> {
     const name = functionNameFromArn(nameOrArn);
     const spec = this.specs.get(name);
     if (!spec) throw new FunctionNotFound(name);
     const stats = this.statsFor(name);
     stats.invocations += 1;
-    const release = await this.gate.acquire();
+    const release = await this.gate.acquire(queue);
     const started = performance.now();
     try {
       const fault = this.faults.get(name);
@@ -259,27 +260,53 @@ export class LambdaRegistry {
 
 const DEFAULT_CONCURRENCY = 4;
 
-/** A counting semaphore with a FIFO queue. */
+/**
+ * A counting semaphore with a FIFO queue per key, served in turn. Invocations with the same key
+ * (one HTTP route, or the event-driven functions) wait in order; different keys take turns, so
+ * a burst on one route cannot make every other route's invocations wait behind it. On AWS a
+ * synchronous invocation never waits behind another route's: each gets its own instance.
+ */
 export class Gate {
   private running = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly queues = new Map<string, (() => void)[]>();
+  /** Keys with waiters, in the order they take their next turn. */
+  private readonly turns: string[] = [];
 
   constructor(private readonly limit: number) {
     if (!Number.isInteger(limit) || limit < 1) throw new Error(`concurrency must be a whole number ≥ 1, got ${limit}`);
   }
 
-  async acquire(): Promise<() => void> {
-    if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.running += 1;
+  async acquire(key = ''): Promise<() => void> {
+    if (this.running >= this.limit) {
+      await new Promise<void>((resolve) => {
+        const queue = this.queues.get(key);
+        if (queue) queue.push(resolve);
+        else {
+          this.queues.set(key, [resolve]);
+          this.turns.push(key);
+        }
+      });
+    } else this.running += 1;
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      const next = this.waiting.shift();
+      const next = this.nextWaiter();
       // hand the slot straight to the next waiter, so the count never dips and races
       if (next) next();
       else this.running -= 1;
     };
+  }
+
+  private nextWaiter(): (() => void) | undefined {
+    const key = this.turns.shift();
+    if (key === undefined) return undefined;
+    const queue = this.queues.get(key)!;
+    const next = queue.shift()!;
+    // a key with more waiting goes to the back of the line
+    if (queue.length) this.turns.push(key);
+    else this.queues.delete(key);
+    return next;
   }
 }
 

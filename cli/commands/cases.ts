@@ -85,6 +85,15 @@ interface ObjectionView {
   filedAt: string;
   status: string;
   ruling?: string;
+  /** Exact repeats counted on this objection instead of being filed. */
+  repeats?: number;
+}
+
+/** What the public route folded (exact repeats) or refused in a round. */
+interface ObjectionGuardTotals {
+  suppressed: number;
+  refusedRate: number;
+  refusedContent: number;
 }
 
 const clip = (s: string | undefined, n: number) => (s === undefined ? '' : s.length > n ? `${s.slice(0, n)}…` : s);
@@ -287,19 +296,38 @@ export function register(program: Command): void {
     .option('--approver', 'as the approver (leadership meeting)')
     .action(async (roundId: string, opts: { approver?: boolean }) => {
       const client = await connect(program, opts.approver ? APPROVER : OFFICE);
-      const { objections } = await client.get<{ objections: ObjectionView[] }>(`/rounds/${encodeURIComponent(roundId)}/objections`);
-      output(program, { roundId, objections }, () =>
-        objections.length === 0
-          ? `no objections filed in ${roundId}`
-          : [
-              table(
-                ['objection', 'case', 'status', 'filed', 'text', 'ruling'],
-                objections.map((o) => [o.objectionId, o.caseId, o.status, o.filedAt, clip(o.text, 30), clip(o.ruling, 20)]),
-              ),
-              ...(objections.some((o) => o.status === 'OPEN')
-                ? ['', `rule on them with: casebook rule ${roundId} --dismiss ID=REASON --uphold ID=REASON`]
-                : []),
-            ].join('\n'),
+      const { objections, guard } = await client.get<{ objections: ObjectionView[]; guard?: ObjectionGuardTotals }>(
+        `/rounds/${encodeURIComponent(roundId)}/objections`,
+      );
+      // what the public route folded or refused: the office weighs a flood by these, not by rows
+      const refused = guard
+        ? [
+            `exact repeats counted, not filed: ${guard.suppressed}; refused (same source too often): ${guard.refusedRate}; refused (content or size): ${guard.refusedContent}`,
+          ]
+        : [];
+      output(program, { roundId, objections, ...(guard ? { guard } : {}) }, () =>
+        [
+          ...(objections.length === 0
+            ? [`no objections filed in ${roundId}`]
+            : [
+                table(
+                  ['objection', 'case', 'status', 'filed', 'repeats', 'text', 'ruling'],
+                  objections.map((o) => [
+                    o.objectionId,
+                    o.caseId,
+                    o.status,
+                    o.filedAt,
+                    String(o.repeats ?? 0),
+                    clip(o.text, 30),
+                    clip(o.ruling, 20),
+                  ]),
+                ),
+                ...(objections.some((o) => o.status === 'OPEN')
+                  ? ['', `rule on them with: casebook rule ${roundId} --dismiss ID=REASON --uphold ID=REASON`]
+                  : []),
+              ]),
+          ...refused,
+        ].join('\n'),
       );
     });
 

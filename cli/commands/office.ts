@@ -25,12 +25,16 @@ export function register(program: Command): void {
     .option('--contact <contact>', 'how the office may reach you (seen by the office only)')
     .action(async (roundId: string, caseId: string, opts: { text: string; contact?: string }) => {
       const client = await connect(program, undefined);
-      const result = await client.post<{ objectionId: string }>(`/rounds/${roundId}/objections`, {
+      const result = await client.post<{ objectionId: string; filedAt: string; repeat?: boolean }>(`/rounds/${roundId}/objections`, {
         caseId,
         text: opts.text,
         ...(opts.contact ? { contact: opts.contact } : {}),
       });
-      output(program, result, () => `objection ${result.objectionId} filed`);
+      output(program, result, () =>
+        result.repeat
+          ? `the same objection was filed at ${result.filedAt} (${result.objectionId}); this one is counted with it, not filed again`
+          : `objection ${result.objectionId} filed`,
+      );
     });
 
   program

@@ -170,6 +170,17 @@ async function loadDashboard() {
         h('dd', { class: d.overdueTasks.length ? 'bad' : '' }, String(d.overdueTasks.length)),
         h('dt', {}, '待發通知'),
         h('dd', {}, String(d.outboxPending)),
+        ...(d.objections
+          ? [
+              h('dt', {}, '異議'),
+              h(
+                'dd',
+                {},
+                `已登記 ${d.objections.filed}（未裁決 ${d.objections.open}）；重複提交合併計數 ${d.objections.repeatsSuppressed} 次；` +
+                  `過於頻繁拒收 ${d.objections.refusedRate} 次，內容不符拒收 ${d.objections.refusedContent} 次`,
+              ),
+            ]
+          : []),
         h('dt', {}, '稽核鏈'),
         h('dd', { class: d.audit.ok ? 'good' : 'bad' }, auditText(d.audit)),
       ),

@@ -7,6 +7,8 @@ export interface RouteSpecLocal {
   path: string;
   functionName: string;
   auth: 'jwt' | 'none';
+  /** The stage's throttle for this route: its route settings, else the stage's default route settings. */
+  throttle?: { rateLimit: number; burstLimit: number };
 }
 /** CORS of the HTTP API, when the stack configures it. */
 export interface ApiCors {
@@ -28,6 +30,16 @@ export function routesOf(t: TemplateReader): RouteSpecLocal[] {
     if (r.Properties?.PayloadFormatVersion !== '2.0') throw new TopologyError(`integration ${id}: payload format must be 2.0`);
     integrations.set(id, t.name(fnId));
   }
+  // the stage's throttles: route settings by route key override the default route settings
+  const throttleOf = (settings: Json | undefined) => {
+    const t = (settings ?? {}) as Record<string, Json>;
+    return typeof t.ThrottlingRateLimit === 'number' && typeof t.ThrottlingBurstLimit === 'number'
+      ? { rateLimit: t.ThrottlingRateLimit, burstLimit: t.ThrottlingBurstLimit }
+      : undefined;
+  };
+  const stageProps = (t.byType('AWS::ApiGatewayV2::Stage')[0]?.[1].Properties ?? {}) as Record<string, Json>;
+  const defaultThrottle = throttleOf(stageProps.DefaultRouteSettings);
+  const routeSettings = (stageProps.RouteSettings ?? {}) as Record<string, Json>;
   return t.byType('AWS::ApiGatewayV2::Route').map(([id, r]) => {
     const p = r.Properties ?? {};
     const routeKey = String(p.RouteKey);
@@ -38,7 +50,8 @@ export function routesOf(t: TemplateReader): RouteSpecLocal[] {
     const authType = String(p.AuthorizationType ?? 'NONE');
     if (authType !== 'NONE' && authType !== 'JWT')
       throw new TopologyError(`route ${routeKey}: authorization ${authType} is not supported locally`);
-    return { method, path: path ?? '/', functionName, auth: authType === 'JWT' ? 'jwt' : 'none' };
+    const throttle = throttleOf(routeSettings[routeKey]) ?? defaultThrottle;
+    return { method, path: path ?? '/', functionName, auth: authType === 'JWT' ? 'jwt' : 'none', ...(throttle ? { throttle } : {}) };
   });
 }
 

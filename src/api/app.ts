@@ -26,6 +26,8 @@ import { openApiDocument } from './openapi';
 import { siteRedirect } from './redirect';
 import type { HtmlErrorLink, Handlers, RequestContext, Reply } from './router';
 import * as s from './schemas';
+import { OBJECTION_LIMITS } from '../domain/objections/guard';
+import { bodyTooLarge } from '../usecases/api/objection-guard';
 
 const taskStatusQuery = z.enum(TASK_STATUSES).optional();
 export const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -111,10 +113,13 @@ export function buildHandlers(deps: ApiDeps): Handlers {
       // the shape depends on the task's kind: the workflow use case checks it against the kind
       return { body: await tasks.decide(deps, actor, p(req, 'taskId'), req.rawBody ?? {}) };
     },
-    'POST /rounds/{roundId}/objections': async (req) =>
-      req.isForm
-        ? objectionFormPost(deps, req)
-        : { status: 201, body: await office.fileObjection(deps, p(req, 'roundId'), req.body(s.fileObjectionSchema)) },
+    'POST /rounds/{roundId}/objections': async (req) => {
+      // refused before the body is parsed: a flood of large bodies costs no parsing
+      if (req.bodyBytes > OBJECTION_LIMITS.maxBodyBytes) throw bodyTooLarge(req.bodyBytes);
+      if (req.isForm) return objectionFormPost(deps, req);
+      const filed = await office.fileObjection(deps, p(req, 'roundId'), req.body(s.fileObjectionSchema), { sourceIp: req.sourceIp });
+      return { status: filed.repeat ? 200 : 201, body: filed };
+    },
     'GET /rounds/{roundId}/objections': async (req) => ({ body: await office.listObjections(deps, req.requireActor(), p(req, 'roundId')) }),
     'GET /outbox': async (req) => ({ body: await office.listOutbox(deps, req.requireActor(), req.query.status) }),
     'POST /outbox/{notificationId}/release': async (req) => ({
@@ -181,11 +186,12 @@ export function buildHandlers(deps: ApiDeps): Handlers {
  */
 async function objectionFormPost(deps: ApiDeps, req: RequestContext): Promise<Reply> {
   const form = req.body(s.fileObjectionFormSchema);
-  const filed = await office.fileObjection(deps, req.params.roundId ?? '', {
-    caseId: form.caseId,
-    text: form.text,
-    ...(form.contact ? { contact: form.contact } : {}),
-  });
+  const filed = await office.fileObjection(
+    deps,
+    req.params.roundId ?? '',
+    { caseId: form.caseId, text: form.text, ...(form.contact ? { contact: form.contact } : {}) },
+    { sourceIp: req.sourceIp },
+  );
   const target = siteRedirect(form.returnTo, deps.siteBaseUrl);
   if (target) {
     return {
@@ -204,10 +210,17 @@ async function objectionFormPost(deps: ApiDeps, req: RequestContext): Promise<Re
       title: '異議已收到',
       main:
         `<h1>異議已收到</h1>\n` +
-        bilingualHtml({
-          zh: `您的異議已登記（編號 ${filed.objectionId}，時間 ${filed.filedAt}），辦公室會在公示期後處理。`,
-          en: `Your objection was filed (number ${filed.objectionId}, at ${filed.filedAt}); the office rules on it after the notice period.`,
-        }) +
+        bilingualHtml(
+          filed.repeat
+            ? {
+                zh: `相同內容的異議已於 ${filed.filedAt} 登記（編號 ${filed.objectionId}），這次提交已合併計數，不另行登記；辦公室會在公示期後處理。`,
+                en: `The same objection was already filed at ${filed.filedAt} (number ${filed.objectionId}); this post is counted with it, not filed again. The office rules on it after the notice period.`,
+              }
+            : {
+                zh: `您的異議已登記（編號 ${filed.objectionId}，時間 ${filed.filedAt}），辦公室會在公示期後處理。`,
+                en: `Your objection was filed (number ${filed.objectionId}, at ${filed.filedAt}); the office rules on it after the notice period.`,
+              },
+        ) +
         (back ? `\n<p><a href="${esc(back.href)}">${esc(back.label)}</a></p>` : ''),
     }),
   };

@@ -15,6 +15,8 @@ export class ApiError extends Error {
     readonly bilingual: Bilingual,
     /** Field-level findings (validation), shown next to the field by the console. */
     readonly issues?: Issue[],
+    /** Response headers the refusal carries (Retry-After of a 429). */
+    readonly headers?: Record<string, string>,
   ) {
     super(`${code}: ${bilingual.en}`);
     this.name = 'ApiError';
@@ -33,7 +35,8 @@ export function errorBody(err: ApiError): ErrorBody {
 /** A use case's or the store's coded error as the API answers it; anything else is not ours to word. */
 export function apiErrorOf(err: unknown): ApiError | undefined {
   if (err instanceof ApiError) return err;
-  if (err instanceof UseCaseError) return new ApiError(err.code, err.bilingual, err.issues.length ? err.issues : undefined);
+  if (err instanceof UseCaseError)
+    return new ApiError(err.code, err.bilingual, err.issues.length ? err.issues : undefined, transportHeaders(err.details));
   // A coded error from another copy of the module (a second bundle in one process) fails the
   // instanceof check but still carries its code and both messages.
   const e = err as { code?: unknown; bilingual?: { zh?: unknown; en?: unknown }; issues?: unknown } | null;
@@ -42,6 +45,12 @@ export function apiErrorOf(err: unknown): ApiError | undefined {
     return new ApiError(e.code, { zh: e.bilingual.zh, en: e.bilingual.en }, issues);
   }
   return undefined;
+}
+
+/** Details of a refusal that HTTP carries in a header: how long to wait before trying again. */
+function transportHeaders(details: Record<string, unknown> | undefined): Record<string, string> | undefined {
+  const wait = details?.retryAfterSeconds;
+  return typeof wait === 'number' && Number.isFinite(wait) && wait > 0 ? { 'retry-after': String(Math.ceil(wait)) } : undefined;
 }
 
 export const unauthenticated = () =>

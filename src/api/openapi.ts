@@ -77,8 +77,11 @@ export const CONTRACT: Record<string, Contract> = {
     formRequest: s.fileObjectionFormSchema,
     response: s.objectionFiledSchema,
     status: 201,
-    errors: [404, 415, 422],
-    alsoStatus: { 303: 'Form post: back to `returnTo` when it is a page under the public site (SITE_BASE_URL)' },
+    errors: [404, 415, 422, 429],
+    alsoStatus: {
+      200: 'The same text against the same case was filed before: counted on that objection (`repeat: true`), not filed again',
+      303: 'Form post: back to `returnTo` when it is a page under the public site (SITE_BASE_URL)',
+    },
   },
   'GET /rounds/{roundId}/objections': { response: s.objectionListSchema, errors: [403, 404] },
   'GET /outbox': { response: s.outboxSchema, errors: [403] },
@@ -109,7 +112,8 @@ const ERROR_TEXT: Record<number, string> = {
   409: 'Already decided or conflicting state',
   410: 'Expired',
   415: 'A form body on a route that takes JSON only',
-  422: 'Wrong state of the round, case or task',
+  422: 'Wrong state of the round, case or task; or content refused (OBJECTION_*)',
+  429: 'Too many requests: the route throttle ({"message":"Too Many Requests"}) or the per-source limit (OBJECTION_RATE_LIMITED, with Retry-After)',
   500: 'Internal error',
   503: 'The user directory is not configured or not reachable',
 };
@@ -175,7 +179,9 @@ export function openApiDocument(): Record<string, unknown> {
         ...Object.fromEntries(
           Object.entries(c.alsoStatus ?? {}).map(([st, description]) => [
             st,
-            { description, headers: { Location: { schema: { type: 'string' } } } },
+            Number(st) >= 300
+              ? { description, headers: { Location: { schema: { type: 'string' } } } }
+              : { description, content: { [c.contentType ?? 'application/json']: { schema: schemaOf(c.response) } } },
           ]),
         ),
         ...errorResponses,

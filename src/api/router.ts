@@ -26,7 +26,7 @@ export interface HttpEvent {
   body?: string;
   isBase64Encoded?: boolean;
   requestContext: {
-    http: { method: string; path?: string };
+    http: { method: string; path?: string; sourceIp?: string };
     authorizer?: { jwt?: { claims?: Claims } };
   };
 }
@@ -52,6 +52,10 @@ export interface RequestContext {
   isForm: boolean;
   /** The caller asked for HTML (only on routes with `html`). */
   wantsHtml: boolean;
+  /** The caller's address as the gateway saw it (payload v2.0 requestContext.http.sourceIp). */
+  sourceIp: string | undefined;
+  /** Size of the request body in bytes, as received. */
+  bodyBytes: number;
   /** Parse the body with a schema; a mismatch becomes a 400 naming each field. */
   body<T>(schema: ZodType<T>): T;
   /** The caller, or a 401 when there is none. */
@@ -157,6 +161,8 @@ export function createRouter(opts: RouterOptions): (event: HttpEvent) => Promise
         rawBody,
         isForm,
         wantsHtml,
+        sourceIp: event.requestContext.http.sourceIp,
+        bodyBytes: bodyBytes(event),
         body<T>(schema: ZodType<T>): T {
           const parsed = schema.safeParse(rawBody ?? {});
           if (!parsed.success) throw invalidInput(zodIssues(parsed.error));
@@ -192,11 +198,11 @@ export function createRouter(opts: RouterOptions): (event: HttpEvent) => Promise
         const back = opts.errorLinks?.[htmlErrors.key]?.(htmlErrors);
         return {
           statusCode: apiErr.status,
-          headers: { 'content-type': HTML_CONTENT_TYPE, ...SECURITY_HEADERS, ...HTML_HEADERS },
+          headers: { 'content-type': HTML_CONTENT_TYPE, ...SECURITY_HEADERS, ...HTML_HEADERS, ...(apiErr.headers ?? {}) },
           body: errorPage(apiErr, back),
         };
       }
-      if (apiErr) return json(apiErr.status, errorBody(apiErr));
+      if (apiErr) return json(apiErr.status, errorBody(apiErr), apiErr.headers);
       opts.onUnexpected?.(err);
       return json(500, {
         error: {
@@ -209,6 +215,11 @@ export function createRouter(opts: RouterOptions): (event: HttpEvent) => Promise
       });
     }
   };
+}
+
+function bodyBytes(event: HttpEvent): number {
+  if (!event.body) return 0;
+  return event.isBase64Encoded ? Buffer.byteLength(event.body, 'base64') : Buffer.byteLength(event.body, 'utf8');
 }
 
 function bodyText(event: HttpEvent): string | undefined {

@@ -342,7 +342,14 @@ export const fileObjectionFormSchema = fileObjectionSchema
   .strip()
   .meta({ id: 'FileObjectionForm' });
 
-export const objectionFiledSchema = z.object({ objectionId: z.string(), filedAt: z.string() }).meta({ id: 'ObjectionFiled' });
+export const objectionFiledSchema = z
+  .object({
+    objectionId: z.string(),
+    filedAt: z.string(),
+    /** True (answered 200) when the same text against the same case was filed before: counted on it, not filed again. */
+    repeat: z.boolean(),
+  })
+  .meta({ id: 'ObjectionFiled' });
 
 export const objectionViewSchema = z
   .object({
@@ -354,10 +361,19 @@ export const objectionViewSchema = z
     filedAt: z.string(),
     status: z.enum(['OPEN', 'DISMISSED', 'UPHELD']),
     ruling: z.string().optional(),
+    /** Exact repeats counted on this objection instead of being filed. */
+    repeats: z.number().int().min(0),
+    lastRepeatAt: z.string().optional(),
   })
   .meta({ id: 'Objection' });
 
-export const objectionListSchema = z.object({ objections: z.array(objectionViewSchema) }).meta({ id: 'ObjectionList' });
+export const objectionListSchema = z
+  .object({
+    objections: z.array(objectionViewSchema),
+    /** What the public route folded or refused in this round (src/domain/objections/guard.ts). */
+    guard: z.object({ suppressed: z.number().int(), refusedRate: z.number().int(), refusedContent: z.number().int() }),
+  })
+  .meta({ id: 'ObjectionList' });
 
 export const notificationSchema = z
   .object({

@@ -45,6 +45,14 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = {
   NOT_IN_NOTICE: 422,
   NOTICE_ENDED: 422,
   ROUND_NOT_APPROVED: 422,
+  // the public objection route's guard (src/domain/objections/guard.ts)
+  OBJECTION_TOO_LARGE: 422,
+  OBJECTION_CONTROL_CHARACTERS: 422,
+  OBJECTION_TOO_MANY_LINKS: 422,
+  OBJECTION_REPEATED_CHARACTERS: 422,
+  OBJECTION_NO_WORDS: 422,
+  // slow down: the same source posted too often
+  OBJECTION_RATE_LIMITED: 429,
   // ours, not the caller's
   TASK_TOKEN_MISSING: 500,
   CONTENTION: 503,

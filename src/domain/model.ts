@@ -322,6 +322,19 @@ export interface Objection {
   filedAt: string;
   status: 'OPEN' | 'DISMISSED' | 'UPHELD';
   ruling?: string;
+  /** Exact repeats of this text against this case posted after it: counted, not filed again. */
+  repeats?: number;
+  lastRepeatAt?: string;
+}
+
+/** What the public objection route refused or folded into earlier objections, per round. */
+export interface ObjectionGuardTotals {
+  /** Exact repeats counted on an earlier objection instead of being filed. */
+  suppressed: number;
+  /** Posts refused by the per-source limit (429). */
+  refusedRate: number;
+  /** Posts refused for their content or size (422). */
+  refusedContent: number;
 }
 
 // ---------------------------------------------------------------------------------------------

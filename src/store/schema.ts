@@ -66,6 +66,16 @@ export const keys = {
     GSI2SK: `${kind}#${status}#${taskId}`,
   }),
   objection: (roundId: string, objectionId: string) => ({ PK: `ROUND#${roundId}`, SK: `OBJECTION#${objectionId}` }),
+  /**
+   * The public objection route's counters for a round (src/usecases/api/objection-guard.ts): one
+   * item per hashed source and window (TTL'd), the round's key for those hashes, and its totals.
+   */
+  objectionSource: (roundId: string, sourceHash: string, windowStart: number) => ({
+    PK: `OBJGUARD#${roundId}`,
+    SK: `SRC#${sourceHash}#${windowStart}`,
+  }),
+  objectionGuardKey: (roundId: string) => ({ PK: `OBJGUARD#${roundId}`, SK: 'KEY' }),
+  objectionGuardTotals: (roundId: string) => ({ PK: `OBJGUARD#${roundId}`, SK: 'TOTALS' }),
   audit: (roundId: string, seq: number) => ({ PK: `AUDIT#${roundId}`, SK: pad(seq, 10) }),
   /** The chain's head: the seq counter and how far the chain is sealed. 'HEAD' sorts after every `<seq:010>`. */
   auditHead: (roundId: string) => ({ PK: `AUDIT#${roundId}`, SK: 'HEAD' }),
@@ -81,6 +91,12 @@ export const keys = {
     PK: `DEDUP#${bucketKey}`,
     SK: `${caseId}#${pad(version, 4)}`,
   }),
+  /**
+   * The near-duplicate signature log: one entry per stored case version (its bucket keys), by
+   * seq, in one partition; 'HEAD' (the seq counter) sorts after every `<seq:012>`.
+   */
+  signature: (seq: number) => ({ PK: 'DUPSIG', SK: pad(seq, 12) }),
+  signatureHead: () => ({ PK: 'DUPSIG', SK: 'HEAD' }),
   /** The partition of a near-duplicate bucket (what a lookup queries). */
   duplicateBucketPartition: (bucketKey: string) => `DEDUP#${bucketKey}`,
 };

@@ -218,6 +218,7 @@ function dashboard() {
     ],
     openTasks: 7,
     outboxPending: 1,
+    objections: { filed: 3, open: 2, repeatsSuppressed: 14, refusedRate: 250, refusedContent: 6 },
     audit: { roundId: ROUND.roundId, ok: true, length: 42, head: 'ab'.repeat(32) },
     charts: [
       barChart('cases-by-city', { zh: '各市案例數', en: 'Cases by city' }, casesByCity, { categoryHeader: '城市', unit: '宗' }),

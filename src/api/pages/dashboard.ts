@@ -68,6 +68,9 @@ export function dashboardPage(round: Round, view: DashboardView, generatedAt: st
     `<dt>進行中的審批步驟</dt><dd>${view.openTasks} 項</dd>` +
     `<dt>待發出的通知</dt><dd>${view.outboxPending} 則</dd>` +
     `<dt>審計鏈</dt><dd>${audit}</dd>` +
+    `<dt>異議</dt><dd>已登記 ${view.objections.filed} 件（未裁決 ${view.objections.open} 件）；` +
+    `重複提交已合併計數 ${view.objections.repeatsSuppressed} 次；` +
+    `因同一來源過於頻繁拒收 ${view.objections.refusedRate} 次，因內容不符拒收 ${view.objections.refusedContent} 次</dd>` +
     `</dl>\n</section>\n` +
     `<section aria-labelledby="overdue-title">\n<h2 id="overdue-title">逾期步驟</h2>\n${overdue}\n</section>\n` +
     `<section aria-labelledby="submissions-title">\n<h2 id="submissions-title">申報</h2>\n` +

@@ -17,6 +17,7 @@ export type DashboardApiStore = StorePort<{
   outbox: 'listPendingNotifications';
   audit: 'listAudit';
   reviews: 'listReviewsByCase';
+  objections: 'listObjections' | 'objectionGuardTotals';
 }> &
   LoadRoundStore;
 
@@ -40,12 +41,14 @@ export async function dashboardWithRound(deps: ApiDeps<DashboardApiStore>, actor
   requireRole(actor, 'secretariat');
   const round = await loadRound(deps, roundId);
   const now = deps.now();
-  const [cases, submissions, tasks, outbox, audit] = await Promise.all([
+  const [cases, submissions, tasks, outbox, audit, objections, guard] = await Promise.all([
     deps.store.cases.listCasesByRound(roundId),
     deps.store.submissions.listSubmissionsByRound(roundId),
     deps.store.tasks.listTasksByRound(roundId),
     deps.store.outbox.listPendingNotifications(),
     deps.store.audit.listAudit(roundId),
+    deps.store.objections.listObjections(roundId),
+    deps.store.objections.objectionGuardTotals(roundId),
   ]);
   const reviewsByCase = await Promise.all(cases.map((c) => deps.store.reviews.listReviewsByCase(c.caseId)));
   const reviews: Review[] = reviewsByCase.flat();
@@ -75,6 +78,14 @@ export async function dashboardWithRound(deps: ApiDeps<DashboardApiStore>, actor
     overdueTasks: overdue.map(taskView),
     openTasks: openTasks.length,
     outboxPending,
+    // filed objections, and what the public route folded (exact repeats) or refused
+    objections: {
+      filed: objections.length,
+      open: objections.filter((o) => o.status === 'OPEN').length,
+      repeatsSuppressed: guard.suppressed,
+      refusedRate: guard.refusedRate,
+      refusedContent: guard.refusedContent,
+    },
     audit: auditCheck(roundId, audit),
     charts: [
       barChart('cases-by-city', { zh: '各市案例數', en: 'Cases by city' }, casesByCity, { categoryHeader: '城市', unit: '宗' }),

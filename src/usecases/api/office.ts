@@ -16,22 +16,36 @@ export function auditCheck(roundId: string, entries: readonly AuditEntry[]) {
     : { roundId, ok: false, length: entries.length, firstBroken: { seq: v.firstBrokenSeq, reason: `${v.reason.zh} / ${v.reason.en}` } };
 }
 import { objectionView } from './views';
+import { checkContent, checkSourceLimit, objectionIdFor, type ObjectionGuardStore } from './objection-guard';
 import type { StorePort } from '../../store/store';
 
 /** What this use case reads and writes of the case table. */
 export type OfficeApiStore = StorePort<{
-  objections: 'fileObjection' | 'listObjections';
+  objections: 'fileObjectionOnce' | 'listObjections' | 'objectionGuardTotals';
   outbox: 'listNotificationsByRound' | 'listPendingNotifications' | 'releaseNotification';
   rounds: 'listRounds';
   audit: 'exportAudit' | 'listAudit';
 }> &
   LoadRoundStore &
-  OfficeAuditStore;
+  OfficeAuditStore &
+  ObjectionGuardStore;
 
+export interface ObjectionSource {
+  /** The caller's address as the gateway reports it (hashed before it is stored). */
+  sourceIp?: string;
+}
+
+/**
+ * Files an objection from the public. In order: the round must be in its notice; the source
+ * must be within its limit (429); the text must pass the content rules (422); the case must be
+ * listed (404). An exact repeat (same case, same normalised text) is counted on the objection
+ * already filed and answered with it, never filed twice.
+ */
 export async function fileObjection(
   deps: ApiDeps<OfficeApiStore>,
   roundId: string,
   input: { caseId: string; text: string; contact?: string },
+  source: ObjectionSource = {},
 ) {
   const round = await loadRound(deps, roundId);
   if (round.status !== 'NOTICE') {
@@ -46,11 +60,13 @@ export async function fileObjection(
       en: `The public-notice period ended at ${round.noticeEndsAt}; objections are closed.`,
     });
   }
+  await checkSourceLimit(deps, round, source.sourceIp);
+  await checkContent(deps, roundId, input.text);
   const listed =
     (round.approvedList ?? []).some((e) => e.caseId === input.caseId) || (round.shortlist ?? []).some((e) => e.caseId === input.caseId);
   if (!listed) throw notFound('case', input.caseId);
   const objection: Objection = {
-    objectionId: deps.newId(),
+    objectionId: objectionIdFor(roundId, input.caseId, input.text),
     roundId,
     caseId: input.caseId,
     text: input.text,
@@ -58,19 +74,28 @@ export async function fileObjection(
     filedAt: deps.now().toISOString(),
     status: 'OPEN',
   };
-  await deps.store.objections.fileObjection(objection);
+  const filed = await deps.store.objections.fileObjectionOnce(objection);
+  if (!filed.created) {
+    await deps.store.objections.countObjectionGuard(roundId, 'suppressed');
+    return { objectionId: filed.objection.objectionId, filedAt: filed.objection.filedAt, repeat: true as const };
+  }
   // the objector is anonymous: the audit names the public, never the contact
   await audit(deps, { id: 'public', name: 'public', roles: [] }, roundId, 'objection.file', `objection:${objection.objectionId}`, {
     caseId: input.caseId,
   });
-  return { objectionId: objection.objectionId, filedAt: objection.filedAt };
+  return { objectionId: objection.objectionId, filedAt: objection.filedAt, repeat: false as const };
 }
 
 export async function listObjections(deps: ApiDeps<OfficeApiStore>, actor: Actor, roundId: string) {
   requireRole(actor, 'secretariat', 'approver');
   await loadRound(deps, roundId);
   const office = isOffice(actor);
-  return { objections: (await deps.store.objections.listObjections(roundId)).map((o) => objectionView(o, office)) };
+  const [objections, guard] = await Promise.all([
+    deps.store.objections.listObjections(roundId),
+    deps.store.objections.objectionGuardTotals(roundId),
+  ]);
+  // what the public route refused or folded: the office weighs a flood by these, not by rows
+  return { objections: objections.map((o) => objectionView(o, office)), guard };
 }
 
 export async function listOutbox(deps: ApiDeps<OfficeApiStore>, actor: Actor, status?: string) {

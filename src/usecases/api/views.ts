@@ -77,6 +77,8 @@ export function objectionView(o: Objection, withContact: boolean) {
     filedAt: o.filedAt,
     status: o.status,
     ...(o.ruling ? { ruling: o.ruling } : {}),
+    repeats: o.repeats ?? 0,
+    ...(o.lastRepeatAt ? { lastRepeatAt: o.lastRepeatAt } : {}),
   };
 }
 

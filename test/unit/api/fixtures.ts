@@ -56,7 +56,16 @@ export interface EventExtras {
   query?: Record<string, string>;
   /** Sent as a form post (application/x-www-form-urlencoded) instead of JSON. */
   form?: Record<string, string>;
+  /** The caller's address (requestContext.http.sourceIp); each event gets its own by default. */
+  sourceIp?: string;
 }
+
+let nextSource = 0;
+/** A distinct address per call (TEST-NET-3, RFC 5737): callers of the matrix are different people. */
+const freshSource = () => {
+  nextSource += 1;
+  return `203.0.${Math.floor(nextSource / 250) % 250}.${(nextSource % 250) + 1}`;
+};
 
 export function httpEvent(method: string, path: string, caller?: Caller, body?: unknown, extras: EventExtras = {}): HttpEvent {
   const form = extras.form ? new URLSearchParams(extras.form).toString() : undefined;
@@ -66,7 +75,7 @@ export function httpEvent(method: string, path: string, caller?: Caller, body?: 
     ...(extras.query ? { queryStringParameters: extras.query, rawQueryString: new URLSearchParams(extras.query).toString() } : {}),
     ...(form !== undefined ? { body: form } : body !== undefined ? { body: JSON.stringify(body) } : {}),
     requestContext: {
-      http: { method },
+      http: { method, sourceIp: extras.sourceIp ?? freshSource() },
       ...(caller
         ? {
             authorizer: {

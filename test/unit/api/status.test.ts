@@ -33,6 +33,18 @@ describe('error codes to HTTP statuses', () => {
     expect(httpStatusOf('SOMETHING_NEW')).toBe(422);
   });
 
+  it("answers the objection guard's refusals 429 (with Retry-After from the detail) and 422", () => {
+    const limited = apiErrorOf(
+      new UseCaseError('OBJECTION_RATE_LIMITED', { zh: '過於頻繁', en: 'too many' }, [], { retryAfterSeconds: 89.2 }),
+    );
+    expect(limited).toMatchObject({ status: 429, headers: { 'retry-after': '90' } });
+    expect(apiErrorOf(new UseCaseError('OBJECTION_TOO_MANY_LINKS', { zh: '網址過多', en: 'links' }))).toMatchObject({
+      status: 422,
+      headers: undefined,
+    });
+    expect(apiErrorOf(new UseCaseError('OBJECTION_TOO_LARGE', { zh: '過大', en: 'large' }))?.status).toBe(422);
+  });
+
   it('keeps field issues and recognises a coded error from another copy of the module', () => {
     const issues = [{ code: 'X', field: 'charter.year', message: { zh: '年份', en: 'year' } }];
     expect(apiErrorOf(new UseCaseError('INVALID_INPUT', { zh: '有誤', en: 'bad' }, issues))?.issues).toEqual(issues);

@@ -42,3 +42,23 @@ describe('Gate (the local cloud caps concurrent invocations)', () => {
     expect(() => new Gate(0)).toThrow(/≥ 1/);
   });
 });
+
+describe('Gate turns between keys', () => {
+  it('serves waiting keys in turn, so a long queue on one route does not hold back another', async () => {
+    const gate = new Gate(1);
+    const first = await gate.acquire('flood');
+    const order: string[] = [];
+    // each holder records its turn and hands the slot on at once
+    const take = (key: string, label: string) =>
+      gate.acquire(key).then((release) => {
+        order.push(label);
+        release();
+      });
+    const waiters = [...Array.from({ length: 5 }, (_, i) => take('flood', `flood-${i}`)), take('office', 'office')];
+    first();
+    await Promise.all(waiters);
+    // the office waited for one flood invocation, not five
+    expect(order.indexOf('office')).toBe(1);
+    expect(order.filter((o) => o.startsWith('flood'))).toEqual(['flood-0', 'flood-1', 'flood-2', 'flood-3', 'flood-4']);
+  });
+});

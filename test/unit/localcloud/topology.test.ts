@@ -49,3 +49,41 @@ describe('buildTopology and custom resources', () => {
     );
   });
 });
+
+describe('buildTopology and the stage throttles', () => {
+  it('gives each route its route setting, else the stage default, as API Gateway meters them', () => {
+    const integration = {
+      Type: 'AWS::ApiGatewayV2::Integration',
+      Properties: { IntegrationUri: { 'Fn::GetAtt': ['ApiFunction', 'Arn'] }, PayloadFormatVersion: '2.0' },
+    };
+    const route = (key: string) => ({
+      Type: 'AWS::ApiGatewayV2::Route',
+      Properties: { RouteKey: key, Target: { 'Fn::Join': ['', ['integrations/', { Ref: 'Integration' }]] }, AuthorizationType: 'NONE' },
+    });
+    const stage = {
+      Type: 'AWS::ApiGatewayV2::Stage',
+      Properties: {
+        StageName: '$default',
+        DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+        RouteSettings: { 'POST /rounds/{roundId}/objections': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 } },
+      },
+    };
+    const topology = buildTopology(
+      {
+        Resources: {
+          ApiFunction: casebookFunction,
+          Integration: integration,
+          Public: route('POST /rounds/{roundId}/objections'),
+          Staff: route('GET /tasks'),
+          Stage: stage,
+        },
+      } as never,
+      assembly,
+    );
+    const byKey = Object.fromEntries(topology.routes.map((r) => [`${r.method} ${r.path}`, r.throttle]));
+    expect(byKey).toEqual({
+      'POST /rounds/{roundId}/objections': { rateLimit: 10, burstLimit: 20 },
+      'GET /tasks': { rateLimit: 50, burstLimit: 100 },
+    });
+  });
+});
