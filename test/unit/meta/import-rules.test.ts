@@ -98,7 +98,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
     'src/bundle-seams/validate-rules.ts',
   ],
   'src/adapters/': ['src/adapters/', 'src/ports/', 'src/domain/', 'src/store/', 'src/usecases/', 'src/config.ts', 'src/bundle-seams/'],
-  'src/bundle-seams/': ['src/bundle-seams/', 'src/adapters/', 'src/domain/', 'src/ports/', 'src/usecases/', 'src/store/'],
+  'src/bundle-seams/': ['src/bundle-seams/', 'src/adapters/', 'src/domain/', 'src/ports/', 'src/usecases/', 'src/store/', 'src/config.ts'],
   'src/auth/': ['src/auth/'],
   // the API loads the local cloud's user directory (by import(), in its own chunk) only where
   // CASEBOOK_LOCAL_USERS_DIR is set, that is, when it runs inside the local cloud
