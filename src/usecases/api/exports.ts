@@ -16,6 +16,7 @@ import { labelsFor, roundName, roundTitle } from '../../domain/site/labels';
 import { announcementLead } from '../../domain/site/pages';
 import { publicRound } from '../../domain/site/render';
 import { convertTo } from '../../domain/site/script';
+import { loadTraditional } from '../../domain/text/traditional';
 import { announcementEntries, buildSnapshot, sha256Hex, type PublicationCase } from '../../domain/site/snapshot';
 import { wrongState } from '../errors';
 import { requireRole } from './access';
@@ -39,6 +40,9 @@ const SCORED_STATUSES: ReadonlySet<string> = new Set(['REVIEWED', 'SHORTLISTED',
 
 export async function roundExport(deps: ApiDeps<ExportsApiStore>, actor: Actor, roundId: string): Promise<RoundExport> {
   requireRole(actor, 'secretariat', 'approver');
+  // the export's texts, and the Word and Excel files made from them, are converted to the round's script
+  const traditional = loadTraditional();
+  traditional.catch(() => undefined);
   const round = await loadRound(deps, roundId);
   if (round.status !== 'APPROVED') {
     throw wrongState('ROUND_NOT_APPROVED', {
@@ -49,6 +53,7 @@ export async function roundExport(deps: ApiDeps<ExportsApiStore>, actor: Actor, 
   const script = round.charter.script;
   const records = await deps.store.cases.listCasesByRound(roundId);
   const byId = new Map(records.map((r) => [r.caseId, r]));
+  await traditional;
 
   // The announcement through the site's own snapshot and script rules, so every text is the page's.
   const listed = announcementEntries(round, records)
