@@ -15,6 +15,8 @@ import type { DossierRules } from './dossier-domain';
 import { validateRules } from '../../bundle-seams/validate-rules';
 import { nearDuplicateCandidates, type NearDuplicateLookup, type DuplicatesStore } from './duplicates';
 import { issue } from '../../domain/dossier/codes';
+import { loadLegacyEncodings } from '../../domain/text/defects';
+import { loadTraditional } from '../../domain/text/traditional';
 import { caseIdFor, parsedKeyOf, reportKeyOf } from './keys';
 import { notFound } from '../../store/errors';
 import type { StorePort } from '../../store/store';
@@ -43,6 +45,11 @@ export async function validateSubmission(
   rules: Pick<DossierRules, 'validate'> = validateRules,
 ): Promise<{ valid: boolean; reportKey: string; errorCount: number }> {
   const { roundId, submissionId } = validateInputSchema.parse(event);
+  // Script detection and the unit registry convert to Traditional, the mojibake check re-encodes
+  // with iconv-lite: load both (chunks of their own, not the function's init) while the reads
+  // below wait on the network.
+  const traditional = Promise.all([loadTraditional(), loadLegacyEncodings()]);
+  traditional.catch(() => undefined);
   // The round and the submission in one read.
   const { round, submission } = await deps.store.submissions.getSubmissionInRound(roundId, submissionId);
   if (!round) throw notFound('round', roundId);
@@ -59,6 +66,7 @@ export async function validateSubmission(
         caseIdFor(roundId, submission.unitCode),
       )
     : { others: [], uncompared: 0, atLeast: false };
+  await traditional;
   const ruled = rules.validate(parsed, {
     round: { number: round.charter.number, eligibleLevels: [...round.charter.eligibleLevels], closed },
     expectedUnitCode: submission.unitCode,
