@@ -9,6 +9,7 @@
  */
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { ENDPOINTS_FILE, type EndpointsFile, type LocalCloudEndpoints } from './endpoints';
+import { awsEnvironment, writeAwsEnvFile, type AwsEnvEntry } from './aws-env';
 import { join, resolve } from 'node:path';
 import { ensureTables, latestStreamArn, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
 import { startLocalS3, EventRouter, S3_CLIENT_ENV, S3RVER_CREDENTIALS, type LocalS3 } from './s3';
@@ -69,6 +70,8 @@ export interface LocalCloud {
   endpoints: LocalCloudEndpoints;
   /** The variables this process runs the handlers with (also what a client process needs). */
   env: Record<string, string>;
+  /** What points the AWS CLI and SDKs at this cloud (also written to `<dataDir>/aws.env`). */
+  awsEnv: AwsEnvEntry[];
   topology: Topology;
   engine: LocalEngine;
   lambdas: LambdaRegistry;
@@ -297,6 +300,8 @@ async function boot(
   const endpointsFile = join(dataDir, ENDPOINTS_FILE);
   const stateMachines = Object.fromEntries(topology.stateMachines.map((m) => [m.name, m.arn]));
   writeFileSync(endpointsFile, JSON.stringify({ pid: process.pid, endpoints, stateMachines, env } satisfies EndpointsFile, null, 1));
+  const awsEnv = awsEnvironment({ endpoints, env, stateMachines });
+  const awsEnvFile = writeAwsEnvFile(dataDir, awsEnv);
 
   const bootMs = Math.round(performance.now() - started);
   log(`ready in ${bootMs} ms (data in ${dataDir})`);
@@ -310,6 +315,7 @@ async function boot(
     dataDir,
     endpoints,
     env,
+    awsEnv,
     topology,
     engine,
     lambdas,
@@ -331,6 +337,7 @@ async function boot(
       stopped = true;
       await stopAll();
       rmSync(endpointsFile, { force: true });
+      rmSync(awsEnvFile, { force: true }); // its ports die with this process
       lock.release();
     },
   };

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { join } from 'node:path';
 import { CliError, EXIT } from '../support/errors';
 
 /**
@@ -43,8 +44,16 @@ export function register(program: Command): void {
       }
       const { demoSignIn, formatSignIn } = await import('../support/demo-accounts');
       const signIn = await demoSignIn(cloud);
-      if (globals.json) process.stdout.write(`${JSON.stringify({ dataDir: cloud.dataDir, endpoints: cloud.endpoints, signIn })}\n`);
-      else process.stdout.write(`${formatSignIn(signIn)}\nlocal cloud running; Ctrl-C to stop\n`);
+      const awsEnv = Object.fromEntries(cloud.awsEnv.map((e) => [e.name, e.value]));
+      if (globals.json) process.stdout.write(`${JSON.stringify({ dataDir: cloud.dataDir, endpoints: cloud.endpoints, signIn, awsEnv })}\n`);
+      else {
+        const { AWS_ENV_FILE, renderShell } = await import('../../local/aws-env');
+        process.stdout.write(
+          `${formatSignIn(signIn)}\n\n` +
+            `AWS CLI and SDKs: in another terminal, run  eval "$(npx casebook env${dataDirArg(globals.dataDir)})"  or source ${join(cloud.dataDir, AWS_ENV_FILE)}:\n` +
+            `${renderShell(cloud.awsEnv, cloud.dataDir)}\nlocal cloud running; Ctrl-C to stop\n`,
+        );
+      }
       await new Promise<void>((resolve) => {
         let stopping = false;
         const stop = (signal: NodeJS.Signals) => {
@@ -60,6 +69,11 @@ export function register(program: Command): void {
         process.once('SIGTERM', stop);
       });
     });
+}
+
+/** ` --data-dir DIR` when the data dir is not the default one. */
+function dataDirArg(dataDir: string): string {
+  return dataDir === '.casebook' ? '' : ` --data-dir ${dataDir.includes(' ') ? `'${dataDir}'` : dataDir}`;
 }
 
 function collect(value: string, previous: string[]): string[] {

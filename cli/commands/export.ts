@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { CHROMIUM, findTool, ToolMissingError } from '../../local/executables';
 import type { RoundExport } from '../../src/domain/export/model';
 import { connect, OFFICE, output } from '../support/client';
 import { CliError, EXIT } from '../support/errors';
@@ -56,27 +57,28 @@ export function register(program: Command): void {
     });
 }
 
-/** CHROMIUM_PATH, or the first Chromium or Chrome on PATH; a clear error when there is none. */
+/**
+ * The Chromium to print with, found as the tests find it (local/executables.ts): CHROMIUM_PATH, or
+ * the first Chromium or Chrome on PATH; a clear error when there is none.
+ */
 export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.CHROMIUM_PATH) {
-    if (existsSync(env.CHROMIUM_PATH)) return env.CHROMIUM_PATH;
+  try {
+    return findTool(CHROMIUM, env);
+  } catch (err) {
+    if (!(err instanceof ToolMissingError)) throw err;
+    if (env[CHROMIUM.env]?.trim()) {
+      throw new CliError(
+        `${CHROMIUM.env}=${env[CHROMIUM.env]} is not an executable file / ${CHROMIUM.env} 指向的不是可執行檔`,
+        EXIT.usage,
+        `point ${CHROMIUM.env} at a Chromium or Chrome executable, or unset it to use the one on PATH`,
+      );
+    }
     throw new CliError(
-      `CHROMIUM_PATH=${env.CHROMIUM_PATH} does not exist / CHROMIUM_PATH 指向的檔案不存在`,
+      'no Chromium is installed, so the PDF cannot be printed / 未安裝 Chromium，無法列印 PDF',
       EXIT.usage,
-      'point CHROMIUM_PATH at a Chromium or Chrome executable',
+      `${CHROMIUM.install} or set ${CHROMIUM.env}; --docx and --xlsx work without it, and the round page prints from any browser`,
     );
   }
-  for (const dir of (env.PATH ?? '').split(':').filter(Boolean)) {
-    for (const name of ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable']) {
-      const candidate = join(dir, name);
-      if (existsSync(candidate)) return candidate;
-    }
-  }
-  throw new CliError(
-    'no Chromium is installed, so the PDF cannot be printed / 未安裝 Chromium，無法列印 PDF',
-    EXIT.usage,
-    'install it (Debian: apt-get install chromium fonts-noto-cjk) or set CHROMIUM_PATH; --docx and --xlsx work without it, and the round page prints from any browser',
-  );
 }
 
 /** The round page of a one-round site rendered from the export, printed with its print stylesheet. */

@@ -6,34 +6,15 @@
  * relevant record of the batch is reported so Lambda retries from the first of them.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
-import { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { S3SiteBucket } from '../../src/adapters/site-bucket';
-import { CloudFrontSiteInvalidator } from '../../src/adapters/site-invalidator';
-import { StorePublicationSource } from '../../src/adapters/site-source';
-import { config } from '../../src/config';
-import { defaultTable } from '../../src/store/client';
-import { CaseRepository } from '../../src/store/cases';
-import { RoundRepository } from '../../src/store/rounds';
-import { publishSite, type PublishDeps } from '../../src/usecases/publish';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'casebook' });
-// s3rver (the local cloud) only understands path-style addressing.
-const s3 = new S3Client(process.env.AWS_ENDPOINT_URL_S3 ? { forcePathStyle: true } : {});
-const cloudfront = new CloudFrontClient({});
 
-let deps: PublishDeps | undefined;
-function publishDeps(): PublishDeps {
-  if (deps) return deps;
-  const distributionId = config.distributionId;
-  deps = {
-    source: new StorePublicationSource({ rounds: new RoundRepository(defaultTable()), cases: new CaseRepository(defaultTable()) }),
-    bucket: new S3SiteBucket(s3, config.siteBucket),
-    ...(distributionId ? { invalidator: new CloudFrontSiteInvalidator(cloudfront, distributionId) } : {}),
-  };
-  return deps;
-}
+/**
+ * The publishing path (SDK clients, renderer, OpenCC), loaded on the first batch that publishes:
+ * most batches hold no Round or Case record (src/bundle-seams/publish-wiring.ts).
+ */
+const publishing = () => import('../../src/bundle-seams/publish-wiring');
 
 const PUBLICATION_TYPES = new Set(['Round', 'Case']);
 
@@ -53,7 +34,7 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
   if (relevant.length === 0) return { batchItemFailures: [] };
   const rounds = [...new Set(relevant.map((record) => affectedRound(record)!))].sort();
   try {
-    const result = await publishSite(publishDeps(), { baseUrl: config.siteBaseUrl || '/', apiBaseUrl: config.apiBaseUrl || undefined });
+    const result = await (await publishing()).publishFromStore();
     logger.info('site published', {
       rounds,
       snapshotSha256: result.snapshotSha256,

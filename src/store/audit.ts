@@ -19,7 +19,13 @@ import type { AuditDraft } from './audit-link';
 import { contention, isConditionalFailure } from './errors';
 import type { RoundRepository } from './rounds';
 import { keys } from './schema';
-import { inParallel, strip, type Item, type TableClient } from './table';
+import { inParallel, strip, type Item, type TableClient, type TableWrite } from './table';
+
+/** An audit entry whose seq is reserved, and the Put that writes it inside the caller's transaction. */
+export interface ReservedAuditEntry {
+  entry: UnsealedAuditEntry;
+  write: TableWrite;
+}
 
 /** Puts per append before giving up; more than one only when a sealer declared a seq abandoned. */
 const AUDIT_APPEND_ATTEMPTS = 3;
@@ -93,6 +99,61 @@ export class AuditRepository {
       draft.roundId,
       `every reserved seq was taken by the time its entry was written (${AUDIT_APPEND_ATTEMPTS} attempts)`,
     );
+  }
+
+  /**
+   * Reserves the entry's seq (one counter update) and returns its Put for the transaction of the
+   * step's own writes. A seq whose transaction never runs (the step died) is filled by a sealer
+   * after the grace period, as for any writer that died between counter and put.
+   */
+  private async reserveAudit(draft: AuditDraft): Promise<ReservedAuditEntry> {
+    const seq = await this.reserveAuditSeq(draft.roundId);
+    const entry: UnsealedAuditEntry = {
+      roundId: draft.roundId,
+      seq,
+      at: draft.at,
+      actor: { id: draft.actor.id, name: draft.actor.name },
+      action: draft.action,
+      subject: draft.subject,
+      change: draft.change,
+      sealed: false,
+    };
+    return {
+      entry,
+      write: {
+        item: {
+          Put: {
+            Item: { ...keys.audit(entry.roundId, seq), type: 'AuditEntry', ...entry, appendedAt: this.now() },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        // Only a sealer that took the seq for abandoned (the step stalled past the grace period)
+        // writes it first; the step is retried and reserves a fresh seq.
+        onConditionFailed: () => contention('audit entry', draft.roundId, `seq ${seq} was filled as abandoned`),
+      },
+    };
+  }
+
+  /** Fills a reserved seq whose transaction did not commit (harmless if it did: the entry stays). */
+  private async abandonReservedAudit(roundId: string, seq: number): Promise<void> {
+    await this.fillAbandonedSeq(roundId, seq, this.now()).catch(() => undefined);
+  }
+
+  /**
+   * A step's writes and its audit entry in one transaction: one counter update and one
+   * TransactWriteItems, instead of the writes plus two requests. If the transaction fails
+   * (a write's condition, or anything else), nothing of it was written: the seq is filled as
+   * abandoned at once and the write's error propagates.
+   */
+  async appendAuditWith(draft: AuditDraft, writes: readonly TableWrite[]): Promise<UnsealedAuditEntry> {
+    const reserved = await this.reserveAudit(draft);
+    try {
+      await this.table.transactWrites([...writes, reserved.write]);
+    } catch (error) {
+      await this.abandonReservedAudit(draft.roundId, reserved.entry.seq);
+      throw error;
+    }
+    return reserved.entry;
   }
 
   private async reserveAuditSeq(roundId: string): Promise<number> {

@@ -6,7 +6,8 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { CaseRecord, CaseStatus } from '../domain/model';
 import { alreadyExists, conflict, isConditionalFailure, notFound } from './errors';
 import { keys } from './schema';
-import { inParallel, setExpression, statusCondition, strip, type Item, type TableClient } from './table';
+import { DuplicateSignatureLog, rankCandidates, type ReservedSignature } from './signatures';
+import { inParallel, setExpression, statusCondition, strip, type Item, type TableClient, type TableWrite } from './table';
 
 /** One stored version of a case: the canonical dossier that a submission produced. */
 export interface CaseVersion {
@@ -69,7 +70,15 @@ export interface DuplicateText {
 const INDEX_CONCURRENCY = 10;
 
 export class CaseRepository {
-  constructor(private readonly table: TableClient) {}
+  /** The near-duplicate signature log, with what this container has read of it. */
+  private readonly signatures: DuplicateSignatureLog;
+
+  constructor(
+    private readonly table: TableClient,
+    options: { signatureGraceMs?: number; now?: () => number } = {},
+  ) {
+    this.signatures = new DuplicateSignatureLog(table, { graceMs: options.signatureGraceMs, now: options.now });
+  }
 
   private caseItem(record: CaseRecord): Item {
     return {
@@ -86,27 +95,42 @@ export class CaseRepository {
 
   /** Creates a case with its first version, only if no case with that id exists. */
   async createCase(record: CaseRecord, version: CaseVersion): Promise<void> {
-    try {
-      await this.table.transact([
-        { Put: { Item: this.caseItem(record), ConditionExpression: 'attribute_not_exists(PK)' } },
-        { Put: { Item: this.versionItem(version), ConditionExpression: 'attribute_not_exists(PK)' } },
-      ]);
-    } catch (error) {
-      if (isConditionalFailure(error)) throw alreadyExists('case', record.caseId);
-      throw error;
-    }
+    await this.table.transactWrites(this.createCaseWrites(record, version));
+  }
+
+  /**
+   * `createCase` as writes of a larger transaction (with the version's near-duplicate signature,
+   * the submission's status and the audit entry: `AuditRepository.appendAuditWith`).
+   */
+  createCaseWrites(record: CaseRecord, version: CaseVersion): TableWrite[] {
+    const exists = () => alreadyExists('case', record.caseId);
+    return [
+      { item: { Put: { Item: this.caseItem(record), ConditionExpression: 'attribute_not_exists(PK)' } }, onConditionFailed: exists },
+      { item: { Put: { Item: this.versionItem(version), ConditionExpression: 'attribute_not_exists(PK)' } }, onConditionFailed: exists },
+    ];
   }
 
   /**
    * Adds version `version.version` to a case whose current version is `version.version - 1` and
    * whose status is one of `expected`; the previous version stays, marked superseded. The case
-   * takes the fields of `patch` (its new status, title, current submission).
+   * takes the fields of `patch` (its new status, title, current submission). `also` are writes
+   * made in the same transaction (the new version's near-duplicate signature).
    */
   async addCaseVersion(
     version: CaseVersion,
     patch: Partial<Omit<CaseRecord, 'caseId' | 'roundId' | 'unitCode' | 'currentVersion'>> & { status: CaseStatus },
     expected: readonly CaseStatus[],
+    also: readonly TableWrite[] = [],
   ): Promise<void> {
+    await this.table.transactWrites([...this.addCaseVersionWrites(version, patch, expected), ...also]);
+  }
+
+  /** `addCaseVersion` as writes of a larger transaction. */
+  addCaseVersionWrites(
+    version: CaseVersion,
+    patch: Partial<Omit<CaseRecord, 'caseId' | 'roundId' | 'unitCode' | 'currentVersion'>> & { status: CaseStatus },
+    expected: readonly CaseStatus[],
+  ): TableWrite[] {
     const previous = version.version - 1;
     const { parts, names, values } = setExpression({
       ...patch,
@@ -115,9 +139,10 @@ export class CaseRepository {
       GSI1SK: `${patch.status}#${version.caseId}`,
     });
     const condition = statusCondition(expected);
-    try {
-      await this.table.transact([
-        {
+    const stale = () => conflict('case', version.caseId, `expected version ${previous} in status ${expected.join('|')}`);
+    return [
+      {
+        item: {
           Update: {
             Key: keys.case(version.caseId),
             UpdateExpression: `SET ${parts.join(', ')}`,
@@ -126,7 +151,10 @@ export class CaseRepository {
             ExpressionAttributeValues: { ...values, ...condition.values, ':previous': previous },
           },
         },
-        {
+        onConditionFailed: stale,
+      },
+      {
+        item: {
           Update: {
             Key: keys.caseVersion(version.caseId, previous),
             UpdateExpression: 'SET supersededAt = :at',
@@ -134,14 +162,10 @@ export class CaseRepository {
             ExpressionAttributeValues: { ':at': version.createdAt },
           },
         },
-        { Put: { Item: this.versionItem(version), ConditionExpression: 'attribute_not_exists(PK)' } },
-      ]);
-    } catch (error) {
-      if (isConditionalFailure(error)) {
-        throw conflict('case', version.caseId, `expected version ${previous} in status ${expected.join('|')}`);
-      }
-      throw error;
-    }
+        onConditionFailed: stale,
+      },
+      { item: { Put: { Item: this.versionItem(version), ConditionExpression: 'attribute_not_exists(PK)' } }, onConditionFailed: stale },
+    ];
   }
 
   async getCase(caseId: string): Promise<CaseRecord | undefined> {
@@ -201,9 +225,46 @@ export class CaseRepository {
     return strip<CaseRecord>(item)!;
   }
 
-  // near-duplicate index
+  // near-duplicate signature log (what validation reads) and bucket index (the reference lookup)
 
   /**
+   * Reserves the log seq of a case version's signature (one counter update) and returns its Put,
+   * for the transaction that stores the version (`createCase` / `addCaseVersion`'s `also`): the
+   * signature then exists exactly when the version does.
+   */
+  reserveSignature(entry: DuplicateIndexEntry, bucketKeys: readonly string[]): Promise<ReservedSignature> {
+    return this.signatures.reserve(entry, bucketKeys);
+  }
+
+  /** Fills a reserved seq whose transaction failed, so that readers need not wait for it. */
+  abandonSignature(seq: number): Promise<void> {
+    return this.signatures.abandon(seq);
+  }
+
+  /**
+   * Files a case version's signature unless the log already holds it (or a newer version of the
+   * case): for backfilled rounds, for cases stored before the log existed, and for a retried step.
+   */
+  async fileSignature(entry: DuplicateIndexEntry, bucketKeys: readonly string[]): Promise<void> {
+    if (await this.signatures.holds(entry.caseId, entry.version)) return;
+    await this.signatures.append(entry, bucketKeys);
+  }
+
+  /**
+   * The cases filed under any of the given buckets, one per case (its current version), each with
+   * the number of those buckets that hold it, from the signature log: one Query of the log's
+   * unread tail, whatever the number of buckets. Answers exactly as
+   * `findRankedDuplicateCandidatesInBuckets` on a bucket index holding the same versions.
+   */
+  findRankedDuplicateCandidates(bucketKeys: readonly string[], perBucketLimit?: number): Promise<DuplicateCandidateLookup> {
+    return this.signatures.findRanked(bucketKeys, perBucketLimit);
+  }
+
+  /**
+   * The bucket index: the near-duplicate lookup before the signature log, one item per version
+   * per bucket. Kept as the reference the log's lookup is tested against (same answers on the
+   * same stored versions); no step writes it any more.
+   *
    * Files a case version under each of its buckets: 25 entries per BatchWriteItem. Each version
    * has its own entry (the version is in the sort key), so a Put never replaces another
    * version's entry and needs no condition: a retried step writes the same items again, and a
@@ -274,7 +335,7 @@ export class CaseRepository {
    * Reads every entry of every bucket; validation uses the bounded `findRankedDuplicateCandidates`.
    */
   async findDuplicateCandidates(bucketKeys: readonly string[]): Promise<DuplicateCandidate[]> {
-    const { candidates } = await this.findRankedDuplicateCandidates(bucketKeys);
+    const { candidates } = await this.findRankedDuplicateCandidatesInBuckets(bucketKeys);
     return candidates.map(({ caseId, roundNumber, version }) => ({ caseId, roundNumber, version }));
   }
 
@@ -292,7 +353,7 @@ export class CaseRepository {
    * drops first are cases that sit in one or two crowded buckets — the weakest candidates.
    * Without a limit every entry is read (each Query pages to the end).
    */
-  async findRankedDuplicateCandidates(bucketKeys: readonly string[], perBucketLimit?: number): Promise<DuplicateCandidateLookup> {
+  async findRankedDuplicateCandidatesInBuckets(bucketKeys: readonly string[], perBucketLimit?: number): Promise<DuplicateCandidateLookup> {
     let truncated = false;
     const pages = await inParallel(bucketKeys, INDEX_CONCURRENCY, async (bucketKey) => {
       const input = {
@@ -316,27 +377,16 @@ export class CaseRepository {
       if (items.length > perBucketLimit) truncated = true;
       return { bucketKey, items };
     });
-    const byCase = new Map<string, RankedDuplicateCandidate & { buckets: Set<string> }>();
-    for (const { bucketKey, items } of pages) {
-      for (const item of items) {
-        const caseId = item.caseId as string;
-        const version = item.version as number;
-        let seen = byCase.get(caseId);
-        if (!seen) {
-          seen = { caseId, roundNumber: item.roundNumber as number, version, sharedBuckets: 0, sharesTitle: false, buckets: new Set() };
-          byCase.set(caseId, seen);
-        } else if (seen.version < version) {
-          seen.version = version;
-          seen.roundNumber = item.roundNumber as number;
-        }
-        seen.buckets.add(bucketKey);
-      }
-    }
-    const candidates = [...byCase.values()].map(({ buckets, ...candidate }) => ({
-      ...candidate,
-      sharedBuckets: buckets.size,
-      sharesTitle: [...buckets].some((bucketKey) => bucketKey.startsWith('T#')),
-    }));
+    const candidates = rankCandidates(
+      pages.map(({ bucketKey, items }) => ({
+        bucketKey,
+        items: items.map((item) => ({
+          caseId: item.caseId as string,
+          roundNumber: item.roundNumber as number,
+          version: item.version as number,
+        })),
+      })),
+    );
     return { candidates, truncated };
   }
 }

@@ -21,7 +21,18 @@ export interface Amendment {
 }
 
 export class RoundRepository {
+  /** Rounds this container has seen exist: a round is never deleted, so that answer cannot go stale. */
+  private readonly known = new Set<string>();
+
   constructor(private readonly table: TableClient) {}
+
+  /** Whether a round exists: read once per container for a round that does (never cached when it does not). */
+  async roundExists(roundId: string): Promise<boolean> {
+    if (this.known.has(roundId)) return true;
+    const exists = (await this.getRound(roundId)) !== undefined;
+    if (exists) this.known.add(roundId);
+    return exists;
+  }
 
   async createRound(round: Round): Promise<Round> {
     try {

@@ -91,6 +91,12 @@ export const keys = {
     PK: `DEDUP#${bucketKey}`,
     SK: `${caseId}#${pad(version, 4)}`,
   }),
+  /**
+   * The near-duplicate signature log: one entry per stored case version (its bucket keys), by
+   * seq, in one partition; 'HEAD' (the seq counter) sorts after every `<seq:012>`.
+   */
+  signature: (seq: number) => ({ PK: 'DUPSIG', SK: pad(seq, 12) }),
+  signatureHead: () => ({ PK: 'DUPSIG', SK: 'HEAD' }),
   /** The partition of a near-duplicate bucket (what a lookup queries). */
   duplicateBucketPartition: (bucketKey: string) => `DEDUP#${bucketKey}`,
 };

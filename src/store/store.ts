@@ -30,12 +30,18 @@ export type {
   RankedDuplicateCandidate,
 } from './cases';
 export type { NewTask, StoredTask } from './tasks';
+export type { TableWrite } from './table';
+export type { ReservedAuditEntry } from './audit';
+export type { ReservedSignature } from './signatures';
+export type { SubmissionInRound } from './submissions';
 
 export interface StoreOptions {
   doc: DynamoDBDocumentClient;
   tableName: string;
   /** Grace period for a reserved audit seq without its entry (default 60 s). */
   auditGraceMs?: number;
+  /** Grace period for a reserved near-duplicate signature seq without its entry (default 60 s). */
+  signatureGraceMs?: number;
   /** Clock for audit bookkeeping (ms since epoch); tests move it past the grace period. */
   now?: () => number;
 }
@@ -70,7 +76,7 @@ export class Store implements Repositories {
     const table = new TableClient(options.doc, options.tableName);
     this.rounds = new RoundRepository(table);
     this.submissions = new SubmissionRepository(table);
-    this.cases = new CaseRepository(table);
+    this.cases = new CaseRepository(table, { signatureGraceMs: options.signatureGraceMs, now: options.now });
     this.reviews = new ReviewRepository(table);
     this.tasks = new TaskRepository(table);
     this.objections = new ObjectionRepository(table);

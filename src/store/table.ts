@@ -39,7 +39,24 @@ const BATCH_ATTEMPTS = 8;
 type OnTable<T> = Omit<T, 'TableName'>;
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 /** A transaction item whose operation (Put, Update, Delete or ConditionCheck) names no table. */
-type TransactItemOnTable = { [Op in keyof TransactItem]?: OnTable<NonNullable<TransactItem[Op]>> };
+export type TransactItemOnTable = { [Op in keyof TransactItem]?: OnTable<NonNullable<TransactItem[Op]>> };
+
+/**
+ * One write of a transaction that several repositories contribute to (a step's own write, the
+ * submission's status, the audit entry, the near-duplicate signature): the item, and the error
+ * its condition failing means. Lets a step make its writes in one TransactWriteItems instead of
+ * one request each.
+ */
+export interface TableWrite {
+  item: TransactItemOnTable;
+  onConditionFailed: () => Error;
+}
+
+/** The indexes of a cancelled transaction's items whose condition failed (none: cancelled for another reason). */
+export function failedConditions(error: unknown): number[] {
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] } | null)?.CancellationReasons ?? [];
+  return reasons.flatMap((reason, i) => (reason?.Code === 'ConditionalCheckFailed' ? [i] : []));
+}
 
 /** Exponential pause with full jitter before resending unprocessed batch items (50 ms … 3.2 s). */
 function backoff(attempt: number): Promise<void> {
@@ -140,6 +157,22 @@ export class TableClient {
       return onTable;
     });
     return this.doc.send(new TransactWriteCommand({ TransactItems }));
+  }
+
+  /**
+   * The writes of several repositories in one TransactWriteItems: all or none. A failed condition
+   * throws the error its write names (the first one, in the order given); a transaction cancelled
+   * for a concurrent transaction on the same items is contention, which the steps retry.
+   */
+  async transactWrites(writes: readonly TableWrite[]): Promise<void> {
+    try {
+      await this.transact(writes.map((write) => write.item));
+    } catch (error) {
+      if ((error as { name?: string } | null)?.name !== 'TransactionCanceledException') throw error;
+      const failed = failedConditions(error);
+      if (failed.length > 0) throw writes[failed[0]!]!.onConditionFailed();
+      throw contention('transaction', `${writes.length} writes`, (error as Error).message);
+    }
   }
 
   /** Every page of a query; the lists we read are bounded by a round's size. */

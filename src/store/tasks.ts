@@ -6,9 +6,9 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Actor, Task, TaskKind, TaskStatus } from '../domain/model';
 import { TASK_ROLE } from '../domain/model';
-import { isConditionalFailure, notFound, taskAlreadyDecided, taskExpired } from './errors';
+import { alreadyExists, isConditionalFailure, notFound, taskAlreadyDecided, taskExpired } from './errors';
 import { keys } from './schema';
-import { strip, type TableClient } from './table';
+import { strip, type TableClient, type TableWrite } from './table';
 
 /** A task as stored: the model's Task plus who may decide it and where in the workflow it waits. */
 export interface StoredTask extends Task {
@@ -46,6 +46,33 @@ export class TaskRepository {
    * Creates the task holding the workflow's token. The id is deterministic, so a retried
    * open-task finds its task already there and gets `created: false`.
    */
+  /**
+   * `createTask` as one write of a larger transaction (with its audit entry); if the task exists
+   * the write fails with ALREADY_EXISTS, and the caller reads it with `getTask`.
+   */
+  createTaskWrite(task: NewTask, taskToken: string): { write: TableWrite; task: StoredTask } {
+    const role = TASK_ROLE[task.kind];
+    const stored: StoredTask = { ...task, role, status: 'OPEN' };
+    return {
+      task: stored,
+      write: {
+        item: {
+          Put: {
+            Item: {
+              ...keys.task(task.taskId),
+              ...keys.taskIndex(role, 'OPEN', task.createdAt, task.roundId, task.kind, task.taskId),
+              type: 'Task',
+              ...stored,
+              taskToken,
+            },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        onConditionFailed: () => alreadyExists('task', task.taskId),
+      },
+    };
+  }
+
   async createTask(task: NewTask, taskToken: string): Promise<{ created: boolean; task: StoredTask }> {
     const role = TASK_ROLE[task.kind];
     const stored: StoredTask = { ...task, role, status: 'OPEN' };

@@ -10,9 +10,13 @@
  * site server — shows the round with the three cases and the approver's reasons.
  *
  * Throughout: no CSP violation and no page error on any page; axe-core finds no violation on each
- * console page and on the published round page. Screenshots go to test-results/console-round/.
+ * console page and on the published round page. Last, the office page's two downloads (the Word
+ * announcement and the Excel score sheet) save real files, read back with mammoth and ExcelJS.
+ * Screenshots go to test-results/console-round/.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
+import mammoth from 'mammoth';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { expect } from '../support/expect';
@@ -455,6 +459,49 @@ describe('a small round through the console, from upload to publication', () => 
     await page.screenshot({ path: `${SHOTS}/7-published-case.png`, fullPage: true });
     await context.close();
   }, 200_000);
+
+  it('the office downloads the announcement (Word) and the score sheet (Excel) from the office page, and both read back', async () => {
+    const { context, page } = await openConsole('office (exports)', 'office.html', officeToken);
+    await page.waitForSelector('#summary dl');
+    const save = async (button: string) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+      const path = await download.path();
+      return { name: download.suggestedFilename(), bytes: readFileSync(path) };
+    };
+
+    const docx = await save('#export-docx');
+    expect(docx.name).toBe(`${roundId}-announcement.docx`);
+    await poll(() => page.textContent('#status')).toBe('已下載公告及附件（Word）。');
+    expect(docx.bytes.subarray(0, 2).toString('latin1')).toBe('PK');
+    const text = (await mammoth.extractRawText({ buffer: docx.bytes })).value;
+    expect(text).toContain('附件');
+    // every case in the approved order, with its unit and the approver's reason
+    const at = ENTRIES.map((e) => text.indexOf(e.title, text.indexOf('附件')));
+    expect(at.every((i) => i >= 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    for (const e of ENTRIES) {
+      expect(text).toContain(`申報單位：${UNITS[e.unit].written}`);
+      expect(text).toContain(e.reason);
+    }
+    expect(text).not.toContain('office@example.org');
+
+    const xlsx = await save('#export-xlsx');
+    expect(xlsx.name).toBe(`${roundId}-scores.xlsx`);
+    await poll(() => page.textContent('#status')).toBe('已下載評分表（Excel）。');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.bytes.buffer.slice(xlsx.bytes.byteOffset, xlsx.bytes.byteOffset + xlsx.bytes.byteLength) as ArrayBuffer);
+    const sheet = workbook.worksheets[0]!;
+    const rows = ENTRIES.map((_, i) => sheet.getRow(i + 2));
+    // rank, title, unit, the scores as numbers, and the quota note the office page shows beside the shortlist
+    expect(rows.map((r) => r.getCell(1).value)).toEqual(ENTRIES.map((_, i) => i + 1));
+    expect(rows.map((r) => r.getCell(3).value)).toEqual(ENTRIES.map((e) => e.title));
+    expect(rows.map((r) => r.getCell(4).value)).toEqual(ENTRIES.map((e) => UNITS[e.unit].written));
+    expect(rows.map((r) => r.getCell(5).value)).toEqual(ENTRIES.map((e) => (e.unit === 'futian' ? '深圳市' : '廣州市')));
+    for (const r of rows) for (const col of [8, 9, 10, 11]) expect(typeof r.getCell(col).value).toBe('number');
+    expect(rows.map((r) => r.getCell(12).value)).toEqual(ENTRIES.map((_, i) => `名額 5 宗中的第 ${i + 1} 宗；縣級第 ${i + 1} 宗`));
+    expect(workbook.worksheets[1]!.rowCount).toBe(1 + ENTRIES.length * 2);
+    await context.close();
+  }, 120_000);
 
   it('no page broke the CSP or threw, and axe checked every console page', () => {
     expect(problems).toEqual([]);

@@ -4,6 +4,9 @@
  * its own page, with the running header; without a Chromium the command says so.
  */
 import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from '@jest/globals';
 import { expect } from '../support/expect';
 import { findChromium, printAnnex } from '../../cli/commands/export';
@@ -105,6 +108,17 @@ describe('casebook export --pdf', () => {
 
   it('says clearly that no Chromium is installed, and how to get one', () => {
     expect(() => findChromium({ PATH: '/nonexistent' })).toThrow(/no Chromium is installed.*未安裝 Chromium/);
-    expect(() => findChromium({ CHROMIUM_PATH: '/nonexistent/chromium' })).toThrow(/does not exist/);
+    expect(() => findChromium({ CHROMIUM_PATH: '/nonexistent/chromium' })).toThrow(/is not an executable file.*可執行檔/);
+    // the same rules as the tests' own lookup (local/executables.ts): a file that cannot run is no Chromium
+    const dir = mkdtempSync(join(tmpdir(), 'casebook-no-chromium-'));
+    try {
+      writeFileSync(join(dir, 'chromium'), '#!/bin/sh\n', { mode: 0o644 });
+      expect(() => findChromium({ PATH: dir })).toThrow(/no Chromium is installed/);
+      chmodSync(join(dir, 'chromium'), 0o755);
+      expect(findChromium({ PATH: dir })).toBe(join(dir, 'chromium'));
+      expect(findChromium({ PATH: '/nonexistent', CHROMIUM_PATH: join(dir, 'chromium') })).toBe(join(dir, 'chromium'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

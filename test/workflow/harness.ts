@@ -27,7 +27,7 @@ import { openTask } from '../../src/usecases/workflow/open-task';
 import { rankShortlist } from '../../src/usecases/workflow/rank';
 import type { Store } from '../../src/store/store';
 
-type FunctionName = WorkflowFunctionName;
+export type FunctionName = WorkflowFunctionName;
 
 /**
  * The use case each of the stack's workflow functions runs (as its lambdas/<name>/handler.ts
@@ -77,7 +77,14 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export function createHarness(store: Store, options: { callbackTimeoutScaling?: DurationScaling } = {}): Harness {
+export function createHarness(
+  store: Store,
+  options: {
+    callbackTimeoutScaling?: DurationScaling;
+    /** Wraps every invocation (e.g. to attribute a counting store's requests to the function). */
+    around?: <T>(name: FunctionName, run: () => Promise<T>) => Promise<T>;
+  } = {},
+): Harness {
   const objects = new MemoryObjectStore();
   const deps: WorkflowDeps = { store, objects, clock: systemClock, notifier: new OutboxNotifier(store, systemClock) };
   const failures = new Map<string, number>();
@@ -97,7 +104,8 @@ export function createHarness(store: Store, options: { callbackTimeoutScaling?: 
         error.name = 'Lambda.ServiceException';
         throw error;
       }
-      return USE_CASES[name](deps, payload as never);
+      const run = () => USE_CASES[name](deps, payload as never);
+      return options.around ? options.around(name, run) : run();
     },
   });
   const { stateMachineArn: reviewArn } = engine.registerStateMachine({

@@ -59,7 +59,18 @@ async function storeCase(caseId: string, roundNumber: number, text: IndexedText,
       createdAt: '2026-01-01T00:00:00Z',
     },
   );
-  await indexCaseVersion(db.store, { caseId, roundId, roundNumber, unitCode: caseId, title: text.title, version }, text);
+  const entry = { caseId, roundId, roundNumber, unitCode: caseId, title: text.title, version };
+  await indexCaseVersion(db.store, entry, text);
+  // The bucket index too: the lookup before the signature log, the oracle below.
+  await db.store.cases.indexCaseText(entry, duplicateKeys(text));
+}
+
+/** The current lookup with the bucket index behind it instead of the signature log (the oracle). */
+function bucketBacked(store: Store): Store {
+  const cases = Object.create(store.cases) as Store['cases'];
+  cases.findRankedDuplicateCandidates = (bucketKeys, perBucket) =>
+    store.cases.findRankedDuplicateCandidatesInBuckets(bucketKeys, perBucket);
+  return { ...store, cases } as Store;
 }
 
 /** The lookup as it was before the bounds (every entry of every bucket read and compared). */
@@ -117,6 +128,77 @@ describe('near-duplicate lookup bounds', () => {
     );
     // 25 generated rounds, each stored in DynamoDB Local: a minute on a quiet machine, more while
     // the e2e and browser projects run beside it
+  }, 300_000);
+
+  it('the signature log answers exactly as the bucket index did, within and past the bounds, warm or cold (generated sets, replaced versions)', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            base: fc.integer({ min: 0, max: 1 }),
+            every: fc.constantFrom(3, 9, 40, 1000),
+            round: fc.integer({ min: 5, max: 7 }),
+            sameTitle: fc.boolean(),
+            // a second version replacing the first (its entries taken out of the buckets)
+            replacedBy: fc.option(fc.integer({ min: 0, max: 1 }), { nil: undefined }),
+          }),
+          { maxLength: 8 },
+        ),
+        fc.integer({ min: 0, max: 1 }),
+        fc.record({ compared: fc.integer({ min: 1, max: 6 }), perBucket: fc.integer({ min: 1, max: 6 }) }),
+        async (stored, queryBase, bounds) => {
+          run += 1;
+          const bases = [0, 1].map((b) => randomPractices(run * 10 + b + 6_000));
+          const query: IndexedText = { title: `對照題目${run}`, practicesText: mutate(bases[queryBase]!, 11, run) };
+          for (const [i, s] of stored.entries()) {
+            const caseId = `c-log-${run}-${i}`;
+            const first = { title: s.sameTitle ? query.title : `對照${run}-${i}`, practicesText: mutate(bases[s.base]!, s.every, i) };
+            await storeCase(caseId, s.round, first);
+            if (s.replacedBy !== undefined) {
+              const second = { title: `對照新版${run}-${i}`, practicesText: mutate(bases[s.replacedBy]!, s.every, i + 50) };
+              await db.store.cases.addCaseVersion(
+                {
+                  caseId,
+                  roundId: `r-bounds-${s.round}`,
+                  version: 2,
+                  submissionId: `s-${caseId}-2`,
+                  dossier: { title: second.title, practices: { text: second.practicesText } },
+                  createdAt: '2026-01-02T00:00:00Z',
+                },
+                { status: 'IN_REVIEW' },
+                ['IN_REVIEW'],
+              );
+              const entry = {
+                caseId,
+                roundId: `r-bounds-${s.round}`,
+                roundNumber: s.round,
+                unitCode: caseId,
+                title: second.title,
+                version: 2,
+              };
+              await indexCaseVersion(db.store, entry, second);
+              await db.store.cases.indexCaseText(entry, duplicateKeys(second));
+              await db.store.cases.unindexCaseText(caseId, duplicateKeys(first), 1);
+            }
+          }
+          const keys = duplicateKeys(query);
+          const oracle = await db.store.cases.findRankedDuplicateCandidatesInBuckets(keys, bounds.perBucket);
+          const cold = new Store({ doc: db.store.doc, tableName: db.tableName });
+          for (const store of [db.store, cold]) {
+            expect(await store.cases.findRankedDuplicateCandidates(keys, bounds.perBucket)).toEqual(oracle);
+            expect(await store.cases.findRankedDuplicateCandidates(keys)).toEqual(
+              await db.store.cases.findRankedDuplicateCandidatesInBuckets(keys),
+            );
+            const own = `c-log-${run}-0`;
+            expect(await nearDuplicateCandidates(store, query, own, bounds)).toEqual(
+              await nearDuplicateCandidates(bucketBacked(db.store), query, own, bounds),
+            );
+          }
+        },
+      ),
+      { numRuns: 20 },
+    );
   }, 300_000);
 
   it('past the bounds, compares the likeliest: a shared title, then the most shared buckets, and counts the rest as a lower bound', async () => {

@@ -8,7 +8,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { importAnnouncement } from '../../src/domain/announcement';
 import { renderMarkdown } from '../../src/domain/dossier';
 import type { Submission } from '../../src/domain/model';
-import { BANDS } from '../../src/domain/similarity';
 import { toHans } from '../../src/domain/text';
 import { Store } from '../../src/store/store';
 import { backfillRound, sha256Hex } from '../../src/usecases/intake/backfill';
@@ -198,12 +197,13 @@ describe('near duplicates', () => {
     const small = await validateOne('s-scale-a', randomPractices(1005));
     await storeCases(30);
     const large = await validateOne('s-scale-b', randomPractices(1005));
-    // One Query per bucket (BANDS practices buckets and the title's); audit appends read nothing.
-    // The copy of case 5's text is the one candidate, read in one batch with any others.
+    // One Query of the signature log's unread tail, however many buckets (the 50 practices buckets
+    // and the title's) and cases; audit appends read nothing. The round and the submission are
+    // one batch; the copy of case 5's text is the one candidate, read in one batch with any others.
     expect(large).toEqual(small);
-    expect(large.QueryCommand).toBe(BANDS + 1);
-    expect(large.BatchGetCommand).toBe(1);
-    expect(large.GetCommand).toBe(2); // the round and the submission
+    expect(large.QueryCommand).toBe(1);
+    expect(large.BatchGetCommand).toBe(2);
+    expect(large.GetCommand).toBeUndefined();
     const submission = await db.store.submissions.getSubmission(roundId, 's-scale-b');
     expect(nearDuplicates(submission!).map((w) => w.message.en)).toEqual([expect.stringContaining('c-scale-5')]);
   });

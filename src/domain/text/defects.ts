@@ -5,7 +5,8 @@
  * Every finding carries a position (offset, 1-based line and column, in code points) and an
  * excerpt, so a person can find it in their own document.
  */
-import iconv from 'iconv-lite';
+import type * as IconvLite from 'iconv-lite';
+import { commonJsExports } from '../dossier/commonjs';
 import { toHans } from './script';
 
 export type DefectKind = 'mojibake' | 'markup' | 'control' | 'bidi' | 'zero-width';
@@ -45,6 +46,48 @@ function defect(text: string, kind: DefectKind, offset: number, length: number, 
 // ---------------------------------------------------------------------------------------------
 // Mojibake
 
+/**
+ * iconv-lite (GBK and Windows-1252 tables, 0.27 MB of the validate function's bundle) re-encodes
+ * suspicious runs. It is not part of any function's init: `loadLegacyEncodings()` imports it (a
+ * chunk of its own in a bundle) and the validate step awaits it while its first reads wait on the
+ * network. Where there is a node_modules (tests, the CLI, scripts) a first use without it loads
+ * the package synchronously; in a bundle a missing load fails loudly.
+ */
+let iconvLib: typeof IconvLite | undefined;
+let loadingIconv: Promise<void> | undefined;
+
+export function loadLegacyEncodings(): Promise<void> {
+  loadingIconv ??= import('iconv-lite').then(
+    (module) => {
+      iconvLib ??= commonJsExports(module as unknown as typeof IconvLite);
+    },
+    (error: unknown) => {
+      loadingIconv = undefined;
+      throw error;
+    },
+  );
+  return loadingIconv;
+}
+
+export class LegacyEncodingsNotLoadedError extends Error {
+  constructor(cause: unknown) {
+    super('iconv-lite is not loaded: await loadLegacyEncodings() before looking for mojibake', { cause });
+    this.name = 'LegacyEncodingsNotLoadedError';
+  }
+}
+
+function iconv(): typeof IconvLite {
+  if (iconvLib) return iconvLib;
+  try {
+    // Node's own require, not esbuild's (which would bundle the package back into the init code).
+    const { createRequire } = process.getBuiltinModule('node:module');
+    iconvLib = createRequire(import.meta.url)('iconv-lite') as typeof IconvLite;
+  } catch (error) {
+    throw new LegacyEncodingsNotLoadedError(error);
+  }
+  return iconvLib;
+}
+
 const HAN = '\\p{Script=Han}';
 /**
  * A half-width "?" glued to Chinese text and followed by "!" or ";" is what a GBK page leaves when
@@ -81,7 +124,7 @@ function gbkRunLooksLikeUtf8(run: string, minChars = 3): boolean {
   const encodable = run.replace(/[^\u0000-\uFFFF]/gu, '');
   const candidates = encodable === toHans(encodable) ? [encodable] : [encodable, toHans(encodable)];
   for (const candidate of candidates) {
-    const bytes = iconv.encode(candidate, 'gbk');
+    const bytes = iconv().encode(candidate, 'gbk');
     for (let start = 0; start < bytes.length; start++) {
       let count = 0;
       let i = start;
@@ -103,7 +146,7 @@ export function findMojibake(text: string): TextDefect[] {
   for (const m of text.matchAll(SHIFTED_GBK)) found.push(defect(text, 'mojibake', m.index, m[0].length, 'GBK text shifted by a byte'));
   for (const m of text.matchAll(LOST_CHAR)) found.push(defect(text, 'mojibake', m.index, m[0].length, '"?" in place of a character'));
   for (const m of text.matchAll(UTF8_AS_LATIN1)) {
-    const bytes = iconv.encode(m[0], 'windows-1252');
+    const bytes = iconv().encode(m[0], 'windows-1252');
     if (new TextDecoder('utf-8', { fatal: false }).decode(bytes).replace(/\uFFFD/g, '').length < m[0].length) {
       found.push(defect(text, 'mojibake', m.index, m[0].length, 'UTF-8 bytes read as Latin-1/Windows-1252'));
     }

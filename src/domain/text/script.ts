@@ -6,13 +6,24 @@
  * functions import this module (through the units registry) without ever converting text, so
  * building at import would tax every cold start for nothing.
  *
- * Only the Simplified→Traditional preset is imported, not the `opencc-js` entry point: that file
- * carries its own copy of every dictionary (1.2 MB) beside the per-dictionary modules used here.
+ * Only the per-dictionary modules are imported, not the `opencc-js` entry point: that file
+ * carries its own copy of every dictionary (1.2 MB) beside them.
+ *
+ * The two directions differ a hundredfold in size. To Simplified needs ~70 KB of dictionaries,
+ * imported statically. To Traditional needs the Simplified→Traditional phrase table (STPhrases,
+ * 1 MB): merely having it in a bundle's init code cost ~16 ms of CPU at every cold start (UTF-8
+ * decoding, compiling and the source-map line scan of a 1 MB module), in functions whose calls
+ * mostly never convert to Traditional (the API, the publisher on records it ignores). So that
+ * preset is reached only by `import()`, which esbuild splits into a chunk of its own:
+ * `loadTraditional()` (./traditional.ts, a module of its own so that only the bundles that
+ * convert to Traditional carry that chunk) loads it, and the entry points that convert to Traditional in a Lambda
+ * bundle (validation, publishing, the exports) await it first. Anywhere else (tests, the CLI,
+ * scripts) a first sync use without it loads the preset from node_modules synchronously; a
+ * bundle has no node_modules, so there a missing `loadTraditional()` fails loudly instead.
  */
 import { ConverterBuilder, ConverterFactory, type ConverterFunction } from 'opencc-js/core';
 import fromHk from 'opencc-js/from/hk';
 import fromTw from 'opencc-js/from/tw';
-import * as simplifiedToTraditional from 'opencc-js/preset/cn2t';
 import toCn from 'opencc-js/to/cn';
 import type { Script } from '../model';
 
@@ -33,9 +44,39 @@ export function toHans(s: string): string {
   return anyHantToHans(s);
 }
 
+type TraditionalPreset = typeof import('opencc-js/preset/cn2t');
+let traditionalPreset: TraditionalPreset | undefined;
+
+/** Hands over the preset that `loadTraditional()` (./traditional.ts) imported. */
+export function provideTraditional(preset: TraditionalPreset): void {
+  traditionalPreset ??= preset;
+}
+
+export class TraditionalNotLoadedError extends Error {
+  constructor(cause: unknown) {
+    super('OpenCC Simplified→Traditional dictionaries are not loaded: await loadTraditional() before converting to Traditional', {
+      cause,
+    });
+    this.name = 'TraditionalNotLoadedError';
+  }
+}
+
+function traditional(): TraditionalPreset {
+  if (traditionalPreset) return traditionalPreset;
+  try {
+    // Not through esbuild (it would bundle the preset back into the init code): Node's own
+    // require of the ES module, which resolves from node_modules where there is one.
+    const { createRequire } = process.getBuiltinModule('node:module');
+    traditionalPreset = createRequire(import.meta.url)('opencc-js/preset/cn2t') as TraditionalPreset;
+  } catch (error) {
+    throw new TraditionalNotLoadedError(error);
+  }
+  return traditionalPreset;
+}
+
 /** Traditional script (Hong Kong standard, the forms the province's published pages use). */
 export function toHant(s: string): string {
-  hansToHant ??= ConverterBuilder(simplifiedToTraditional)({ from: 'cn', to: 'hk' });
+  hansToHant ??= ConverterBuilder(traditional())({ from: 'cn', to: 'hk' });
   return hansToHant(s);
 }
 

@@ -8,12 +8,15 @@
  * their ids (so the numbers say nothing about who they are).
  */
 import { publicContent } from '../../domain/site/public-content';
+import { quotaNotes } from '../../domain/round/quota-notes';
+import { listCities } from '../../domain/units';
 import { ROUND_EXPORT_FORMAT, type ExportCase, type ReviewerScore, type RoundExport, type ScoreRow } from '../../domain/export/model';
 import type { Actor, CaseRecord, Round, Script } from '../../domain/model';
 import { labelsFor, roundName, roundTitle } from '../../domain/site/labels';
 import { announcementLead } from '../../domain/site/pages';
 import { publicRound } from '../../domain/site/render';
 import { convertTo } from '../../domain/site/script';
+import { loadTraditional } from '../../domain/text/traditional';
 import { announcementEntries, buildSnapshot, sha256Hex, type PublicationCase } from '../../domain/site/snapshot';
 import { wrongState } from '../errors';
 import { requireRole } from './access';
@@ -29,11 +32,17 @@ export type ExportsApiStore = StorePort<{
 }> &
   LoadRoundStore;
 
+/** City code → the city's name in Traditional script (the rows convert it to the round's script). */
+const CITY_NAMES: ReadonlyMap<string, string> = new Map(listCities().map((c) => [c.code, c.hant]));
+
 /** Statuses of a case that was scored and ranked (a withdrawn case is never exported). */
 const SCORED_STATUSES: ReadonlySet<string> = new Set(['REVIEWED', 'SHORTLISTED', 'NOT_SELECTED', 'SELECTED', 'APPROVED']);
 
 export async function roundExport(deps: ApiDeps<ExportsApiStore>, actor: Actor, roundId: string): Promise<RoundExport> {
   requireRole(actor, 'secretariat', 'approver');
+  // the export's texts, and the Word and Excel files made from them, are converted to the round's script
+  const traditional = loadTraditional();
+  traditional.catch(() => undefined);
   const round = await loadRound(deps, roundId);
   if (round.status !== 'APPROVED') {
     throw wrongState('ROUND_NOT_APPROVED', {
@@ -44,6 +53,7 @@ export async function roundExport(deps: ApiDeps<ExportsApiStore>, actor: Actor, 
   const script = round.charter.script;
   const records = await deps.store.cases.listCasesByRound(roundId);
   const byId = new Map(records.map((r) => [r.caseId, r]));
+  await traditional;
 
   // The announcement through the site's own snapshot and script rules, so every text is the page's.
   const listed = announcementEntries(round, records)
@@ -114,17 +124,26 @@ async function scoreSheet(
   const shortlist = new Map((round.shortlist ?? []).map((e) => [e.caseId, e]));
   const passedOver = await passedOverReasons(deps, round.roundId);
   const scored = records.filter((r) => SCORED_STATUSES.has(r.status) && r.score);
+  // Cases carry their city's code; the sheet names the city as people write it. The quota notes
+  // are the staff view's (GET /rounds/{id}/staff-view): counted over the whole shortlist, a case
+  // withdrawn after ranking included, since it held its place when the list was approved.
+  const cityOf = (code: string) => CITY_NAMES.get(code) ?? code;
+  const placed = quotaNotes(
+    round.shortlist ?? [],
+    records.map((r) => ({ caseId: r.caseId, level: r.level, city: cityOf(r.city) })),
+    round.charter.quotas,
+  );
 
   const rows: ScoreRow[] = scored.map((r) => {
     const entry = shortlist.get(r.caseId);
-    const note = entry ? undefined : passedOver.get(r.caseId);
+    const note = entry ? placed.get(r.caseId)?.zh : passedOver.get(r.caseId);
     const order = orderOf.get(r.caseId);
     return {
       caseId: r.caseId,
       ...(order !== undefined ? { order } : {}),
       title: inScript(script, r.title),
       unit: inScript(script, r.unitName),
-      city: inScript(script, r.city),
+      city: inScript(script, cityOf(r.city)),
       level: r.level,
       status: r.status,
       rawMean: r.score!.rawMean,

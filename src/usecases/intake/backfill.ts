@@ -13,6 +13,7 @@ import type { CanonicalDossier } from '../../domain/dossier/schema';
 import { extractMeasures } from '../../domain/dossier/extract';
 import { charterSchema, type ApprovedEntry, type CaseRecord, type Charter, type Round } from '../../domain/model';
 import { detectScript } from '../../domain/text/script';
+import { loadTraditional } from '../../domain/text/traditional';
 import { cityCodeOf, resolveUnit } from '../../domain/units';
 import { StoreError } from '../../store/errors';
 import type { Clock } from '../../ports/clock';
@@ -76,6 +77,7 @@ export async function backfillRound(
   page: AnnouncementImport,
   options: BackfillOptions,
 ): Promise<BackfillResult> {
+  await loadTraditional();
   const number = page.round.number;
   if (!number) {
     throw new UseCaseError('ROUND_NUMBER_MISSING', {

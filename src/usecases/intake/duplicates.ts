@@ -1,20 +1,25 @@
 /**
- * The near-duplicate index as the intake steps use it. Storing a case version files it under its
- * similarity buckets (src/domain/similarity); validating a dossier reads only the cases that
- * share a bucket with it, in any round, and hands those to the dossier rules, which make the
- * exact comparison. The reads per validation are one Query per bucket (each stopping after
- * `NEAR_DUPLICATE_BOUNDS.perBucket` entries) plus one BatchGetItem for the at most
- * `NEAR_DUPLICATE_BOUNDS.compared` candidates compared, whatever the number of stored cases.
+ * The near-duplicate index as the intake steps use it. Storing a case version files its
+ * similarity bucket keys (src/domain/similarity) in the signature log, in the same transaction as
+ * the version; validating a dossier reads only the cases that share a bucket with it, in any
+ * round, and hands those to the dossier rules, which make the exact comparison. The reads per
+ * validation are one Query of the log's unread tail (the container keeps what it read; each
+ * bucket is cut after `NEAR_DUPLICATE_BOUNDS.perBucket` entries, as a bucket Query was) plus one
+ * BatchGetItem for the at most `NEAR_DUPLICATE_BOUNDS.compared` candidates compared, whatever
+ * the number of stored cases.
  */
 import type { CanonicalDossier } from '../../domain/dossier/schema';
 import type { ValidationContext } from '../../domain/dossier';
 import { duplicateKeys } from '../../domain/similarity';
-import type { DuplicateIndexEntry, RankedDuplicateCandidate, Store, StorePort } from '../../store/store';
+import type { DuplicateIndexEntry, RankedDuplicateCandidate, StorePort } from '../../store/store';
 
 /** What this use case reads and writes of the case table. */
 export type DuplicatesStore = StorePort<{
-  cases: 'findRankedDuplicateCandidates' | 'getDuplicateTexts' | 'indexCaseText' | 'unindexCaseText';
+  cases: 'findRankedDuplicateCandidates' | 'getDuplicateTexts' | 'fileSignature';
 }>;
+
+/** What store-case uses to file a new version's signature inside the version's own transaction. */
+export type SignatureStore = StorePort<{ cases: 'reserveSignature' | 'abandonSignature' | 'fileSignature' }>;
 
 export interface IndexedText {
   title: string;
@@ -29,19 +34,16 @@ export function indexedTextOf(dossier: unknown): IndexedText | undefined {
 }
 
 /**
- * Files a case version under its buckets; with the version it replaces (its number and text),
- * also takes that version's entries out (so an old text cannot match for ever). Each version is
- * its own entry: the new one is filed first, so a reader in between finds the case either way.
+ * Files a case version's signature unless the log already holds it or a newer version of the
+ * case (backfilled rounds, cases stored before the log, a retried step). A newer version's
+ * signature replaces the older one's for every lookup, as taking the older entries out did.
  */
 export async function indexCaseVersion(
-  store: DuplicatesStore,
+  store: StorePort<{ cases: 'fileSignature' }>,
   entry: DuplicateIndexEntry,
   text: IndexedText,
-  replaced?: { version: number; text: IndexedText },
 ): Promise<void> {
-  await store.cases.indexCaseText(entry, duplicateKeys(text));
-  if (replaced && replaced.version < entry.version)
-    await store.cases.unindexCaseText(entry.caseId, duplicateKeys(replaced.text), replaced.version);
+  await store.cases.fileSignature(entry, duplicateKeys(text));
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { ObjectNotFoundError } from '../../ports/object-store';
-import { audit, type AuditTrailStore } from '../audit';
+import { auditWith, type AuditInTransactionStore } from '../audit';
 import type { WorkflowDeps } from '../deps';
 import { WorkflowError } from '../errors';
 import type { DossierRules } from './dossier-domain';
@@ -14,7 +14,7 @@ import { parseDossierKey, parsedKeyOf } from './keys';
 import type { StorePort } from '../../store/store';
 
 /** What this use case reads and writes of the case table. */
-export type ParseStore = StorePort<{ rounds: 'getRound'; submissions: 'recordSubmission' | 'updateSubmissionStatus' }> & AuditTrailStore;
+export type ParseStore = StorePort<{ rounds: 'roundExists'; submissions: 'parsedWrite' }> & AuditInTransactionStore;
 
 export const parseInputSchema = z.object({ bucket: z.string(), key: z.string(), versionId: z.string().nullish() });
 export type ParseInput = z.infer<typeof parseInputSchema>;
@@ -39,8 +39,8 @@ export async function parseUpload(
       'Casebook.UploadNotRecognised',
       `key does not follow dossiers/<roundId>/<unitCode>/<submissionId>/<file>: ${input.key}`,
     );
-  const round = await deps.store.rounds.getRound(location.roundId);
-  if (!round) throw new WorkflowError('Casebook.UploadNotRecognised', `no round ${location.roundId} for ${input.key}`);
+  if (!(await deps.store.rounds.roundExists(location.roundId)))
+    throw new WorkflowError('Casebook.UploadNotRecognised', `no round ${location.roundId} for ${input.key}`);
 
   let bytes: Uint8Array;
   try {
@@ -54,34 +54,36 @@ export async function parseUpload(
   await deps.objects.putJson(parsedKey, result);
 
   const now = deps.clock.now().toISOString();
-  const recorded = await deps.store.submissions.recordSubmission({
-    submissionId: location.submissionId,
-    roundId: location.roundId,
-    unitCode: location.unitCode,
-    key: input.key,
-    ...(input.versionId ? { versionId: input.versionId } : {}),
-    fileName: location.fileName,
-    status: 'PARSED',
-    createdAt: now,
-    errors: result.errors,
-    warnings: result.warnings,
-  });
-  if (!recorded.created) {
-    // The API may have recorded the submission when it presigned the upload; a retried step finds it PARSED.
-    await deps.store.submissions.updateSubmissionStatus(
-      location.roundId,
-      location.submissionId,
-      'PARSED',
-      { errors: result.errors, warnings: result.warnings },
-      ['UPLOADED', 'PARSED'],
-    );
-  }
-  await audit(deps, location.roundId, 'SUBMISSION_PARSED', `submission:${location.submissionId}`, {
-    key: input.key,
-    versionId: input.versionId ?? null,
-    unitCode: location.unitCode,
-    ok: result.ok,
-    errorCodes: result.errors.map((issue) => issue.code),
-  });
+  // The submission (created PARSED, or moved to PARSED when the API recorded it at presign time
+  // or a retried step finds it) and the audit entry: one transaction.
+  await auditWith(
+    deps,
+    {
+      roundId: location.roundId,
+      action: 'SUBMISSION_PARSED',
+      subject: `submission:${location.submissionId}`,
+      change: {
+        key: input.key,
+        versionId: input.versionId ?? null,
+        unitCode: location.unitCode,
+        ok: result.ok,
+        errorCodes: result.errors.map((issue) => issue.code),
+      },
+    },
+    [
+      deps.store.submissions.parsedWrite({
+        submissionId: location.submissionId,
+        roundId: location.roundId,
+        unitCode: location.unitCode,
+        key: input.key,
+        ...(input.versionId ? { versionId: input.versionId } : {}),
+        fileName: location.fileName,
+        status: 'PARSED',
+        createdAt: now,
+        errors: result.errors,
+        warnings: result.warnings,
+      }),
+    ],
+  );
   return { submissionId: location.submissionId, roundId: location.roundId, unitCode: location.unitCode, parsedKey, parseOk: result.ok };
 }

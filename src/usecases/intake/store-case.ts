@@ -14,10 +14,12 @@ import * as z from 'zod';
 import { cityCodeOf } from '../../domain/units';
 import type { CaseRecord, CaseStatus, Issue } from '../../domain/model';
 import { StoreError } from '../../store/errors';
-import { audit, type AuditTrailStore } from '../audit';
+import { duplicateKeys } from '../../domain/similarity';
+import { notFound } from '../../store/errors';
+import { audit, auditWith, type AuditInTransactionStore, type AuditTrailStore } from '../audit';
 import type { WorkflowDeps } from '../deps';
 import { WorkflowError } from '../errors';
-import { indexCaseVersion, indexedTextOf, type DuplicatesStore } from './duplicates';
+import { indexCaseVersion, type SignatureStore } from './duplicates';
 import { caseIdFor, reportKeyOf, parsedKeyOf } from './keys';
 import type { ValidationReport } from './validate';
 import type { StorePort } from '../../store/store';
@@ -25,12 +27,13 @@ import type { StorePort } from '../../store/store';
 /** What this use case reads and writes of the case table. */
 export type StoreCaseStore = StorePort<{
   rounds: 'requireRound';
-  submissions: 'getSubmission' | 'updateSubmissionStatus';
-  cases: 'addCaseVersion' | 'createCase' | 'getCase' | 'getCaseVersion';
+  submissions: 'getSubmission' | 'getSubmissionInRound' | 'updateSubmissionStatus' | 'statusWrite';
+  cases: 'addCaseVersion' | 'createCaseWrites' | 'getCase';
   tasks: 'cancelTask' | 'listTasksByRound';
 }> &
-  DuplicatesStore &
-  AuditTrailStore;
+  SignatureStore &
+  AuditTrailStore &
+  AuditInTransactionStore;
 
 export const storeCaseInputSchema = z.object({ roundId: z.string(), submissionId: z.string() });
 export type StoreCaseInput = z.infer<typeof storeCaseInputSchema>;
@@ -54,10 +57,7 @@ export { caseIdFor };
 
 export async function storeCase(deps: WorkflowDeps<StoreCaseStore>, event: StoreCaseInput): Promise<StoreCaseOutput> {
   const { roundId, submissionId } = storeCaseInputSchema.parse(event);
-  const round = await deps.store.rounds.requireRound(roundId);
-  const submission = await deps.store.submissions.getSubmission(roundId, submissionId);
-  if (!submission) throw new WorkflowError('Casebook.SubmissionMissing', `submission ${submissionId} was not recorded`);
-  const report = await deps.objects.getJson<ValidationReport>(reportKeyOf(submissionId));
+  const { round, submission, existing, report } = await readStep(deps, roundId, submissionId);
   if (!report.valid || !report.dossier) throw new WorkflowError('Casebook.NotValid', `submission ${submissionId} has no valid report`);
   const dossier = report.dossier;
   const caseId = caseIdFor(roundId, submission.unitCode);
@@ -91,9 +91,8 @@ export async function storeCase(deps: WorkflowDeps<StoreCaseStore>, event: Store
     version,
   });
 
-  const existing = await deps.store.cases.getCase(caseId);
-  // A retried step finds its own work done, except perhaps the index entries (a crash between
-  // the case write and the index writes): filing them again changes nothing if they are there.
+  // A retried step finds its own work done. The signature was written with the version; filing
+  // it again is for a version stored before the signature log existed.
   if (existing?.currentSubmissionId === submissionId) {
     await indexCaseVersion(deps.store, indexEntry(existing.currentVersion), text);
     return stored(existing.currentVersion);
@@ -114,21 +113,26 @@ export async function storeCase(deps: WorkflowDeps<StoreCaseStore>, event: Store
       createdAt: now,
       updatedAt: now,
     };
+    // The case, its first version, the version's near-duplicate signature, the submission's
+    // status and the audit entry: one transaction.
+    const signature = await deps.store.cases.reserveSignature(indexEntry(1), duplicateKeys(text));
     try {
-      await deps.store.cases.createCase(record, versionOf(1));
+      await auditWith(
+        deps,
+        {
+          roundId,
+          action: 'CASE_STORED',
+          subject: `case:${caseId}`,
+          change: { submissionId, version: 1, unitCode: submission.unitCode, title: dossier.title },
+        },
+        [...deps.store.cases.createCaseWrites(record, versionOf(1)), signature.write, storedWrite(deps, roundId, submissionId, caseId)],
+      );
     } catch (error) {
+      await deps.store.cases.abandonSignature(signature.seq);
       if (!(error instanceof StoreError) || error.code !== 'ALREADY_EXISTS') throw error;
       // Two uploads of one unit raced; store this one as a version of the winner's case.
       return storeCase(deps, event);
     }
-    await indexCaseVersion(deps.store, indexEntry(1), text);
-    await afterStored(deps, roundId, submissionId, caseId);
-    await audit(deps, roundId, 'CASE_STORED', `case:${caseId}`, {
-      submissionId,
-      version: 1,
-      unitCode: submission.unitCode,
-      title: dossier.title,
-    });
     return stored(1);
   }
 
@@ -151,31 +155,40 @@ export async function storeCase(deps: WorkflowDeps<StoreCaseStore>, event: Store
             en: `The case has moved on (${existing.status}) and can no longer be replaced by a new version; contact the secretariat to change it.`,
           },
         };
-    await deps.store.submissions.updateSubmissionStatus(roundId, submissionId, 'VALID', { errors: [problem] }, ['VALID']);
-    await audit(deps, roundId, 'CASE_VERSION_REFUSED', `case:${caseId}`, { submissionId, code: problem.code, caseStatus: existing.status });
+    await auditWith(
+      deps,
+      {
+        roundId,
+        action: 'CASE_VERSION_REFUSED',
+        subject: `case:${caseId}`,
+        change: { submissionId, code: problem.code, caseStatus: existing.status },
+      },
+      [deps.store.submissions.statusWrite(roundId, submissionId, 'VALID', { errors: [problem] }, ['VALID'])],
+    );
     return { stored: false, caseId, roundId, reason: problem.code };
   }
 
   const version = existing.currentVersion + 1;
-  const replaced = await deps.store.cases.getCaseVersion(caseId, existing.currentVersion);
-  await deps.store.cases.addCaseVersion(
-    versionOf(version),
-    {
-      status: 'ELIGIBILITY_PENDING',
-      title: dossier.title,
-      unitName: dossier.unit.canonicalName,
-      level: dossier.unit.level,
-      updatedAt: now,
-    },
-    REPLACEABLE,
-  );
-  const replacedText = indexedTextOf(replaced?.dossier);
-  await indexCaseVersion(
-    deps.store,
-    indexEntry(version),
-    text,
-    replacedText ? { version: existing.currentVersion, text: replacedText } : undefined,
-  );
+  // The version and its signature in one transaction; the signature replaces the replaced
+  // version's for every near-duplicate lookup.
+  const signature = await deps.store.cases.reserveSignature(indexEntry(version), duplicateKeys(text));
+  try {
+    await deps.store.cases.addCaseVersion(
+      versionOf(version),
+      {
+        status: 'ELIGIBILITY_PENDING',
+        title: dossier.title,
+        unitName: dossier.unit.canonicalName,
+        level: dossier.unit.level,
+        updatedAt: now,
+      },
+      REPLACEABLE,
+      [signature.write],
+    );
+  } catch (error) {
+    await deps.store.cases.abandonSignature(signature.seq);
+    throw error;
+  }
   for (const task of await deps.store.tasks.listTasksByRound(roundId, 'ELIGIBILITY', 'OPEN')) {
     if (task.caseId === caseId) await deps.store.tasks.cancelTask(task.taskId, now).catch(ignoreDecidedMeanwhile);
   }
@@ -194,6 +207,40 @@ export async function storeCase(deps: WorkflowDeps<StoreCaseStore>, event: Store
 
 async function afterStored(deps: WorkflowDeps<StoreCaseStore>, roundId: string, submissionId: string, caseId: string) {
   await deps.store.submissions.updateSubmissionStatus(roundId, submissionId, 'STORED', { caseId }, ['VALID', 'STORED']);
+}
+
+function storedWrite(deps: WorkflowDeps<StoreCaseStore>, roundId: string, submissionId: string, caseId: string) {
+  return deps.store.submissions.statusWrite(roundId, submissionId, 'STORED', { caseId }, ['VALID', 'STORED']);
+}
+
+/**
+ * What the step reads before it acts: the validation report, then the round, the submission and
+ * the unit's case in one BatchGetItem (the report names the unit, hence the case). A report
+ * written before it named its unit costs the separate reads it always did.
+ */
+async function readStep(deps: WorkflowDeps<StoreCaseStore>, roundId: string, submissionId: string) {
+  let report: ValidationReport;
+  try {
+    report = await deps.objects.getJson<ValidationReport>(reportKeyOf(submissionId));
+  } catch (error) {
+    // No report: the errors a missing round or submission raise come first, as they always did.
+    await deps.store.rounds.requireRound(roundId);
+    if (!(await deps.store.submissions.getSubmission(roundId, submissionId)))
+      throw new WorkflowError('Casebook.SubmissionMissing', `submission ${submissionId} was not recorded`);
+    throw error;
+  }
+  const read = await deps.store.submissions.getSubmissionInRound(
+    roundId,
+    submissionId,
+    report.unitCode ? caseIdFor(roundId, report.unitCode) : undefined,
+  );
+  if (!read.round) throw notFound('round', roundId);
+  if (!read.submission) throw new WorkflowError('Casebook.SubmissionMissing', `submission ${submissionId} was not recorded`);
+  const existing =
+    report.unitCode && report.unitCode === read.submission.unitCode
+      ? read.caseRecord
+      : await deps.store.cases.getCase(caseIdFor(roundId, read.submission.unitCode));
+  return { round: read.round, submission: read.submission, existing, report };
 }
 
 /** Someone else moved the submission on (a person's doing); contention is transient and retried. */

@@ -8,20 +8,21 @@
 import * as z from 'zod';
 import type { CanonicalDossier, ParseResult } from '../../domain/dossier/schema';
 import type { Issue } from '../../domain/model';
-import { audit, type AuditTrailStore } from '../audit';
+import { auditWith, type AuditInTransactionStore } from '../audit';
 import type { WorkflowDeps } from '../deps';
 import { WorkflowError } from '../errors';
 import type { DossierRules } from './dossier-domain';
 import { validateRules } from '../../bundle-seams/validate-rules';
 import { nearDuplicateCandidates, type NearDuplicateLookup, type DuplicatesStore } from './duplicates';
 import { issue } from '../../domain/dossier/codes';
+import { loadLegacyEncodings } from '../../domain/text/defects';
+import { loadTraditional } from '../../domain/text/traditional';
 import { caseIdFor, parsedKeyOf, reportKeyOf } from './keys';
+import { notFound } from '../../store/errors';
 import type { StorePort } from '../../store/store';
 
 /** What this use case reads and writes of the case table. */
-export type ValidateStore = StorePort<{ rounds: 'requireRound'; submissions: 'getSubmission' | 'updateSubmissionStatus' }> &
-  DuplicatesStore &
-  AuditTrailStore;
+export type ValidateStore = StorePort<{ submissions: 'getSubmissionInRound' | 'statusWrite' }> & DuplicatesStore & AuditInTransactionStore;
 
 export const validateInputSchema = z.object({ roundId: z.string(), submissionId: z.string() });
 export type ValidateInput = z.infer<typeof validateInputSchema>;
@@ -29,6 +30,8 @@ export type ValidateInput = z.infer<typeof validateInputSchema>;
 export interface ValidationReport {
   submissionId: string;
   roundId: string;
+  /** The unit folder of the upload (lets store-case read the unit's case with the submission). */
+  unitCode?: string;
   valid: boolean;
   errors: Issue[];
   warnings: Issue[];
@@ -42,8 +45,14 @@ export async function validateSubmission(
   rules: Pick<DossierRules, 'validate'> = validateRules,
 ): Promise<{ valid: boolean; reportKey: string; errorCount: number }> {
   const { roundId, submissionId } = validateInputSchema.parse(event);
-  const round = await deps.store.rounds.requireRound(roundId);
-  const submission = await deps.store.submissions.getSubmission(roundId, submissionId);
+  // Script detection and the unit registry convert to Traditional, the mojibake check re-encodes
+  // with iconv-lite: load both (chunks of their own, not the function's init) while the reads
+  // below wait on the network.
+  const traditional = Promise.all([loadTraditional(), loadLegacyEncodings()]);
+  traditional.catch(() => undefined);
+  // The round and the submission in one read.
+  const { round, submission } = await deps.store.submissions.getSubmissionInRound(roundId, submissionId);
+  if (!round) throw notFound('round', roundId);
   if (!submission) throw new WorkflowError('Casebook.SubmissionMissing', `submission ${submissionId} was not recorded`);
   const parsed = await deps.objects.getJson<ParseResult>(parsedKeyOf(submissionId));
 
@@ -57,6 +66,7 @@ export async function validateSubmission(
         caseIdFor(roundId, submission.unitCode),
       )
     : { others: [], uncompared: 0, atLeast: false };
+  await traditional;
   const ruled = rules.validate(parsed, {
     round: { number: round.charter.number, eligibleLevels: [...round.charter.eligibleLevels], closed },
     expectedUnitCode: submission.unitCode,
@@ -68,6 +78,7 @@ export async function validateSubmission(
   const report: ValidationReport = {
     submissionId,
     roundId,
+    unitCode: submission.unitCode,
     valid,
     errors: outcome.errors,
     warnings: outcome.warnings,
@@ -76,17 +87,25 @@ export async function validateSubmission(
   };
   const reportKey = reportKeyOf(submissionId);
   await deps.objects.putJson(reportKey, report);
-  await deps.store.submissions.updateSubmissionStatus(
-    roundId,
-    submissionId,
-    valid ? 'VALID' : 'INVALID',
-    issuesForSubmissionItem(outcome.errors, outcome.warnings, reportKey),
-    ['PARSED', 'VALID', 'INVALID'],
+  // The status and the audit entry in one transaction.
+  await auditWith(
+    deps,
+    {
+      roundId,
+      action: 'SUBMISSION_VALIDATED',
+      subject: `submission:${submissionId}`,
+      change: { valid, errorCodes: outcome.errors.map((issue) => issue.code) },
+    },
+    [
+      deps.store.submissions.statusWrite(
+        roundId,
+        submissionId,
+        valid ? 'VALID' : 'INVALID',
+        issuesForSubmissionItem(outcome.errors, outcome.warnings, reportKey),
+        ['PARSED', 'VALID', 'INVALID'],
+      ),
+    ],
   );
-  await audit(deps, roundId, 'SUBMISSION_VALIDATED', `submission:${submissionId}`, {
-    valid,
-    errorCodes: outcome.errors.map((issue) => issue.code),
-  });
   return { valid, reportKey, errorCount: outcome.errors.length };
 }
 

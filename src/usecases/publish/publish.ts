@@ -10,6 +10,7 @@
  */
 import { buildSnapshot, renderSite, snapshotSha256, sitePaths, type RenderedSite, type SiteManifest } from '../../domain/site';
 import type { PublicationSource, SiteBucket, SiteInvalidator } from './ports';
+import { loadTraditional } from '../../domain/text/traditional';
 
 export interface PublishDeps {
   source: PublicationSource;
@@ -44,7 +45,12 @@ const MAX_INVALIDATION_PATHS = 1000;
 export async function publishSite(deps: PublishDeps, options: PublishOptions): Promise<PublishResult> {
   const maxPasses = options.maxPasses ?? 3;
   const total: PublishResult = { snapshotSha256: '', written: [], deleted: [], unchanged: 0, invalidated: [], passes: 0, rounds: [] };
+  // The Traditional pages need OpenCC's Simplified→Traditional dictionaries, loaded on the first
+  // publish (never at the publisher's init: most stream batches it sees hold no Round or Case).
+  const traditional = loadTraditional();
+  traditional.catch(() => undefined);
   let data = await deps.source.loadRounds();
+  await traditional;
   for (let pass = 1; pass <= maxPasses; pass++) {
     const snapshot = buildSnapshot(data);
     const result = await publishOnce(deps, renderSite(snapshot, options), options);

@@ -8,6 +8,7 @@
  * when a province imports 1,700 units, and the client asks for the next window.
  */
 import { decodeText } from '../../domain/dossier/charset';
+import { loadTraditional } from '../../domain/text/traditional';
 import type { Issue } from '../../domain/model';
 import { accountChanges, parseCsv, readAccountSheet, type AccountChange, type AccountRow, type AccountSheet } from '../../domain/users';
 import type { DirectoryUser, UserDirectory } from '../../ports/user-directory';
@@ -57,6 +58,8 @@ const fileProblem = (code: string, zh: string, en: string): Issue => ({ code, fi
  * BOM, UTF-16, GB18030, Big5).
  */
 export async function readAccountsFile(file: { fileName: string; bytes: Uint8Array }, readWorkbook: WorkbookReader): Promise<AccountSheet> {
+  // an unknown unit code is looked up as a name, and the registry converts names to Traditional
+  await loadTraditional();
   if (file.bytes.length === 0) return { rows: [], refused: [], fileIssues: [fileProblem('FILE_EMPTY', '文件是空的', 'the file is empty')] };
   if (isZip(file.bytes) || /\.xlsx$/i.test(file.fileName)) {
     let records: { line: number; cells: string[] }[];

@@ -6,7 +6,8 @@
 import * as z from 'zod';
 import { TASK_KINDS, type Bilingual, type TaskKind, type Timeouts } from '../../domain/model';
 import type { StoredTask, StorePort } from '../../store/store';
-import { audit, type AuditTrailStore } from '../audit';
+import { StoreError } from '../../store/errors';
+import { auditWith, type AuditInTransactionStore } from '../audit';
 import type { WorkflowDeps } from '../deps';
 import { WorkflowError } from '../errors';
 import { staffPanel, type PanelStore } from './panel';
@@ -16,10 +17,10 @@ import { taskIdFor } from './task-id';
 export type OpenTaskStore = StorePort<{
   rounds: 'requireRound';
   cases: 'requireCase' | 'updateCaseStatus';
-  tasks: 'createTask' | 'refreshTaskToken';
+  tasks: 'createTaskWrite' | 'getTask' | 'refreshTaskToken';
 }> &
   PanelStore &
-  AuditTrailStore;
+  AuditInTransactionStore;
 
 /** Which approval step of which execution: what open-task and handle-timeout both receive. */
 export const approvalStepSchema = z.object({
@@ -75,7 +76,7 @@ export async function openTask(deps: WorkflowDeps<OpenTaskStore>, event: OpenTas
     shortage = staffed.shortage?.reason;
   }
 
-  const { created, task } = await deps.store.tasks.createTask(
+  const { write, task } = deps.store.tasks.createTaskWrite(
     {
       taskId,
       kind: input.kind,
@@ -91,21 +92,27 @@ export async function openTask(deps: WorkflowDeps<OpenTaskStore>, event: OpenTas
     },
     input.taskToken,
   );
-  if (!created) {
+  // The task and its audit entry: one transaction.
+  try {
+    await auditWith(
+      deps,
+      {
+        roundId: input.roundId,
+        action: 'TASK_OPENED',
+        subject: `task:${taskId}`,
+        change: { kind: input.kind, caseId: input.caseId ?? null, attempt: input.attempt, expiresAt, dueAt, assignees: assignees ?? null },
+      },
+      [write],
+    );
+  } catch (error) {
+    if (!(error instanceof StoreError) || error.code !== 'ALREADY_EXISTS') throw error;
     // Re-entered after a restart of the engine: the step stays the same, the live token is the new one.
-    if (task.status === 'OPEN') await deps.store.tasks.refreshTaskToken(taskId, input.taskToken);
+    const existing = await deps.store.tasks.getTask(taskId);
+    if (existing?.status === 'OPEN') await deps.store.tasks.refreshTaskToken(taskId, input.taskToken);
     return { taskId, created: false };
   }
 
   await notifyOpened(deps, task, shortage);
-  await audit(deps, input.roundId, 'TASK_OPENED', `task:${taskId}`, {
-    kind: input.kind,
-    caseId: input.caseId ?? null,
-    attempt: input.attempt,
-    expiresAt,
-    dueAt,
-    assignees: assignees ?? null,
-  });
   return { taskId, created: true };
 }
 

@@ -69,7 +69,8 @@ const CASES: Seeded[] = [
   {
     caseId: 'c-xiangzhou',
     unit: '珠海市香洲區人大常委會',
-    city: '珠海市',
+    // stored by its code, as intake stores every case's city; the exports name the city
+    city: '440400',
     level: 'county',
     title: '打造一體化代表聯絡站',
     practices: '推動代表聯絡站點一體化建設。',
@@ -99,6 +100,7 @@ async function seed(t: TestTable, roundId: string, status: Round['status'], blin
     charter: charter({
       number: 5,
       blindReview,
+      quotas: { total: 3, maxPerCity: 2, perLevel: { township: { min: 1 }, county: { max: 2 } } },
       panel: REVIEWERS.map((id, i) => ({ id, name: `評審專家${'甲乙丙'[i]}`, jurisdictions: [], declaredConflicts: [] })),
       rubric: {
         maxScore: 10,
@@ -439,6 +441,31 @@ describe('the Excel score sheet', () => {
       expect(cells.getCell(12).value).toBe(row.quotaNote ?? '');
       expect(cells.getCell(13).value).toBe(row.explanation ?? '');
     });
+  });
+
+  it('carries on every shortlisted row the quota note of the office’s staff view, and on a passed-over row why', async () => {
+    const staff = await api(httpEvent('GET', '/rounds/open-r/staff-view', OFFICE));
+    expect(staff.statusCode, staff.body).toBe(200);
+    const view = JSON.parse(staff.body) as { shortlist: { caseId: string; quotaNote: { zh: string } }[] };
+    const staffNotes = new Map(view.shortlist.map((e) => [e.caseId, e.quotaNote.zh]));
+    const data = await exportOf('open-r');
+    const sheet = (await workbookOf('open-r')).worksheets[0]!;
+    const cells = (caseId: string) => sheet.getRow(2 + data.scores.findIndex((r) => r.caseId === caseId));
+
+    // the withdrawn case (rank 2, county, Shenzhen) still holds its place in the counts, as in the staff view
+    const expected = {
+      'open-r-c-heping': '名額 3 宗中的第 1 宗；鄉鎮級第 1 宗（鄉鎮級至少 1）；河源市第 1 宗（每市至多 2）',
+      'open-r-c-xiangzhou': '名額 3 宗中的第 3 宗；縣級第 2 宗（縣級至多 2）；珠海市第 1 宗（每市至多 2）',
+    };
+    for (const [caseId, note] of Object.entries(expected)) {
+      expect(staffNotes.get(caseId)).toBe(note);
+      expect(data.scores.find((r) => r.caseId === caseId)!.quotaNote).toBe(note);
+      expect(cells(caseId).getCell(12).value).toBe(note);
+    }
+    expect(cells('open-r-c-passed').getCell(12).value).toBe('廣州市已達每市名額上限');
+    // a city stored by its code is named in the sheet
+    expect(cells('open-r-c-xiangzhou').getCell(5).value).toBe('珠海市');
+    expect(data.scores.every((r) => !/^\d+$/.test(r.city))).toBe(true);
   });
 
   it('has a second sheet of per-reviewer scores, anonymised in a blind round', async () => {
