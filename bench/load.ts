@@ -17,7 +17,7 @@
  *
  *   npm run load                      # the full run (~45 min with the 30-min soak)
  *   npm run load -- --quick           # a small smoke run (~5 min)
- *   npm run load -- --only rush,flood --soak-minutes 5 --out /tmp/load
+ *   npm run load -- --only rush,flood --soak-minutes 5 --out out/load
  *   npm run load -- --only rush,panel,soak --finish-by 2026-12-06T05:20Z --merge earlier/load.json
  *   npm run load -- --render bench/load.json      # the page again from the figures
  */
