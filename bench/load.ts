@@ -34,7 +34,7 @@ import type { Rubric } from '../src/domain/model';
 import { OBJECTION_LIMITS } from '../src/domain/objections/guard';
 import { PUBLIC_ROUTE_THROTTLE, API_THROTTLE } from '../lib/api';
 import { renderMarkdown } from '../src/domain/dossier';
-import { charterFor } from '../test/support/localcloud';
+import { cloudCharter } from '../test/support/charters';
 import { benchDossiers, type BenchDossier } from './fixtures/dossiers';
 import { spawnCloud, type BenchCloud } from './lib/cloud';
 import { treeRssBytes } from './lib/procmem';
@@ -159,7 +159,7 @@ const round3 = (n: number) => Math.round(n * 1000) / 1000;
 
 const RUSH_ROUND = 'load-rush';
 const RUSH_NUMBER = 801;
-const rubricOf = (): Rubric => (charterFor(RUSH_NUMBER) as { rubric: Rubric }).rubric;
+const rubricOf = (): Rubric => (cloudCharter(RUSH_NUMBER) as { rubric: Rubric }).rubric;
 
 interface UploadRecord {
   unit: string;
@@ -206,7 +206,7 @@ async function upload(ctx: Ctx, d: BenchDossier, bytes: Buffer, rec: UploadRecor
 
 async function openRushRound(ctx: Ctx) {
   const charter = (({ noticePeriodSecondsOverride: _o, ...c }) => c)(
-    charterFor(RUSH_NUMBER, {
+    cloudCharter(RUSH_NUMBER, {
       panel: reviewerIds.map((id, i) => ({ id, name: `評審${i + 1}`, jurisdictions: [], declaredConflicts: [] })),
       reviewersPerCase: SIZES.reviewersPerCase,
       quorum: 2,
@@ -547,7 +547,7 @@ async function seedNoticeRound(ctx: Ctx) {
   const now = new Date();
   await store.rounds.createRound({
     roundId: NOTICE_ROUND,
-    charter: (({ noticePeriodSecondsOverride: _o, ...c }) => c)(charterFor(802) as Record<string, unknown>) as never,
+    charter: (({ noticePeriodSecondsOverride: _o, ...c }) => c)(cloudCharter(802) as Record<string, unknown>) as never,
     status: 'NOTICE',
     createdAt: now.toISOString(),
     shortlist: NOTICE_CASES.map((caseId, i) => ({ caseId, rank: i + 1, score: 9 - i * 0.3 })),

@@ -23,7 +23,8 @@ import { Store } from '../../src/store/store';
 import { benchUnits } from '../../bench/fixtures/dossiers';
 import type { DossierContent } from '../../src/domain/dossier';
 import { call, closeAgents, pool, type Reply } from '../../bench/lib/load-client';
-import { bootForTest, charterFor, SECRETARIAT, type TestCloud } from '../support/localcloud';
+import { bootForTest, type TestCloud } from '../support/localcloud';
+import { cloudCharter, SECRETARIAT } from '../support/charters';
 
 interface LoadDossier {
   unit: { code: string; written: string };
@@ -99,7 +100,7 @@ async function openRound(number: number, overrides: Record<string, unknown>): Pr
   const office = await env.token(SECRETARIAT);
   roundSeq += 1;
   const roundId = `load-e2e-${roundSeq}-${process.pid}`;
-  const created = await env.api('POST', '/rounds', { token: office, body: { roundId, charter: charterFor(number, overrides) } });
+  const created = await env.api('POST', '/rounds', { token: office, body: { roundId, charter: cloudCharter(number, overrides) } });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   expect((await env.api('POST', `/rounds/${roundId}/open`, { token: office })).status).toBe(200);
   return roundId;
@@ -207,7 +208,7 @@ describe('an objection flood', () => {
     const roundId = `load-e2e-notice-${process.pid}`;
     const listed = ['flood-case-1', 'flood-case-2', 'flood-case-3'];
     const store = new Store({ doc: createDocumentClient(ddb), tableName: table });
-    const { noticePeriodSecondsOverride: _o, ...charter } = charterFor(841);
+    const { noticePeriodSecondsOverride: _o, ...charter } = cloudCharter(841);
     await store.rounds.createRound({
       roundId,
       charter: charter as never,
