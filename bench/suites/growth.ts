@@ -2,8 +2,9 @@
  * Suite 6 — growth: intake and publishing at 100, 1,000 and 10,000 dossiers (after a pilot at 33;
  * quick: 10, 30, 100),
  * each size in a fresh process; the exponent k of time ≈ c·n^k and of peak memory is fitted on
- * log–log axes. Goal: k ≤ 1.1 (no worse than linear). The exponents have an absolute goal, so the
- * baseline column holds 1.1 and the ratio is k / 1.1.
+ * log–log axes. Goal: k ≤ 1.1 (no worse than linear); intake's time k ≤ 1.05 over 100 → 10,000,
+ * with 10,000 measured (issue 16). The exponents have an absolute goal, so the baseline column
+ * holds the goal and the ratio is k / goal.
  *
  * Intake here is the intake use cases themselves (parse, validate, store-case) run one after
  * another on DynamoDB Local with an in-memory object store — not the whole local cloud, whose
@@ -73,15 +74,20 @@ export async function runGrowth(opts: { quick: boolean }): Promise<{ results: Su
       ['time', (p: Point) => p.ms],
       ['peak memory', (p: Point) => p.peakRssBytes],
     ] as const) {
-      const k = growthExponent(points.map((p) => ({ x: p.n, y: y(p) })));
+      // Intake's time is fitted from 100 on (the pilot below it only feeds the projection) and
+      // held to 1.05: the per-dossier cost must stay flat.
+      const strict = kind === 'intake' && what === 'time';
+      const goal = strict ? 1.05 : 1.1;
+      const fitted = strict && points.length > 2 ? points.filter((p) => p.n >= sizes[1]!) : points;
+      const k = growthExponent(fitted.map((p) => ({ x: p.n, y: y(p) })));
       results.push({
         name: `growth of ${what}: ${LABEL[kind]}`,
-        metric: `exponent k of ${what} ≈ c·n^k over n = ${points.map((p) => p.n).join(', ')}${skippedText}; baseline = the 1.1 goal, ratio = k / 1.1`,
+        metric: `exponent k of ${what} ≈ c·n^k over n = ${fitted.map((p) => p.n).join(', ')}${skippedText}; baseline = the ${goal} goal, ratio = k / ${goal}`,
         ours: k,
-        baseline: 1.1,
-        ratio: k / 1.1,
-        goal: '≤ 1.1',
-        met: Number.isFinite(k) && k <= 1.1 && skipped.length === 0,
+        baseline: goal,
+        ratio: k / goal,
+        goal: `≤ ${goal}`,
+        met: Number.isFinite(k) && k <= goal && skipped.length === 0,
         detail: { points: points.map((p) => ({ n: p.n, ms: p.ms, peakRssMiB: p.peakRssBytes / 2 ** 20 })), skipped },
       });
     }
