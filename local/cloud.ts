@@ -183,7 +183,7 @@ async function boot(
   // Everything the handlers' module-scope SDK clients read when they are first imported.
   const engine = await createEngine({
     dataDir: join(dataDir, 'stepfunctions'),
-    invokeLambda: (arn: string, payload: unknown) => lambdas.invoke(arn, payload),
+    invokeLambda: (arn: string, payload: unknown, hooks?: { started?: () => void }) => lambdas.invoke(arn, payload, hooks),
     tuning: options.engine,
     log,
   });
@@ -248,7 +248,7 @@ async function boot(
       port: apiPort,
       routes: topology.routes,
       issuer,
-      invoke: (name, event, queue) => lambdas.invoke(name, event, queue),
+      invoke: (name, event, queue) => lambdas.invoke(name, event, { queue }),
       cors: topology.apiCors,
       log,
     }),

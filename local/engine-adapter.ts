@@ -3,6 +3,7 @@
  * the engine instance, its JSON-protocol endpoint, and registration from the topology.
  */
 import { LocalStepFunctions, type DurationScaling } from './stepfunctions/engine';
+import type { LambdaInvoker } from './stepfunctions/executions';
 import { startSfnServer } from './stepfunctions/server';
 import type { RunningServer } from './api';
 import type { StateMachineSpec } from './topology';
@@ -28,7 +29,7 @@ export interface LocalEngine {
 
 export async function createEngine(options: {
   dataDir: string;
-  invokeLambda: (functionArn: string, payload: unknown) => Promise<unknown>;
+  invokeLambda: LambdaInvoker;
   tuning?: EngineTuning;
   log?: (line: string) => void;
 }): Promise<LocalEngine> {

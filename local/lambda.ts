@@ -188,17 +188,21 @@ export class LambdaRegistry {
     return this.host.stop();
   }
 
-  /** Invokes a function synchronously (RequestResponse) and returns its result or throws its error. */
-  /** `queue` names whose turn the invocation waits in when the cap is reached (Gate). */
-  async invoke(nameOrArn: string, event: unknown, queue = ''): Promise<unknown> {
+  /**
+   * Invokes a function synchronously (RequestResponse) and returns its result or throws its error.
+   * `queue` names whose turn the invocation waits in when the cap is reached (Gate); `started` is
+   * told when it has a slot and runs (Step Functions counts a task's timeout from there).
+   */
+  async invoke(nameOrArn: string, event: unknown, options: { queue?: string; started?: () => void } = {}): Promise<unknown> {
     const name = functionNameFromArn(nameOrArn);
     const spec = this.specs.get(name);
     if (!spec) throw new FunctionNotFound(name);
     const stats = this.statsFor(name);
     stats.invocations += 1;
-    const release = await this.gate.acquire(queue);
+    const release = await this.gate.acquire(options.queue ?? '');
     const started = performance.now();
     try {
+      options.started?.();
       const fault = this.faults.get(name);
       if (fault && this.shouldFail(fault)) {
         stats.injectedFailures += 1;

@@ -249,8 +249,14 @@ export function singleStepDefinition(compiled: CompiledMachine, stateName: strin
   if (Array.isArray(state.Catch)) {
     state.Catch = (state.Catch as { Next: string }[]).map((catcher) => ({ ...catcher, Next: redirect(catcher.Next) }));
   }
-  // The engine enforces callback deadlines itself (they must count from the original entry).
-  if (compiled.states.get(stateName)?.kind === 'callback') state.TimeoutSeconds = MAX_TIMEOUT_SECONDS;
+  // The engine enforces callback deadlines itself (they must count from the original entry), and
+  // a Lambda task's TimeoutSeconds from when the function starts running: the local cloud queues
+  // invocations for its few slots where AWS would start another instance, and that wait is not
+  // the task's (see driver.ts, invoke).
+  const kind = compiled.states.get(stateName)?.kind;
+  if (kind === 'callback' || ((kind === 'lambda' || kind === 'lambda-invoke') && typeof state.TimeoutSeconds === 'number')) {
+    state.TimeoutSeconds = MAX_TIMEOUT_SECONDS;
+  }
   const states: Record<string, StateDef> = { [stateName]: state };
   for (const target of transitionTargets(original)) {
     states[redirect(target)] = { Type: 'Task', Resource: LOCAL_TRANSITION_RESOURCE, End: true };

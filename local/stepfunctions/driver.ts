@@ -349,21 +349,40 @@ export class ExecutionDriver {
       case 'lambda':
         return this.runLambda(runtime, info, payload);
       case 'lambda-invoke':
-        return this.runLambdaInvoke(runtime, payload);
+        return this.runLambdaInvoke(runtime, info, payload);
       default:
         throw stateError('States.Runtime', `State ${stateName} is not a task the local engine can run`, { catchable: false });
     }
   }
 
-  private async invoke(runtime: ExecutionRuntime, functionArn: string, payload: unknown): Promise<Json> {
+  /**
+   * Calls the function; with `timeoutSeconds`, fails the task with States.Timeout when the function
+   * has run that long. The clock starts when the function starts, not when the task asked for it:
+   * on AWS the invocation starts at once on an instance of its own, where the local cloud may queue
+   * it for a slot; counting the queue made a deadline rush time out tasks that never ran.
+   */
+  private async invoke(runtime: ExecutionRuntime, functionArn: string, payload: unknown, timeoutSeconds?: number): Promise<Json> {
+    const TimeoutError = timeoutSeconds !== undefined ? await libraryTimeoutErrorClass() : undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let expire: (error: Error) => void = () => {};
+    const expired = new Promise<never>((_, reject) => (expire = reject));
+    const started = () => {
+      if (!TimeoutError || timer) return;
+      timer = setTimeout(() => expire(new TimeoutError()), timeoutSeconds! * 1000);
+      timer.unref();
+    };
+    const invoker = this.options.invokeLambda;
+    const call = Promise.resolve()
+      .then(() => invoker(functionArn, structuredClone(payload), { started }))
+      .then(toJson, (error: unknown) => {
+        throw lambdaError(error);
+      });
+    // an invoker that takes no hooks (a plain function in a test) runs the function at once
+    if (invoker.length < 3) started();
     try {
-      const result = await raceAbort(
-        Promise.resolve().then(() => this.options.invokeLambda(functionArn, structuredClone(payload))),
-        runtime.abort.signal,
-      );
-      return toJson(result);
-    } catch (error) {
-      throw lambdaError(error);
+      return await raceAbort(Promise.race([call, expired]), runtime.abort.signal);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -378,7 +397,7 @@ export class ExecutionDriver {
     });
     this.executions.recordEvent(runtime, 'LambdaFunctionStarted', {});
     try {
-      const output = await this.invoke(runtime, info.resource!, payload);
+      const output = await this.invoke(runtime, info.resource!, payload, taskTimeout(info));
       this.executions.recordEvent(runtime, 'LambdaFunctionSucceeded', {
         lambdaFunctionSucceededEventDetails: { output: JSON.stringify(output) },
       });
@@ -393,7 +412,7 @@ export class ExecutionDriver {
     }
   }
 
-  private async runLambdaInvoke(runtime: ExecutionRuntime, parameters: Json): Promise<Json> {
+  private async runLambdaInvoke(runtime: ExecutionRuntime, info: StateInfo, parameters: Json): Promise<Json> {
     const { functionName, payload } = invokeParameters(parameters);
     const details = { resourceType: 'lambda', resource: 'invoke' };
     this.executions.recordEvent(runtime, 'TaskScheduled', {
@@ -401,7 +420,7 @@ export class ExecutionDriver {
     });
     this.executions.recordEvent(runtime, 'TaskStarted', { taskStartedEventDetails: details });
     try {
-      const output = await this.invoke(runtime, functionName, payload);
+      const output = await this.invoke(runtime, functionName, payload, taskTimeout(info));
       const result: Json = { ExecutedVersion: '$LATEST', Payload: output, StatusCode: 200 };
       this.executions.recordEvent(runtime, 'TaskSucceeded', { taskSucceededEventDetails: { ...details, output: JSON.stringify(result) } });
       return result;
@@ -594,4 +613,10 @@ function invokeParameters(parameters: Json): { functionName: string; payload: Js
     throw stateError('States.Runtime', 'Parameters.FunctionName is required for lambda:invoke', { catchable: false });
   }
   return { functionName, payload: object.Payload ?? {} };
+}
+
+/** A Lambda task's TimeoutSeconds, which the engine enforces from the function's start (see invoke). */
+function taskTimeout(info: StateInfo): number | undefined {
+  const seconds = info.definition.TimeoutSeconds;
+  return typeof seconds === 'number' ? seconds : undefined;
 }

@@ -12,7 +12,11 @@ import type { Alarm } from './timers';
 export const MAX_PAYLOAD_BYTES = 262_144;
 
 /** Invokes a Lambda function; a thrown error's `name` becomes the state's error (Retry/Catch). */
-export type LambdaInvoker = (functionArn: string, payload: unknown) => Promise<unknown>;
+/**
+ * Invokes a function for a task. `hooks.started` is called when the function starts running (after
+ * any wait for a local invocation slot): a task's TimeoutSeconds counts from there.
+ */
+export type LambdaInvoker = (functionArn: string, payload: unknown, hooks?: { started?: () => void }) => Promise<unknown>;
 
 /** Shortens durations for local runs: `seconds * scale`, then at most `maxSeconds`. */
 export interface DurationScaling {

@@ -134,6 +134,21 @@ describe('statemachines/*.asl.json', () => {
         for (const error of LAMBDA_TRANSIENT_ERRORS) expect(covered.has(error), `${name} retries ${error} with backoff`).toBe(true);
       }
     });
+
+    it('keeps retrying a throttled Lambda (refused before it ran) for minutes, with jitter, so a deadline rush loses nothing', () => {
+      for (const { name, state } of states.filter(({ state }) => isLambdaTask(state))) {
+        const retrier = (state.Retry ?? []).find((r: { ErrorEquals: string[] }) =>
+          r.ErrorEquals.includes('Lambda.TooManyRequestsException'),
+        );
+        expect(retrier, `${name} retries throttles`).toBeDefined();
+        expect(retrier.JitterStrategy, `${name}: throttled retries spread out`).toBe('FULL');
+        // the longest the retries wait in all: each wait capped by MaxDelaySeconds
+        let budget = 0;
+        for (let i = 0; i < retrier.MaxAttempts; i++)
+          budget += Math.min(retrier.IntervalSeconds * retrier.BackoffRate ** i, retrier.MaxDelaySeconds ?? Infinity);
+        expect(budget, `${name}: seconds of throttle retries`).toBeGreaterThanOrEqual(300);
+      }
+    });
   });
 });
 

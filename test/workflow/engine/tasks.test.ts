@@ -66,6 +66,42 @@ describe('Lambda tasks', () => {
     expect(types).toContain('TaskSucceeded');
   });
 
+  it("counts a Lambda task's TimeoutSeconds from the function's start, not from its wait for a slot", async () => {
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    // as the local cloud's registry: queued for a slot first, then `started`, then the handler
+    const queued = (queueMs: number, runMs: number) => async (_arn: string, _payload: unknown, hooks?: { started?: () => void }) => {
+      await sleep(queueMs);
+      hooks?.started?.();
+      await sleep(runMs);
+      return { ok: true };
+    };
+    const machine = (resource: string, parameters?: object) => ({
+      StartAt: 'Work',
+      States: {
+        Work: { Type: 'Task', Resource: resource, ...(parameters ? { Parameters: parameters } : {}), TimeoutSeconds: 1, End: true },
+      },
+    });
+    const lambdas = new FakeLambdas();
+    // waited 1.5 s for a slot, ran 0.1 s: within its 1 s
+    const waited = await run(lambdas, machine(fn('work')), {}, { invokeLambda: queued(1_500, 100) });
+    expect(waited.status).toBe('SUCCEEDED');
+    await engine.stop();
+    const viaInvoke = await run(
+      lambdas,
+      machine('arn:aws:states:::lambda:invoke', { FunctionName: fn('work') }),
+      {},
+      {
+        invokeLambda: queued(1_500, 100),
+      },
+    );
+    expect(viaInvoke.status).toBe('SUCCEEDED');
+    await engine.stop();
+    // ran 1.5 s once started: timed out
+    const slow = await run(lambdas, machine(fn('work')), {}, { invokeLambda: queued(0, 1_500) });
+    expect(slow.status).toBe('FAILED');
+    expect(slow.error).toBe('States.Timeout');
+  });
+
   it('fails the execution with the error name once the retries are used up', async () => {
     const lambdas = new FakeLambdas().on('parse', () => {
       throw namedError('Lambda.ServiceException', 'down');
