@@ -9,7 +9,7 @@ import { DynamoDBClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/c
 import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { createLocalIssuer, type LocalIssuer } from '../../local/issuer';
 import type { BenchDossier } from '../fixtures/dossiers';
-import { charterFor } from '../../test/support/localcloud';
+import { cloudCharter, SECRETARIAT } from '../../test/support/charters';
 import { CLOUD_NODE_FLAGS } from '../../local/cloud-node-flags.mjs';
 
 export interface ReadyInfo {
@@ -86,11 +86,9 @@ export async function spawnCloud(dataDir: string, opts: { meter?: boolean } = {}
   };
 }
 
-export const OFFICE = { sub: 'bench-office', name: '省人大常委會辦公廳', groups: ['secretariat'] };
-
-/** The tests' charter (test/support/localcloud.ts), with a panel and quota sized for bulk intake. */
+/** The tests' charter (test/support/charters.ts), with a panel and quota sized for bulk intake. */
 function charter(number: number) {
-  const { noticePeriodSecondsOverride: _short, ...charter } = charterFor(number, {
+  const { noticePeriodSecondsOverride: _short, ...charter } = cloudCharter(number, {
     panel: ['甲', '乙', '丙'].map((n, i) => ({
       id: `bench-reviewer-${i + 1}`,
       name: `評審${n}`,
@@ -136,7 +134,7 @@ export class RoundDriver {
   }
 
   async openRound(number: number): Promise<string> {
-    const office = await this.issuer.mintToken(OFFICE);
+    const office = await this.issuer.mintToken(SECRETARIAT);
     const roundId = `bench-${number}`;
     const created = await this.api('POST', '/rounds', office, { roundId, charter: charter(number) });
     if (created.status >= 300) throw new Error(`POST /rounds: ${created.status} ${JSON.stringify(created.body)}`);

@@ -15,38 +15,20 @@ import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { renderSite } from '../../src/domain/site';
-import { charterSchema } from '../../src/domain/model';
 import { startDynamoDbLocal, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb';
 import { createDocumentClient } from '../../src/store/client';
 import { tableDefinition } from '../../src/store/schema';
 import { Store } from '../../src/store/store';
 import { OutboxNotifier } from '../../src/adapters/outbox-notifier';
 import { systemClock } from '../../src/ports/clock';
-import { ObjectNotFoundError, type ObjectStore, type StoredObject } from '../../src/ports/object-store';
+import { workflowCharter } from '../../test/support/charters';
+import { MemoryObjectStore } from '../../test/support/fakes';
 import { parseUpload } from '../../src/usecases/intake/parse';
 import { validateSubmission } from '../../src/usecases/intake/validate';
 import { storeCase } from '../../src/usecases/intake/store-case';
 import { syntheticSnapshot } from '../fixtures/rounds';
 import { intakeItems } from '../suites/intake';
 import { samplePeakRss } from './procmem';
-
-class MemoryObjects implements ObjectStore {
-  private readonly objects = new Map<string, Uint8Array>();
-  put(key: string, body: Uint8Array): void {
-    this.objects.set(key, body);
-  }
-  async getObject(key: string): Promise<StoredObject> {
-    const body = this.objects.get(key);
-    if (!body) throw new ObjectNotFoundError(key);
-    return { body, size: body.length };
-  }
-  async putJson(key: string, value: unknown): Promise<void> {
-    this.objects.set(key, Buffer.from(JSON.stringify(value)));
-  }
-  async getJson<T>(key: string): Promise<T> {
-    return JSON.parse(Buffer.from((await this.getObject(key)).body).toString('utf8')) as T;
-  }
-}
 
 async function publish(n: number): Promise<() => Promise<void>> {
   const snapshot = syntheticSnapshot(n);
@@ -67,16 +49,14 @@ async function intake(n: number): Promise<{ work: () => Promise<void>; cleanup: 
   const client = new DynamoDBClient({ endpoint: db.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   await client.send(new CreateTableCommand(tableDefinition('growth')));
   const store = new Store({ doc: createDocumentClient(client), tableName: 'growth' });
-  const objects = new MemoryObjects();
+  const objects = new MemoryObjectStore();
   const deps = { store, objects, clock: systemClock, notifier: new OutboxNotifier(store, systemClock) };
   const number = 900;
   const roundId = 'growth';
   const far = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
-  const charter = charterSchema.parse({
+  // the workflow tests' charter, cut to what intake at scale needs: one criterion, one reviewer
+  const charter = workflowCharter({
     number,
-    year: 2026,
-    theme: '縣鄉人大工作創新案例',
-    eligibleLevels: ['county', 'township'],
     submissionDeadline: far(30),
     reviewDeadline: far(60),
     rubric: {
@@ -90,12 +70,10 @@ async function intake(n: number): Promise<{ work: () => Promise<void>; cleanup: 
         },
       ],
     },
-    panel: [{ id: 'rev-1', name: '評審', jurisdictions: [] }],
+    panel: [{ id: 'rev-1', name: '評審', jurisdictions: [], declaredConflicts: [] }],
     reviewersPerCase: 1,
     quorum: 1,
-    quotas: { total: 20 },
-    noticePeriodDays: 7,
-    timeouts: { eligibilitySeconds: 3600, panelSeconds: 3600, leadershipSeconds: 3600, objectionRulingSeconds: 3600 },
+    quotas: { total: 20, perLevel: {} },
   });
   await store.rounds.createRound({
     roundId,

@@ -18,8 +18,7 @@ import { beginSignIn, completeSignIn, revokeRefreshToken, signedInClaims, SignIn
 import { globalsOf, output } from '../support/client';
 import { credentialsFile, deleteSession, loadSession, saveSession, sessionToken } from '../support/credentials';
 import { CliError, EXIT } from '../support/errors';
-
-const ROLE_ZH: Record<string, string> = { applicant: '申報單位', reviewer: '評審', secretariat: '秘書處', approver: '審定領導' };
+import { roleZh } from '../../src/domain/labels';
 
 /** The API to sign in to: --api, else the local cloud of --data-dir. */
 async function targetApi(program: Command): Promise<string> {
@@ -153,7 +152,7 @@ export function register(program: Command): void {
             expiresAt: new Date(tokens.expiresAt * 1000).toISOString(),
           },
           () =>
-            `Signed in to ${api} as ${who.name} <${who.username}> (${who.roles.map((r) => `${ROLE_ZH[r] ?? r} ${r}`).join(', ') || 'no role'}${who.unitCode ? `, unit ${who.unitCode}` : ''}); tokens kept in ${credentialsFile()}`,
+            `Signed in to ${api} as ${who.name} <${who.username}> (${who.roles.map((r) => `${roleZh(r) ?? r} ${r}`).join(', ') || 'no role'}${who.unitCode ? `, unit ${who.unitCode}` : ''}); tokens kept in ${credentialsFile()}`,
         );
       } finally {
         server.closeAllConnections();
@@ -215,7 +214,7 @@ export function register(program: Command): void {
         () =>
           [
             `${who.name} <${who.username}>`,
-            `  role:    ${who.roles.map((r) => `${ROLE_ZH[r] ?? r} (${r})`).join(', ') || '—'}`,
+            `  role:    ${who.roles.map((r) => `${roleZh(r) ?? r} (${r})`).join(', ') || '—'}`,
             ...(who.unitCode ? [`  unit:    ${who.unitCode}`] : []),
             `  api:     ${api}`,
             `  expires: ${new Date(session.expiresAt * 1000).toISOString()} (refreshed automatically)`,

@@ -5,8 +5,7 @@
  */
 import type { LocalCloud } from '../../local/cloud';
 import { demoAccounts, demoApplicantEmail, LOCAL_DEMO_PASSWORD } from '../../local/user-directory';
-
-const ROLE_ZH: Record<string, string> = { applicant: '申報單位', reviewer: '評審', secretariat: '秘書處', approver: '審定領導' };
+import { roleZh } from '../../src/domain/labels';
 
 export interface SignInInfo {
   console: string;
@@ -37,7 +36,7 @@ export function formatSignIn(info: SignInInfo): string {
   return [
     `console  ${info.console}`,
     `sign in with one of the demo accounts (password: ${info.password}):`,
-    ...info.accounts.map((a) => `  ${a.username.padEnd(width)}  ${a.role} ${ROLE_ZH[a.role] ?? ''}${a.unitCode ? ` ${a.unitCode}` : ''}`),
+    ...info.accounts.map((a) => `  ${a.username.padEnd(width)}  ${a.role} ${roleZh(a.role) ?? ''}${a.unitCode ? ` ${a.unitCode}` : ''}`),
     `  (other reviewers: rev-sz, rev-zh, rev-st, rev-fs @demo.casebook.local; ${
       info.accounts.some((a) => a.role === 'applicant')
         ? 'applicants: applicant-<unit code>@demo.casebook.local'

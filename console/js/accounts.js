@@ -15,7 +15,7 @@ const MAX_BYTES = 7 * 1024 * 1024;
 
 const me = await initPage();
 if (me) {
-  if (!me.roles.includes('secretariat')) announce('您的帳號不是秘書處；帳號管理只對秘書處開放。');
+  if (!me.roles.includes('secretariat')) announce('您的帳號不是辦公室；帳號管理只對辦公室開放。');
   $('import').addEventListener('submit', (e) => {
     e.preventDefault();
     void importFile();

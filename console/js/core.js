@@ -14,6 +14,7 @@
  * A token is never taken from the address bar; pasting one is a developer option behind `#dev`.
  */
 import { Converter } from '../vendor/opencc-t2cn.js';
+import { ROLE_ZH, ROUND_STATUS_ZH } from '../vendor/labels.js';
 import {
   SignInError,
   beginSignIn,
@@ -648,37 +649,8 @@ const CITY_ZH = {
 export const cityName = (/** @type {string|undefined} */ code) =>
   code ? (CITY_ZH[/** @type {keyof CITY_ZH} */ (Number(code))] ?? code) : '';
 
-export const ROLE_ZH = { applicant: '申報單位', reviewer: '評審', secretariat: '秘書處', approver: '審定領導' };
-
-export const ROUND_STATUS_ZH = {
-  DRAFT: '草擬',
-  OPEN: '徵集中',
-  CLOSED: '已截止',
-  SHORTLISTED: '已擬入圍名單',
-  NOTICE: '公示中',
-  APPROVED: '已審定',
-};
-export const CASE_STATUS_ZH = {
-  ELIGIBILITY_PENDING: '待資格審查',
-  INELIGIBLE: '不符資格',
-  REVISION_REQUESTED: '待修改',
-  IN_REVIEW: '評審中',
-  REVIEWED: '已評審',
-  SHORTLISTED: '入圍',
-  NOT_SELECTED: '未入選',
-  SELECTED: '入選',
-  APPROVED: '已審定',
-  WITHDRAWN: '已撤回',
-};
-export const SUBMISSION_STATUS_ZH = {
-  UPLOADED: '已上傳，等待檢查',
-  PARSED: '已解析，檢查中',
-  INVALID: '未通過檢查',
-  VALID: '通過檢查',
-  STORED: '已收錄',
-  SUPERSEDED: '已被新版本取代',
-};
-
+// Role, status and task-kind names: the same table as the site, the dashboard and the API's messages.
+export { CASE_STATUS_ZH, ROLE_ZH, ROUND_STATUS_ZH, SUBMISSION_STATUS_ZH, TASK_KIND_ZH } from '../vendor/labels.js';
 /**
  * Fills the round picker (`#round`) from GET /rounds and calls `onChange` with the chosen id.
  * @param {(roundId: string, round: any) => void} onChange

@@ -8,6 +8,7 @@ import {
   CASE_STATUS_ZH,
   ROUND_STATUS_ZH,
   SUBMISSION_STATUS_ZH,
+  TASK_KIND_ZH,
   alertError,
   announce,
   api,
@@ -23,7 +24,6 @@ import {
 } from './core.js';
 import { loadRoundView, renderRoundView } from './round-view.js';
 
-const KIND_ZH = { ELIGIBILITY: '資格審查', PANEL: '評審', LEADERSHIP: '領導審定', OBJECTION_RULING: '異議裁定' };
 const NOTE_ZH = {
   VALIDATION_RESULT: '檢查結果',
   ELIGIBILITY: '資格審查',
@@ -40,7 +40,7 @@ const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.get
 
 const me = await initPage();
 if (me) {
-  if (!me.roles.includes('secretariat')) announce('您的帳號不是秘書處；此頁的資料只對秘書處開放。');
+  if (!me.roles.includes('secretariat')) announce('您的帳號不是辦公室；此頁的資料只對辦公室開放。');
   await roundPicker((id) => {
     roundId = id;
     void refresh();
@@ -207,7 +207,7 @@ async function loadDashboard() {
                 h(
                   'tr',
                   {},
-                  h('th', { scope: 'row' }, KIND_ZH[/** @type {keyof KIND_ZH} */ (t.kind)] ?? t.kind),
+                  h('th', { scope: 'row' }, TASK_KIND_ZH[/** @type {keyof TASK_KIND_ZH} */ (t.kind)] ?? t.kind),
                   h('td', {}, t.caseId ?? '—'),
                   h('td', {}, cst(t.dueAt ?? t.expiresAt)),
                 ),

@@ -1,4 +1,5 @@
 /** The stack's HTTP API: each route's Lambda integration and authorizer, and the API's CORS. */
+import type { CorsSettings } from '../api';
 import { TopologyError } from './names';
 import type { Json, TemplateReader } from './template';
 
@@ -10,15 +11,8 @@ export interface RouteSpecLocal {
   /** The stage's throttle for this route: its route settings, else the stage's default route settings. */
   throttle?: { rateLimit: number; burstLimit: number };
 }
-/** CORS of the HTTP API, when the stack configures it. */
-export interface ApiCors {
-  allowOrigins: string[];
-  allowMethods: string[];
-  allowHeaders: string[];
-  exposeHeaders: string[];
-  maxAge?: number;
-  allowCredentials?: boolean;
-}
+/** CORS of the HTTP API, when the stack configures it: the settings the local API server applies. */
+export type ApiCors = CorsSettings;
 
 export function routesOf(t: TemplateReader): RouteSpecLocal[] {
   const integrations = new Map<string, string>();

@@ -30,27 +30,26 @@ function targetsOf(t: TemplateReader, properties: Record<string, Json> | undefin
   return ((properties?.Targets ?? []) as { Arn: Json }[]).map((target) => targetOf(t, target.Arn, context));
 }
 
+/** The enabled rules that have the given property: an event pattern, or a schedule. */
+function enabledRules(t: TemplateReader, property: 'EventPattern' | 'ScheduleExpression') {
+  return t.byType('AWS::Events::Rule').filter(([, r]) => r.Properties?.[property] !== undefined && r.Properties?.State !== 'DISABLED');
+}
+
 export function rulesOf(t: TemplateReader): RuleSpec[] {
-  return t
-    .byType('AWS::Events::Rule')
-    .filter(([, r]) => r.Properties?.EventPattern !== undefined && r.Properties?.State !== 'DISABLED')
-    .map(([id, r]) => {
-      const context = `rule ${id}`;
-      const targets = targetsOf(t, r.Properties, context);
-      return { logicalId: id, pattern: t.resolveValue(r.Properties!.EventPattern, context) as Record<string, unknown>, targets };
-    });
+  return enabledRules(t, 'EventPattern').map(([id, r]) => {
+    const context = `rule ${id}`;
+    const targets = targetsOf(t, r.Properties, context);
+    return { logicalId: id, pattern: t.resolveValue(r.Properties!.EventPattern, context) as Record<string, unknown>, targets };
+  });
 }
 
 export function schedulesOf(t: TemplateReader): ScheduleSpec[] {
-  return t
-    .byType('AWS::Events::Rule')
-    .filter(([, r]) => r.Properties?.ScheduleExpression !== undefined && r.Properties?.State !== 'DISABLED')
-    .map(([id, r]) => {
-      const context = `rule ${id}`;
-      const expression = t.asString(r.Properties!.ScheduleExpression, context);
-      const targets = targetsOf(t, r.Properties, context);
-      return { logicalId: id, expression, rateMs: rateMs(expression, context), targets };
-    });
+  return enabledRules(t, 'ScheduleExpression').map(([id, r]) => {
+    const context = `rule ${id}`;
+    const expression = t.asString(r.Properties!.ScheduleExpression, context);
+    const targets = targetsOf(t, r.Properties, context);
+    return { logicalId: id, expression, rateMs: rateMs(expression, context), targets };
+  });
 }
 
 const RATE_UNIT_MS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };

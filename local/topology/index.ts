@@ -8,21 +8,7 @@
  */
 export { buildTopology, loadTopology, type Topology } from './build';
 export { ensureSynthesized, localAssemblyDir, SYNTH_STALL_MS } from './synth';
-export {
-  API_HOST_PLACEHOLDER,
-  functionNameFromArn,
-  LOCAL_ACCOUNT,
-  LOCAL_REGION,
-  LOCAL_USER_POOL_ISSUER,
-  localFunctionArn,
-  localNameFor,
-  localStateMachineArn,
-  PROJECT_ROOT,
-  SITE_HOST_PLACEHOLDER,
-  STACK_TEMPLATE,
-  TopologyError,
-  withLocalOrigins,
-} from './names';
+export * from './names';
 export type { ApiCors, RouteSpecLocal } from './api';
 export type { BucketSpec } from './buckets';
 export { rateMs, type RuleSpec, type ScheduleSpec, type Target } from './events';

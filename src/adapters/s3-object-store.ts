@@ -41,27 +41,3 @@ export class S3ObjectStore implements ObjectStore {
     return JSON.parse(new TextDecoder('utf-8').decode(body)) as T;
   }
 }
-
-/** In-memory ObjectStore for tests and tools that have no bucket. */
-export class MemoryObjectStore implements ObjectStore {
-  readonly objects = new Map<string, { body: Uint8Array; contentType?: string }>();
-
-  put(key: string, body: Uint8Array | string, contentType?: string): void {
-    this.objects.set(key, { body: typeof body === 'string' ? new TextEncoder().encode(body) : body, contentType });
-  }
-
-  async getObject(key: string): Promise<StoredObject> {
-    const found = this.objects.get(key);
-    if (!found) throw new ObjectNotFoundError(key);
-    return { body: found.body, contentType: found.contentType, size: found.body.byteLength };
-  }
-
-  async putJson(key: string, value: unknown): Promise<void> {
-    this.put(key, JSON.stringify(value), 'application/json; charset=utf-8');
-  }
-
-  async getJson<T = unknown>(key: string): Promise<T> {
-    const { body } = await this.getObject(key);
-    return JSON.parse(new TextDecoder('utf-8').decode(body)) as T;
-  }
-}

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { poll } from '../support/poll';
 import { type Browser } from 'playwright-core';
 import { launchChromium, seedSession } from '../support/browser';
-import { bootForTest, SECRETARIAT, validDossier, type TestCloud } from '../support/localcloud';
+import { bootForTest, validDossier, type TestCloud } from '../support/localcloud';
+import { SECRETARIAT } from '../support/charters';
 
 let env: TestCloud;
 let browser: Browser;

@@ -23,7 +23,8 @@ import { expect } from '../support/expect';
 import { poll } from '../support/poll';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { launchChromium, seedSession } from '../support/browser';
-import { APPROVER, bootForTest, REVIEWERS, SECRETARIAT, UNITS, type TestCloud, type UnitKey } from '../support/localcloud';
+import { bootForTest, UNITS, type TestCloud, type UnitKey } from '../support/localcloud';
+import { APPROVER, REVIEWERS, SECRETARIAT } from '../support/charters';
 
 const SHOTS = 'test-results/console-round';
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -349,7 +350,7 @@ describe('a small round through the console, from upload to publication', () => 
     await poll(() => page.locator('#round-actions button').count()).toBe(0);
     // the dashboard and the round picker both say so
     await poll(() => page.textContent('#summary dl')).toContain('已截止');
-    expect(await page.locator('#round option:checked').textContent()).toMatch(/—已截止$/);
+    expect(await page.locator('#round option:checked').textContent()).toMatch(/—已截止收件$/);
     await page.screenshot({ path: `${SHOTS}/4-office-closed.png`, fullPage: true });
     await context.close();
     await env.waitFor(

@@ -494,7 +494,7 @@ const PAGES = [
   { page: 'index.html', role: 'office', h1: '選擇工作頁面', hans: '选择工作页面', ready: '#role-links' },
   { page: 'applicant.html', role: 'applicant', h1: '申報材料上傳', hans: '申报材料上传', ready: '#submissions p, #submissions table' },
   { page: 'reviewer.html', role: 'reviewer', h1: '評審工作', hans: '评审工作', ready: '#queue button' },
-  { page: 'office.html', role: 'office', h1: '秘書處工作概覽', hans: '秘书处工作概览', ready: '#charts figure svg' },
+  { page: 'office.html', role: 'office', h1: '辦公室工作概覽', hans: '办公室工作概览', ready: '#charts figure svg' },
   { page: 'approver.html', role: 'approver', h1: '審定入選名單', hans: '审定入选名单', ready: '#tasks button' },
 ] as const;
 

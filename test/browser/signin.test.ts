@@ -22,7 +22,7 @@ let roundId: string;
 const urlsSeen: string[] = [];
 
 const ROLES = [
-  { label: 'office', page: 'office.html', username: 'office@demo.casebook.local', shows: '省人大常委會辦公廳（秘書處）' },
+  { label: 'office', page: 'office.html', username: 'office@demo.casebook.local', shows: '省人大常委會辦公廳（辦公室）' },
   { label: 'approver', page: 'approver.html', username: 'approver@demo.casebook.local', shows: '主任會議（審定領導）' },
   {
     label: 'reviewer',

@@ -13,7 +13,8 @@ import { readEndpoints, type EndpointsFile } from '../../local/endpoints';
 import { createLocalIssuer, type LocalIssuer } from '../../local/issuer';
 import { lockPath, type LockInfo } from '../../local/lock';
 import { ensureSynthesized, PROJECT_ROOT } from '../../local/topology';
-import { apiClient, REVIEWERS, SECRETARIAT, UNITS, validDossier, waitFor, type UnitKey } from '../support/localcloud';
+import { apiClient, UNITS, validDossier, waitFor, type UnitKey } from '../support/localcloud';
+import { cloudCharter, REVIEWERS, SECRETARIAT } from '../support/charters';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'casebook-crash-'));
 let child: ChildProcess | undefined;
@@ -68,8 +69,7 @@ describe('SIGKILL while cases wait for approval, then a restart', () => {
     const mint = (unit: UnitKey) =>
       issuer.mintToken({ sub: `applicant-${unit}`, name: UNITS[unit].written, groups: ['applicant'], unitCode: UNITS[unit].code });
 
-    const { charterFor } = await import('../support/localcloud');
-    const created = await api('POST', '/rounds', { token: office, body: { charter: charterFor(7) } });
+    const created = await api('POST', '/rounds', { token: office, body: { charter: cloudCharter(7) } });
     expect(created.status).toBeLessThan(300);
     const roundId = created.body.roundId ?? created.body.round?.roundId;
     expect((await api('POST', `/rounds/${roundId}/open`, { token: office })).status).toBeLessThan(300);

@@ -3,7 +3,8 @@
  * exactly one execution and one case (executions are named from bucket/key/version).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { bootForTest, SECRETARIAT, validDossier, type TestCloud } from '../support/localcloud';
+import { bootForTest, validDossier, type TestCloud } from '../support/localcloud';
+import { SECRETARIAT } from '../support/charters';
 
 let env: TestCloud;
 

@@ -6,7 +6,8 @@
 import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { bootForTest, SECRETARIAT, validDossier, type TestCloud } from '../support/localcloud';
+import { bootForTest, validDossier, type TestCloud } from '../support/localcloud';
+import { SECRETARIAT } from '../support/charters';
 
 let env: TestCloud;
 let roundId: string;

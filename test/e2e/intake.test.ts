@@ -4,7 +4,8 @@
  * its error codes and the applicant can read them through the API.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { bootForTest, SECRETARIAT, validDossier, type TestCloud } from '../support/localcloud';
+import { bootForTest, validDossier, type TestCloud } from '../support/localcloud';
+import { SECRETARIAT } from '../support/charters';
 
 let env: TestCloud;
 let roundId: string;

@@ -16,14 +16,7 @@ import { ListExecutionsCommand, SFNClient, type ExecutionListItem } from '@aws-s
 import { startLocalCloud, type LocalCloud, type LocalCloudFaults } from '../../local/cloud';
 import type { TokenLifetimes } from '../../local/oidc';
 import type { EngineTuning } from '../../local/engine-adapter';
-
-export const SECRETARIAT = { sub: 'office-1', name: '省人大辦公室', groups: ['secretariat'] };
-export const APPROVER = { sub: 'approver-1', name: '主任會議', groups: ['approver'] };
-export const REVIEWERS = [
-  { sub: 'reviewer-1', name: '評審一', groups: ['reviewer'] },
-  { sub: 'reviewer-2', name: '評審二', groups: ['reviewer'] },
-  { sub: 'reviewer-3', name: '評審三', groups: ['reviewer'] },
-];
+import { cloudCharter, SECRETARIAT } from './charters';
 
 /** Units from data/units (GB/T 2260 codes) with the names an applicant writes on its dossier. */
 export const UNITS = {
@@ -61,45 +54,6 @@ export interface TestCloud {
 }
 
 let counter = 0;
-
-export function charterFor(number: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  const far = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
-  return {
-    number,
-    year: 2026,
-    theme: '踐行全過程人民民主 推動人大工作創新',
-    script: 'hant',
-    eligibleLevels: ['county', 'township'],
-    submissionDeadline: far(30),
-    reviewDeadline: far(60),
-    rubric: {
-      maxScore: 10,
-      criteria: [
-        {
-          id: 'innovation',
-          name: { zh: '創新性', en: 'Innovation' },
-          weight: 0.5,
-          descriptors: [{ min: 0, max: 10, text: { zh: '做法新穎', en: 'New practice' } }],
-        },
-        {
-          id: 'impact',
-          name: { zh: '實效性', en: 'Impact' },
-          weight: 0.5,
-          descriptors: [{ min: 0, max: 10, text: { zh: '成效明顯', en: 'Clear results' } }],
-        },
-      ],
-    },
-    panel: REVIEWERS.map((r) => ({ id: r.sub, name: r.name, jurisdictions: [], declaredConflicts: [] })),
-    reviewersPerCase: 2,
-    quorum: 2,
-    blindReview: false,
-    quotas: { total: 5 },
-    noticePeriodDays: 5,
-    noticePeriodSecondsOverride: 2,
-    timeouts: { eligibilitySeconds: 1_209_600, panelSeconds: 1_209_600, leadershipSeconds: 1_209_600, objectionRulingSeconds: 1_209_600 },
-    ...overrides,
-  };
-}
 
 /** A dossier in the markdown template's shape (YAML front matter + the two required sections). */
 export function validDossier(unit: UnitKey, round: number, title = '建立代表聯絡站「民情直通車」機制'): string {
@@ -215,7 +169,7 @@ export function attach(cloud: LocalCloud, sfn: SFNClient, stop: () => Promise<vo
       const office = await token(SECRETARIAT);
       counter += 1;
       const number = 100 + counter + (process.pid % 500);
-      const created = await api('POST', '/rounds', { token: office, body: { charter: charterFor(number, overrides) } });
+      const created = await api('POST', '/rounds', { token: office, body: { charter: cloudCharter(number, overrides) } });
       if (created.status !== 201 && created.status !== 200)
         throw new Error(`POST /rounds: ${created.status} ${JSON.stringify(created.body)}`);
       const roundId = (created.body.roundId ?? created.body.round?.roundId) as string;

@@ -8,7 +8,7 @@ import { LocalStepFunctions, type DurationScaling, type HistoryEvent } from '../
 import { localFunctionArn } from '../../local/topology/names';
 import { renderMarkdown } from '../../src/domain/dossier';
 import type { Actor } from '../../src/domain/model';
-import { MemoryObjectStore } from '../../src/adapters/s3-object-store';
+import { MemoryObjectStore } from '../support/fakes';
 import { OutboxNotifier } from '../../src/adapters/outbox-notifier';
 import { systemClock } from '../../src/ports/clock';
 import type { WorkflowDeps } from '../../src/usecases/deps';

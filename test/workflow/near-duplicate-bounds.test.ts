@@ -14,7 +14,8 @@ import { indexCaseVersion, nearDuplicateCandidates, NEAR_DUPLICATE_BOUNDS, type 
 import { parseUpload } from '../../src/usecases/intake/parse';
 import { validateSubmission } from '../../src/usecases/intake/validate';
 import { startTestTable, type TestTable } from '../support/dynamodb';
-import { testCharter, testRound } from './fixtures';
+import { workflowCharter as testCharter } from '../support/charters';
+import { testRound } from './fixtures';
 import { createHarness } from './harness';
 import { randomPractices, VOCABULARY } from '../support/dossier-text';
 

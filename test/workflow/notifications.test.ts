@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import type { CaseRecord } from '../../src/domain/model';
 import { notificationIdFor, OutboxNotifier } from '../../src/adapters/outbox-notifier';
 import { SesNotifier } from '../../src/adapters/ses-notifier';
-import { MemoryObjectStore } from '../../src/adapters/s3-object-store';
+import { MemoryObjectStore } from '../support/fakes';
 import type { NotificationDraft, Notifier } from '../../src/ports/notifier';
 import type { WorkflowDeps } from '../../src/usecases/deps';
 import { markApproved } from '../../src/usecases/workflow/mark-approved';

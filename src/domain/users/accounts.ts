@@ -6,6 +6,7 @@
  * Pure: no I/O. Every refusal is coded and bilingual and names the row's line, and a refused row
  * never stops the others.
  */
+import { ROLE_ZH } from '../labels';
 import { ROLES, type Issue, type Role } from '../model';
 import { getUnit, resolveUnit } from '../units';
 
@@ -74,10 +75,10 @@ const ROLE_NAMES: Record<string, Role> = {
 };
 
 export const ROLE_LABELS: Record<Role, { zh: string; en: string }> = {
-  applicant: { zh: '申報單位', en: 'applicant' },
-  reviewer: { zh: '評審', en: 'reviewer' },
-  secretariat: { zh: '辦公室', en: 'office (secretariat)' },
-  approver: { zh: '審定領導', en: 'approver' },
+  applicant: { zh: ROLE_ZH.applicant, en: 'applicant' },
+  reviewer: { zh: ROLE_ZH.reviewer, en: 'reviewer' },
+  secretariat: { zh: ROLE_ZH.secretariat, en: 'office (secretariat)' },
+  approver: { zh: ROLE_ZH.approver, en: 'approver' },
 };
 
 const headerKey = (h: string) =>

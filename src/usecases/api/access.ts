@@ -7,6 +7,7 @@
  * can never use the route.
  */
 import type { Actor, CaseRecord, Review, Role, Round, Task } from '../../domain/model';
+import { ROLE_ZH } from '../../domain/labels';
 import { TASK_ROLE } from '../../domain/model';
 import { forbidden, notFound } from '../errors';
 import { conflictOf, countyCodeOf } from '../../domain/round/assignment';
@@ -15,8 +16,6 @@ export const isOffice = (a: Actor | undefined) => !!a && a.roles.includes('secre
 export const isApprover = (a: Actor | undefined) => !!a && a.roles.includes('approver');
 export const isReviewer = (a: Actor | undefined) => !!a && a.roles.includes('reviewer');
 export const isApplicant = (a: Actor | undefined) => !!a && a.roles.includes('applicant') && !!a.unitCode;
-
-const ROLE_ZH: Record<Role, string> = { applicant: '申報單位', reviewer: '評審', secretariat: '辦公室', approver: '審定領導' };
 
 export function requireRole(actor: Actor, ...roles: Role[]): void {
   if (roles.some((r) => actor.roles.includes(r))) return;

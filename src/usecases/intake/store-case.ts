@@ -151,7 +151,7 @@ export async function storeCase(deps: WorkflowDeps<StoreCaseStore>, event: Store
           code: 'CASE_LOCKED',
           field: 'case',
           message: {
-            zh: `案例已進入下一階段（${existing.status}），不能再以新版本取代；如需修改，請聯絡秘書處。`,
+            zh: `案例已進入下一階段（${existing.status}），不能再以新版本取代；如需修改，請聯絡辦公室。`,
             en: `The case has moved on (${existing.status}) and can no longer be replaced by a new version; contact the secretariat to change it.`,
           },
         };

@@ -22,6 +22,7 @@ import {
   type CaseStatus,
   type Issue,
 } from '../../domain/model';
+import { ROLE_ZH } from '../../domain/labels';
 import { weightedTotal } from '../../domain/scoring/aggregate';
 import { StoreError, taskAlreadyDecided, taskExpired } from '../../store/errors';
 import type { StoredTask, StorePort } from '../../store/store';
@@ -71,8 +72,6 @@ export async function decideTask(deps: Deps, actor: Actor, taskId: string, body:
       return ruleObjections(deps, actor, task, body);
   }
 }
-
-const ROLE_ZH: Record<string, string> = { secretariat: '秘書處', reviewer: '評審', approver: '審定領導', applicant: '申報單位' };
 
 function parseBody<T>(
   schema: {
@@ -129,9 +128,9 @@ async function decideEligibility(deps: Deps, actor: Actor, task: StoredTask, bod
           : { zh: `請修改申報材料：${record.title}`, en: `Please revise your dossier: ${record.title}` },
       body:
         decision.outcome === 'ineligible'
-          ? { zh: `秘書處認定案例不符合參評資格。理由：${text}`, en: `The secretariat found the case ineligible. Reason: ${text}` }
+          ? { zh: `辦公室認定案例不符合參評資格。理由：${text}`, en: `The secretariat found the case ineligible. Reason: ${text}` }
           : {
-              zh: `秘書處請您修改後在截止時間前重新上傳：${text}`,
+              zh: `辦公室請您修改後在截止時間前重新上傳：${text}`,
               en: `The secretariat asks you to revise and upload again before the deadline: ${text}`,
             },
     });

@@ -21,8 +21,9 @@ import type { ApiDeps } from '../../../src/usecases/api/ports';
 import { startTestTable, type TestTable } from '../../support/dynamodb';
 import { decideTask } from '../../../src/usecases/workflow/decide';
 import { OutboxNotifier } from '../../../src/adapters/outbox-notifier';
-import { FixedClock } from '../../../src/ports/clock';
-import { charter, httpEvent, type Caller, type EventExtras } from './fixtures';
+import { FixedClock } from '../../support/fakes';
+import { httpEvent, type Caller, type EventExtras } from './fixtures';
+import { apiCharter as charter } from '../../support/charters';
 
 const COLUMNS = [
   'anonymous',

@@ -20,7 +20,8 @@ import { buildSnapshot, renderSite, sitePaths } from '../../../src/domain/site';
 import type { ApiDeps } from '../../../src/usecases/api/ports';
 import { startTestTable, type TestTable } from '../../support/dynamodb';
 import { annexEntries, fileText } from '../site/support';
-import { charter, httpEvent, type Caller } from './fixtures';
+import { httpEvent, type Caller } from './fixtures';
+import { apiCharter as charter } from '../../support/charters';
 
 const NOW = new Date('2030-08-01T00:00:00Z');
 const OFFICE: Caller = { sub: 'office-1', name: '辦公室', groups: ['secretariat'] };

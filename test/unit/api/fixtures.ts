@@ -2,47 +2,6 @@
 import type { Charter } from '../../../src/domain/model';
 import type { HttpEvent } from '../../../src/api/router';
 
-export function charter(overrides: Partial<Charter> = {}): Charter {
-  return {
-    number: 9,
-    year: 2030,
-    theme: '發展和完善全過程人民民主的基層實踐',
-    script: 'hant',
-    eligibleLevels: ['county', 'township'],
-    submissionDeadline: '2030-06-30T16:00:00+08:00',
-    reviewDeadline: '2030-07-31T16:00:00+08:00',
-    rubric: {
-      maxScore: 10,
-      criteria: [
-        {
-          id: 'innovation',
-          name: { zh: '創新性', en: 'Innovation' },
-          weight: 1,
-          descriptors: [
-            { min: 0, max: 4, text: { zh: '沿用既有做法', en: 'Follows existing practice' } },
-            { min: 5, max: 10, text: { zh: '有明顯創新', en: 'Clearly new' } },
-          ],
-        },
-      ],
-    },
-    panel: [
-      { id: 'rev-1', name: '評審一', jurisdictions: [], declaredConflicts: [] },
-      { id: 'rev-2', name: '評審二', jurisdictions: [], declaredConflicts: [] },
-      { id: 'rev-3', name: '評審三', jurisdictions: [], declaredConflicts: [] },
-      { id: 'rev-4', name: '評審四', jurisdictions: [], declaredConflicts: [] },
-      // from the applicant's own city: never sees its cases
-      { id: 'rev-5', name: '評審五', jurisdictions: ['440100'], declaredConflicts: [] },
-    ],
-    reviewersPerCase: 3,
-    quorum: 2,
-    blindReview: true,
-    quotas: { total: 12, perLevel: {} },
-    noticePeriodDays: 5,
-    timeouts: { eligibilitySeconds: 86400, panelSeconds: 86400, leadershipSeconds: 86400, objectionRulingSeconds: 86400 },
-    ...overrides,
-  };
-}
-
 export interface Caller {
   sub: string;
   name: string;

@@ -11,7 +11,8 @@ import type { Round } from '../../../src/domain/model';
 import { OBJECTION_LIMITS } from '../../../src/domain/objections/guard';
 import type { ApiDeps } from '../../../src/usecases/api/ports';
 import { startTestTable, type TestTable } from '../../support/dynamodb';
-import { charter, httpEvent, type EventExtras } from './fixtures';
+import { httpEvent, type EventExtras } from './fixtures';
+import { apiCharter as charter } from '../../support/charters';
 
 const NOW = new Date('2030-06-01T00:00:00Z');
 const SITE = 'https://cases.example.org/';

@@ -2,6 +2,7 @@
  * Test data for the site: the seed announcement turned into store records, and small rounds
  * built by hand (with hostile text where a test needs it).
  */
+import { siteCharter } from '../../support/charters';
 import { readFileSync } from 'node:fs';
 import { importAnnouncement } from '../../../src/domain/announcement';
 import type { CaseRecord, Charter, Round, Script } from '../../../src/domain/model';
@@ -32,37 +33,6 @@ export function readSeedAnnouncement(text = readFileSync(SEED_PATH, 'utf8')): Se
     title: imported.round.title,
     theme: imported.round.theme ?? '',
     cases: imported.cases.map((c) => ({ order: c.number, title: c.title, unit: c.unit, practices: c.practices, reason: c.reason })),
-  };
-}
-
-export function charter(overrides: Partial<Charter> = {}): Charter {
-  return {
-    number: 5,
-    year: 2023,
-    theme: '發展和完善全過程人民民主的基層實踐',
-    script: 'hant',
-    eligibleLevels: ['county', 'township'],
-    submissionDeadline: '2023-04-30T23:59:59+08:00',
-    reviewDeadline: '2023-05-31T23:59:59+08:00',
-    rubric: {
-      maxScore: 10,
-      criteria: [
-        {
-          id: 'innovation',
-          name: { zh: '創新性', en: 'Innovation' },
-          weight: 1,
-          descriptors: [{ min: 0, max: 10, text: { zh: '—', en: '—' } }],
-        },
-      ],
-    },
-    panel: [{ id: 'r1', name: 'Reviewer', jurisdictions: [], declaredConflicts: [] }],
-    reviewersPerCase: 3,
-    quorum: 2,
-    blindReview: false,
-    quotas: { total: 12, perLevel: {} },
-    noticePeriodDays: 7,
-    timeouts: { eligibilitySeconds: 86400, panelSeconds: 86400, leadershipSeconds: 86400, objectionRulingSeconds: 86400 },
-    ...overrides,
   };
 }
 
@@ -109,7 +79,7 @@ export function publicationRound(options: {
   }));
   const round: Round = {
     roundId: options.roundId,
-    charter: charter(options.charter),
+    charter: siteCharter(options.charter),
     status: options.status,
     createdAt: '2023-03-01T00:00:00Z',
     noticeEndsAt: options.noticeEndsAt ?? '2023-06-08T00:00:00+08:00',

@@ -19,7 +19,8 @@ import type { ApiDeps } from '../../../src/usecases/api/ports';
 import { importAccounts } from '../../../src/usecases/users/import';
 import { parseCsv, readAccountSheet } from '../../../src/domain/users';
 import { startTestTable, type TestTable } from '../../support/dynamodb';
-import { charter, httpEvent } from '../api/fixtures';
+import { httpEvent } from '../api/fixtures';
+import { apiCharter as charter } from '../../support/charters';
 
 const OFFICE = { sub: 'office-1', name: '辦公室', groups: ['secretariat'] };
 let db: TestTable;
